@@ -1,0 +1,236 @@
+"""The working-day calendar: which days count, and when a protocol deadline falls.
+
+A protocol says things like "within 10 working days of entering custody", "within 24 hours",
+"no later than 14 days before release" or "at least 2 days prior to the hearing". A `Calendar`
+turns such a phrase and a real date into a deadline instant.
+
+Working days
+    Monday to Friday, except the bank holidays of the calendar's region (substitute days
+    included: a holiday that falls on a weekend moves to the next free weekday) and the
+    calendar's local closures (extra non-working dates, e.g. a council's closure between
+    Christmas and New Year). Bank holidays come from the `holidays` package
+    (`holidays.UnitedKingdom`, subdivisions ENG, WLS, SCT, NIR), computed lazily per year.
+    For years beyond the latest published gov.uk list they are the statutory pattern only:
+    a one-off holiday announced later is not known until the package learns of it.
+
+Regions
+    "england-and-wales" (the default), "scotland", "northern-ireland". England and Wales share
+    their bank holidays; the package agrees (its ENG and WLS lists are identical for every year
+    from 1978 to 2059), so the region uses the England list.
+
+Deadlines
+    The trigger (or event) day is day 0. A deadline is an *exclusive* instant: the duty is on
+    time iff it is done strictly before that instant. "The close of day D" is the instant
+    `datetime.combine(D + 1 day, time(0))`, midnight at the start of the next day.
+
+    `due_after(start, N, unit)`, for "within N <unit> of start":
+        hours         start + N elapsed hours, whatever the day;
+        days          close of start.date() + N calendar days;
+        weeks         close of start.date() + 7N calendar days;
+        working_days  close of the Nth working day strictly after start.date()
+                      (a trigger on a weekend or holiday: day 1 is the next working day).
+
+    `due_before(event, N, unit)`, for "no later than / at least N <unit> before event":
+        hours         event - N elapsed hours;
+        days          close of event.date() - N calendar days;
+        weeks         close of event.date() - 7N calendar days;
+        working_days  close of the Nth working day strictly before event.date().
+
+    Day boundaries are those of the datetime's own clock: its tzinfo, or local wall-clock time
+    if it is naive. Hours are elapsed time: for an aware datetime they are counted in UTC, so
+    "24 hours" across a clock change ends an hour later or earlier on the clock than it began;
+    for a naive datetime they are plain wall-clock arithmetic.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from functools import cache
+from typing import TypeVar
+
+import holidays
+
+LOCAL_CLOSURE = "local closure"
+E = TypeVar("E", bound=StrEnum)
+
+
+class Region(StrEnum):
+    """A part of the UK with its own list of bank holidays."""
+
+    ENGLAND_AND_WALES = "england-and-wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern-ireland"
+
+
+class Unit(StrEnum):
+    """The unit of a protocol time limit."""
+
+    HOURS = "hours"
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+    WEEKS = "weeks"
+
+
+_SUBDIVISION = {
+    Region.ENGLAND_AND_WALES: "ENG",
+    Region.SCOTLAND: "SCT",
+    Region.NORTHERN_IRELAND: "NIR",
+}
+
+
+@cache
+def _bank_holidays(region: Region, year: int) -> Mapping[date, str]:
+    """The region's bank holidays in a year, substitute days included, by date."""
+    return dict(holidays.UnitedKingdom(subdiv=_SUBDIVISION[region], years=year))
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The working days of one region, less any local closures."""
+
+    region: Region
+    closures: frozenset[date]
+    _working_days_by_year: dict[int, tuple[date, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __init__(
+        self, region: Region | str = Region.ENGLAND_AND_WALES, closures: Iterable[date] = ()
+    ) -> None:
+        object.__setattr__(self, "region", _member(Region, region))
+        object.__setattr__(self, "closures", frozenset(_day(d) for d in closures))
+        object.__setattr__(self, "_working_days_by_year", {})
+
+    def is_working_day(self, d: date) -> bool:
+        """Whether d is a Monday to Friday that is neither a bank holiday nor a local closure."""
+        d = _day(d)
+        return (
+            d.weekday() < 5
+            and d not in _bank_holidays(self.region, d.year)
+            and d not in self.closures
+        )
+
+    def holiday_name(self, d: date) -> str | None:
+        """The bank holiday on d ("local closure" for a closure), or None."""
+        d = _day(d)
+        name = _bank_holidays(self.region, d.year).get(d)
+        if name is None and d in self.closures:
+            return LOCAL_CLOSURE
+        return name
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The nth working day strictly after d."""
+        d, n = _day(d), _amount(n)
+        year = d.year
+        days = self._working_days(year)
+        i = bisect_right(days, d) + n - 1
+        while i >= len(days):
+            i -= len(days)
+            year += 1
+            days = self._working_days(year)
+        return days[i]
+
+    def subtract_working_days(self, d: date, n: int) -> date:
+        """The nth working day strictly before d."""
+        d, n = _day(d), _amount(n)
+        year = d.year
+        days = self._working_days(year)
+        i = bisect_left(days, d) - n
+        while i < 0:
+            year -= 1
+            days = self._working_days(year)
+            i += len(days)
+        return days[i]
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """The number of working days in (a, b]: after a, up to and including b (0 if b <= a)."""
+        a, b = _day(a), _day(b)
+        if b <= a:
+            return 0
+        return sum(
+            bisect_right(days, b) - bisect_right(days, a)
+            for days in map(self._working_days, range(a.year, b.year + 1))
+        )
+
+    def working_day_table(self, first: date, last: date) -> tuple[bool, ...]:
+        """`is_working_day` for each date from first to last inclusive, in order."""
+        first, last = _day(first), _day(last)
+        if last < first:
+            raise ValueError(f"empty window: last ({last}) is before first ({first})")
+        return tuple(map(self.is_working_day, _dates(first, last)))
+
+    def due_after(self, start: datetime, amount: int, unit: Unit | str) -> datetime:
+        """The exclusive deadline instant for "within <amount> <unit> of start"."""
+        amount, unit = _amount(amount), _member(Unit, unit)
+        if unit is Unit.HOURS:
+            return _elapsed(start, timedelta(hours=amount))
+        day = start.date()
+        if unit is Unit.WORKING_DAYS:
+            due = self.add_working_days(day, amount)
+        else:
+            due = day + timedelta(days=amount * (7 if unit is Unit.WEEKS else 1))
+        return _close_of_day(due, start.tzinfo)
+
+    def due_before(self, event: datetime, amount: int, unit: Unit | str) -> datetime:
+        """The exclusive deadline instant for "no later than (or at least) <amount> <unit>
+        before event"."""
+        amount, unit = _amount(amount), _member(Unit, unit)
+        if unit is Unit.HOURS:
+            return _elapsed(event, -timedelta(hours=amount))
+        day = event.date()
+        if unit is Unit.WORKING_DAYS:
+            due = self.subtract_working_days(day, amount)
+        else:
+            due = day - timedelta(days=amount * (7 if unit is Unit.WEEKS else 1))
+        return _close_of_day(due, event.tzinfo)
+
+    def _working_days(self, year: int) -> tuple[date, ...]:
+        """The working days of a year, in order (computed once per calendar and year)."""
+        days = self._working_days_by_year.get(year)
+        if days is None:
+            days = tuple(filter(self.is_working_day, _dates(date(year, 1, 1), date(year, 12, 31))))
+            self._working_days_by_year[year] = days
+        return days
+
+
+def _member(kind: type[E], value: E | str) -> E:
+    """`value` as a member of `kind` (Region, Unit), or a ValueError listing the valid ones."""
+    try:
+        return kind(value)
+    except ValueError:
+        valid = ", ".join(repr(member.value) for member in kind)
+        raise ValueError(f"unknown {kind.__name__.lower()} {value!r}; expected one of {valid}") from None
+
+
+def _amount(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"amount must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def _day(value: date) -> date:
+    """A date, refusing a datetime (a datetime never equals a date, so it would be misread)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"expected a datetime.date, not {value!r}")
+    return value
+
+
+def _dates(first: date, last: date) -> Iterator[date]:
+    """Each date from first to last inclusive."""
+    return (first + timedelta(i) for i in range((last - first).days + 1))
+
+
+def _elapsed(instant: datetime, delta: timedelta) -> datetime:
+    """instant + delta as elapsed time (through UTC if instant is aware)."""
+    if instant.tzinfo is None:
+        return instant + delta
+    return (instant.astimezone(UTC) + delta).astimezone(instant.tzinfo)
+
+
+def _close_of_day(d: date, tz: tzinfo | None) -> datetime:
+    """The close of day d: midnight at the start of the next day, an exclusive bound."""
+    return datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz)

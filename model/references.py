@@ -1,0 +1,232 @@
+"""Cross-reference checks: every name a protocol uses is declared, once, and every value fits.
+
+Runs on a `Protocol` that pydantic has already built, and returns `Problem`s addressed by the path
+of keys and indexes in the file, so the loader can locate them. Ids share one namespace (so an actor
+can name an agency, a role or a person without saying which); `unspecified` is reserved.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from . import conditions
+from .schema import UNSPECIFIED, Attribute, Lifecycle, Protocol, State
+from .source import Path_, Problem
+from .statechart import RESERVED_EVENT_IDS
+
+
+def check(protocol: Protocol) -> list[Problem]:
+    """Every cross-reference problem in the protocol, in no particular order."""
+    return list(_Checker(protocol).run())
+
+
+def _unknown(kind: str, name: str, known: set[str], where: str = "") -> str:
+    """'unknown state 'x' in lifecycle 'y'; did you mean 'z'? expected one of: ...'"""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    guess = f"; did you mean '{close[0]}'?" if close else ";"
+    listed = ", ".join(sorted(known)[:12]) + (" ..." if len(known) > 12 else "")
+    return f"unknown {kind} '{name}'{where}{guess} expected one of: {listed or '(none declared)'}"
+
+
+class _Checker:
+    def __init__(self, protocol: Protocol):
+        self.p = protocol
+        self.kinds: dict[str, str] = {}  # id -> what it is
+        self.parties = {a.id for a in protocol.agencies} | {r.id for r in protocol.roles()} | {p.id for p in protocol.people}
+        self.events = {e.id for e in protocol.events}
+        self.states = {s.id for s in protocol.states()}
+        self.duties = {d.id for d in protocol.duties}
+        self.artefacts = {a.id for a in protocol.artefacts}
+        self.documents = {d.id for d in protocol.documents}
+        self.dimensions = {d.id for d in protocol.dimensions}
+        self.attributes: dict[str, Attribute] = {a.id: a for a in protocol.attributes}
+        self.lifecycles: dict[str, Lifecycle] = {lc.id: lc for lc in protocol.lifecycles}
+        self.lifecycle_states = {lc.id: {s.id for s in _walk(lc.states)} for lc in protocol.lifecycles}
+
+    def run(self) -> Iterator[Problem]:
+        yield from self._ids()
+        yield from self._events()
+        yield from self._lifecycles()
+        for i, rule in enumerate(self.p.ownership):
+            at: Path_ = ("ownership", i)
+            yield from self._ref("dimension", rule.dimension, self.dimensions, (*at, "dimension"))
+            yield from self._refs("agency, role or person", rule.owner or (), self.parties, (*at, "owner"))
+            yield from self._lead(rule.lead, rule.owner or (), (*at, "lead"), "owner")
+            yield from self._condition(rule.when, (*at, "when"))
+        for i, duty in enumerate(self.p.duties):
+            yield from self._duty(duty, ("duties", i))
+        for i, route in enumerate(self.p.escalation):
+            for j, step in enumerate(route.steps):
+                yield from self._refs("agency, role or person", step.parties or (), self.parties, ("escalation", i, "steps", j, "parties"))
+            yield from self._refs("document", route.documents, self.documents, ("escalation", i, "documents"))
+
+    # --- declarations --------------------------------------------------------------------------
+
+    def _declarations(self) -> Iterator[tuple[str, str, Path_]]:
+        p = self.p
+        yield p.metadata.id, "protocol", ("metadata", "id")
+        for i, a in enumerate(p.agencies):
+            yield a.id, "agency", ("agencies", i, "id")
+            for j, r in enumerate(a.roles):
+                yield r.id, "role", ("agencies", i, "roles", j, "id")
+        for section, kind in (
+            ("people", "person"), ("documents", "document"), ("artefacts", "artefact"), ("attributes", "attribute"),
+            ("events", "event"), ("dimensions", "dimension"), ("ownership", "ownership rule"), ("duties", "duty"),
+            ("escalation", "escalation route"),
+        ):
+            for i, element in enumerate(getattr(p, section)):
+                yield element.id, kind, (section, i, "id")
+        for i, lc in enumerate(p.lifecycles):
+            yield lc.id, "lifecycle", ("lifecycles", i, "id")
+            for state, path in _walk_paths(lc.states, ("lifecycles", i)):
+                yield state.id, "state", (*path, "id")
+
+    def _events(self) -> Iterator[Problem]:
+        for i, event in enumerate(self.p.events):
+            if event.id in RESERVED_EVENT_IDS:
+                yield Problem(("events", i, "id"), f"event id '{event.id}' is a name the statechart engine uses itself; expected another id, e.g. '{event.id}_event'")
+
+    def _ids(self) -> Iterator[Problem]:
+        first: dict[str, tuple[str, Path_]] = {}
+        for name, kind, path in self._declarations():
+            if name == UNSPECIFIED:
+                yield Problem(path, f"'{UNSPECIFIED}' is reserved for silences in the source; expected another id")
+            elif name in first:
+                other_kind, _ = first[name]
+                article = "an" if other_kind[0] in "aeiou" else "a"
+                yield Problem(path, f"duplicate id '{name}' (already used for {article} {other_kind}); expected ids unique in the protocol")
+            else:
+                first[name] = (kind, path)
+        for i, attribute in enumerate(self.p.attributes):
+            seen: set[str] = set()
+            for j, value in enumerate(attribute.values):
+                if value.id in seen:
+                    yield Problem(("attributes", i, "values", j), f"duplicate value '{value.id}' of attribute '{attribute.id}'; expected each value once")
+                seen.add(value.id)
+
+    # --- lifecycles ----------------------------------------------------------------------------
+
+    def _lifecycles(self) -> Iterator[Problem]:
+        for i, lc in enumerate(self.p.lifecycles):
+            at: Path_ = ("lifecycles", i)
+            own = self.lifecycle_states[lc.id]
+            if lc.initial is not None and lc.initial not in {s.id for s in lc.states}:
+                yield Problem((*at, "initial"), _unknown("top-level state", lc.initial, {s.id for s in lc.states}, f" in lifecycle '{lc.id}'"))
+            for state, path in _walk_paths(lc.states, at):
+                if state.initial is not None and state.initial not in {c.id for c in state.states}:
+                    yield Problem((*path, "initial"), _unknown("child state", state.initial, {c.id for c in state.states}, f" of '{state.id}'"))
+            for j, transition in enumerate(lc.transitions):
+                tp: Path_ = (*at, "transitions", j)
+                yield from self._ref("event", transition.event, self.events, (*tp, "event"))
+                for k, source in enumerate(transition.source):
+                    yield from self._ref("state", source, own, (*tp, "from", k), f" in lifecycle '{lc.id}'")
+                where = f" in lifecycle '{lc.id}' (a transition to an undefined state)"
+                yield from self._ref("state", transition.target, own, (*tp, "to"), where)
+                yield from self._condition(transition.guard, (*tp, "guard"))
+
+    # --- duties --------------------------------------------------------------------------------
+
+    def _duty(self, duty, at: Path_) -> Iterator[Problem]:
+        parties = "agency, role or person"
+        yield from self._refs(parties, duty.actor or (), self.parties, (*at, "actor"))
+        yield from self._lead(duty.lead, duty.actor or (), (*at, "lead"), "actor")
+        yield from self._refs(parties, duty.recipient, self.parties, (*at, "recipient"))
+        yield from self._refs("artefact", duty.produces, self.artefacts, (*at, "produces"))
+        yield from self._refs("artefact", duty.needs, self.artefacts, (*at, "needs"))
+        yield from self._refs("document", duty.documents, self.documents, (*at, "documents"))
+        yield from self._condition(duty.when, (*at, "when"))
+        for j, item in enumerate(duty.items):
+            if item.party is not None:
+                yield from self._ref(parties, item.party, self.parties, (*at, "items", j, "party"))
+        trigger = duty.trigger
+        if trigger is not None:
+            tp: Path_ = (*at, "trigger")
+            if trigger.event is not None:
+                yield from self._ref("event", trigger.event, self.events, (*tp, "event"))
+            for key in ("enter", "exit"):
+                if getattr(trigger, key) is not None:
+                    yield from self._ref("state", getattr(trigger, key), self.states, (*tp, key))
+            if trigger.duty is not None:
+                if trigger.duty == duty.id:
+                    yield Problem((*tp, "duty"), f"duty '{duty.id}' is triggered by itself; expected another duty")
+                else:
+                    yield from self._ref("duty", trigger.duty, self.duties, (*tp, "duty"))
+        timescale = duty.timescale
+        if timescale is not None:
+            if timescale.before is not None:
+                yield from self._ref("event", timescale.before.event, self.events, (*at, "timescale", "before", "event"))
+            if timescale.within is not None and trigger is None:
+                yield Problem(
+                    (*at, "timescale", "within"),
+                    "a 'within' timescale counts from the duty's trigger, but the duty has none; expected a 'trigger'",
+                )
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _ref(self, kind: str, name: str, known: set[str], path: Path_, where: str = "") -> Iterator[Problem]:
+        if name not in known:
+            yield Problem(path, _unknown(kind, name, known, where))
+
+    def _refs(self, kind: str, names: tuple[str, ...], known: set[str], path: Path_) -> Iterator[Problem]:
+        for k, name in enumerate(names):
+            yield from self._ref(kind, name, known, (*path, k))
+
+    def _lead(self, lead: str | None, holders: tuple[str, ...], path: Path_, holder: str) -> Iterator[Problem]:
+        if lead is not None and lead not in holders:
+            yield Problem(path, f"lead '{lead}' is not one of the {holder}s ({', '.join(holders) or 'none'}); expected one of them")
+
+    def _condition(self, condition: conditions.Condition | None, path: Path_) -> Iterator[Problem]:
+        if condition is None:
+            return
+        for test in conditions.comparisons(condition):
+            here = (*path, *test.path)
+            if test.key in self.attributes:
+                yield from self._attribute_test(self.attributes[test.key], test, here)
+            elif test.key in self.lifecycles:
+                yield from self._lifecycle_test(test, here)
+            else:
+                known = set(self.attributes) | set(self.lifecycles)
+                key_path = here[:-1] if test.path[-2:-1] == (test.key,) else here  # an operator follows the key
+                yield Problem(key_path, _unknown("attribute or lifecycle", test.key, known), at_key=True)
+
+    def _attribute_test(self, attribute: Attribute, test: conditions.Comparison, path: Path_) -> Iterator[Problem]:
+        values = test.value if isinstance(test.value, tuple) else (test.value,)
+        if attribute.type != "int" and test.op in conditions.ORDERING:
+            yield Problem(path, f"'{test.op}' compares numbers, but '{attribute.id}' is {attribute.type}; expected eq, ne, in or not_in")
+            return
+        for value in values:
+            if attribute.type == "bool" and not isinstance(value, bool):
+                yield Problem(path, f"'{attribute.id}' is true or false, not {value!r}; expected true or false")
+            elif attribute.type == "int":
+                low, high = attribute.range  # type: ignore[misc]
+                if isinstance(value, bool) or not isinstance(value, int):
+                    yield Problem(path, f"'{attribute.id}' is a whole number, not {value!r}; expected a number in {low}..{high}")
+                elif not low <= value <= high:
+                    yield Problem(path, f"{value} is outside the range of '{attribute.id}' ({low}..{high}); expected a value in that range")
+            elif attribute.type == "enum":
+                allowed = {v.id for v in attribute.values}
+                if value not in allowed:
+                    yield Problem(path, _unknown("value", str(value), allowed, f" of '{attribute.id}'"))
+
+    def _lifecycle_test(self, test: conditions.Comparison, path: Path_) -> Iterator[Problem]:
+        if test.op not in ("eq", "ne", "in", "not_in"):
+            yield Problem(path, f"'{test.op}' compares numbers, but '{test.key}' is a lifecycle; expected a state or a list of states")
+            return
+        own = self.lifecycle_states[test.key]
+        for value in test.value if isinstance(test.value, tuple) else (test.value,):
+            if value not in own:
+                yield Problem(path, _unknown("state", str(value), own, f" in lifecycle '{test.key}'"))
+
+
+def _walk(states: tuple[State, ...]) -> Iterator[State]:
+    for state in states:
+        yield state
+        yield from _walk(state.states)
+
+
+def _walk_paths(states: tuple[State, ...], at: Path_) -> Iterator[tuple[State, Path_]]:
+    for i, state in enumerate(states):
+        path = (*at, "states", i)
+        yield state, path
+        yield from _walk_paths(state.states, path)

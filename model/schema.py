@@ -1,0 +1,549 @@
+"""The protocol model: what a protocol file says, as frozen pydantic models.
+
+A protocol names agencies and their roles, the people a duty may concern, the documents and
+artefacts it mentions, the case attributes and lifecycles (statecharts) that make up a situation,
+the events that move a case, who owns each responsibility in which situation, the duties with their
+timescales, the escalation routes, and the clauses it leaves as narrative. Every element carries the
+clause id it comes from. Where the source is silent (no actor, no timescale, no review date) the file
+says `unspecified`, which the model holds as `None`: a silence is recorded, never filled in.
+
+Cross-references (an actor that names no agency, a transition to an undefined state) are checked
+after this model is built, by `references.check`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
+
+from . import conditions
+from .calendar import Calendar, Region, Unit
+
+FORMAT_VERSION = 1
+UNSPECIFIED = "unspecified"
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+CLAUSE_PATTERN = r"^(\d+(\.\d+)*|[a-z][a-z-]*)(\([a-z0-9]+\))?$"
+
+Id = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, description="A name in snake_case, unique in the protocol: agency, role, state, duty ..."),
+]
+ClauseId = Annotated[
+    str,
+    Field(
+        pattern=CLAUSE_PATTERN,
+        description=(
+            "A clause number as printed in the source ('5.6.1', '8.15'); an unnumbered paragraph takes its "
+            "section's number and a letter ('5.9.1(b)'); front matter uses a name ('front', 'front(a)')."
+        ),
+    ),
+]
+
+
+def _names(value: object) -> object:
+    """Accept one name where a list is expected: `owner: csc` means `owner: [csc]`."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list):
+        raise PydanticCustomError("names", f"not a name or a list of names: {value!r}; expected e.g. csc or [csc, yos]")
+    return value
+
+
+def _clauses(value: object) -> object:
+    """Accept one clause id where a list is expected; refuse numbers, which YAML may have altered."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            raise PydanticCustomError(
+                "clause",
+                f"clause {item!r} is a number; expected it in quotes, e.g. \"8.10\" (unquoted, YAML reads 8.10 as 8.1)",
+            )
+    return tuple(items)
+
+
+def _unspecified_to_none(value: object) -> object:
+    if value == UNSPECIFIED:
+        return None
+    if value is None:
+        raise PydanticCustomError("empty", f"empty value; expected a value, or '{UNSPECIFIED}' where the source gives none")
+    return value
+
+
+def _date(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("date", f"not a date: {value!r}; expected a date such as 2019-03-20")
+
+
+Clauses = Annotated[
+    tuple[ClauseId, ...],
+    BeforeValidator(_clauses, json_schema_input_type=ClauseId | list[ClauseId]),
+    Field(min_length=1, description="The clause id, or several, this element is encoded from."),
+]
+Ids = Annotated[tuple[Id, ...], BeforeValidator(_names, json_schema_input_type=Id | list[Id])]
+Date = Annotated[dt.date, BeforeValidator(_date, json_schema_input_type=dt.date)]
+
+
+def _stated(inner: Any, description: str) -> Any:
+    """A value the source may leave out: the file writes `unspecified`, the model holds None."""
+    return Annotated[
+        inner | None,
+        BeforeValidator(_unspecified_to_none, json_schema_input_type=inner | Literal["unspecified"]),
+        Field(description=description),
+    ]
+
+
+class Element(BaseModel):
+    """Base of every model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+# --- metadata ------------------------------------------------------------------------------------
+
+
+class Metadata(Element):
+    """Who agreed the protocol, when, when it is due for review, and what it was encoded from."""
+
+    id: Id = Field(description="Short id of this protocol, e.g. stockport_2019.")
+    title: str
+    authority: _stated(str, "The local authority or partnership the protocol belongs to.")
+    agreed: _stated(Date, "The date the protocol was agreed or signed.")
+    review: _stated(Date, "The review date the protocol sets for itself.")
+    version: _stated(str, "The version the document states.")
+    source: str = Field(description="The source document, as a reader would find it (title, file name).")
+    clause: Clauses
+    example: bool = Field(False, description="True for an invented protocol used only as an example.")
+
+
+class CalendarSpec(Element):
+    """The working-day calendar deadlines are counted on."""
+
+    region: Region = Region.ENGLAND_AND_WALES
+    closures: tuple[Date, ...] = Field((), description="Extra local non-working days (e.g. council closure days).")
+
+    def to_calendar(self) -> Calendar:
+        """The working-day calendar this spec describes."""
+        return Calendar(self.region, self.closures)
+
+
+# --- parties, documents, artefacts ---------------------------------------------------------------
+
+
+class Role(Element):
+    """A role within an agency (a YOS officer, a social worker, a team leader)."""
+
+    id: Id
+    name: str
+    clause: Clauses
+
+
+class Agency(Element):
+    """An organisation that holds duties or responsibilities (YOS, children's social care, police ...)."""
+
+    id: Id
+    name: str
+    clause: Clauses
+    roles: tuple[Role, ...] = ()
+
+
+class Person(Element):
+    """Someone a duty concerns who is not an agency: the child, a parent, a family member."""
+
+    id: Id
+    name: str
+    clause: Clauses
+
+
+class Document(Element):
+    """An outside document the protocol refers to (a policy, a national protocol, a statute)."""
+
+    id: Id
+    title: str
+    clause: Clauses
+
+
+class Artefact(Element):
+    """Something a duty produces or needs: an assessment, a report, a plan, a notification."""
+
+    id: Id
+    name: str
+    clause: Clauses
+
+
+# --- situations: attributes and lifecycles -------------------------------------------------------
+
+
+class EnumValue(Element):
+    """One value of an enumerated attribute."""
+
+    id: Id
+    name: str | None = None
+    clause: Clauses | None = None
+
+
+def _enum_value(value: object) -> object:
+    return {"id": value} if isinstance(value, str) else value
+
+
+class Attribute(Element):
+    """A case attribute: a whole number with a range (age), true/false, or one of named values."""
+
+    id: Id
+    name: str
+    type: Literal["int", "bool", "enum"]
+    range: tuple[StrictInt, StrictInt] | None = Field(None, description="For int: the lowest and highest value, inclusive.")
+    values: tuple[Annotated[EnumValue, BeforeValidator(_enum_value, json_schema_input_type=Id | EnumValue)], ...] = Field(
+        (), description="For enum: the values (ids, or mappings with id, name and clause)."
+    )
+    clause: Clauses
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Attribute:
+        if self.type == "int":
+            if self.range is None:
+                raise PydanticCustomError("attribute", "a whole-number attribute needs 'range: [lowest, highest]'")
+            if self.range[0] > self.range[1]:
+                raise PydanticCustomError("attribute", f"range {list(self.range)} is empty; expected [lowest, highest]")
+        elif self.range is not None:
+            raise PydanticCustomError("attribute", f"'range' only applies to type int, not {self.type}")
+        if self.type == "enum" and not self.values:
+            raise PydanticCustomError("attribute", "an enum attribute needs 'values'")
+        if self.type != "enum" and self.values:
+            raise PydanticCustomError("attribute", f"'values' only applies to type enum, not {self.type}")
+        return self
+
+
+ConditionField = Annotated[
+    conditions.Condition,
+    BeforeValidator(conditions.parse, json_schema_input_type=dict),
+    WithJsonSchema(conditions.JSON_SCHEMA),
+]
+
+
+class State(Element):
+    """A state of a lifecycle. With `states` it is compound (one child active at a time), or, with
+    `parallel: true`, parallel (every child is an orthogonal region, active together)."""
+
+    id: Id
+    name: str | None = None
+    clause: Clauses
+    states: tuple[State, ...] = ()
+    initial: Id | None = Field(None, description="The child entered by default; the first child if not given.")
+    parallel: bool = False
+    final: bool = False
+
+    @model_validator(mode="after")
+    def _shape(self) -> State:
+        if self.parallel and len(self.states) < 2:
+            raise PydanticCustomError("state", "a parallel state needs at least two child states (its regions)")
+        if self.initial is not None and not self.states:
+            raise PydanticCustomError("state", "'initial' only applies to a state with child 'states'")
+        if self.final and self.states:
+            raise PydanticCustomError("state", "a final state cannot have child states")
+        return self
+
+
+class Transition(Element):
+    """On `event`, a case in state `from` (one, or any of several) moves to state `to`, if the guard holds."""
+
+    event: Id
+    source: Ids = Field(alias="from", min_length=1)
+    target: Id = Field(alias="to")
+    guard: ConditionField | None = None
+    clause: Clauses
+
+
+class Lifecycle(Element):
+    """One orthogonal region of a case: justice status, care status, ... A case is in one state of each."""
+
+    id: Id
+    name: str
+    clause: Clauses
+    initial: Id | None = Field(None, description="The state a new case starts in; the first state if not given.")
+    states: tuple[State, ...] = Field(min_length=1)
+    transitions: tuple[Transition, ...] = ()
+
+
+class Event(Element):
+    """Something that happens to a case: a lifecycle transition's event, or a dated event a deadline
+    counts back from (a hearing, a release)."""
+
+    id: Id
+    name: str = Field(description="In words, as it will read in a dated timeline: 'custodial sentence imposed'.")
+    clause: Clauses
+
+
+# --- responsibility ------------------------------------------------------------------------------
+
+
+class Dimension(Element):
+    """A responsibility that someone must own in every situation: case management, placement, funding ..."""
+
+    id: Id
+    name: str
+    clause: Clauses
+
+
+class OwnershipRule(Element):
+    """In situations where `when` holds, `dimension` belongs to `owner` (one or several; `lead` if the
+    source names one among several; `unspecified` where the source says the situation needs an owner
+    but names none)."""
+
+    id: Id
+    dimension: Id
+    when: ConditionField | None = Field(None, description="The situations the rule covers; always if not given.")
+    owner: _stated(Ids, "Who holds the responsibility; 'unspecified' where the source names no one.")
+    lead: Id | None = None
+    clause: Clauses
+    quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
+
+    @model_validator(mode="after")
+    def _someone(self) -> OwnershipRule:
+        if self.owner == ():
+            raise PydanticCustomError("owner", f"'owner' is empty; expected a party, a list of them, or '{UNSPECIFIED}'")
+        return self
+
+
+# --- duties and timescales -----------------------------------------------------------------------
+
+
+def _amount(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("amount", f"not a whole number: {value!r}; expected a whole number such as 10")
+    if value < 1:
+        raise PydanticCustomError("amount", f"zero or negative timescale ({value}); expected a whole number of at least 1")
+    return value
+
+
+Amount = Annotated[
+    int,
+    BeforeValidator(_amount),
+    WithJsonSchema({"type": "integer", "minimum": 1, "description": "A whole number, at least 1."}),
+]
+
+
+class Duration(Element):
+    """An amount of time: `{amount: 10, unit: working_days}`."""
+
+    amount: Amount
+    unit: Unit
+
+
+class BeforeEvent(Element):
+    """A limit counted back from an event: no later than `amount unit` before it, or just before it."""
+
+    event: Id
+    amount: Amount | None = None
+    unit: Unit | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> BeforeEvent:
+        if (self.amount is None) != (self.unit is None):
+            raise PydanticCustomError("before", "give both 'amount' and 'unit', or neither (meaning: before the event itself)")
+        return self
+
+
+class Timescale(Element):
+    """When a duty must be done: `within` a duration after its trigger, or `before` an event; `also`
+    keeps a second reading the source gives of the same limit ("3 weeks (15 working days)"); `vague`
+    keeps the words of an unquantified timescale ("as soon as"), alone or beside a limit."""
+
+    within: Duration | None = None
+    before: BeforeEvent | None = None
+    also: Duration | None = Field(None, description="The same limit as the source states it a second way.")
+    vague: str | None = Field(None, min_length=1, description="The words of an unquantified timescale.")
+    words: str | None = Field(None, description="The timescale phrase as printed, for matching against the source.")
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> Timescale:
+        if self.within is not None and self.before is not None:
+            raise PydanticCustomError("timescale", "give either 'within' or 'before', not both; expected one limit")
+        if self.within is None and self.before is None and self.vague is None:
+            raise PydanticCustomError(
+                "timescale",
+                f"a timescale needs 'within', 'before' or 'vague'; write 'timescale: {UNSPECIFIED}' if the source gives none",
+            )
+        if self.also is not None and self.within is None and (self.before is None or self.before.amount is None):
+            raise PydanticCustomError("timescale", "'also' is a second reading of a limit; expected 'within' or 'before' with an amount")
+        return self
+
+
+class Trigger(Element):
+    """What starts a duty's clock: an event, entering or leaving a state, or another duty being done."""
+
+    event: Id | None = None
+    enter: Id | None = None
+    exit: Id | None = None
+    duty: Id | None = Field(None, description="The duty whose completion triggers this one.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Trigger:
+        given = [k for k in ("event", "enter", "exit", "duty") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError("trigger", "a trigger needs exactly one of 'event', 'enter', 'exit' or 'duty'")
+        return self
+
+
+class Item(Element):
+    """One entry of a list inside a clause (a report's contents, who may ask for a visit)."""
+
+    clause: ClauseId
+    what: str
+    party: Id | None = Field(None, description="The agency, role or person the item names, if any.")
+    cites: tuple[ClauseId, ...] = Field((), description="Clauses the item refers to, as printed.")
+
+
+class Duty(Element):
+    """An obligation: who (`actor`) must do what (`action`), for whom, on what trigger, within what
+    timescale, with what force (`modality`), in which situations (`when`), unless what."""
+
+    id: Id
+    clause: Clauses
+    actor: _stated(Ids, "Who must act: agencies, roles or people; 'unspecified' where the source names no one.")
+    lead: Id | None = Field(None, description="The lead the source names among several actors.")
+    action: str = Field(min_length=1, description="What is done, in a few words: 'notify children's social care'.")
+    recipient: Ids = Field((), description="Agencies, roles or people the action is done for or to.")
+    trigger: Trigger | None = Field(None, description="What starts the clock; none for a standing duty.")
+    timescale: _stated(Timescale, "When; 'unspecified' where the source gives no timescale.")
+    modality: Literal["must", "should", "may"]
+    when: ConditionField | None = Field(None, description="The situations the duty applies in; always if not given.")
+    produces: Ids = ()
+    needs: Ids = ()
+    unless: tuple[str, ...] = Field((), description="Exceptions in the source's words: 'not reasonably practicable'.")
+    items: tuple[Item, ...] = ()
+    cites: tuple[ClauseId, ...] = Field((), description="Clauses of this protocol the duty refers to, as printed.")
+    documents: Ids = Field((), description="Outside documents the duty refers to.")
+    quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
+
+
+# --- escalation and narrative --------------------------------------------------------------------
+
+
+class EscalationStep(Element):
+    """One level of a dispute route: the parties a dispute goes to, or `unspecified` with the words."""
+
+    parties: _stated(Ids, "The roles a dispute is referred to at this level.")
+    words: str | None = Field(None, description="How the source describes this level, where it names no role.")
+
+
+class EscalationRoute(Element):
+    """A dispute route from practitioners up to named managers."""
+
+    id: Id
+    about: str
+    steps: tuple[EscalationStep, ...] = Field(min_length=1)
+    clause: Clauses
+    documents: Ids = ()
+
+
+class Narrative(Element):
+    """Clauses deliberately not encoded, with the reason (a statement of principle, a signature)."""
+
+    clause: Clauses
+    reason: str = Field(min_length=1)
+
+
+# --- the protocol --------------------------------------------------------------------------------
+
+
+class Protocol(Element):
+    """An inter-agency working protocol, encoded."""
+
+    protoverify: Literal[1] = Field(description="The format version of this file.")
+    metadata: Metadata
+    calendar: CalendarSpec = CalendarSpec()
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+    people: tuple[Person, ...] = ()
+    documents: tuple[Document, ...] = ()
+    artefacts: tuple[Artefact, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    events: tuple[Event, ...] = ()
+    lifecycles: tuple[Lifecycle, ...] = ()
+    dimensions: tuple[Dimension, ...] = ()
+    ownership: tuple[OwnershipRule, ...] = ()
+    duties: tuple[Duty, ...] = ()
+    escalation: tuple[EscalationRoute, ...] = ()
+    narrative: tuple[Narrative, ...] = ()
+
+    def roles(self) -> list[Role]:
+        """Every role of every agency."""
+        return [role for agency in self.agencies for role in agency.roles]
+
+    def states(self) -> list[State]:
+        """Every state of every lifecycle, depth first."""
+
+        def walk(states: tuple[State, ...]) -> list[State]:
+            return [s for state in states for s in (state, *walk(state.states))]
+
+        return [s for lifecycle in self.lifecycles for s in walk(lifecycle.states)]
+
+    def counts(self) -> dict[str, int]:
+        """How many of each element the protocol has, and how many duties are silent on actor or time."""
+        return {
+            "agencies": len(self.agencies),
+            "roles": len(self.roles()),
+            "people": len(self.people),
+            "lifecycles": len(self.lifecycles),
+            "states": len(self.states()),
+            "transitions": sum(len(lc.transitions) for lc in self.lifecycles),
+            "events": len(self.events),
+            "dimensions": len(self.dimensions),
+            "ownership_rules": len(self.ownership),
+            "duties": len(self.duties),
+            "duties_without_actor": sum(d.actor is None for d in self.duties),
+            "duties_without_timescale": sum(d.timescale is None for d in self.duties),
+            "vague_timescales": sum(d.timescale is not None and d.timescale.vague is not None for d in self.duties),
+            "escalation_routes": len(self.escalation),
+            "clauses": len(self.clause_ids()),
+            "narrative_clauses": len({c for n in self.narrative for c in n.clause}),
+        }
+
+    def clause_ids(self) -> list[str]:
+        """Every clause id the encoding mentions (encoded or narrative), sorted in document order."""
+        found: set[str] = set()
+
+        def visit(value: object) -> None:
+            if isinstance(value, BaseModel):
+                for name in type(value).model_fields:
+                    item = getattr(value, name)
+                    if name == "clause" and item is not None:
+                        found.update((item,) if isinstance(item, str) else item)
+                    elif name != "cites":
+                        visit(item)
+            elif isinstance(value, tuple):
+                for item in value:
+                    visit(item)
+
+        visit(self)
+        return sorted(found, key=clause_sort_key)
+
+
+def clause_sort_key(clause: str) -> tuple:
+    """Order clause ids as a reader of the document would: front matter, then 1, 1.1, 1.2, 2 ..., 10."""
+    head, _, letter = clause.partition("(")
+    if head[0].isdigit():
+        return (1, tuple(int(part) for part in head.split(".")), letter)
+    return (0 if head == "front" else 2, (), head + letter)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a protocol file, for editors and other tools."""
+    schema = Protocol.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "protoverify protocol",
+    }
+

@@ -1,0 +1,296 @@
+"""A YAML source file read with positions, and errors located in it.
+
+`read` parses a file into plain Python data while keeping ruamel.yaml's node positions, so any
+problem found later, by pydantic or by a cross-reference check, can be reported as
+`file:line:col: what is wrong; what was expected`. `validate` builds a pydantic model from the data
+and turns its errors into such located messages. Protocol and scenario loaders both use this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+MAX_BYTES = 5_000_000
+MAX_ERRORS = 50
+
+Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Located:
+    """One problem at a place in a file; line and column count from 1 (0 when the whole file is meant)."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            return f"{self.file}: {self.message}"
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class LoadError(Exception):
+    """The input could not be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: Sequence[Located]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found in loaded data, at a path of keys and indexes (located later by `Source.locate`)."""
+
+    path: Path_
+    message: str
+    at_key: bool = False
+
+
+class Source:
+    """A parsed YAML file: its plain data, and the positions of its nodes."""
+
+    def __init__(self, name: str, tree: CommentedMap):
+        self.name = name
+        self._tree = tree
+        self.data: dict[str, Any] = _plain(tree)
+
+    def position(self, path: Path_, at_key: bool = False) -> tuple[int, int, Path_]:
+        """Line and column (from 1) of the node at `path`, and the part of the path that exists.
+
+        Steps that name nothing in the file (pydantic's union tags, an index into a one-item
+        shorthand) are skipped; a missing key points at the mapping that lacks it.
+        """
+        node: Any = self._tree
+        line, col = node.lc.line, node.lc.col
+        found: list[str | int] = []
+        for i, step in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, CommentedMap) and not isinstance(step, int) and step in node:
+                line, col = node.lc.key(step) if (last and at_key) else node.lc.value(step)
+                node = node[step]
+            elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+                line, col = node.lc.item(step)
+                node = node[step]
+            else:
+                continue
+            found.append(step)
+        return line + 1, col + 1, tuple(found)
+
+    def locate(self, problems: Iterable[Problem]) -> list[Located]:
+        """Turn path-addressed problems into located ones, in file order."""
+        located = []
+        for problem in problems:
+            line, col, _ = self.position(problem.path, problem.at_key)
+            located.append(Located(self.name, line, col, problem.message))
+        return sorted(set(located), key=lambda p: (p.line, p.col, p.message))
+
+
+def read(path: str | Path, what: str = "protocol") -> Source:
+    """Read and parse a YAML file whose top level is a mapping, or raise a located `LoadError`."""
+    name = str(path)
+    file = Path(path)
+
+    def fail(message: str, line: int = 0, col: int = 0) -> LoadError:
+        return LoadError([Located(name, line, col, message)])
+
+    if not file.exists():
+        raise fail(f"file not found; expected the path of a {what} YAML file")
+    if not file.is_file():
+        raise fail(f"not a file; expected the path of a {what} YAML file")
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise fail(f"file is {size:,} bytes; expected a {what} file of at most {MAX_BYTES:,} bytes")
+    raw = file.read_bytes()
+    if b"\0" in raw:
+        raise fail(f"binary file (it contains NUL bytes); expected a {what} as UTF-8 YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        col = err.start - (before.rfind(b"\n") + 1) + 1
+        raise fail(f"not UTF-8 text (byte 0x{raw[err.start]:02x}); expected a {what} saved as UTF-8", line, col) from None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise fail(f"file is empty; expected a {what} YAML mapping")
+    try:
+        tree = YAML(typ="rt").load(text)
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        message = " ".join(part for part in (err.problem, err.context and f"({err.context})") if part)
+        raise fail(f"YAML syntax error: {message}; expected valid YAML", mark.line + 1, mark.column + 1) from None
+    except YAMLError as err:
+        raise fail(f"YAML error: {err}; expected valid YAML") from None
+    if not isinstance(tree, CommentedMap):
+        kind = "empty" if tree is None else type(_plain(tree)).__name__
+        raise fail(f"the top level is {'a ' + kind if kind != 'empty' else 'empty'}; expected a {what} mapping (key: value lines)", 1, 1)
+    return Source(name, tree)
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip nodes as plain Python values (dict, list, str, int, float, bool, date)."""
+    if isinstance(node, dict):
+        return {(_plain(k)): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, dt.datetime):
+        return dt.datetime(*node.timetuple()[:6])
+    return node
+
+
+# --- pydantic errors as located messages --------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "none_required": "'unspecified'",
+    "date_type": "a date such as 2019-03-20",
+    "literal_error": None,
+    "enum": None,
+}
+
+
+def validate(model: type[M], source: Source) -> M:
+    """Build `model` from the source's data, or raise a `LoadError` with located messages."""
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as err:
+        raise LoadError(source.locate(_problems(model, err))[:MAX_ERRORS]) from None
+
+
+def _problems(model: type[BaseModel], err: ValidationError) -> list[Problem]:
+    grouped: dict[Path_, list[dict[str, Any]]] = {}
+    for error in err.errors():
+        if error["type"] == "too_short" and len(error["input"]) >= error["ctx"]["min_length"]:
+            continue  # pydantic's echo of item errors: the list was long enough before they failed
+        loc = tuple(error["loc"]) + tuple((error.get("ctx") or {}).get("path", ()))
+        grouped.setdefault(_clean(loc), []).append(error)
+    return [_problem(model, path, errors) for path, errors in grouped.items()]
+
+
+_UNION_TAGS = frozenset({"str", "int", "bool", "float", "date", "none"})
+
+
+def _clean(loc: Path_) -> Path_:
+    """Drop pydantic's union tags ('tuple[...]', 'none', 'function-before[...]') from a location."""
+    return tuple(s for s in loc if isinstance(s, int) or ("[" not in s and s not in _UNION_TAGS))
+
+
+def _name(path: Path_) -> str:
+    return next((str(step) for step in reversed(path) if isinstance(step, str)), "value")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _problem(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]]) -> Problem:
+    first = errors[0]
+    kind, name = first["type"], _name(path)
+    if kind == "missing":
+        fields = _fields_at(model, path[:-1])
+        hint = fields.get(name)
+        expected = f"; expected {hint}" if hint else ""
+        return Problem(path[:-1], f"missing required field '{name}'{expected}")
+    if kind == "extra_forbidden":
+        allowed = list(_fields_at(model, path[:-1]))
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        guess = f"; did you mean '{close[0]}'?" if close else ""
+        return Problem(path, f"unknown key '{name}'{guess} expected one of: {', '.join(allowed)}", at_key=True)
+    if kind in ("literal_error", "enum") and len(errors) == 1:
+        expected = (first.get("ctx") or {}).get("expected", "")
+        return Problem(path, f"unknown value {_shown(first['input'])} for '{name}'; expected {expected}")
+    if kind == "string_pattern_mismatch":
+        pattern = (first.get("ctx") or {}).get("pattern", "")
+        if "\\d" in pattern:
+            expected = "a clause number as printed, such as 5.6.1, 8.15 or 5.9.1(b)"
+        else:
+            expected = "a snake_case id such as yos_officer"
+        return Problem(path, f"{_shown(first['input'])} is not a valid {name}; expected {expected}")
+    if kind == "too_short":
+        return Problem(path, f"'{name}' is empty; expected at least one item")
+    expectations = [_EXPECTED[e["type"]] for e in errors if _EXPECTED.get(e["type"])]
+    if expectations:
+        got = _shown(first["input"])
+        described = _fields_at(model, path[:-1]).get(name, "") if path and isinstance(path[-1], str) else ""
+        about = f" ({described})" if described and not described.startswith(("a ", "text", "true")) else ""
+        return Problem(path, f"wrong type for '{name}': got {got}; expected {' or '.join(dict.fromkeys(expectations))}{about}")
+    message = first["msg"].removeprefix("Value error, ")
+    if len(errors) > 1:  # a union whose every branch failed: the most specific message is the custom one
+        custom = [e for e in errors if e["type"] not in _EXPECTED]
+        message = (custom or errors)[0]["msg"].removeprefix("Value error, ")
+    return Problem(path, message)
+
+
+def _fields_at(model: type[BaseModel], path: Path_) -> dict[str, str]:
+    """The keys (aliases) the model accepts at `path`, each with its description or type."""
+    candidates: list[type[BaseModel]] = [model]
+    for step in path:
+        if isinstance(step, int):
+            continue
+        nxt: list[type[BaseModel]] = []
+        for cls in candidates:
+            for field_name, info in cls.model_fields.items():
+                if (info.alias or field_name) == step:
+                    nxt.extend(_models_in(info.annotation))
+        candidates = nxt or candidates
+    fields: dict[str, str] = {}
+    for cls in candidates:
+        for field_name, info in cls.model_fields.items():
+            fields[info.alias or field_name] = info.description or _type_words(info.annotation)
+    return fields
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _type_words(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin in (tuple, list):
+        return "a list"
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_words(a) for a in typing.get_args(annotation) if a is not type(None))
+    if origin is typing.Literal:
+        return " or ".join(repr(a) for a in typing.get_args(annotation))
+    if origin is typing.Annotated:
+        return _type_words(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "a mapping"
+    return {str: "text", int: "a whole number", bool: "true or false", dt.date: "a date"}.get(annotation, "a value")

@@ -1,0 +1,1 @@
+"""The checks run on a protocol (ownership, deadlines, structure, text, statute), each returning findings."""

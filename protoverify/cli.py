@@ -1,0 +1,121 @@
+"""The `protoverify` command line.
+
+Exit codes: 0 success; 2 the input could not be loaded (each problem printed as
+`file:line:col: what is wrong; what was expected`) or the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .model.loader import load_protocol
+from .model.schema import Protocol, json_schema
+from .model.source import LoadError
+from .reports.files import write_atomic
+
+app = typer.Typer(
+    help="Verify and simulate working protocols between youth justice services and children's social care.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_INPUT = 2
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Diagram(StrEnum):
+    scxml = "scxml"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+def _load(path: Path) -> Protocol:
+    try:
+        return load_protocol(path)
+    except LoadError as problem:
+        for line in problem.problems:
+            err.print(str(line), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _counted(counts: dict[str, int]):
+    """`n(key, singular, plural)` -> "1 role" / "5 roles"."""
+
+    def n(key: str, singular: str, plural: str | None = None) -> str:
+        return f"{counts[key]} {singular if counts[key] == 1 else plural or singular + 's'}"
+
+    return n
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+) -> None:
+    """Load a protocol and print a summary of what it contains, or say exactly what is wrong."""
+    protocol = _load(file)
+    counts = protocol.counts()
+    if format is Format.json:
+        out.print(json.dumps({"protocol": protocol.metadata.id, "file": str(file), "counts": counts}, indent=2), markup=False)
+        return
+    meta, n = protocol.metadata, _counted(counts)
+    out.print(f"[bold]{meta.title}[/bold]  ({meta.id})")
+    out.print(f"  agreed {meta.agreed or 'not stated'}, review {meta.review or 'not stated'}", markup=False)
+    out.print(f"  {n('agencies', 'agency', 'agencies')}, {n('roles', 'role')}, {n('people', 'person', 'people')}; "
+              f"{n('lifecycles', 'lifecycle')}, {n('states', 'state')}, {n('transitions', 'transition')}, {n('events', 'event')}", markup=False)
+    out.print(f"  {n('duties', 'duty', 'duties')} ({counts['duties_without_actor']} with no named actor, "
+              f"{counts['duties_without_timescale']} with no timescale, {counts['vague_timescales']} vague); "
+              f"{n('dimensions', 'responsibility dimension')}, {n('ownership_rules', 'ownership rule')}; "
+              f"{n('escalation_routes', 'escalation route')}", markup=False)
+    out.print(f"  {n('clauses', 'clause')} ({counts['narrative_clauses']} narrative)", markup=False)
+    out.print(f"[green]valid[/green]: {file}", markup=True)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+) -> None:
+    """Print the JSON Schema of protocol files (for editors and other tools)."""
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        err.print(f"wrote {output}", markup=False)
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
+    to: Annotated[Diagram, typer.Option("--to", help="What to write.")] = Diagram.mermaid,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+) -> None:
+    """Write the protocol's case lifecycles as a statechart: SCXML, a Mermaid diagram or Graphviz DOT."""
+    from .reports import diagrams, scxml
+
+    protocol = _load(file)
+    writers = {Diagram.scxml: scxml.to_scxml, Diagram.mermaid: diagrams.to_mermaid, Diagram.dot: diagrams.to_dot}
+    text = writers[to](protocol)
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(output, text)
+        err.print(f"wrote {output}", markup=False)
+
+
+def main() -> None:
+    """Entry point of the `protoverify` console script."""
+    app()

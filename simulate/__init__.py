@@ -1,0 +1,1 @@
+"""The caseload simulation: a SimPy engine driven by a protocol and a scenario."""

@@ -1,0 +1,250 @@
+"""Every class of bad input gives a located error `file:line:col: what is wrong; what was expected`.
+
+Each test breaks the example protocol in one place and checks that the error points at that place
+(line and column) and says what is wrong.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from protoverify.model.loader import load_protocol
+from protoverify.model.source import LoadError, Located
+
+EXAMPLE = Path(__file__).parent.parent / "protocols" / "examples" / "example.yaml"
+TEXT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def broken(tmp_path: Path, old: str, new: str, count: int = 1) -> tuple[Path, str]:
+    """The example with `old` replaced by `new` (the first `count` times), written to a file."""
+    assert old in TEXT, f"test setup: {old!r} is not in the example"
+    text = TEXT.replace(old, new, count)
+    path = tmp_path / "protocol.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def problems(path: Path) -> list[Located]:
+    with pytest.raises(LoadError) as caught:
+        load_protocol(path)
+    return list(caught.value.problems)
+
+
+def position_of(text: str, fragment: str, occurrence: int = 1) -> tuple[int, int]:
+    """1-based line and column of the `occurrence`-th appearance of `fragment` in `text`."""
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(fragment, index + 1)
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def only(found: list[Located]) -> Located:
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+def test_the_example_loads() -> None:
+    protocol = load_protocol(EXAMPLE)
+    assert protocol.metadata.example is True
+    assert protocol.counts()["duties"] == 9
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "  closures: [2024-12-27, 2025-12-29]", "  closures: [2024-12-27, 2025-12-29")
+    problem = only(problems(path))
+    assert "YAML syntax error" in problem.message and "expected" in problem.message
+    assert problem.line == position_of(text, "agencies:")[0]  # where the parser noticed the open bracket
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing but a comment\n\n", encoding="utf-8")
+    assert "file is empty" in only(problems(path)).message
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(TEXT.replace("Anytown Youth Justice Service\n", "Anytown Youth Justice Servic\xe9\n").encode("latin-1"))
+    problem = only(problems(path))
+    assert "not UTF-8" in problem.message
+    line, col = position_of(TEXT, "Anytown Youth Justice Service\n")
+    assert (problem.line, problem.col) == (line, col + len("Anytown Youth Justice Servic"))
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "image.yaml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    assert "binary file" in only(problems(path)).message
+
+
+def test_file_not_found(tmp_path: Path) -> None:
+    problem = only(problems(tmp_path / "missing.yaml"))
+    assert problem.message.startswith("file not found") and problem.file.endswith("missing.yaml")
+
+
+def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    assert "expected a protocol mapping" in only(problems(path)).message
+
+
+def test_unknown_key_suggests_the_near_one(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "    modality: should\n    when: {legal_status: [section_20, care_order]}\n    produces",
+                        "    modality: should\n    wehn: {legal_status: [section_20, care_order]}\n    produces")
+    problem = only(problems(path))
+    assert "unknown key 'wehn'" in problem.message and "did you mean 'when'?" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "wehn")
+
+
+def test_wrong_type(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "range: [10, 17]", "range: [10, seventeen]")
+    problem = only(problems(path))
+    assert "wrong type for 'range'" in problem.message and "expected a whole number" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "seventeen")
+
+
+def test_boolean_is_not_a_number(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "{within: {amount: 4, unit: hours}}", "{within: {amount: true, unit: hours}}")
+    problem = only(problems(path))
+    assert "not a whole number" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "true, unit: hours")
+
+
+def test_missing_required_field(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "    action: find a placement for the remanded child\n", "")
+    problem = only(problems(path))
+    assert "missing required field 'action'" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "id: find_remand_placement")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment", "kind"),
+    [
+        ("actor: yjs_court_officer\n    action: notify", "actor: yjs_court_oficer\n    action: notify", "yjs_court_oficer", "agency, role or person"),
+        ("recipient: csc\n    trigger: {event: remanded_to_la}", "recipient: cssc\n    trigger: {event: remanded_to_la}", "cssc", "agency, role or person"),
+        ("trigger: {enter: remanded}", "trigger: {enter: remandd}", "remandd", "state"),
+        ("trigger: {event: remanded_to_la}", "trigger: {event: remanded_to_lau}", "remanded_to_lau", "event"),
+        ("when: {justice: rilaa}", "when: {justise: rilaa}", "justise", "attribute or lifecycle"),
+        ("dimension: placement", "dimension: placements", "placements", "dimension"),
+        ("trigger: {duty: notify_csc_of_remand}", "trigger: {duty: notify_csc_of_remands}", "notify_csc_of_remands", "duty"),
+        ("needs: [bail_remand_assessment]", "needs: [bail_remand_asessment]", "bail_remand_asessment", "artefact"),
+    ],
+    ids=["agency-or-role", "recipient", "state", "event", "attribute", "dimension", "duty", "artefact"],
+)
+def test_unknown_reference(tmp_path: Path, old: str, new: str, fragment: str, kind: str) -> None:
+    path, text = broken(tmp_path, old, new)
+    problem = only(problems(path))
+    assert f"unknown {kind} '{fragment}'" in problem.message, problem.message
+    assert "did you mean" in problem.message
+    assert (problem.line, problem.col) == position_of(text, fragment)
+
+
+def test_unquoted_clause_number(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, 'clause: "3.2"\n    actor: csc', "clause: 3.20\n    actor: csc")
+    problem = only(problems(path))
+    assert "clause 3.2 is a number; expected it in quotes" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "3.20")
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "id: joint_planning_meeting", "id: visit_in_custody")
+    problem = only(problems(path))
+    assert "duplicate id 'visit_in_custody'" in problem.message and "already used for a duty" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "visit_in_custody", 2)
+
+
+def test_duplicate_id_across_kinds(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "{id: child, name: the child", "{id: csc, name: the child")
+    first, *rest = problems(path)
+    assert "duplicate id 'csc' (already used for an agency)" in first.message
+    assert (first.line, first.col) == position_of(text, "csc, name: the child")
+    assert rest and all("unknown agency, role or person 'child'" in p.message for p in rest)  # child is gone
+
+
+def test_duplicate_yaml_key(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "    modality: should\n    when: {legal_status: [section_20, care_order]}\n    produces",
+                        "    modality: should\n    modality: must\n    when: {legal_status: [section_20, care_order]}\n    produces")
+    problem = only(problems(path))
+    assert 'duplicate key "modality"' in problem.message
+    assert problem.line == position_of(text, "modality: should\n    modality: must")[0] + 1
+
+
+def test_transition_to_undefined_state(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "to: licence, clause", "to: license, clause")
+    problem = only(problems(path))
+    assert "unknown state 'license' in lifecycle 'justice' (a transition to an undefined state)" in problem.message
+    assert "did you mean 'licence'" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "license")
+
+
+@pytest.mark.parametrize("amount", ["0", "-3"])
+def test_zero_or_negative_timescale(tmp_path: Path, amount: str) -> None:
+    path, text = broken(tmp_path, "{amount: 10, unit: working_days}", f"{{amount: {amount}, unit: working_days}}")
+    problem = only(problems(path))
+    assert "zero or negative timescale" in problem.message and "at least 1" in problem.message
+    assert (problem.line, problem.col) == position_of(text, f"{amount}, unit: working_days")
+
+
+def test_unknown_unit(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "{amount: 4, unit: hours}", "{amount: 4, unit: fortnights}")
+    problem = only(problems(path))
+    assert "unknown value 'fortnights' for 'unit'" in problem.message and "'working_days'" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "fortnights")
+
+
+def test_condition_value_outside_declared_range(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "guard: {age: {gte: 12}}", "guard: {age: {gte: 21}}")
+    problem = only(problems(path))
+    assert "21 is outside the range of 'age' (10..17)" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "21}}")
+
+
+def test_condition_value_not_among_enum_values(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "guard: {legal_status: section_20}", "guard: {legal_status: section20}")
+    problem = only(problems(path))
+    assert "unknown value 'section20' of 'legal_status'" in problem.message and "did you mean 'section_20'" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "section20")
+
+
+def test_condition_unknown_operator(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "guard: {age: {gte: 12}}", "guard: {age: {gtee: 12}}")
+    problem = only(problems(path))
+    assert "unknown operator 'gtee'" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "12}}")
+
+
+def test_several_problems_are_all_reported_in_file_order(tmp_path: Path) -> None:
+    text = TEXT.replace("dimension: placement", "dimension: placements", 1).replace("to: licence, clause", "to: license, clause")
+    path = tmp_path / "two.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = problems(path)
+    assert [p.line for p in found] == sorted(p.line for p in found) and len(found) == 2
+
+
+def test_cli_prints_located_errors_and_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "to: licence, clause", "to: license, clause")
+    result = subprocess.run([sys.executable, "-m", "protoverify", "validate", str(path)], capture_output=True, text=True)
+    line, col = position_of(text, "license")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{path}:{line}:{col}: unknown state")
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_validates_the_example() -> None:
+    result = subprocess.run([sys.executable, "-m", "protoverify", "validate", str(EXAMPLE)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "9 duties (1 with no named actor, 2 with no timescale, 2 vague)" in result.stdout
+
+
+def test_event_id_reserved_by_the_statechart_engine(tmp_path: Path) -> None:
+    text = TEXT.replace("{id: bailed, name:", "{id: send, name:").replace("event: bailed,", "event: send,")
+    path = tmp_path / "reserved.yaml"
+    path.write_text(text, encoding="utf-8")
+    problem = only(problems(path))
+    assert "event id 'send' is a name the statechart engine uses itself" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "send, name:")

@@ -1,0 +1,55 @@
+"""The protocol model: what the example encodes, read back through the model's own views."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from protoverify import load_protocol
+from protoverify.model.schema import clause_sort_key
+
+EXAMPLE = Path(__file__).parent.parent / "protocols" / "examples" / "example.yaml"
+
+
+def test_silences_are_held_as_none_not_filled_in() -> None:
+    protocol = load_protocol(EXAMPLE)
+    duties = {d.id: d for d in protocol.duties}
+    assert duties["advise_child_of_release_plan"].actor is None
+    assert duties["complete_bail_remand_assessment"].timescale is None
+    assert protocol.metadata.version is None
+    shared = duties["joint_planning_meeting"]
+    assert shared.actor == ("yjs", "csc") and shared.lead is None
+
+
+def test_timescale_forms_are_kept() -> None:
+    duties = {d.id: d for d in load_protocol(EXAMPLE).duties}
+    dual = duties["psr_adjournment"].timescale
+    assert (dual.within.amount, dual.within.unit, dual.also.amount, dual.also.unit) == (3, "weeks", 15, "working_days")
+    mixed = duties["advise_child_of_release_plan"].timescale
+    assert mixed.vague == "as soon as possible" and mixed.before.event == "released_on_licence" and mixed.before.amount == 14
+    assert duties["notify_csc_of_remand"].timescale.vague == "as soon as"
+
+
+def test_counts_and_clauses() -> None:
+    protocol = load_protocol(EXAMPLE)
+    counts = protocol.counts()
+    assert counts["states"] == 12 and counts["transitions"] == 16 and counts["roles"] == 5
+    assert counts["duties_without_actor"] == 1 and counts["duties_without_timescale"] == 2
+    clauses = protocol.clause_ids()
+    assert clauses[0] == "front" and "3.4(b)" in clauses and "4.2(a)" in clauses
+    assert clauses == sorted(clauses, key=clause_sort_key)
+
+
+def test_clause_order_is_the_reader_s_order() -> None:
+    ids = ["10.1", "front", "8.15", "8.2", "5.9.1(b)", "5.9.1", "5.9.1(a)", "1"]
+    assert sorted(ids, key=clause_sort_key) == ["front", "1", "5.9.1", "5.9.1(a)", "5.9.1(b)", "8.2", "8.15", "10.1"]
+
+
+def test_protocol_calendar_includes_its_local_closures() -> None:
+    calendar = load_protocol(EXAMPLE).calendar.to_calendar()
+    assert not calendar.is_working_day(date(2024, 12, 27))  # Anytown's closure day
+    # sentenced Monday 23 Dec 2024: Tue 24 is day 1; 25, 26 bank holidays; 27 closed; Mon 30 is 2,
+    # Tue 31 is 3; 1 Jan bank holiday; Thu 2 is 4, Fri 3 is 5. Due by the close of Friday 3 January.
+    due = calendar.due_after(datetime(2024, 12, 23, 15), 5, "working_days")
+    assert due == datetime(2025, 1, 4)
+    assert load_protocol(EXAMPLE).calendar.closures and calendar.working_days_between(date(2024, 12, 23), date(2025, 1, 3)) == 5

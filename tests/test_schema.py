@@ -1,0 +1,70 @@
+"""The JSON Schema: generated from the model, committed under docs/, and in agreement with the loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from protoverify.model.schema import json_schema
+
+ROOT = Path(__file__).parent.parent
+COMMITTED = ROOT / "docs" / "protocol.schema.json"
+EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
+
+
+def as_json(value: object) -> object:
+    """YAML data as a JSON document would hold it (dates as ISO strings)."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_committed_schema_is_current() -> None:
+    assert json.loads(COMMITTED.read_text(encoding="utf-8")) == json_schema(), "run `make schema` and commit docs/protocol.schema.json"
+
+
+def test_cli_prints_the_schema() -> None:
+    result = subprocess.run([sys.executable, "-m", "protoverify", "schema"], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == json_schema()
+
+
+def test_schema_accepts_the_example(validator: jsonschema.Draft202012Validator) -> None:
+    data = as_json(YAML(typ="safe").load(EXAMPLE.read_text(encoding="utf-8")))
+    assert [e.message for e in validator.iter_errors(data)] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("modality: should", "modality: shall"),
+        ("unit: working_days", "unit: fortnights"),
+        ("{within: {amount: 4, unit: hours}}", "{within: {amount: 0, unit: hours}}"),
+        ("  - id: find_remand_placement\n", "  - id: find_remand_placement\n    colour: red\n"),
+        ("id: yjs\n", "id: Youth Justice\n"),
+        ('clause: "3.2"', "clause: 3.2"),
+    ],
+    ids=["literal", "unit", "zero-amount", "unknown-key", "id-pattern", "unquoted-clause"],
+)
+def test_schema_rejects_what_the_loader_rejects(validator: jsonschema.Draft202012Validator, old: str, new: str) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert old in text
+    data = as_json(YAML(typ="safe").load(text.replace(old, new, 1)))
+    assert list(validator.iter_errors(data)), f"the schema accepted {new!r}"
