@@ -23,6 +23,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 MAX_BYTES = 5_000_000
+MAX_VALUES = 500_000  # after YAML aliases are expanded: refuses "billion laughs" files
+MAX_DEPTH = 64
 MAX_ERRORS = 50
 
 Path_ = tuple[str | int, ...]
@@ -129,6 +131,8 @@ def read(path: str | Path, what: str = "protocol") -> Source:
         raise fail(f"file is empty; expected a {what} YAML mapping")
     try:
         tree = YAML(typ="rt").load(text)
+    except RecursionError:
+        raise fail(f"nesting is too deep to read; expected a {what} nested at most {MAX_DEPTH} levels") from None
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         message = " ".join(part for part in (err.problem, err.context and f"({err.context})") if part)
@@ -136,17 +140,31 @@ def read(path: str | Path, what: str = "protocol") -> Source:
     except YAMLError as err:
         raise fail(f"YAML error: {err}; expected valid YAML") from None
     if not isinstance(tree, CommentedMap):
-        kind = "empty" if tree is None else type(_plain(tree)).__name__
-        raise fail(f"the top level is {'a ' + kind if kind != 'empty' else 'empty'}; expected a {what} mapping (key: value lines)", 1, 1)
-    return Source(name, tree)
+        kind = "empty" if tree is None else "a list" if isinstance(tree, list) else "a single value"
+        raise fail(f"the top level is {kind}; expected a {what} mapping (key: value lines)", 1, 1)
+    try:
+        return Source(name, tree)
+    except _TooLarge as problem:
+        raise fail(f"{problem}; expected a {what} of ordinary size") from None
 
 
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip nodes as plain Python values (dict, list, str, int, float, bool, date)."""
+class _TooLarge(Exception):
+    """The data nests too deeply, or expands (through YAML aliases) to too many values."""
+
+
+def _plain(node: Any, budget: list[int] | None = None, depth: int = 0) -> Any:
+    """ruamel's round-trip nodes as plain Python values (dict, list, str, int, float, bool, date),
+    refusing data that nests deeper than MAX_DEPTH or expands to more than MAX_VALUES values."""
+    budget = [MAX_VALUES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge(f"the file expands to more than {MAX_VALUES:,} values (YAML aliases repeating large blocks?)")
+    if depth > MAX_DEPTH:
+        raise _TooLarge(f"the file nests more than {MAX_DEPTH} levels deep")
     if isinstance(node, dict):
-        return {(_plain(k)): _plain(v) for k, v in node.items()}
+        return {_plain(k, budget, depth + 1): _plain(v, budget, depth + 1) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [_plain(v, budget, depth + 1) for v in node]
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):

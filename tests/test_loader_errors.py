@@ -248,3 +248,18 @@ def test_event_id_reserved_by_the_statechart_engine(tmp_path: Path) -> None:
     problem = only(problems(path))
     assert "event id 'send' is a name the statechart engine uses itself" in problem.message
     assert (problem.line, problem.col) == position_of(text, "send, name:")
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]  # 9**9 values once expanded
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "expands to more than" in only(problems(path)).message
+
+
+@pytest.mark.parametrize("depth", [80, 5000])
+def test_deep_nesting_is_refused_without_a_traceback(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("protoverify: 1\nmetadata: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    assert "nest" in only(problems(path)).message
