@@ -84,6 +84,11 @@ class _Checker:
 
     def _events(self) -> Iterator[Problem]:
         for i, event in enumerate(self.p.events):
+            if event.scheduled is not None:
+                if event.scheduled.after == event.id:
+                    yield Problem(("events", i, "scheduled", "after"), f"event '{event.id}' is scheduled after itself; expected another event")
+                else:
+                    yield from self._ref("event", event.scheduled.after, self.events, ("events", i, "scheduled", "after"))
             if event.id in RESERVED_EVENT_IDS:
                 yield Problem(("events", i, "id"), f"event id '{event.id}' is a name the statechart engine uses itself; expected another id, e.g. '{event.id}_event'")
 

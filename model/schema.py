@@ -204,6 +204,7 @@ class Attribute(Element):
     name: str
     type: Literal["int", "bool", "enum"]
     range: tuple[StrictInt, StrictInt] | None = Field(None, description="For int: the lowest and highest value, inclusive.")
+    unit: Unit | None = Field(None, description="For int: the unit, where the attribute measures time (days until homeless).")
     values: tuple[Annotated[EnumValue, BeforeValidator(_enum_value, json_schema_input_type=Id | EnumValue)], ...] = Field(
         (), description="For enum: the values (ids, or mappings with id, name and clause)."
     )
@@ -216,8 +217,8 @@ class Attribute(Element):
                 raise PydanticCustomError("attribute", "a whole-number attribute needs 'range: [lowest, highest]'")
             if self.range[0] > self.range[1]:
                 raise PydanticCustomError("attribute", f"range {list(self.range)} is empty; expected [lowest, highest]")
-        elif self.range is not None:
-            raise PydanticCustomError("attribute", f"'range' only applies to type int, not {self.type}")
+        elif self.range is not None or self.unit is not None:
+            raise PydanticCustomError("attribute", f"'range' and 'unit' only apply to type int, not {self.type}")
         if self.type == "enum" and not self.values:
             raise PydanticCustomError("attribute", "an enum attribute needs 'values'")
         if self.type != "enum" and self.values:
@@ -276,6 +277,16 @@ class Lifecycle(Element):
     transitions: tuple[Transition, ...] = ()
 
 
+class Schedule(Element):
+    """When the protocol plans an event: `delay` after another event, with the second reading the
+    source may give (`also`): a sentencing hearing 3 weeks (15 working days) after an adjournment."""
+
+    after: Id
+    delay: Duration
+    also: Duration | None = None
+    words: str | None = Field(None, description="The phrase as printed.")
+
+
 class Event(Element):
     """Something that happens to a case: a lifecycle transition's event, or a dated event a deadline
     counts back from (a hearing, a release)."""
@@ -283,6 +294,7 @@ class Event(Element):
     id: Id
     name: str = Field(description="In words, as it will read in a dated timeline: 'custodial sentence imposed'.")
     clause: Clauses
+    scheduled: Schedule | None = Field(None, description="When the protocol plans this event, relative to another.")
 
 
 # --- responsibility ------------------------------------------------------------------------------
@@ -358,23 +370,29 @@ class BeforeEvent(Element):
 class Timescale(Element):
     """When a duty must be done: `within` a duration after its trigger, or `before` an event; `also`
     keeps a second reading the source gives of the same limit ("3 weeks (15 working days)"); `vague`
-    keeps the words of an unquantified timescale ("as soon as"), alone or beside a limit."""
+    keeps the words of an unquantified timescale ("as soon as"), alone or beside a limit; `every`
+    repeats the duty at intervals of at most that long ("every Tuesday"), `lasting` that long each
+    time ("two days per week")."""
 
     within: Duration | None = None
     before: BeforeEvent | None = None
     also: Duration | None = Field(None, description="The same limit as the source states it a second way.")
     vague: str | None = Field(None, min_length=1, description="The words of an unquantified timescale.")
+    every: Duration | None = Field(None, description="The duty recurs at intervals of at most this long.")
+    lasting: Duration | None = Field(None, description="With 'every': how long the activity lasts each time.")
     words: str | None = Field(None, description="The timescale phrase as printed, for matching against the source.")
 
     @model_validator(mode="after")
     def _one_reading(self) -> Timescale:
         if self.within is not None and self.before is not None:
             raise PydanticCustomError("timescale", "give either 'within' or 'before', not both; expected one limit")
-        if self.within is None and self.before is None and self.vague is None:
+        if self.within is None and self.before is None and self.vague is None and self.every is None:
             raise PydanticCustomError(
                 "timescale",
-                f"a timescale needs 'within', 'before' or 'vague'; write 'timescale: {UNSPECIFIED}' if the source gives none",
+                f"a timescale needs 'within', 'before', 'every' or 'vague'; write 'timescale: {UNSPECIFIED}' if the source gives none",
             )
+        if self.lasting is not None and self.every is None:
+            raise PydanticCustomError("timescale", "'lasting' says how long each repetition lasts; expected it with 'every'")
         if self.also is not None and self.within is None and (self.before is None or self.before.amount is None):
             raise PydanticCustomError("timescale", "'also' is a second reading of a limit; expected 'within' or 'before' with an amount")
         return self

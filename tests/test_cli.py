@@ -57,4 +57,4 @@ def test_validate_json_summary() -> None:
 
     result = run("validate", str(EXAMPLE), "--format", "json")
     summary = json.loads(result.stdout)
-    assert summary["protocol"] == "anytown_example" and summary["counts"]["duties"] == 9
+    assert summary["protocol"] == "anytown_example" and summary["counts"]["duties"] == 10

@@ -51,7 +51,7 @@ def only(found: list[Located]) -> Located:
 def test_the_example_loads() -> None:
     protocol = load_protocol(EXAMPLE)
     assert protocol.metadata.example is True
-    assert protocol.counts()["duties"] == 9
+    assert protocol.counts()["duties"] == 10
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_cli_prints_located_errors_and_exits_2_without_a_traceback(tmp_path: Pat
 def test_cli_validates_the_example() -> None:
     result = subprocess.run([sys.executable, "-m", "protoverify", "validate", str(EXAMPLE)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "9 duties (1 with no named actor, 2 with no timescale, 2 vague)" in result.stdout
+    assert "10 duties (1 with no named actor, 2 with no timescale, 2 vague)" in result.stdout
 
 
 def test_event_id_reserved_by_the_statechart_engine(tmp_path: Path) -> None:

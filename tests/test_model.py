@@ -23,8 +23,11 @@ def test_silences_are_held_as_none_not_filled_in() -> None:
 
 def test_timescale_forms_are_kept() -> None:
     duties = {d.id: d for d in load_protocol(EXAMPLE).duties}
-    dual = duties["psr_adjournment"].timescale
+    dual = duties["write_pre_sentence_report"].timescale
     assert (dual.within.amount, dual.within.unit, dual.also.amount, dual.also.unit) == (3, "weeks", 15, "working_days")
+    assert duties["case_review_meeting"].timescale.every.unit == "weeks"
+    hearing = {e.id: e for e in load_protocol(EXAMPLE).events}["sentencing_hearing"].scheduled
+    assert (hearing.after, hearing.delay.amount, hearing.also.unit) == ("adjourned_for_report", 3, "working_days")
     mixed = duties["advise_child_of_release_plan"].timescale
     assert mixed.vague == "as soon as possible" and mixed.before.event == "released_on_licence" and mixed.before.amount == 14
     assert duties["notify_csc_of_remand"].timescale.vague == "as soon as"
