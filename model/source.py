@@ -102,8 +102,8 @@ class Source:
         return sorted(set(located), key=lambda p: (p.line, p.col, p.message))
 
 
-def read(path: str | Path, what: str = "protocol") -> Source:
-    """Read and parse a YAML file whose top level is a mapping, or raise a located `LoadError`."""
+def read_text(path: str | Path, what: str) -> str:
+    """The UTF-8 text of a file, or a located `LoadError`: missing, not a file, too big, binary, not UTF-8."""
     name = str(path)
     file = Path(path)
 
@@ -111,22 +111,32 @@ def read(path: str | Path, what: str = "protocol") -> Source:
         return LoadError([Located(name, line, col, message)])
 
     if not file.exists():
-        raise fail(f"file not found; expected the path of a {what} YAML file")
+        raise fail(f"file not found; expected the path of a {what}")
     if not file.is_file():
-        raise fail(f"not a file; expected the path of a {what} YAML file")
+        raise fail(f"not a file; expected the path of a {what}")
     size = file.stat().st_size
     if size > MAX_BYTES:
-        raise fail(f"file is {size:,} bytes; expected a {what} file of at most {MAX_BYTES:,} bytes")
+        raise fail(f"file is {size:,} bytes; expected a {what} of at most {MAX_BYTES:,} bytes")
     raw = file.read_bytes()
     if b"\0" in raw:
-        raise fail(f"binary file (it contains NUL bytes); expected a {what} as UTF-8 YAML text")
+        raise fail(f"binary file (it contains NUL bytes); expected a {what} as UTF-8 text")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
         col = err.start - (before.rfind(b"\n") + 1) + 1
         raise fail(f"not UTF-8 text (byte 0x{raw[err.start]:02x}); expected a {what} saved as UTF-8", line, col) from None
+
+
+def read(path: str | Path, what: str = "protocol") -> Source:
+    """Read and parse a YAML file whose top level is a mapping, or raise a located `LoadError`."""
+    name = str(path)
+
+    def fail(message: str, line: int = 0, col: int = 0) -> LoadError:
+        return LoadError([Located(name, line, col, message)])
+
+    text = read_text(path, f"{what} YAML file")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise fail(f"file is empty; expected a {what} YAML mapping")
     try:

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from .model.loader import load_protocol
 from .model.schema import Protocol, json_schema
-from .model.source import LoadError
+from .model.source import LoadError, read_text
 from .reports.files import write_atomic
 
 app = typer.Typer(
@@ -42,12 +42,16 @@ class Diagram(StrEnum):
     dot = "dot"
 
 
+def _print_problems(problem: LoadError) -> None:
+    for line in problem.problems:
+        err.print(str(line), markup=False)
+
+
 def _load(path: Path) -> Protocol:
     try:
         return load_protocol(path)
     except LoadError as problem:
-        for line in problem.problems:
-            err.print(str(line), markup=False)
+        _print_problems(problem)
         raise typer.Exit(EXIT_INPUT) from None
 
 
@@ -114,6 +118,50 @@ def export(
     else:
         write_atomic(output, text)
         err.print(f"wrote {output}", markup=False)
+
+
+@app.command()
+def coverage(
+    file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
+    source: Annotated[Path, typer.Option("--source", help="The protocol's source document, as plain text.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+) -> None:
+    """Hold an encoding against its source text: every clause encoded, narrative or missing; every time
+    phrase matched by an encoded timescale or not. Exit 1 if anything is missing or unmatched."""
+    from .reports.coverage import coverage as measure
+
+    protocol = _load(file)
+    try:
+        text = read_text(source, "protocol document as plain text")
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+    result = measure(protocol, text)
+    if format is Format.json:
+        out.print(json.dumps(result.to_json(), indent=2, ensure_ascii=False), markup=False)
+    else:
+        _print_coverage(result, source)
+    raise typer.Exit(0 if result.complete else 1)
+
+
+def _print_coverage(result, source: Path) -> None:
+    summary = result.to_json()
+    out.print(f"[bold]{result.protocol}[/bold] against {source}")
+    out.print(
+        f"  clauses: {summary['clauses_total']} in the source; {summary['encoded']} encoded, "
+        f"{summary['narrative']} narrative, {len(summary['missing'])} missing",
+        markup=False,
+    )
+    out.print(f"  time phrases: {summary['timescales_total']} in the source; {summary['timescales_matched']} matched", markup=False)
+    for clause in result.clauses:
+        if clause.status == "missing":
+            out.print(f"  [red]missing[/red]   {clause.id}  (line {clause.line}, {clause.kind})")
+    for phrase in result.unmatched:
+        out.print(f"  [red]unmatched[/red] {phrase.clause}: \"{phrase.words}\"", markup=True)
+    for clause_id in result.not_in_source:
+        out.print(f"  [yellow]not in the source[/yellow] {clause_id}: cited by the encoding, but the source has no such clause")
+    verdict = "[green]complete[/green]" if result.complete else "[red]incomplete[/red]"
+    out.print(f"  {verdict}")
 
 
 def main() -> None:
