@@ -91,14 +91,15 @@ class Coverage:
 
 def coverage(protocol: Protocol, source_text: str) -> Coverage:
     """How completely `protocol` encodes the plain-text protocol `source_text`."""
-    units = [s for s in segments(source_text) if s.kind != "heading"]
+    found = segments(source_text)
+    units = [s for s in found if s.kind != "heading"]
     narrative = {c for n in protocol.narrative for c in n.clause}
     encoded = _encoded_clauses(protocol)
     result = Coverage(protocol.metadata.id)
     for unit in units:
         status = "encoded" if unit.id in encoded else "narrative" if unit.id in narrative else "missing"
         result.clauses.append(ClauseStatus(unit.id, unit.kind, unit.line, status))
-    known = {u.id for u in units}
+    known = {s.id for s in found}  # headings may be cited, though they need not be
     result.not_in_source = sorted((encoded | narrative) - known, key=clause_sort_key)
     times = _encoded_times(protocol, {u.id: u for u in units})
     for phrase in document_time_phrases(source_text):
