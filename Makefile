@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 OUT    := out/demo
-EXAMPLE := protocols/examples/example.yaml
+PROTOCOLS := protocols/stockport-2019.yaml protocols/warwickshire.yaml protocols/examples/example.yaml
+SEEDS  := ../shared/seeds
 
 .PHONY: demo test bench schema clean
 
@@ -20,10 +21,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/protoverify validate $(EXAMPLE)
-	$(BIN)/protoverify export $(EXAMPLE) --to scxml -o $(OUT)/example.scxml
-	$(BIN)/protoverify export $(EXAMPLE) --to mermaid -o $(OUT)/example.mmd
-	$(BIN)/protoverify export $(EXAMPLE) --to dot -o $(OUT)/example.dot
+	@for p in $(PROTOCOLS); do $(BIN)/protoverify validate $$p || exit $$?; done
+	@if [ -d $(SEEDS) ]; then \
+	  $(BIN)/protoverify coverage protocols/stockport-2019.yaml --source $(SEEDS)/stockport-yos-csc-principles-2019.txt && \
+	  $(BIN)/protoverify coverage protocols/warwickshire.yaml --source $(SEEDS)/warwickshire-yjs-childrens-services-protocol.txt; \
+	else echo "($(SEEDS) not found: coverage against the source documents skipped)"; fi
+	@for p in $(PROTOCOLS); do n=$$(basename $$p .yaml); \
+	  for f in scxml mermaid dot; do $(BIN)/protoverify export $$p --to $$f -o $(OUT)/$$n.$$f || exit $$?; done; done
 	@echo "demo output in $(OUT)/"
 
 test: $(VENV)/.installed-test
