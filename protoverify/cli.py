@@ -164,6 +164,36 @@ def _print_coverage(result, source: Path) -> None:
     out.print(f"  {verdict}")
 
 
+@app.command()
+def extract(
+    document: Annotated[Path, typer.Argument(help="A protocol document as plain text (UTF-8).", show_default=False)],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the draft to this new file instead of printing it.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+) -> None:
+    """Draft a protocol YAML skeleton from a plain-text protocol: agencies named, a candidate duty for each
+    sentence with a modal verb, narrative for the rest. A draft for an author to finish, not an encoding."""
+    from .model.extract import extract as draft
+    from .model.source import Located
+
+    try:
+        if output is not None and output.is_dir():
+            raise LoadError([Located(str(output), 0, 0, "is a folder; expected the path of a new YAML file")])
+        if output is not None and output.exists() and not force:
+            raise LoadError([Located(str(output), 0, 0, "file exists; expected a new path, or --force to overwrite it")])
+        text = draft(document)
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        try:
+            write_atomic(output, text)
+        except OSError as problem:
+            raise LoadError([Located(str(output), 0, 0, f"cannot write ({problem.strerror}); expected a writable path")]) from None
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+    err.print(f"wrote {output}", markup=False)
+
+
 def main() -> None:
     """Entry point of the `protoverify` console script."""
     app()
