@@ -21,6 +21,11 @@ def check(protocol: Protocol) -> list[Problem]:
     return list(_Checker(protocol).run())
 
 
+def check_condition(protocol: Protocol, condition: conditions.Condition | None, path: Path_) -> list[Problem]:
+    """Problems with a condition written elsewhere (a judgements file) against the protocol's names."""
+    return list(_Checker(protocol)._condition(condition, path))
+
+
 def _unknown(kind: str, name: str, known: set[str], where: str = "") -> str:
     """'unknown state 'x' in lifecycle 'y'; did you mean 'z'? expected one of: ...'"""
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
@@ -48,6 +53,8 @@ class _Checker:
         yield from self._ids()
         yield from self._events()
         yield from self._lifecycles()
+        for i, dimension in enumerate(self.p.dimensions):
+            yield from self._condition(dimension.applies, ("dimensions", i, "applies"))
         for i, rule in enumerate(self.p.ownership):
             at: Path_ = ("ownership", i)
             yield from self._ref("dimension", rule.dimension, self.dimensions, (*at, "dimension"))
@@ -83,7 +90,14 @@ class _Checker:
                 yield state.id, "state", (*path, "id")
 
     def _events(self) -> Iterator[Problem]:
+        moved_by = {(lc.id, t.event) for lc in self.p.lifecycles for t in lc.transitions}
         for i, event in enumerate(self.p.events):
+            if event.lifecycle is not None:
+                path: Path_ = ("events", i, "lifecycle")
+                if event.lifecycle not in self.lifecycles:
+                    yield Problem(path, _unknown("lifecycle", event.lifecycle, set(self.lifecycles)))
+                elif (event.lifecycle, event.id) not in moved_by:
+                    yield Problem(path, f"event '{event.id}' happens in lifecycle '{event.lifecycle}', which has no transition on it; expected a lifecycle that takes the event")
             if event.scheduled is not None:
                 if event.scheduled.after == event.id:
                     yield Problem(("events", i, "scheduled", "after"), f"event '{event.id}' is scheduled after itself; expected another event")
@@ -161,6 +175,8 @@ class _Checker:
         if timescale is not None:
             if timescale.before is not None:
                 yield from self._ref("event", timescale.before.event, self.events, (*at, "timescale", "before", "event"))
+            if timescale.at is not None:
+                yield from self._ref("event", timescale.at, self.events, (*at, "timescale", "at"))
             if timescale.within is not None and trigger is None:
                 yield Problem(
                     (*at, "timescale", "within"),

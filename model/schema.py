@@ -295,17 +295,31 @@ class Event(Element):
     name: str = Field(description="In words, as it will read in a dated timeline: 'custodial sentence imposed'.")
     clause: Clauses
     scheduled: Schedule | None = Field(None, description="When the protocol plans this event, relative to another.")
+    lifecycle: Id | None = Field(
+        None,
+        description=(
+            "The lifecycle this event happens in (a remand is a justice event). Other lifecycles only react to it: "
+            "their transitions on it fire only when this lifecycle takes the event too."
+        ),
+    )
 
 
 # --- responsibility ------------------------------------------------------------------------------
 
 
 class Dimension(Element):
-    """A responsibility that someone must own in every situation: case management, placement, funding ..."""
+    """A responsibility that someone must own wherever it `applies`: case management, placement, funding ..."""
 
     id: Id
     name: str
     clause: Clauses
+    applies: ConditionField | None = Field(
+        None,
+        description=(
+            "The situations in which someone must hold this responsibility (placement funding: while remanded). "
+            "Always, if not given. The ownership checks look for gaps only here."
+        ),
+    )
 
 
 class OwnershipRule(Element):
@@ -368,7 +382,8 @@ class BeforeEvent(Element):
 
 
 class Timescale(Element):
-    """When a duty must be done: `within` a duration after its trigger, or `before` an event; `also`
+    """When a duty must be done: `within` a duration after its trigger, `before` an event, or `at` an
+    event (attending a hearing); `also`
     keeps a second reading the source gives of the same limit ("3 weeks (15 working days)"); `vague`
     keeps the words of an unquantified timescale ("as soon as"), alone or beside a limit; `every`
     repeats the duty at intervals of at most that long ("every Tuesday"), `lasting` that long each
@@ -376,6 +391,7 @@ class Timescale(Element):
 
     within: Duration | None = None
     before: BeforeEvent | None = None
+    at: Id | None = Field(None, description="Done at this event itself: attending the hearing, chairing the meeting.")
     also: Duration | None = Field(None, description="The same limit as the source states it a second way.")
     vague: str | None = Field(None, min_length=1, description="The words of an unquantified timescale.")
     every: Duration | None = Field(None, description="The duty recurs at intervals of at most this long.")
@@ -384,12 +400,13 @@ class Timescale(Element):
 
     @model_validator(mode="after")
     def _one_reading(self) -> Timescale:
-        if self.within is not None and self.before is not None:
-            raise PydanticCustomError("timescale", "give either 'within' or 'before', not both; expected one limit")
-        if self.within is None and self.before is None and self.vague is None and self.every is None:
+        limits = [k for k in ("within", "before", "at") if getattr(self, k) is not None]
+        if len(limits) > 1:
+            raise PydanticCustomError("timescale", f"give one of 'within', 'before' or 'at', not {' and '.join(limits)}; expected one limit")
+        if not limits and self.vague is None and self.every is None:
             raise PydanticCustomError(
                 "timescale",
-                f"a timescale needs 'within', 'before', 'every' or 'vague'; write 'timescale: {UNSPECIFIED}' if the source gives none",
+                f"a timescale needs 'within', 'before', 'at', 'every' or 'vague'; write 'timescale: {UNSPECIFIED}' if the source gives none",
             )
         if self.lasting is not None and self.every is None:
             raise PydanticCustomError("timescale", "'lasting' says how long each repetition lasts; expected it with 'every'")
@@ -432,6 +449,10 @@ class Duty(Element):
     actor: _stated(Ids, "Who must act: agencies, roles or people; 'unspecified' where the source names no one.")
     lead: Id | None = Field(None, description="The lead the source names among several actors.")
     action: str = Field(min_length=1, description="What is done, in a few words: 'notify children's social care'.")
+    type: Id | None = Field(
+        None,
+        description="The kind of duty (visit_in_custody, notify_remand ...): duties of one type in different clauses are the same duty stated twice.",
+    )
     recipient: Ids = Field((), description="Agencies, roles or people the action is done for or to.")
     trigger: Trigger | None = Field(None, description="What starts the clock; none for a standing duty.")
     timescale: _stated(Timescale, "When; 'unspecified' where the source gives no timescale.")
@@ -506,6 +527,22 @@ class Protocol(Element):
             return [s for state in states for s in (state, *walk(state.states))]
 
         return [s for lifecycle in self.lifecycles for s in walk(lifecycle.states)]
+
+    def guard_of(self, lifecycle: str, transition: Transition) -> conditions.Condition | None:
+        """A transition's guard as it takes effect: where its event happens in another lifecycle, the
+        transition only fires when that lifecycle can take the event too (a care status changes on a
+        remand only when the case is at a stage where a remand can happen)."""
+        event = next((e for e in self.events if e.id == transition.event), None)
+        home = event.lifecycle if event is not None else None
+        if home is None or home == lifecycle:
+            return transition.guard
+        takes = [
+            conditions.All((conditions.Comparison(home, "in", t.source), *((t.guard,) if t.guard else ())))
+            for lc in self.lifecycles if lc.id == home
+            for t in lc.transitions if t.event == transition.event
+        ]
+        reaction = conditions.AnyOf(tuple(takes))
+        return reaction if transition.guard is None else conditions.All((transition.guard, reaction))
 
     def counts(self) -> dict[str, int]:
         """How many of each element the protocol has, and how many duties are silent on actor or time."""

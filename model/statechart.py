@@ -114,8 +114,9 @@ def _transitions_by_source(protocol: Protocol) -> Transitions:
     for lifecycle in protocol.lifecycles:
         for transition in lifecycle.transitions:
             spec: dict[str, Any] = {"target": transition.target}
-            if transition.guard is not None:
-                spec["cond"] = guard(transition.guard)
+            effective = protocol.guard_of(lifecycle.id, transition)
+            if effective is not None:
+                spec["cond"] = guard(effective)
             for source in transition.source:
                 found.setdefault(source, {}).setdefault(transition.event, []).append(spec)
     return found

@@ -14,8 +14,11 @@ ownership rule applies") and read witnesses from the model, in data and in words
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import product
 
 import z3
@@ -27,7 +30,7 @@ from ..model.schema import Attribute, Protocol, State
 Config = frozenset[str]  # every active state, enclosing states included
 Literal_ = tuple[Condition, bool]  # a guard and whether it held
 PathCondition = frozenset[Literal_]
-MAX_CONFIGURATIONS = 20_000
+MAX_CONFIGURATIONS = 250_000
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Situations:
         self.names = {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()}
         self.lifecycle_names = {lc.id: lc.name for lc in protocol.lifecycles}
         self.transitions = [(lc.id, t) for lc in protocol.lifecycles for t in lc.transitions]
+        self._guards = {id(t): protocol.guard_of(lc, t) for lc, t in self.transitions}  # as they take effect
         self.events = sorted({t.event for _, t in self.transitions})
         self.assumptions = tuple(assumptions)
         self._state_vars = {s: z3.Bool(f"state:{s}") for s in self.lifecycle_of}
@@ -134,12 +138,20 @@ class Situations:
     # --- exploration --------------------------------------------------------------------------
 
     def _explore(self) -> None:
+        leaving: dict[str, list[int]] = {}  # state -> the transitions (by file position) that leave it
+        for position, (_, transition) in enumerate(self.transitions):
+            for source in transition.source:
+                leaving.setdefault(source, []).append(position)
         self.configurations[self.initial] = [frozenset()]
-        queue: list[tuple[Config, PathCondition]] = [(self.initial, frozenset())]
+        queue: deque[tuple[Config, PathCondition]] = deque([(self.initial, frozenset())])
         while queue:
-            config, path = queue.pop(0)
-            for event in self.events:
-                for step in self._successors(config, event, path):
+            config, path = queue.popleft()
+            offered: dict[str, dict[str, list]] = {}  # event -> lifecycle -> transitions, in file order
+            for position in sorted({p for state in config for p in leaving.get(state, ())}):
+                lifecycle, transition = self.transitions[position]
+                offered.setdefault(transition.event, {}).setdefault(lifecycle, []).append(transition)
+            for event in sorted(offered):
+                for step in self._successors(config, event, path, offered[event]):
                     self.steps.append(step)
                     known = self.configurations.setdefault(step.target, [])
                     if any(old <= step.condition for old in known):
@@ -150,12 +162,9 @@ class Situations:
                         return
                     queue.append((step.target, step.condition))
 
-    def _successors(self, config: Config, event: str, path: PathCondition) -> Iterator[Step]:
-        options_per_lifecycle = []
-        for lifecycle in sorted(self.lifecycles):
-            candidates = [t for lc, t in self.transitions if lc == lifecycle and t.event == event and any(s in config for s in t.source)]
-            if candidates:
-                options_per_lifecycle.append(self._choices(lifecycle, config, candidates))
+    def _successors(self, config: Config, event: str, path: PathCondition, offered: dict[str, list]) -> Iterator[Step]:
+        """The steps `event` can take from `config`, given the transitions offered in each lifecycle."""
+        options_per_lifecycle = [self._choices(lifecycle, config, offered[lifecycle]) for lifecycle in sorted(offered)]
         for combination in product(*options_per_lifecycle):
             fired = [(lc, source, target) for chosen, lc, _ in combination for source, target in chosen]
             if not fired:
@@ -178,7 +187,8 @@ class Situations:
         failed: list[Literal_] = []
         for transition in candidates:
             source = next(s for s in transition.source if s in config)
-            guard = True if transition.guard is None else self.residual(transition.guard, config)
+            effective = self._guards[id(transition)]
+            guard = True if effective is None else self.residual(effective, config)
             if guard is True:
                 choices.append(([(source, transition.target)], lifecycle, frozenset(failed)))
                 return choices
@@ -283,31 +293,63 @@ class Situations:
                 return var >= literals[0]
         raise ValueError(c.op)
 
-    def configuration(self, config: Config) -> z3.BoolRef:
-        """The state variables fixed to one configuration."""
-        return z3.And([v if s in config else z3.Not(v) for s, v in sorted(self._state_vars.items())])
-
     def path(self, condition: PathCondition) -> z3.BoolRef:
         return z3.And([self.encode(c) if held else z3.Not(self.encode(c)) for c, held in sorted(condition, key=repr)])
 
+    @cached_property
+    def _reachable(self) -> z3.BoolRef:
+        # One integer names the configuration; each state holds in exactly the configurations that
+        # contain it; each configuration brings the path conditions it is reached under.
+        configs = sorted(self.configurations.items(), key=lambda kv: sorted(kv[0]))
+        index = z3.Int("configuration")
+        parts = [index >= 0, index < len(configs), self.domains(), *self._assumed()]
+        for state, var in sorted(self._state_vars.items()):
+            parts.append(var == z3.Or([index == i for i, (config, _) in enumerate(configs) if state in config] or [z3.BoolVal(False)]))
+        for i, (_, paths) in enumerate(configs):
+            if all(paths):  # reached only under conditions on the attributes
+                parts.append(z3.Implies(index == i, z3.Or([self.path(p) for p in paths])))
+        return z3.And(parts)
+
     def reachable(self) -> z3.BoolRef:
         """Holds exactly in the reachable situations (with attributes in range and the assumptions)."""
-        options = [
-            z3.And(self.configuration(config), self.path(condition))
-            for config, conditions_ in sorted(self.configurations.items(), key=lambda kv: sorted(kv[0]))
-            for condition in conditions_
-        ]
-        return z3.And(self.domains(), *self._assumed(), z3.Or(options))
+        return self._reachable
+
+    @cached_property
+    def _solver(self) -> z3.Solver:
+        solver = z3.Solver()
+        solver.add(self._reachable)
+        return solver
+
+    @contextmanager
+    def query(self, *constraints: z3.BoolRef, timeout_ms: int) -> Iterator[z3.Solver]:
+        """A solver over the reachable situations with `constraints` added for the length of the block
+        (one incremental solver: what it learns in one question speeds up the next)."""
+        solver = self._solver
+        solver.set("timeout", timeout_ms)
+        solver.push()
+        try:
+            solver.add(*constraints)
+            yield solver
+        finally:
+            solver.pop()
+
+    def same_states(self, model: z3.ModelRef) -> z3.BoolRef:
+        """Holds in the situations whose lifecycle states are those of `model` (to ask for another)."""
+        return z3.And([v == model.eval(v, model_completion=True) for _, v in sorted(self._state_vars.items())])
 
     # --- witnesses ----------------------------------------------------------------------------
 
     def situation(self, model: z3.ModelRef, keys: Iterable[str] = ()) -> tuple[dict[str, str | int | bool], str]:
         """The situation a Z3 model describes: data (lifecycle -> innermost active states, attribute ->
-        value) and words. Only the attributes in `keys` are given (those the question turns on)."""
+        value) and words. Only the attributes in `keys` (those the question turns on) are given, and
+        lifecycles after the first two only when in `keys`."""
+        keys = set(keys)
         data: dict[str, str | int | bool] = {}
         words: list[str] = []
         active = {s for s, v in self._state_vars.items() if z3.is_true(model.eval(v, model_completion=True))}
-        for lifecycle in sorted(self.lifecycles, key=lambda lc: list(self.lifecycles).index(lc)):
+        for position, lifecycle in enumerate(lc.id for lc in self.protocol.lifecycles):  # file order, never set order
+            if position >= 2 and lifecycle not in keys:
+                continue  # beyond the first two lifecycles, only those the question turns on
             innermost = sorted(s for s in active if self.lifecycle_of[s] == lifecycle and not (set(self.nodes[s].children) & active))
             data[lifecycle] = ", ".join(innermost)
             words.append(" and ".join(self.names[s] for s in innermost))
@@ -317,10 +359,10 @@ class Situations:
             if attribute.type == "bool":
                 held = z3.is_true(value)
                 data[key] = held
-                words.append(attribute.name if held else f"not {attribute.name}")
+                words.append(f"{attribute.name}: {'yes' if held else 'no'}")
             elif attribute.type == "int":
                 data[key] = value.as_long()
-                words.append(f"{attribute.name} {value.as_long()}")
+                words.append(f"{attribute.name}: {value.as_long()}")
             else:
                 chosen = attribute.values[value.as_long()]
                 data[key] = chosen.id

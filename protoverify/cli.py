@@ -6,6 +6,7 @@ Exit codes: 0 success; 2 the input could not be loaded (each problem printed as
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -118,6 +119,55 @@ def export(
     else:
         write_atomic(output, text)
         err.print(f"wrote {output}", markup=False)
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; expected e.g. 2026-11-23") from None
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
+    format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    today: Annotated[str | None, typer.Option("--today", help="Check as of this date (review dates); default today.", show_default=False)] = None,
+    accept: Annotated[Path | None, typer.Option("--accept", help="Judgements file (accepted findings, assumptions); default PROTOCOL.judgements.yaml beside the protocol, if present.", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds per solver question; an undecided question is reported, never passed.")] = 10.0,
+) -> None:
+    """Check a protocol: ownership gaps and conflicts, deadline conflicts with dated witnesses, structure,
+    text and metadata. Exit 0: no open error; 1: some; 2: the input could not be loaded."""
+    from .properties.check import check as run_checks
+    from .properties.judgements import beside, load_judgements
+    from .reports.findings import to_markdown, to_text
+
+    as_of = _date(today)
+    protocol = _load(file)
+    judgements_path = accept if accept is not None else beside(file)
+    judgements = None
+    if accept is not None or judgements_path.exists():
+        try:
+            judgements = load_judgements(judgements_path, protocol)
+        except LoadError as problem:
+            _print_problems(problem)
+            raise typer.Exit(EXIT_INPUT) from None
+    report = run_checks(protocol, today=as_of, timeout=timeout, judgements=judgements)
+    if format is CheckFormat.json:
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    elif format is CheckFormat.markdown:
+        typer.echo(to_markdown(report), nl=False)
+    else:
+        typer.echo(to_text(report), nl=False)
+    raise typer.Exit(report.exit_code)
 
 
 @app.command()

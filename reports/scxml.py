@@ -55,11 +55,11 @@ class _Export:
 
     def __init__(self, protocol: Protocol):
         self.lifecycles = {lc.id for lc in protocol.lifecycles}
-        self.leaving: dict[str, list[Transition]] = {}
+        self.leaving: dict[str, list[tuple[Transition, Condition | None]]] = {}  # with the guard as it takes effect
         for lifecycle in protocol.lifecycles:
             for transition in lifecycle.transitions:
                 for source in transition.source:
-                    self.leaving.setdefault(source, []).append(transition)
+                    self.leaving.setdefault(source, []).append((transition, protocol.guard_of(lifecycle.id, transition)))
 
     def region(self, lifecycle: Lifecycle) -> ET.Element:
         element = _element("state", id=lifecycle.id, initial=lifecycle.initial or lifecycle.states[0].id)
@@ -73,14 +73,14 @@ class _Export:
         if state.states and not state.parallel:
             element.set("initial", state.initial or state.states[0].id)
         _annotate(element, state.name, state.clause)
-        element.extend(self.transition(t) for t in self.leaving.get(state.id, ()))
+        element.extend(self.transition(t, guard) for t, guard in self.leaving.get(state.id, ()))
         element.extend(self.state(s) for s in state.states)
         return element
 
-    def transition(self, transition: Transition) -> ET.Element:
+    def transition(self, transition: Transition, guard: Condition | None) -> ET.Element:
         element = _element("transition", event=transition.event, target=transition.target)
-        if transition.guard is not None:
-            element.set("cond", expression(transition.guard, self.lifecycles))
+        if guard is not None:
+            element.set("cond", expression(guard, self.lifecycles))
         _annotate(element, None, transition.clause)
         return element
 

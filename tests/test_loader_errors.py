@@ -263,3 +263,10 @@ def test_deep_nesting_is_refused_without_a_traceback(tmp_path: Path, depth: int)
     path = tmp_path / "deep.yaml"
     path.write_text("protoverify: 1\nmetadata: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     assert "nest" in only(problems(path)).message
+
+
+def test_event_lifecycle_must_take_the_event(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "{id: bailed, name: bailed by the court, clause: \"3.1\"}", "{id: bailed, name: bailed by the court, clause: \"3.1\", lifecycle: care}")
+    problem = only(problems(path))
+    assert "event 'bailed' happens in lifecycle 'care', which has no transition on it" in problem.message
+    assert (problem.line, problem.col) == position_of(text, "care}")

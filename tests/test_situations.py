@@ -100,3 +100,16 @@ def test_reachable_formula_excludes_impossible_combinations() -> None:
     assert solver.check() == z3.sat
     data, words = situations.situation(solver.model(), keys=["age"])
     assert data["justice"] == "yda" and data["age"] >= 12 and "remanded to youth detention accommodation" in words
+
+
+def test_a_lifecycle_only_reacts_to_an_event_its_home_lifecycle_takes() -> None:
+    protocol, situations, chart = explored("protocols/examples/example.yaml")
+    # in the community no remand can happen, so care cannot become looked after "through remand"
+    assert not [s for s in situations.steps if s.source == situations.initial and s.event == "remanded_to_la"]
+    machine = start(chart, {"age": 15, "known_to_csc": False, "legal_status": "none"})
+    with pytest.raises(TransitionNotAllowed):
+        machine.send("remanded_to_la")
+    machine.send("arrested")
+    machine.send("remanded_to_la")  # now justice takes it, and care reacts
+    assert {s.id for s in machine.configuration} >= {"rilaa", "looked_after_remand"}
+    assert all(not ({"community", "looked_after_remand"} <= config) for config in situations.configurations)

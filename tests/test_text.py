@@ -1,0 +1,162 @@
+"""Text checks: each kind is found in a protocol built to have it, and not in the clean one.
+
+Every test starts from `fixtures/text/base.yaml` (clean for every text kind as of `TODAY`), changes
+one thing, and loads the result through the ordinary loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from protoverify import load_protocol
+from protoverify.properties import text
+from protoverify.properties.context import Context
+from protoverify.properties.findings import Finding
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = Path(__file__).parent / "fixtures" / "text" / "base.yaml"
+TODAY = dt.date(2026, 11, 23)
+
+
+def findings(tmp_path: Path, change: Callable[[dict], None] = lambda data: None, kind: str | None = None, today: dt.date = TODAY) -> list[Finding]:
+    """The text findings on the base protocol after `change`, of one kind if given."""
+    yaml = YAML(typ="safe")
+    data = yaml.load(BASE)
+    change(data)
+    path = tmp_path / "protocol.yaml"
+    with path.open("w") as file:
+        yaml.dump(data, file)
+    protocol = load_protocol(path)
+    return [f for f in text.check(protocol, Context(protocol, today=today)) if kind is None or f.kind == kind]
+
+
+def duty(data: dict, duty_id: str) -> dict:
+    return next(d for d in data["duties"] if d["id"] == duty_id)
+
+
+def test_the_base_protocol_is_clean(tmp_path: Path) -> None:
+    assert findings(tmp_path) == []
+
+
+# --- vague-deadline ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("modality", "severity"), [("must", "warning"), ("should", "info"), ("may", "info")])
+def test_a_timescale_in_words_only_is_vague(tmp_path: Path, modality: str, severity: str) -> None:
+    def as_soon_as(data: dict) -> None:
+        duty(data, "notify_csc_of_remand").update(timescale={"vague": "as soon as"}, modality=modality)
+
+    [finding] = findings(tmp_path, as_soon_as, "vague-deadline")
+    assert finding.severity == severity and finding.clauses == ("2.1",) and finding.agencies == ("yjs",)
+    assert "'as soon as'" in finding.message
+
+
+def test_vague_words_beside_a_firm_limit_are_worth_knowing_only(tmp_path: Path) -> None:
+    def sooner_if_possible(data: dict) -> None:
+        duty(data, "advise_child")["timescale"]["vague"] = "as soon as possible"
+
+    [finding] = findings(tmp_path, sooner_if_possible, "vague-deadline")
+    assert finding.severity == "info" and "'as soon as possible'" in finding.message
+    assert "14 days before released from custody" in finding.message
+
+
+def test_a_triggered_duty_with_no_timescale_is_open_ended(tmp_path: Path) -> None:
+    def no_timescale(data: dict) -> None:
+        duty(data, "notify_csc_of_remand")["timescale"] = "unspecified"
+
+    [finding] = findings(tmp_path, no_timescale, "vague-deadline")
+    assert finding.severity == "warning" and finding.clauses == ("2.1",)
+    assert "remanded to local authority accommodation" in finding.message and "by when" in finding.message
+
+
+def test_standing_duties_and_permissions_need_no_timescale(tmp_path: Path) -> None:
+    def more_of_them(data: dict) -> None:
+        duty(data, "share_information")["modality"] = "must"  # standing: no trigger
+        duty(data, "may_visit")["trigger"] = {"event": "released"}  # a permission
+
+    assert findings(tmp_path, more_of_them, "vague-deadline") == []
+
+
+# --- numbering -----------------------------------------------------------------------------------
+
+
+def misnumbered(data: dict) -> None:
+    """Items printed 2.1.1 and 2.1.2 in a list under clause 3.1."""
+    duty(data, "advise_child")["items"][:2] = [
+        {"clause": "2.1.1", "what": "who is collecting them"},
+        {"clause": "2.1.2", "what": "where they will live"},
+    ]
+
+
+def test_items_numbered_under_another_clause_are_one_finding(tmp_path: Path) -> None:
+    [finding] = findings(tmp_path, misnumbered, "numbering")
+    assert finding.severity == "info" and finding.clauses == ("3.1", "2.1.1", "2.1.2")
+    assert "2.1.1 to 2.1.2" in finding.message and "clause 2.1" in finding.message
+
+
+def test_one_printed_list_encoded_in_two_duties_is_one_finding(tmp_path: Path) -> None:
+    def twice(data: dict) -> None:
+        misnumbered(data)
+        copy = {**duty(data, "advise_child"), "id": "advise_child_again", "actor": "csc"}
+        data["duties"].append(copy)
+
+    assert len(findings(tmp_path, twice, "numbering")) == 1
+
+
+def test_a_cited_clause_that_does_not_exist_is_not_a_numbering_fault(tmp_path: Path) -> None:
+    def cite_missing(data: dict) -> None:
+        duty(data, "advise_child")["items"][0]["cites"] = ["3.7.2"]
+
+    assert findings(tmp_path, cite_missing, "numbering") == []
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def test_a_review_date_in_the_past_is_overdue(tmp_path: Path) -> None:
+    def old_review(data: dict) -> None:
+        data["metadata"]["review"] = "2021-03-20"
+
+    [finding] = findings(tmp_path, old_review, "review-overdue")
+    assert finding.severity == "warning" and finding.clauses == ("front",)
+    assert "20 March 2021" in finding.message and "23 November 2026" in finding.message and "1 January 2024" in finding.message
+
+
+def test_a_review_date_still_to_come_is_not_overdue(tmp_path: Path) -> None:
+    assert findings(tmp_path, kind="review-overdue", today=dt.date(2026, 12, 31)) == []
+    assert len(findings(tmp_path, kind="review-overdue", today=dt.date(2027, 1, 2))) == 1
+
+
+def test_no_review_date_is_missing(tmp_path: Path) -> None:
+    def no_review(data: dict) -> None:
+        data["metadata"]["review"] = "unspecified"
+
+    [finding] = findings(tmp_path, no_review, "review-missing")
+    assert finding.severity == "warning" and "no review date" in finding.message
+
+
+# --- stability -----------------------------------------------------------------------------------
+
+
+def test_findings_are_the_same_on_a_second_run(tmp_path: Path) -> None:
+    def everything_wrong(data: dict) -> None:
+        misnumbered(data)
+        duty(data, "notify_csc_of_remand")["timescale"] = {"vague": "promptly"}
+        data["metadata"]["review"] = "unspecified"
+
+    first, second = findings(tmp_path, everything_wrong), findings(tmp_path, everything_wrong)
+    assert {f.kind for f in first} == {"vague-deadline", "numbering", "review-missing"}
+    assert first == second and len({f.id for f in first}) == len(first)
+
+
+def test_the_warwickshire_misnumbering_is_one_finding_per_clause() -> None:
+    protocol = load_protocol(ROOT / "protocols" / "warwickshire.yaml")
+    found = [f for f in text.check(protocol, Context(protocol, today=TODAY)) if f.kind == "numbering"]
+    assert [f.clauses[0] for f in found] == ["8.6", "8.7", "8.9", "8.11", "8.12", "8.15", "8.16"]
+    items = [c for f in found for c in f.clauses if c.startswith("8.4.")]
+    assert items == [f"8.4.{n}" for n in range(1, 36)]
