@@ -6,8 +6,9 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 OUT    := out/demo
 PROTOCOLS := protocols/stockport-2019.yaml protocols/warwickshire.yaml protocols/examples/example.yaml
 SEEDS  := ../shared/seeds
+FINDINGS_DATE := 2026-11-23
 
-.PHONY: demo test bench schema clean
+.PHONY: demo test bench findings schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,12 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_calendar.py
+	$(BIN)/python bench/check_scaling.py
+
+findings: $(VENV)/.installed
+	@for p in stockport-2019 warwickshire; do \
+	  $(BIN)/protoverify check protocols/$$p.yaml --today $(FINDINGS_DATE) --format markdown > docs/findings-$$p.md; \
+	  test $$? -le 1 || exit 1; echo "wrote docs/findings-$$p.md"; done
 
 schema: $(VENV)/.installed
 	$(BIN)/protoverify schema -o docs/protocol.schema.json

@@ -206,13 +206,12 @@ def anchor(setting: Setting, timeline: Timeline, due: Deadline, begins: Instant 
 
 
 def soon(setting: Setting, timeline: Timeline, instants: list[Instant]) -> list[z3.BoolRef]:
-    """Preferences for a witness: dates in the year from the run's date, beginning in the daytime of
-    a working day."""
+    """Preferences for a witness: dates in the year from the run's date, on working days, in the daytime."""
     today = timeline.index(setting.context.today)
     return [
         *(i.day >= today for i in instants),
         *(i.day <= today + 365 for i in instants),
-        *(timeline.is_working(i.day) for i in instants[:1]),
+        *(timeline.is_working(i.day) for i in instants),
         *(z3.And(i.hour >= 10, i.hour <= 16) for i in instants),
     ]
 
@@ -254,7 +253,7 @@ def empty_windows(setting: Setting) -> list[Finding]:
         preferences = [
             *timeline.natural_order(),
         *timeline.spread(),
-            *soon(setting, timeline, [begins]),
+            *soon(setting, timeline, [begins, event]),
             timeline.on_time(begins, event.day_later(), due.limit),  # the event as late as still leaves no time
         ]
         answer = ask(setting, timeline, question, preferences)
@@ -336,7 +335,6 @@ class Chain:
     has no limit)."""
 
     due: Deadline
-    upstream: list[Duty]
     limited: list[Deadline]  # the duties upstream that have a limit
     timeline: Timeline
     begins: dict[str, Instant | None]
@@ -378,7 +376,7 @@ def place(setting: Setting, due: Deadline, upstream_: list[Duty]) -> Chain | Non
         if found is None:
             return None
         anchors[d.duty.id] = found
-    return Chain(due, upstream_, limited, timeline, begins, finished, anchors, timing)
+    return Chain(due, limited, timeline, begins, finished, anchors, timing)
 
 
 def late_result(setting: Setting, due: Deadline, upstream_: list[Duty]) -> list[Finding]:
@@ -441,19 +439,24 @@ def late_result_finding(setting: Setting, chain: Chain, model: z3.ModelRef, name
     events = happenings(timeline, model)
     entries: list[Entry] = [(when.date(), m.words, m.clause) for when, m in events]
     causes = [d for d in chain.limited if d.duty in named]
-    done_words = []
+    done_words: dict[str, list[str]] = {}  # what was done, grouped by when and under which clause
     for d in causes:
         finished = timeline.when(model, chain.done[d.duty.id])
         deadline_at = d.limit.due(calendar, timeline.when(model, chain.anchors[d.duty.id]))
         at = clauses_words(d.duty.clause)
         entries.append((finished.date(), f"done: {d.duty.action} (on time under clause {at})", d.duty.clause[0]))
         entries.append((last_day_of(deadline_at), f"last day to {d.duty.action} under clause {at}", d.duty.clause[0]))
-        done_words.append(f"{quoted(d.duty.action)} done on {moment_words(finished, d.limit)}, on time under clause {at} (due {deadline_words(deadline_at, d.limit)})")
+        when_words = f"done on {moment_words(finished, d.limit)}, on time under clause {at} (due {deadline_words(deadline_at, d.limit)})"
+        done_words.setdefault(when_words, []).append(quoted(d.duty.action))
     own_due = due.limit.due(calendar, timeline.when(model, chain.anchors[duty.id]))
     entries.append((last_day_of(own_due), f"last day to {duty.action} under clause {clause}", duty.clause[0]))
     needed = [quoted(artefact_name(protocol, a)) for a in duty.needs if any(a in d.duty.produces for d in causes)]
     because = f"needs {' and '.join(needed)}" if needed else "starts only when the earlier duty is done"
-    allowed = "; ".join(f"clause {clauses_words(d.duty.clause)} allows {actor_words(protocol, d.duty)} {allowance(setting, d)} to {d.duty.action}" for d in causes)
+    allowances: dict[str, list[str]] = {}  # the actions each clause allows the same time for
+    for d in causes:
+        allowances.setdefault(f"clause {clauses_words(d.duty.clause)} allows {actor_words(protocol, d.duty)} {allowance(setting, d)}", []).append(d.duty.action)
+    allowed = "; ".join(f"{allows} to {' and to '.join(actions)}" for allows, actions in allowances.items())
+    finished_words = "; ".join(f"{' and '.join(actions)} {when}" for when, actions in done_words.items())
     began = "; ".join(f"{quoted(m.words)} on {moment_words(when, due.limit)}" for when, m in events)
     outcome = (
         "On these dates the limits cannot all be met, whatever is done."
@@ -464,7 +467,7 @@ def late_result_finding(setting: Setting, chain: Chain, model: z3.ModelRef, name
     message = (
         f"Clause {clause} requires {actor_words(protocol, duty)} to {duty.action} {due.limit.words(quoted(start_words(setting, duty)))}, "
         f"and it {because}; but {allowed}. Met on time, the earlier duty can leave clause {clause} impossible. "
-        f"For example: {began}; {'; '.join(done_words)}; but clause {clause} was due {deadline_words(own_due, due.limit)}. {outcome} "
+        f"For example: {began}; {finished_words}; but clause {clause} was due {deadline_words(own_due, due.limit)}. {outcome} "
         f"Then {receivers} {'gets' if len(duty.recipient) == 1 else 'get'} {' and '.join(needed) or 'it'} late, "
         f"or {'acts' if len(duty.recipient) == 1 else 'act'} without it, "
         f"and decisions about the child are made without what the protocol meant them to have."
@@ -668,8 +671,12 @@ def one_act(setting: Setting, first: Deadline, second: Deadline, either: bool = 
     both_open = [meets(d, i) for d in (first, second) for i in starts]
     split = z3.Or(only(first, second), only(second, first)) if either else only(first, second)
     last_day = [z3.And(meets(d, act), z3.Not(meets(d, act.day_later()))) for d in ((first, second) if either else (first,))]
-    preferences = [*timeline.natural_order(),
-        *timeline.spread(), *soon(setting, timeline, starts or [act]), z3.Or(last_day)]  # the act on the last day it is on time
+    preferences = [
+        *timeline.natural_order(),
+        *timeline.spread(),
+        *soon(setting, timeline, starts or [act]),
+        z3.Or(last_day),  # the act on the last day it is on time
+    ]
     answer = ask(setting, timeline, z3.And(split, *both_open), preferences)
     if answer.model is not None and not z3.is_true(answer.model.eval(only(first, second), True)):
         first, second = second, first
@@ -682,7 +689,10 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
     met, missed = act.met, act.missed
     best_practice = kind == "deadline-conflict"
     m, n = clauses_words(met.duty.clause), clauses_words(missed.duty.clause)
-    labels = {met.duty.id: f"the best practice in clause {m}", missed.duty.id: f"the requirement in clause {n}"} if best_practice else {met.duty.id: f"clause {m}", missed.duty.id: f"clause {n}"}
+    if best_practice:
+        labels = {met.duty.id: f"the best practice in clause {m}", missed.duty.id: f"the requirement in clause {n}"}
+    else:
+        labels = {met.duty.id: f"clause {m}", missed.duty.id: f"clause {n}"}
     acted = timeline.when(model, act.at)
     events = happenings(timeline, model)
     dues = {d.duty.id: d.limit.due(calendar, timeline.when(model, act.anchors[d.duty.id])) for d in (met, missed)}
@@ -732,16 +742,16 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
 
 
 def undecided(setting: Setting, kind: Kind, asked: str, clauses: Iterable[str], what: str, reason: str, duties: Iterable[Duty]) -> Finding:
-    """A question the solver did not answer within the time limit: reported, never taken as a pass."""
+    """A question the solver did not answer within the time limit: an open error, never a pass."""
     return make(
         kind,
         asked,
-        "warning",
+        "error",
         sorted(set(clauses), key=clause_sort_key),
         f"Not decided: whether {what}. The solver gave no answer within {setting.context.timeout:g} s ({reason}), "
         f"so this is not a pass.",
         agencies=agencies(setting.protocol, duties),
-        suggestion="Run the check again with a longer solver time limit.",
+        suggestion="Re-run with a longer --timeout.",
         decided=False,
     )
 

@@ -31,11 +31,12 @@ def check(protocol: Protocol, context: Context) -> list[Finding]:
     """Ownership gaps and conflicts, dimension by dimension, and duties that name no actor."""
     situations = context.situations
     agency_of = _agencies(protocol)
+    names = {a.id: a.name for a in protocol.agencies} | {p.id: p.name for p in protocol.people}
     findings: list[Finding] = []
     for dimension in protocol.dimensions:
         rules = [r for r in protocol.ownership if r.dimension == dimension.id]
         findings += _gaps(dimension, rules, situations, context)
-        findings += _conflicts(dimension, rules, situations, agency_of, context)
+        findings += _conflicts(dimension, rules, situations, agency_of, names, context)
     for duty in protocol.duties:
         if duty.actor is None:
             findings.append(_no_actor(duty, situations, context))
@@ -67,7 +68,7 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
     named = [r for r in rules if r.owner is not None]
     unnamed = [r for r in rules if r.owner is None]
     scope = situations.encode(dimension.applies)
-    covered = z3.Or([situations.encode(r.when) for r in named]) if named else z3.BoolVal(False)
+    covered = situations.any([situations.encode(r.when) for r in named])
     keys = keys_of(dimension.applies, *(r.when for r in rules))
     findings = []
     for rule in unnamed:  # the clause addresses the situation but names no owner
@@ -89,7 +90,7 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
                 witness=Witness(situation=data, words=words),
                 suggestion=f"Name the agency or role that holds {dimension.name} in this situation, or who decides.",
             ))
-    uncovered = z3.Not(z3.Or(covered, *(situations.encode(r.when) for r in unnamed)))
+    uncovered = z3.Not(situations.any([covered, *(situations.encode(r.when) for r in unnamed)]))
     question = f"dimension {dimension.id} uncovered"
     clauses = dimension.clause + tuple(c for r in rules for c in r.clause)
     examples: list[tuple[dict, str]] = []
@@ -123,7 +124,9 @@ def _owners(rule: OwnershipRule, agency_of: dict[str, str]) -> frozenset[str]:
     return frozenset(agency_of[h] for h in holders)
 
 
-def _conflicts(dimension: Dimension, rules: list[OwnershipRule], situations: Situations, agency_of: dict[str, str], context: Context) -> list[Finding]:
+def _conflicts(
+    dimension: Dimension, rules: list[OwnershipRule], situations: Situations, agency_of: dict[str, str], names: dict[str, str], context: Context
+) -> list[Finding]:
     findings = []
     named = [r for r in rules if r.owner is not None]
     for i, first in enumerate(named):
@@ -144,8 +147,8 @@ def _conflicts(dimension: Dimension, rules: list[OwnershipRule], situations: Sit
                 disjoint = not (a & b)
                 findings.append(make(
                     "ownership-conflict", question, "error" if disjoint else "warning", clauses,
-                    f"Clause {', '.join(first.clause)} gives {dimension.name} to {_list(a)}, and clause "
-                    f"{', '.join(second.clause)} gives it to {_list(b)}; both apply when the case is: {words}. "
+                    f"Clause {', '.join(first.clause)} gives {dimension.name} to {_list(a, names)}, and clause "
+                    f"{', '.join(second.clause)} gives it to {_list(b, names)}; both apply when the case is: {words}. "
                     f"No lead is named, so the agencies may each expect the other to act, or act at cross purposes.",
                     agencies=sorted(a | b),
                     witness=Witness(situation=data, words=words),
@@ -157,15 +160,15 @@ def _conflicts(dimension: Dimension, rules: list[OwnershipRule], situations: Sit
             question = f"dimension {dimension.id} rule {rule.id} joint"
             findings.append(make(
                 "ownership-conflict", question, "info", rule.clause,
-                f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders)} jointly and names no lead.",
+                f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and names no lead.",
                 agencies=sorted(holders),
                 suggestion="If one agency should act first or decide when the others disagree, name it as lead.",
             ))
     return findings
 
 
-def _list(agencies: frozenset[str]) -> str:
-    items = sorted(agencies)
+def _list(agencies: frozenset[str], names: dict[str, str]) -> str:
+    items = [names.get(a, a) for a in sorted(agencies)]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -177,10 +180,11 @@ def _no_actor(duty: Duty, situations: Situations, context: Context) -> Finding:
     quote = f' ("{duty.quote}")' if duty.quote else ""
     question = f"duty {duty.id} actor"
     witness = None
-    with situations.query(situations.encode(duty.when), timeout_ms=context.timeout_ms) as solver:
-        if solver.check() == z3.sat:
-            data, words = situations.situation(solver.model(), keys_of(duty.when))
-            witness = Witness(situation=data, words=words)
+    if duty.when is not None:  # a duty for every case needs no example situation
+        with situations.query(situations.encode(duty.when), timeout_ms=context.timeout_ms) as solver:
+            if solver.check() == z3.sat:
+                data, words = situations.situation(solver.model(), keys_of(duty.when))
+                witness = Witness(situation=data, words=words)
     return make(
         "ownership-gap", question, severity, duty.clause,
         f"Clause {', '.join(duty.clause)} says someone {duty.modality} {duty.action}{quote}, but does not say who. "

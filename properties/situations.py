@@ -75,7 +75,11 @@ class Situations:
         self._guards = {id(t): protocol.guard_of(lc, t) for lc, t in self.transitions}  # as they take effect
         self.events = sorted({t.event for _, t in self.transitions})
         self.assumptions = tuple(assumptions)
-        self._state_vars = {s: z3.Bool(f"state:{s}") for s in self.lifecycle_of}
+        # A context of its own: terms in Z3's shared context carry ids from whatever was built before,
+        # and those ids steer which model Z3 finds, so a witness would depend on what ran earlier.
+        self.ctx = z3.Context()
+        self.true, self.false = z3.BoolVal(True, self.ctx), z3.BoolVal(False, self.ctx)
+        self._state_vars = {s: z3.Bool(f"state:{s}", self.ctx) for s in self.lifecycle_of}
         self._attr_vars = {a.id: self._variable(a) for a in protocol.attributes}
         self._feasible: dict[PathCondition, bool] = {}
         self.initial: Config = frozenset().union(*(self._enter_default(lc) for lc in sorted(self.lifecycles))) if self.lifecycles else frozenset()
@@ -224,9 +228,8 @@ class Situations:
     def feasible(self, condition: PathCondition) -> bool:
         """Whether some attribute values (within their ranges and the assumptions) satisfy a path condition."""
         if condition not in self._feasible:
-            solver = z3.Solver()
-            solver.add(self.domains(), *self._assumed())
-            solver.add(*(self.encode(c) if held else z3.Not(self.encode(c)) for c, held in condition))
+            solver = z3.Solver(ctx=self.ctx)
+            solver.add(self.domains(), *self._assumed(), self.path(condition))  # path() orders the literals
             self._feasible[condition] = solver.check() != z3.unsat
         return self._feasible[condition]
 
@@ -234,8 +237,16 @@ class Situations:
 
     def _variable(self, attribute: Attribute) -> z3.ExprRef:
         if attribute.type == "bool":
-            return z3.Bool(f"attr:{attribute.id}")
-        return z3.Int(f"attr:{attribute.id}")
+            return z3.Bool(f"attr:{attribute.id}", self.ctx)
+        return z3.Int(f"attr:{attribute.id}", self.ctx)
+
+    def all(self, parts: list[z3.BoolRef]) -> z3.BoolRef:
+        """The conjunction of `parts` (true when there are none), in this explorer's Z3 context."""
+        return z3.And(parts) if parts else self.true
+
+    def any(self, parts: list[z3.BoolRef]) -> z3.BoolRef:
+        """The disjunction of `parts` (false when there are none), in this explorer's Z3 context."""
+        return z3.Or(parts) if parts else self.false
 
     def domains(self) -> z3.BoolRef:
         """Every attribute within its declared range or values."""
@@ -247,7 +258,7 @@ class Situations:
                 parts.append(z3.And(var >= low, var <= high))
             elif attribute.type == "enum":
                 parts.append(z3.And(var >= 0, var < len(attribute.values)))
-        return z3.And(parts) if parts else z3.BoolVal(True)
+        return self.all(parts)
 
     def _assumed(self) -> list[z3.BoolRef]:
         return [self.encode(a) for a in self.assumptions]
@@ -255,14 +266,14 @@ class Situations:
     def encode(self, condition: Condition | None) -> z3.BoolRef:
         """A condition as a Z3 formula over the state and attribute variables."""
         if condition is None:
-            return z3.BoolVal(True)
+            return self.true
         match condition:
             case Comparison():
                 return self._comparison(condition)
             case conditions.All(parts):
-                return z3.And([self.encode(p) for p in parts]) if parts else z3.BoolVal(True)
+                return self.all([self.encode(p) for p in parts])
             case conditions.AnyOf(parts):
-                return z3.Or([self.encode(p) for p in parts])
+                return self.any([self.encode(p) for p in parts])
             case conditions.Not(part):
                 return z3.Not(self.encode(part))
         raise TypeError(condition)
@@ -270,19 +281,19 @@ class Situations:
     def _comparison(self, c: Comparison) -> z3.BoolRef:
         values = c.value if isinstance(c.value, tuple) else (c.value,)
         if c.key in self.lifecycles:
-            active = z3.Or([self._state_vars[v] for v in values])  # type: ignore[index]
+            active = self.any([self._state_vars[v] for v in values])  # type: ignore[index]
             return z3.Not(active) if c.op in ("ne", "not_in") else active
         attribute = self.attributes[c.key]
         var = self._attr_vars[c.key]
         if attribute.type == "enum":
             index = {v.id: i for i, v in enumerate(attribute.values)}
             values = tuple(index[v] for v in values)  # type: ignore[index]
-        literals = [z3.IntVal(v) if attribute.type != "bool" else z3.BoolVal(v) for v in values]
+        literals = [z3.IntVal(v, self.ctx) if attribute.type != "bool" else z3.BoolVal(v, self.ctx) for v in values]
         match c.op:
             case "eq" | "in":
-                return z3.Or([var == v for v in literals])
+                return self.any([var == v for v in literals])
             case "ne" | "not_in":
-                return z3.And([var != v for v in literals])
+                return self.all([var != v for v in literals])
             case "lt":
                 return var < literals[0]
             case "lte":
@@ -294,21 +305,21 @@ class Situations:
         raise ValueError(c.op)
 
     def path(self, condition: PathCondition) -> z3.BoolRef:
-        return z3.And([self.encode(c) if held else z3.Not(self.encode(c)) for c, held in sorted(condition, key=repr)])
+        return self.all([self.encode(c) if held else z3.Not(self.encode(c)) for c, held in sorted(condition, key=repr)])
 
     @cached_property
     def _reachable(self) -> z3.BoolRef:
         # One integer names the configuration; each state holds in exactly the configurations that
         # contain it; each configuration brings the path conditions it is reached under.
         configs = sorted(self.configurations.items(), key=lambda kv: sorted(kv[0]))
-        index = z3.Int("configuration")
+        index = z3.Int("configuration", self.ctx)
         parts = [index >= 0, index < len(configs), self.domains(), *self._assumed()]
         for state, var in sorted(self._state_vars.items()):
-            parts.append(var == z3.Or([index == i for i, (config, _) in enumerate(configs) if state in config] or [z3.BoolVal(False)]))
+            parts.append(var == self.any([index == i for i, (config, _) in enumerate(configs) if state in config]))
         for i, (_, paths) in enumerate(configs):
             if all(paths):  # reached only under conditions on the attributes
-                parts.append(z3.Implies(index == i, z3.Or([self.path(p) for p in paths])))
-        return z3.And(parts)
+                parts.append(z3.Implies(index == i, self.any([self.path(p) for p in paths])))
+        return self.all(parts)
 
     def reachable(self) -> z3.BoolRef:
         """Holds exactly in the reachable situations (with attributes in range and the assumptions)."""
@@ -316,7 +327,7 @@ class Situations:
 
     @cached_property
     def _solver(self) -> z3.Solver:
-        solver = z3.Solver()
+        solver = z3.Solver(ctx=self.ctx)
         solver.add(self._reachable)
         return solver
 
@@ -335,7 +346,7 @@ class Situations:
 
     def same_states(self, model: z3.ModelRef) -> z3.BoolRef:
         """Holds in the situations whose lifecycle states are those of `model` (to ask for another)."""
-        return z3.And([v == model.eval(v, model_completion=True) for _, v in sorted(self._state_vars.items())])
+        return self.all([v == model.eval(v, model_completion=True) for _, v in sorted(self._state_vars.items())])
 
     # --- witnesses ----------------------------------------------------------------------------
 

@@ -75,7 +75,7 @@ def in_configuration(situations: Situations, config: Config) -> z3.BoolRef:
     def active(state: str) -> z3.BoolRef:
         return situations.encode(Comparison(situations.lifecycle_of[state], "eq", state))
 
-    return z3.And([active(s) if s in config else z3.Not(active(s)) for s in sorted(situations.lifecycle_of)])
+    return situations.all([active(s) if s in config else z3.Not(active(s)) for s in sorted(situations.lifecycle_of)])
 
 
 # --- unreachable states --------------------------------------------------------------------------
@@ -224,13 +224,13 @@ def moves(situations: Situations) -> list[Move]:
 
 def encoded(situations: Situations, condition: Condition | bool) -> z3.BoolRef:
     """A residual condition (True, False or what is left on the attributes) as a Z3 formula."""
-    return z3.BoolVal(condition) if isinstance(condition, bool) else situations.encode(condition)
+    return z3.BoolVal(condition, situations.ctx) if isinstance(condition, bool) else situations.encode(condition)
 
 
 def any_of(situations: Situations, parts: Iterable[Condition | bool]) -> z3.BoolRef:
     """Holds where one of the residual conditions holds (never, if there are none)."""
     encodings = [encoded(situations, part) for part in parts]
-    return z3.Or(encodings) if encodings else z3.BoolVal(False)
+    return situations.any(encodings)
 
 
 def applying(situations: Situations, when: Condition | None, config: Config) -> Condition | bool:
@@ -306,7 +306,7 @@ def silent_handovers(protocol: Protocol, situations: Situations, timeout_ms: int
                 continue
             with situations.query(
                 in_configuration(situations, move.source),
-                z3.Or([situations.path(step.condition) for step in move.steps]),
+                situations.any([situations.path(step.condition) for step in move.steps]),
                 any_of(situations, [rest for _, rest in question.old_rules]),
                 any_of(situations, [rest for _, rest in question.new_rules]),
                 z3.Not(any_of(situations, question.stays)),

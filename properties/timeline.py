@@ -12,10 +12,10 @@ happens once in a timeline. An event the protocol schedules falls its delay afte
 follows, on any reading the source gives. Any other event may fall at any time.
 
 Calendar. Working days are a lookup over the concrete window: the number of working days from the
-timeline's first day up to a day, that is the weekdays up to it less each non-working weekday up to
-it (a bank holiday, a substitute day, a closure), read from `Calendar.working_day_table`. A time
-limit is then a linear condition on those counts (`on_time`), exactly as `Calendar.due_after` and
-`Calendar.due_before` compute it.
+timeline's first day up to a day, that is the weekdays up to it less each day of
+`Calendar.working_day_table` up to it that breaks the weekday pattern (a bank holiday, a substitute
+day, a closure). A time limit is then a linear condition on those counts (`on_time`), exactly as
+`Calendar.due_after` and `Calendar.due_before` compute it.
 """
 
 from __future__ import annotations
@@ -114,7 +114,6 @@ class Moments:
     """The moments of a protocol's cases, and the order its reachable situations allow between them."""
 
     def __init__(self, protocol: Protocol, situations: Situations):
-        self.protocol = protocol
         self.situations = situations
         self.events = {e.id: e for e in protocol.events}
         self._next: dict[Config, set[Config]] = {}
@@ -231,7 +230,7 @@ class Moments:
             queue = deque([config])
             while queue:
                 here = queue.popleft()
-                for there in sorted(self._next.get(here, ()), key=sorted):
+                for there in self._next.get(here, ()):
                     if there not in distances:
                         distances[there] = distances[here] + 1
                         queue.append(there)
@@ -244,7 +243,6 @@ class Timeline:
     admissible timeline of the protocol."""
 
     def __init__(self, calendar: Calendar, window: tuple[dt.date, dt.date], margin: int, moments: Moments, ctx: z3.Context):
-        self.calendar = calendar
         self.moments = moments
         self.ctx = ctx
         start = window[0] - dt.timedelta(days=margin + 1)
@@ -289,8 +287,9 @@ class Timeline:
         self._facts += facts
 
     def facts(self) -> list[z3.BoolRef]:
-        """Every instant in the window, the schedules, and the order the lifecycles allow."""
-        order = []
+        """Every instant in the window, the schedules, and the order the lifecycles allow (a moment
+        at no reachable step cannot happen at all)."""
+        order = [z3.BoolVal(False, self.ctx) for m in self.placed.values() if m.steps == frozenset()]
         placed = sorted(self.placed.values(), key=lambda m: m.key)
         for i, a in enumerate(placed):
             for b in placed[i + 1 :]:

@@ -89,13 +89,13 @@ def test_every_state_of_the_seeds_and_example_is_reachable() -> None:
 
 def test_reachable_formula_excludes_impossible_combinations() -> None:
     protocol, situations, _ = explored("protocols/examples/example.yaml")
-    solver = z3.Solver()
+    solver = z3.Solver(ctx=situations.ctx)
     solver.add(situations.reachable())
     yda = situations.encode(conditions.parse({"justice": "yda"}))
     young = situations.encode(conditions.parse({"age": {"lte": 11}}))
     solver.add(yda, young)
     assert solver.check() == z3.unsat  # a child of 10-11 can never be remanded to youth detention
-    solver = z3.Solver()
+    solver = z3.Solver(ctx=situations.ctx)
     solver.add(situations.reachable(), yda)
     assert solver.check() == z3.sat
     data, words = situations.situation(solver.model(), keys=["age"])
