@@ -29,7 +29,11 @@ demo: $(VENV)/.installed
 	else echo "($(SEEDS) not found: coverage against the source documents skipped)"; fi
 	@for p in $(PROTOCOLS); do n=$$(basename $$p .yaml); \
 	  for f in scxml mermaid dot; do $(BIN)/protoverify export $$p --to $$f -o $(OUT)/$$n.$$f || exit $$?; done; done
-	@echo "demo output in $(OUT)/"
+	@for p in stockport-2019 warwickshire; do \
+	  $(BIN)/protoverify check protocols/$$p.yaml --format markdown > $(OUT)/findings-$$p.md; \
+	  test $$? -le 1 || exit 1; \
+	  $(BIN)/protoverify check protocols/$$p.yaml | head -2; done
+	@echo "demo output in $(OUT)/: statecharts (scxml, mermaid, dot) and findings-*.md"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -25,8 +25,10 @@ does not decide within the time limit is reported with `decided: false`, never a
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 
 import z3
@@ -36,6 +38,7 @@ from ..model.conditions import Condition
 from ..model.schema import Duty, Protocol, clause_sort_key
 from .context import Context
 from .findings import Finding, Kind, Severity, TimelineEntry, Witness, make, ordered
+from .situations import Config, keys_of
 from .timeline import Instant, Limit, Moment, Moments, Timeline
 
 Entry = tuple[dt.date, str, str | None]  # a date of a witness, what happens on it, and its clause
@@ -110,9 +113,55 @@ class Setting:
     def timeline(self) -> Timeline:
         return Timeline(self.context.calendar, self.context.window, self.margin, self.moments, self.ctx)
 
+    @cached_property
+    def _deadlines(self) -> tuple[Deadline, ...]:
+        return tuple(d for duty in self.protocol.duties if (d := deadline(duty)))
+
     @property
     def deadlines(self) -> list[Deadline]:
-        return [d for duty in self.protocol.duties if (d := deadline(duty))]
+        return list(self._deadlines)
+
+    @cached_property
+    def starts(self) -> dict[str, Moment | None]:
+        """What starts each duty's clock, by duty (see `start`)."""
+        return {}
+
+    @cached_property
+    def openings(self) -> dict[str, Moment | None]:
+        """When each duty's window opens, by duty (see `opening`)."""
+        return {}
+
+    @cached_property
+    def together(self) -> dict[tuple[str, str], bool]:
+        """Whether two duties can apply in one case, by the reprs of their conditions (see `together`)."""
+        return {}
+
+    @cached_property
+    def options(self) -> dict[str, list[frozenset]]:
+        """The attribute literals under which each condition (by its repr) can hold (see `together`)."""
+        return {}
+
+    @cached_property
+    def configurations(self) -> list[tuple[Config, list]]:
+        """The reachable configurations with their path conditions, in the order they were reached."""
+        return list(self.context.situations.configurations.items())
+
+    @cached_property
+    def _alike(self) -> dict[tuple[str, ...], list[list[int]]]:
+        return {}
+
+    def alike(self, lifecycles: tuple[str, ...]) -> list[list[int]]:
+        """The reachable configurations (by position in `configurations`) grouped by their states in
+        `lifecycles`: a condition on those lifecycles and on attributes is decided alike in every
+        configuration of a group."""
+        if lifecycles not in self._alike:
+            lifecycle_of = self.context.situations.lifecycle_of
+            wanted = set(lifecycles)
+            groups: dict[frozenset[str], list[int]] = {}
+            for i, (config, _) in enumerate(self.configurations):
+                groups.setdefault(frozenset(s for s in config if lifecycle_of.get(s) in wanted), []).append(i)
+            self._alike[lifecycles] = list(groups.values())
+        return self._alike[lifecycles]
 
 
 @dataclass(frozen=True)
@@ -164,6 +213,12 @@ def unsat_core(setting: Setting, facts: list[z3.BoolRef], on_time: dict[str, z3.
 
 def start(setting: Setting, duty: Duty) -> Moment | None:
     """What starts the duty's clock (its trigger), or else the situation it applies in beginning."""
+    if duty.id not in setting.starts:
+        setting.starts[duty.id] = _start(setting, duty)
+    return setting.starts[duty.id]
+
+
+def _start(setting: Setting, duty: Duty) -> Moment | None:
     moments, trigger = setting.moments, duty.trigger
     if trigger is None:
         return moments.applies(duty.when)
@@ -184,6 +239,14 @@ def opening(setting: Setting, duty: Duty, seen: frozenset[str] = frozenset()) ->
     """When the duty's window opens, with every duty before it done at once: its start; for a duty
     due before an event and started by nothing, the case coming into a situation in which that event
     can happen (a release can only follow a sentence), or the event it is scheduled after."""
+    if not seen:
+        if duty.id not in setting.openings:
+            setting.openings[duty.id] = _opening(setting, duty, seen)
+        return setting.openings[duty.id]
+    return _opening(setting, duty, seen)
+
+
+def _opening(setting: Setting, duty: Duty, seen: frozenset[str]) -> Moment | None:
     if duty.trigger is not None and duty.trigger.duty is not None:
         upstream = duty_by_id(setting.protocol, duty.trigger.duty)
         return None if upstream.id in seen else opening(setting, upstream, seen | {duty.id})
@@ -224,14 +287,26 @@ def together(setting: Setting, a: Duty, b: Duty) -> bool:
     def options(when: Condition | None) -> list[frozenset]:
         if when is None:
             return [frozenset()]
-        found: set[frozenset] = set()
-        for config, paths in situations.configurations.items():
-            rest = situations.residual(when, config)
-            if rest is not False:
+        key = repr(when)
+        if key not in setting.options:
+            rests = {}  # the configurations where `when` can hold, with what it leaves to the attributes
+            for group in setting.alike(tuple(sorted(keys_of(when) & situations.lifecycles))):
+                rest = situations.residual(when, setting.configurations[group[0]][0])  # alike in the group
+                if rest is not False:
+                    rests.update(dict.fromkeys(group, rest))
+            found: set[frozenset] = set()
+            for i in sorted(rests):  # in the order the configurations were reached
+                rest, paths = rests[i], setting.configurations[i][1]
                 found.update(path if rest is True else path | {(rest, True)} for path in paths)
-        return sorted(found, key=lambda literals: (len(literals), sorted(map(repr, literals))))
+            setting.options[key] = sorted(found, key=lambda literals: (len(literals), sorted(map(repr, literals))))
+        return setting.options[key]
 
-    return any(situations.feasible(x | y) for x in options(a.when) for y in options(b.when))
+    # asked again about the same two conditions, the answer is the same (and every feasibility test
+    # it took is already known)
+    key = (repr(a.when), repr(b.when))
+    if key not in setting.together:
+        setting.together[key] = any(situations.feasible(x | y) for x in options(a.when) for y in options(b.when))
+    return setting.together[key]
 
 
 # --- 1. empty windows -----------------------------------------------------------------------------
@@ -309,7 +384,12 @@ def upstream(protocol: Protocol, duty: Duty) -> list[Duty]:
     """The duties whose result `duty` needs: the one whose completion starts it, and those that
     produce an artefact it needs."""
     trigger = duty.trigger.duty if duty.trigger is not None else None
-    return [u for u in protocol.duties if u.id != duty.id and (u.id == trigger or set(u.produces) & set(duty.needs))]
+    index = _index(protocol)
+    found = {index.position[p.id] for a in duty.needs for p in index.producers.get(a, ())}
+    if trigger is not None and trigger in index.position:
+        found.add(index.position[trigger])
+    found.discard(index.position.get(duty.id, -1))
+    return [protocol.duties[i] for i in sorted(found)]
 
 
 def late_results(setting: Setting) -> list[Finding]:
@@ -317,11 +397,13 @@ def late_results(setting: Setting) -> list[Finding]:
     findings = []
     for due in setting.deadlines:
         chain: list[Duty] = []
-        waiting = upstream(setting.protocol, due.duty)
+        chained: set[str] = set()  # the ids in the chain (ids are unique)
+        waiting = deque(upstream(setting.protocol, due.duty))
         while waiting:
-            duty = waiting.pop(0)
-            if duty.id != due.duty.id and duty not in chain:
+            duty = waiting.popleft()
+            if duty.id != due.duty.id and duty.id not in chained:
                 chain.append(duty)
+                chained.add(duty.id)
                 waiting += upstream(setting.protocol, duty)
         if any(deadline(duty) for duty in chain):
             findings += late_result(setting, due, chain)
@@ -581,8 +663,12 @@ def restated_duties(setting: Setting) -> list[Finding]:
     """Duties of one type in different clauses whose timescales disagree while both are open."""
     findings = []
     typed = [d for d in setting.deadlines if d.duty.type is not None]
-    for a, b in combinations(typed, 2):
-        if a.duty.type != b.duty.type or set(a.duty.clause) & set(b.duty.clause):
+    of_type: dict[str, list[int]] = {}
+    for i, d in enumerate(typed):
+        of_type.setdefault(d.duty.type, []).append(i)  # type: ignore[arg-type]
+    for i, j in sorted(pair for group in of_type.values() for pair in combinations(group, 2)):  # as combinations(typed, 2) would
+        a, b = typed[i], typed[j]
+        if set(a.duty.clause) & set(b.duty.clause):
             continue
         if {a.duty.modality, b.duty.modality} == {"should", "must"}:
             continue  # best practice against a requirement: question 5
@@ -601,8 +687,18 @@ def restated_duties(setting: Setting) -> list[Finding]:
 def best_practice_breaches(setting: Setting) -> list[Finding]:
     """Best-practice (`should`) windows within which a mandatory (`must`) duty is missed."""
     findings = []
+    musts = [d for d in setting.deadlines if d.duty.modality == "must"]
+    by_type: dict[str, list[int]] = {}  # the musts that can be one duty with a should: of its type, or with its trigger
+    by_trigger: dict[tuple, list[int]] = {}
+    for i, d in enumerate(musts):
+        if d.duty.type is not None:
+            by_type.setdefault(d.duty.type, []).append(i)
+        if d.duty.trigger is not None:
+            by_trigger.setdefault(trigger_key(d.duty), []).append(i)
     for best in [d for d in setting.deadlines if d.duty.modality == "should"]:
-        for required in [d for d in setting.deadlines if d.duty.modality == "must"]:
+        candidates = set(by_type.get(best.duty.type, ()) if best.duty.type is not None else ())
+        candidates.update(by_trigger.get(trigger_key(best.duty), ()) if best.duty.trigger is not None else ())
+        for required in [musts[i] for i in sorted(candidates)]:
             if not same_duty(setting.protocol, best.duty, required.duty) or not together(setting, best.duty, required.duty):
                 continue
             asked = f"best practice allows a breach {best.duty.id} {required.duty.id}"
@@ -613,6 +709,12 @@ def best_practice_breaches(setting: Setting) -> list[Finding]:
             elif act.answer.model is not None:
                 findings.append(two_timescales(setting, "deadline-conflict", asked, act))
     return findings
+
+
+def trigger_key(duty: Duty) -> tuple:
+    """What a duty's trigger names (equal triggers name the same)."""
+    t = duty.trigger
+    return (t.event, t.enter, t.exit, t.duty) if t is not None else ()
 
 
 def same_duty(protocol: Protocol, best: Duty, required: Duty) -> bool:
@@ -833,7 +935,34 @@ def severity(duty: Duty) -> Severity:
 
 
 def duty_by_id(protocol: Protocol, duty: str) -> Duty:
-    return next(d for d in protocol.duties if d.id == duty)
+    index = _index(protocol)
+    return protocol.duties[index.position[duty]] if duty in index.position else next(d for d in protocol.duties if d.id == duty)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Where each duty stands in the protocol (its first occurrence), and the duties that produce
+    each artefact, in protocol order."""
+
+    protocol: Protocol
+    position: dict[str, int]
+    producers: dict[str, list[Duty]]
+
+
+_INDEX: list[_Index] = []
+
+
+def _index(protocol: Protocol) -> _Index:
+    """The index of the protocol's duties (kept for the last protocol asked about)."""
+    if not _INDEX or _INDEX[0].protocol is not protocol:
+        position: dict[str, int] = {}
+        producers: dict[str, list[Duty]] = {}
+        for i, d in enumerate(protocol.duties):
+            position.setdefault(d.id, i)
+            for artefact in dict.fromkeys(d.produces):
+                producers.setdefault(artefact, []).append(d)
+        _INDEX[:] = [_Index(protocol, position, producers)]
+    return _INDEX[0]
 
 
 def event_name(setting: Setting, event: str | None) -> str:

@@ -15,11 +15,11 @@ for some attribute values is asked of Z3, and an undecided question is reported 
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import networkx as nx
 import z3
 
 from ..model import conditions
@@ -70,12 +70,32 @@ def agency_of(protocol: Protocol) -> dict[str, str]:
     return {a.id: a.id for a in protocol.agencies} | {r.id: a.id for a in protocol.agencies for r in a.roles}
 
 
-def in_configuration(situations: Situations, config: Config) -> z3.BoolRef:
-    """Holds when the case's states are exactly those of a configuration."""
-    def active(state: str) -> z3.BoolRef:
-        return situations.encode(Comparison(situations.lifecycle_of[state], "eq", state))
+_STATE_TESTS: weakref.WeakKeyDictionary[Situations, list[tuple[str, z3.BoolRef, z3.BoolRef]]] = weakref.WeakKeyDictionary()
 
-    return situations.all([active(s) if s in config else z3.Not(active(s)) for s in sorted(situations.lifecycle_of)])
+
+def state_tests(situations: Situations) -> list[tuple[str, z3.BoolRef, z3.BoolRef]]:
+    """Every state, in sorted order, with the formulas that it is active and that it is not (made
+    once per explorer: a configuration's formula names every state of the protocol)."""
+    if (tests := _STATE_TESTS.get(situations)) is None:
+        tests = []
+        for state in sorted(situations.lifecycle_of):
+            active = situations.encode(Comparison(situations.lifecycle_of[state], "eq", state))
+            tests.append((state, active, z3.Not(active)))
+        _STATE_TESTS[situations] = tests
+    return tests
+
+
+def in_configuration(situations: Situations, config: Config) -> z3.BoolRef:
+    """Holds when the case's states are exactly those of a configuration: the conjunction, over every
+    state in sorted order, of its being active or not (as `situations.all` would build it, without
+    its per-argument checks, which dominate on a large protocol)."""
+    tests = state_tests(situations)
+    if not tests:
+        return situations.all([])
+    parts = (z3.Ast * len(tests))()
+    for position, (state, active, inactive) in enumerate(tests):
+        parts[position] = (active if state in config else inactive).as_ast()
+    return z3.BoolRef(z3.Z3_mk_and(situations.ctx.ref(), len(tests), parts), situations.ctx)
 
 
 # --- unreachable states --------------------------------------------------------------------------
@@ -147,17 +167,30 @@ def why_not_taken(situations: Situations, reached: set[str], transition: Transit
 
 def dead_end_states(protocol: Protocol, situations: Situations, timeout_ms: int) -> Iterator[Finding]:
     """Reachable, non-final states that no step leads out of."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(situations.configurations)
-    graph.add_edges_from((step.source, step.target) for step in situations.steps)
+    # A case can leave a state when some step goes from a configuration with it to one without it
+    # (one pass over the steps, where a search per state would look at every configuration each
+    # time). The witness is the first configuration, in sorted order, that a stuck state is in.
+    left: set[str] = set()
+    for step in situations.steps:
+        if step.source is not step.target:
+            left.update(step.source - step.target)
+    stuck = {s.id for s in protocol.states() if not s.final} - left
+    reached = dict.fromkeys(situations.configurations)
+    reached.update((end, None) for step in situations.steps for end in (step.source, step.target))
+    first: dict[str, tuple[list[str], Config]] = {}  # stuck state -> the first configuration it is in
+    for config in reached:
+        if stuck.isdisjoint(config):
+            continue
+        key = sorted(config)
+        for state in stuck.intersection(config):
+            if state not in first or key < first[state][0]:
+                first[state] = (key, config)
     for state in protocol.states():
-        inside = sorted((c for c in graph if state.id in c), key=sorted)
-        if state.final or not inside or next(iter(nx.edge_boundary(graph, inside)), None) is not None:
+        if state.final or state.id in left or state.id not in first:
             continue
         name = situations.names[state.id]
         lifecycle = situations.lifecycle_names[situations.lifecycle_of[state.id]]
-        with situations.query(in_configuration(situations, inside[0]), timeout_ms=timeout_ms) as solver:
-            example = situations.situation(solver.model(), [situations.lifecycle_of[state.id]]) if solver.check() == z3.sat else None
+        example = configuration_situation(situations, first[state.id][1], [situations.lifecycle_of[state.id]], timeout_ms)
         undecided = "" if situations.complete else " (The search of situations stopped early, so a way out may have been missed.)"
         yield make(
             "dead-end-state", f"state {state.id}", "info", state.clause,
@@ -168,6 +201,90 @@ def dead_end_states(protocol: Protocol, situations: Situations, timeout_ms: int)
             suggestion=f"Say what ends '{name}' (an event, an age, a decision) and what follows it, or mark the state final if a case really stays in it.",
             decided=situations.complete,
         )
+
+
+class NotAState(LookupError):
+    """A term a `ConfigurationModel` cannot evaluate: not one of the state variables."""
+
+
+class ConfigurationModel:
+    """What any model of the reachable situations in one configuration says of the state variables:
+    each is true exactly when its state is in the configuration; anything else is asked of `model`
+    (a solver's model in that configuration), or cannot be answered without one. `Situations.situation`
+    reads every state variable, which on a large protocol costs far more asked of a solver's model."""
+
+    def __init__(self, situations: Situations, config: Config, variables: StateVariables, model: z3.ModelRef | None = None):
+        self.situations, self.config, self.variables, self.model = situations, config, variables, model
+
+    def eval(self, term: z3.ExprRef, model_completion: bool = False) -> z3.ExprRef:
+        state = self.variables.state(term)
+        if state is not None:
+            return self.situations.true if state in self.config else self.situations.false
+        if self.model is None:
+            raise NotAState(term)
+        return self.model.eval(term, model_completion=model_completion)
+
+
+class StateVariables:
+    """The state each state variable stands for, by the variable's Z3 id: the one constant in the
+    formula that the state is active (none at all when a formula is not about exactly one constant)."""
+
+    def __init__(self, situations: Situations):
+        self.by_id: dict[int, str] = {}
+        for state, active, _ in state_tests(situations):
+            term = active
+            while not z3.is_const(term) and term.num_args() == 1:  # Or(variable), as encode makes it
+                term = term.arg(0)
+            if not (z3.is_const(term) and term.decl().kind() == z3.Z3_OP_UNINTERPRETED):
+                self.by_id = {}
+                break
+            self.by_id[term.get_id()] = state
+        # Terms met before, by object: the same variable objects are asked about again and again.
+        # Each is kept, so that its object id is not reused by another while it is in here.
+        self._seen: dict[int, tuple[z3.ExprRef, str | None]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_id)
+
+    def state(self, term: z3.ExprRef) -> str | None:
+        """The state a term is the variable of, or None."""
+        seen = self._seen.get(id(term))
+        if seen is None or seen[0] is not term:
+            seen = self._seen[id(term)] = (term, self.by_id.get(term.get_id()) if z3.is_const(term) else None)
+        return seen[1]
+
+
+_STATE_VARIABLES: weakref.WeakKeyDictionary[Situations, StateVariables] = weakref.WeakKeyDictionary()
+
+
+def state_variables(situations: Situations) -> StateVariables:
+    """The state variables of an explorer (worked out once per explorer)."""
+    if (found := _STATE_VARIABLES.get(situations)) is None:
+        found = _STATE_VARIABLES[situations] = StateVariables(situations)
+    return found
+
+
+def configuration_situation(
+    situations: Situations, config: Config, lifecycles: list[str], timeout_ms: int
+) -> tuple[dict[str, str | int | bool], str] | None:
+    """A situation in a configuration (its states, the lifecycles in `lifecycles` among them), or
+    None when no attribute values reach it. Fixing the configuration fixes every state variable, so
+    the situation is the configuration's own; whether it is reached is whether one of the path
+    conditions it is reached under is feasible (each was decided, and kept, by the exploration; an
+    empty one holds wherever the attributes are in range and the assumptions hold). Falls back to the
+    solver over the reachable situations where that is not so plain: an assumption tests a lifecycle
+    (feasibility leaves the states free), or the witness would turn on more than the states."""
+    variables = state_variables(situations)
+    attribute_only = not keys_of(*situations.assumptions) & situations.lifecycles  # else the configuration bears on them
+    if variables and attribute_only and not set(lifecycles) & set(situations.attributes):
+        if not any(situations.feasible(path) for path in situations.configurations.get(config, ())):
+            return None
+        try:
+            return situations.situation(ConfigurationModel(situations, config, variables), lifecycles)  # type: ignore[arg-type]
+        except NotAState:
+            pass
+    with situations.query(in_configuration(situations, config), timeout_ms=timeout_ms) as solver:
+        return situations.situation(solver.model(), lifecycles) if solver.check() == z3.sat else None
 
 
 # --- silent handovers ----------------------------------------------------------------------------
@@ -214,11 +331,13 @@ def moves(situations: Situations) -> list[Move]:
     """The steps that change the configuration, grouped by source, event and target, in a stable order."""
     grouped: dict[tuple[Config, str, Config], list[Step]] = defaultdict(list)
     for step in situations.steps:
-        grouped[step.source, step.event, step.target].append(step)
+        if step.source is not step.target and step.source != step.target:
+            grouped[step.source, step.event, step.target].append(step)
+    configs = {config for source, _, target in grouped for config in (source, target)}
+    rank = {config: position for position, config in enumerate(sorted(configs, key=sorted))}  # the order sorted(config) gives
     return [
         Move(source, event, target, tuple(steps))
-        for (source, event, target), steps in sorted(grouped.items(), key=lambda kv: (sorted(kv[0][0]), kv[0][1], sorted(kv[0][2])))
-        if source != target
+        for (source, event, target), steps in sorted(grouped.items(), key=lambda kv: (rank[kv[0][0]], kv[0][1], rank[kv[0][2]]))
     ]
 
 
@@ -238,9 +357,106 @@ def applying(situations: Situations, when: Condition | None, config: Config) -> 
     return True if when is None else situations.residual(when, config)
 
 
-def holding(holders: Holders, agency: str, agencies: dict[str, str]) -> Holders:
-    """The rules among `holders` that give the responsibility to `agency` (directly or through a role)."""
-    return [(rule, rest) for rule, rest in holders if agency in {agencies.get(o) for o in rule.owner or ()}]
+def tested_states(situations: Situations, when: Condition | None) -> set[str]:
+    """The states whose presence in a configuration can change what is left of `when` there: the
+    residual of a lifecycle test turns only on which of its named states are active (on any state of
+    the lifecycle, for an operator other than eq, ne, in and not_in)."""
+    found: set[str] = set()
+    for test in conditions.comparisons(when) if when is not None else ():
+        if test.key not in situations.lifecycles:
+            continue
+        if test.op in ("eq", "ne") or (test.op in ("in", "not_in") and isinstance(test.value, tuple)):
+            found.update(v for v in (test.value if isinstance(test.value, tuple) else (test.value,)) if isinstance(v, str))
+        else:
+            found.update(s for s, lifecycle in situations.lifecycle_of.items() if lifecycle == test.key)
+    return found
+
+
+Pair = tuple[str, str, Holders, Holders, Holders, Holders]  # old and new agency, old_rules, new_rules, stays, had
+
+
+class Responsibilities:
+    """The ownership rules and duties of a protocol, indexed once for the handover questions: the
+    rules of each dimension, the dimensions whose rules test each state, the duties each trigger
+    starts, and what is left of each rule's and duty's `when` on each configuration. A rule's residual
+    turns only on which of the states it tests are active, so it is worked out once for each set of
+    those; and which agencies may hand a dimension over turns only on the residuals of its rules, so
+    it is worked out once for each set of its rules' states active before and after a move."""
+
+    def __init__(self, protocol: Protocol, situations: Situations, agencies: dict[str, str]):
+        self.protocol, self.situations, self.agencies = protocol, situations, agencies
+        self.rules: list[list[OwnershipRule]] = [[r for r in protocol.ownership if r.dimension == d.id] for d in protocol.dimensions]
+        self.owners = {id(r): {agencies.get(o) for o in r.owner or ()} for r in protocol.ownership}
+        self.tested: dict[int, frozenset[str]] = {
+            id(item): frozenset(tested_states(situations, item.when)) for item in (*protocol.ownership, *protocol.duties)
+        }
+        self.dimension_tested = [frozenset().union(*(self.tested[id(r)] for r in rules)) for rules in self.rules]
+        on: dict[str, set[int]] = defaultdict(set)
+        for position, tested in enumerate(self.dimension_tested):
+            for state in tested:
+                on[state].add(position)
+        self.dimensions_on = dict(on)
+        self.duties_on_event: dict[str, list[int]] = defaultdict(list)
+        self.duties_on_enter: dict[str, list[int]] = defaultdict(list)
+        self.duties_on_exit: dict[str, list[int]] = defaultdict(list)
+        for position, duty in enumerate(protocol.duties):
+            if duty.trigger is not None:
+                self.duties_on_event[duty.trigger.event].append(position)  # type: ignore[index]
+                self.duties_on_enter[duty.trigger.enter].append(position)  # type: ignore[index]
+                self.duties_on_exit[duty.trigger.exit].append(position)  # type: ignore[index]
+        self._rests: dict[tuple[int, frozenset[str]], Condition | bool] = {}
+        self._pairs: dict[tuple[int, frozenset[str], frozenset[str]], list[Pair]] = {}
+
+    def rest(self, item: OwnershipRule | Duty, config: Config) -> Condition | bool:
+        """What is left of a rule's or duty's `when` on a configuration (as `applying`)."""
+        key = (id(item), self.tested[id(item)] & config)
+        if (found := self._rests.get(key)) is None:
+            found = self._rests[key] = applying(self.situations, item.when, config)
+        return found
+
+    def dimensions(self, move: Move) -> list[int]:
+        """The dimensions (by position) with a rule whose `when` may differ across the move. On the
+        others every rule applies alike before and after, so no responsibility passes."""
+        changed = move.source ^ move.target
+        return sorted({d for state in changed for d in self.dimensions_on.get(state, ())})
+
+    def pairs(self, position: int, source: Config, target: Config) -> list[Pair]:
+        """For a dimension and a move from `source` to `target`: each old agency holding it before and
+        not surely after, with each new agency holding it after and not surely before, in sorted order;
+        with the rules that give it to each, before and after."""
+        tested = self.dimension_tested[position]
+        key = (position, tested & source, tested & target)
+        if (found := self._pairs.get(key)) is not None:
+            return found
+        found = self._pairs[key] = []
+        agencies, rules = self.agencies, self.rules[position]
+        before = [(r, rest) for r in rules if (rest := self.rest(r, source)) is not False]
+        after = [(r, rest) for r in rules if (rest := self.rest(r, target)) is not False]
+        owners_before = {agencies[o] for r, _ in before for o in r.owner or () if o in agencies}
+        owners_after = {agencies[o] for r, _ in after for o in r.owner or () if o in agencies}
+        for old in sorted(owners_before):
+            old_rules, stays = self.holding(before, old), self.holding(after, old)
+            if covered(old_rules, stays):
+                continue
+            for new in sorted(owners_after - {old}):
+                new_rules, had = self.holding(after, new), self.holding(before, new)
+                if not covered(new_rules, had):
+                    found.append((old, new, old_rules, new_rules, stays, had))
+        return found
+
+    def triggered(self, move: Move) -> list[Duty]:
+        """The duties whose trigger a move may meet (its event, or entering or leaving a state it
+        enters or leaves), in the protocol's order; `carries` decides."""
+        positions = set(self.duties_on_event.get(move.event, ()))
+        for state in move.target - move.source:
+            positions.update(self.duties_on_enter.get(state, ()))
+        for state in move.source - move.target:
+            positions.update(self.duties_on_exit.get(state, ()))
+        return [self.protocol.duties[p] for p in sorted(positions)]
+
+    def holding(self, holders: Holders, agency: str) -> Holders:
+        """The rules among `holders` that give the responsibility to `agency` (directly or through a role)."""
+        return [(rule, rest) for rule, rest in holders if agency in self.owners[id(rule)]]
 
 
 def carries(duty: Duty, move: Move, old: str, new: str, agencies: dict[str, str]) -> bool:
@@ -257,35 +473,27 @@ def carries(duty: Duty, move: Move, old: str, new: str, agencies: dict[str, str]
     return (old in actors and new in recipients) or (new in actors and old in recipients) or {old, new} <= actors
 
 
-def handover_questions(protocol: Protocol, situations: Situations, move: Move, agencies: dict[str, str]) -> Iterator[HandoverQuestion]:
+def handover_questions(protocol: Protocol, situations: Situations, move: Move, agencies: dict[str, str],
+                       index: Responsibilities | None = None) -> Iterator[HandoverQuestion]:
     """The handovers that may happen on a move, for each dimension and pair of agencies: the old agency
     holds the responsibility before and not after, the new one after and not before. Those the
     configurations alone settle (a rule that holds on both sides of the move, a duty that always
     applies) are left out; the rest are left to the solver."""
-    for dimension in protocol.dimensions:
-        rules = [r for r in protocol.ownership if r.dimension == dimension.id]
-        before = [(r, rest) for r in rules if (rest := applying(situations, r.when, move.source)) is not False]
-        after = [(r, rest) for r in rules if (rest := applying(situations, r.when, move.target)) is not False]
-        owners_before = {agencies[o] for r, _ in before for o in r.owner or () if o in agencies}
-        owners_after = {agencies[o] for r, _ in after for o in r.owner or () if o in agencies}
-        for old in sorted(owners_before):
-            old_rules, stays = holding(before, old, agencies), holding(after, old, agencies)
-            if covered(old_rules, stays):
-                continue
-            for new in sorted(owners_after - {old}):
-                new_rules, had = holding(after, new, agencies), holding(before, new, agencies)
-                if covered(new_rules, had):
-                    continue
-                carried = [
-                    rest
-                    for duty in protocol.duties
-                    if carries(duty, move, old, new, agencies)
-                    for rest in (applying(situations, duty.when, move.source), applying(situations, duty.when, move.target))
-                    if rest is not False
-                ]
-                if True not in carried:
-                    handover = Handover(dimension.id, move.event, old, new)
-                    yield HandoverQuestion(handover, move, old_rules, new_rules, [rest for _, rest in stays], [rest for _, rest in had], carried)
+    index = index or Responsibilities(protocol, situations, agencies)
+    duties: list[Duty] | None = None
+    for position in index.dimensions(move):
+        for old, new, old_rules, new_rules, stays, had in index.pairs(position, move.source, move.target):
+            duties = index.triggered(move) if duties is None else duties
+            carried = [
+                rest
+                for duty in duties
+                if carries(duty, move, old, new, agencies)
+                for rest in (index.rest(duty, move.source), index.rest(duty, move.target))
+                if rest is not False
+            ]
+            if True not in carried:
+                handover = Handover(protocol.dimensions[position].id, move.event, old, new)
+                yield HandoverQuestion(handover, move, old_rules, new_rules, [rest for _, rest in stays], [rest for _, rest in had], carried)
 
 
 def covered(holders: Holders, by: Holders) -> bool:
@@ -298,10 +506,11 @@ def silent_handovers(protocol: Protocol, situations: Situations, timeout_ms: int
     """Responsibilities passing between agencies on a step, for some attribute values, with no duty
     on that step carrying the handover: one finding per dimension, event and pair of agencies."""
     agencies = agency_of(protocol)
+    index = Responsibilities(protocol, situations, agencies)
     found: dict[Handover, Finding] = {}
     undecided: dict[Handover, Finding] = {}
     for move in moves(situations):
-        for question in handover_questions(protocol, situations, move, agencies):
+        for question in handover_questions(protocol, situations, move, agencies, index):
             if question.handover in found:
                 continue
             with situations.query(
@@ -354,7 +563,8 @@ def handover_finding(protocol: Protocol, situations: Situations, question: Hando
         *(rule.when for rule, _ in question.old_rules + question.new_rules),
         *(rest for rest in question.stays + question.had + question.carried if not isinstance(rest, bool)),
     )
-    data, words = situations.situation(model, keys)
+    variables = state_variables(situations)  # the question fixes the move's source configuration
+    data, words = situations.situation(ConfigurationModel(situations, question.move.source, variables, model) if variables else model, keys)  # type: ignore[arg-type]
     old, new, dimension, event = handover_names(protocol, question.handover)
     handover = question.handover
     return make(

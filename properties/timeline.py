@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
 
 import z3
 
@@ -117,19 +118,42 @@ class Moments:
         self.situations = situations
         self.events = {e.id: e for e in protocol.events}
         self._next: dict[Config, set[Config]] = {}
-        for step in situations.steps:
+        # the steps (by index, in order) of each event, and those that enter or leave each state
+        self._of_event: dict[str, list[int]] = {}
+        self._entering: dict[str, list[int]] = {}
+        self._leaving: dict[str, list[int]] = {}
+        self._from_config: dict[Config, list[int]] = {}
+        for i, step in enumerate(situations.steps):
             self._next.setdefault(step.source, set()).add(step.target)
-        self._distances: dict[Config, dict[Config, int]] = {}
+            self._of_event.setdefault(step.event, []).append(i)
+            self._from_config.setdefault(step.source, []).append(i)
+            for state in step.target - step.source:
+                self._entering.setdefault(state, []).append(i)
+            for state in step.source - step.target:
+                self._leaving.setdefault(state, []).append(i)
+        # Each moment and each relation is worked out once; a condition is known by its repr, which
+        # keeps where it stands in the file, so a moment found again is the one found first.
+        self._moments: dict[tuple, Moment | None] = {}
+        self._relations: dict[tuple[frozenset[int], frozenset[int]], dict[str, int]] = {}
+        self._gaps: dict[tuple[frozenset[int], frozenset[int]], int | None] = {}
+        self._distances: dict[frozenset[int], dict[Config, int]] = {}
+        self._left: dict[frozenset[int], frozenset[Config]] = {}
 
     # --- moments ---------------------------------------------------------------------------
 
     def event(self, event: str, when: Condition | None = None) -> Moment:
         """An event, at a step after which `when` can hold; scheduled after another event if the
         protocol says so; on no lifecycle (any time) otherwise."""
+        key = ("event", event, repr(when))
+        if key not in self._moments:
+            self._moments[key] = self._event(event, when)
+        return self._moments[key]  # type: ignore[return-value]
+
+    def _event(self, event: str, when: Condition | None) -> Moment:
         declared = self.events.get(event)
         words = declared.name if declared else event.replace("_", " ")
         clause = declared.clause[0] if declared else None
-        indices = [i for i, s in enumerate(self.situations.steps) if s.event == event]
+        indices = self._of_event.get(event, [])
         steps = self._where(indices, when) if indices else None
         if declared is not None and declared.scheduled is not None:
             schedule = declared.scheduled
@@ -140,31 +164,47 @@ class Moments:
 
     def enter(self, state: str, when: Condition | None = None) -> Moment:
         """Entering `state`, at a step after which `when` can hold."""
-        indices = [i for i, s in enumerate(self.situations.steps) if state not in s.source and state in s.target]
-        return self._moment(f"enter:{state}", indices, when, f"{self.situations.names.get(state, state)} begins")
+        key = ("enter", state, repr(when))
+        if key not in self._moments:
+            indices = self._entering.get(state, [])
+            self._moments[key] = self._moment(f"enter:{state}", indices, when, f"{self.situations.names.get(state, state)} begins")
+        return self._moments[key]  # type: ignore[return-value]
 
     def exit(self, state: str, when: Condition | None = None) -> Moment:
         """Leaving `state`, at a step after which `when` can hold."""
-        indices = [i for i, s in enumerate(self.situations.steps) if state in s.source and state not in s.target]
-        return self._moment(f"exit:{state}", indices, when, f"{self.situations.names.get(state, state)} ends")
+        key = ("exit", state, repr(when))
+        if key not in self._moments:
+            indices = self._leaving.get(state, [])
+            self._moments[key] = self._moment(f"exit:{state}", indices, when, f"{self.situations.names.get(state, state)} ends")
+        return self._moments[key]  # type: ignore[return-value]
 
     def enabling(self, event: str) -> Moment | None:
         """A case entering a state that `event` ends (a release ends custody, entered at a sentence);
         None if the event is on no lifecycle or ends only states a case starts in."""
-        ended = {source for s in self.situations.steps if s.event == event for _, source, _ in s.transitions}
-        ended -= self.situations.initial
-        if not ended:
-            return None
-        indices = [i for i, s in enumerate(self.situations.steps) if any(x not in s.source and x in s.target for x in ended)]
-        return self._moment(f"enables:{event}", indices, None, f"{self.event(event).words} becomes possible")
+        key = ("enabling", event)
+        if key not in self._moments:
+            steps = self.situations.steps
+            ended = {source for i in self._of_event.get(event, ()) for _, source, _ in steps[i].transitions}
+            ended -= self.situations.initial
+            if not ended:
+                self._moments[key] = None
+            else:
+                indices = sorted({i for x in ended for i in self._entering.get(x, ())})
+                self._moments[key] = self._moment(f"enables:{event}", indices, None, f"{self.event(event).words} becomes possible")
+        return self._moments[key]
 
     def applies(self, when: Condition | None) -> Moment | None:
         """The situation `when` describes beginning; None if a case can be in it from the start, or if
         it turns on no lifecycle (it then holds, or not, for the whole case)."""
+        key = ("applies", repr(when))
+        if key not in self._moments:
+            self._moments[key] = self._applies(when)
+        return self._moments[key]
+
+    def _applies(self, when: Condition | None) -> Moment | None:
         if when is None or self.situations.residual(when, self.situations.initial) is not False:
             return None
-        steps = self.situations.steps
-        indices = [i for i, s in enumerate(steps) if self.situations.residual(when, s.source) is False]
+        indices = sorted(i for config, found in self._from_config.items() if self.situations.residual(when, config) is False for i in found)
         return self._moment(f"applies:{describe(when)}", indices, when, f"the case comes to be where {describe(when)}")
 
     def done(self, duty: str, words: str, clause: str) -> Moment:
@@ -202,40 +242,61 @@ class Moments:
         """How `b` can stand to `a` ('after', 'same', 'before'), each with the fewest steps it takes."""
         if a.steps is None or b.steps is None:
             return {"after": 0, "same": 0, "before": 0}
-        found: dict[str, int] = {}
-        if a.steps & b.steps:
-            found["same"] = 0
-        for name, first, second in (("after", a, b), ("before", b, a)):
-            gap = self._gap(first.steps, second.steps)  # type: ignore[arg-type]
-            if gap is not None:
-                found[name] = gap
-        return found
+        key = (a.steps, b.steps)
+        if key not in self._relations:
+            found: dict[str, int] = {}
+            if a.steps & b.steps:
+                found["same"] = 0
+            for name, first, second in (("after", a.steps, b.steps), ("before", b.steps, a.steps)):
+                gap = self._gap(first, second)
+                if gap is not None:
+                    found[name] = gap
+            self._relations[key] = found
+        return dict(self._relations[key])
 
     def _gap(self, first: frozenset[int], second: frozenset[int]) -> int | None:
         """The fewest steps from a step of `first` to a step of `second`, counting the latter."""
-        steps = self.situations.steps
-        best = None
-        for i in first:
-            distances = self._from(steps[i].target)
-            for j in second:
-                d = distances.get(steps[j].source)
-                if d is not None and (best is None or d + 1 < best):
-                    best = d + 1
-        return best
+        key = (first, second)
+        if key not in self._gaps:
+            distances = self._from(first)
+            goals = self._sources(second)
+            if len(goals) > len(distances):
+                found = [d for config, d in distances.items() if config in goals]
+            else:
+                found = [distances[config] for config in goals if config in distances]
+            self._gaps[key] = min(found) + 1 if found else None
+        return self._gaps[key]
 
-    def _from(self, config: Config) -> dict[Config, int]:
-        """The configurations reachable from `config`, with the fewest steps to each."""
-        if config not in self._distances:
-            distances = {config: 0}
-            queue = deque([config])
+    def _sources(self, steps: frozenset[int]) -> frozenset[Config]:
+        """The configurations the steps leave."""
+        if steps not in self._left:
+            self._left[steps] = frozenset(self.situations.steps[i].source for i in steps)
+        return self._left[steps]
+
+    def _from(self, first: frozenset[int]) -> dict[Config, int]:
+        """The configurations reachable after a step of `first`, with the fewest steps to each from
+        the nearest configuration such a step leads to (one search for every question about it)."""
+        if first not in self._distances:
+            steps = self.situations.steps
+            frontier = sorted({steps[i].target for i in first}, key=sorted)
+            distances = dict.fromkeys(frontier, 0)
+            queue = deque(frontier)
             while queue:
                 here = queue.popleft()
                 for there in self._next.get(here, ()):
                     if there not in distances:
                         distances[there] = distances[here] + 1
                         queue.append(there)
-            self._distances[config] = distances
-        return self._distances[config]
+            self._distances[first] = distances
+        return self._distances[first]
+
+
+@lru_cache(maxsize=16)
+def exceptions(calendar: Calendar, first: dt.date, last: dt.date) -> tuple[tuple[int, int], ...]:
+    """The days from `first` (a Monday, day 0) to `last` that break the weekday pattern: +1 a
+    non-working weekday, -1 a working weekend day (the same for every timeline of a run)."""
+    table = calendar.working_day_table(first, last)
+    return tuple((i, 1 if i % 7 < 5 else -1) for i, working in enumerate(table) if working != (i % 7 < 5))
 
 
 class Timeline:
@@ -247,9 +308,7 @@ class Timeline:
         self.ctx = ctx
         start = window[0] - dt.timedelta(days=margin + 1)
         self.first = start - dt.timedelta(days=start.weekday())  # a Monday: day 0 of the weekday count
-        table = calendar.working_day_table(self.first, window[1] + dt.timedelta(days=margin))
-        # days that break the weekday pattern: +1 a non-working weekday, -1 a working weekend day
-        self.exceptions = [(i, 1 if i % 7 < 5 else -1) for i, working in enumerate(table) if working != (i % 7 < 5)]
+        self.exceptions = list(exceptions(calendar, self.first, window[1] + dt.timedelta(days=margin)))
         self.low, self.high = self.index(window[0]), self.index(window[1])
         self.instants: dict[str, Instant] = {}
         self.placed: dict[str, Moment] = {}
