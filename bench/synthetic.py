@@ -5,7 +5,8 @@ renamed with a suffix `_cj`, and its copied states sit beside the originals in t
 entered from each lifecycle's initial state on an event `enter_copy_j` that moves every lifecycle
 together (each entry is guarded on the others being at their initial states). A case explores one
 copy at a time, so the reachable configurations grow about k-fold (as a protocol with k times the
-content would), not as a product of copies.
+content would), not as a product of copies. A copy's duty types are renamed too: a duty restated in two
+clauses of one copy is not the same duty as its twin in another copy.
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ def scaled(path: Path, k: int) -> Protocol:
     for j in range(1, k):
         suffix = f"_c{j}"
         twin = _rename(copy.deepcopy(base), ids, suffix, lifecycles)
+        for duty in twin.get("duties", []):  # a copy is new content: its restatements pair only among themselves
+            if "type" in duty:
+                duty["type"] += suffix
         enter = f"enter_copy_{j}"
         result["events"].append({"id": enter, "name": f"enters copy {j}", "clause": "front"})
         for section in RENAMED:

@@ -17,12 +17,12 @@ a situation the lifecycles can actually reach, in data and in words.
 
 from __future__ import annotations
 
-import z3
 
+from ..model import conditions
 from ..model.schema import Dimension, Duty, OwnershipRule, Protocol
 from .context import Context
 from .findings import Finding, Witness, make
-from .situations import Situations, keys_of
+from .situations import Situations, Undecided, keys_of
 
 EXAMPLES = 3  # distinct situations quoted in a gap's message
 
@@ -51,8 +51,7 @@ def _agencies(protocol: Protocol) -> dict[str, str]:
     return found
 
 
-def _undecided(kind, question: str, clauses, subject: str, result: z3.CheckSatResult, solver: z3.Solver) -> Finding:
-    reason = solver.reason_unknown() or "unknown"
+def _undecided(kind, question: str, clauses, subject: str, reason: str) -> Finding:
     return make(
         kind, question, "error", clauses,
         f"Could not decide whether {subject} ({reason}). This is reported as unknown, not as a pass.",
@@ -67,42 +66,40 @@ def _undecided(kind, question: str, clauses, subject: str, result: z3.CheckSatRe
 def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situations, context: Context) -> list[Finding]:
     named = [r for r in rules if r.owner is not None]
     unnamed = [r for r in rules if r.owner is None]
-    scope = situations.encode(dimension.applies)
-    covered = situations.any([situations.encode(r.when) for r in named])
     keys = keys_of(dimension.applies, *(r.when for r in rules))
     findings = []
     for rule in unnamed:  # the clause addresses the situation but names no owner
         question = f"dimension {dimension.id} rule {rule.id} names no owner"
-        with situations.query(scope, situations.encode(rule.when), z3.Not(covered), timeout_ms=context.timeout_ms) as solver:
-            result = solver.check()
-            if result == z3.unknown:
-                findings.append(_undecided("ownership-gap", question, rule.clause, f"{dimension.name} has an owner under clause {rule.clause[0]}", result, solver))
-                continue
-            if result == z3.unsat:
-                continue
-            data, words = situations.situation(solver.model(), keys)
-            quote = f' ("{rule.quote}")' if rule.quote else ""
-            findings.append(make(
-                "ownership-gap", question, "error", rule.clause,
-                f"Clause {', '.join(rule.clause)} addresses {dimension.name}{quote} but names no one to hold it. "
-                f"For example: {words}. Unless someone is named, each agency may expect another to act, and the "
-                f"child may be left without it.",
-                witness=Witness(situation=data, words=words),
-                suggestion=f"Name the agency or role that holds {dimension.name} in this situation, or who decides.",
-            ))
-    uncovered = z3.Not(situations.any([covered, *(situations.encode(r.when) for r in unnamed)]))
+        unowned = conditions.All((*_present(dimension.applies, rule.when), conditions.Not(_either(named))))
+        try:
+            found = situations.nearest(unowned, context.timeout_ms)
+        except Undecided as reason:
+            findings.append(_undecided("ownership-gap", question, rule.clause, f"{dimension.name} has an owner under clause {rule.clause[0]}", str(reason)))
+            continue
+        if found is None:
+            continue
+        data, words = situations.describe(found[0], keys, found[1])
+        quote = f' ("{rule.quote}")' if rule.quote else ""
+        findings.append(make(
+            "ownership-gap", question, "error", rule.clause,
+            f"Clause {', '.join(rule.clause)} addresses {dimension.name}{quote} but names no one to hold it. "
+            f"For example: {words}. Unless someone is named, each agency may expect another to act, and the "
+            f"child may be left without it.",
+            witness=Witness(situation=data, words=words),
+            suggestion=f"Name the agency or role that holds {dimension.name} in this situation, or who decides.",
+        ))
     question = f"dimension {dimension.id} uncovered"
     clauses = dimension.clause + tuple(c for r in rules for c in r.clause)
+    silent = conditions.All((*_present(dimension.applies), conditions.Not(_either(rules))))
     examples: list[tuple[dict, str]] = []
-    with situations.query(scope, uncovered, timeout_ms=context.timeout_ms) as solver:
-        result = solver.check()
-        while result == z3.sat and len(examples) < EXAMPLES:
-            model = solver.model()
-            examples.append(situations.situation(model, keys))
-            solver.add(z3.Not(situations.same_states(model)))
-            result = solver.check()
-        if not examples and result == z3.unknown:
-            return findings + [_undecided("ownership-gap", question, clauses, f"every situation has an owner for {dimension.name}", result, solver)]
+    seen: list = []
+    try:
+        while len(examples) < EXAMPLES and (found := situations.nearest(silent, context.timeout_ms, seen)) is not None:
+            seen.append(found[0])
+            examples.append(situations.describe(found[0], keys, found[1]))
+    except Undecided as reason:
+        if not examples:
+            return findings + [_undecided("ownership-gap", question, clauses, f"every situation has an owner for {dimension.name}", str(reason))]
     if examples:
         listed = "; ".join(f"({i}) {words}" for i, (_, words) in enumerate(examples, 1))
         findings.append(make(
@@ -113,6 +110,16 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
             suggestion=f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies.",
         ))
     return findings
+
+
+def _present(*parts: conditions.Condition | None) -> tuple[conditions.Condition, ...]:
+    """The conditions given (None: no condition, always holds)."""
+    return tuple(p for p in parts if p is not None)
+
+
+def _either(rules: list[OwnershipRule]) -> conditions.Condition:
+    """Holds where one of the rules applies."""
+    return conditions.AnyOf(tuple(r.when if r.when is not None else conditions.All(()) for r in rules))
 
 
 # --- conflicts ------------------------------------------------------------------------------------
@@ -136,24 +143,25 @@ def _conflicts(
                 continue
             question = f"dimension {dimension.id} rules {first.id} {second.id}"
             clauses = first.clause + second.clause
-            with situations.query(situations.encode(first.when), situations.encode(second.when), timeout_ms=context.timeout_ms) as solver:
-                result = solver.check()
-                if result == z3.unknown:
-                    findings.append(_undecided("ownership-conflict", question, clauses, f"clauses {', '.join(clauses)} can both apply", result, solver))
-                    continue
-                if result == z3.unsat:
-                    continue
-                data, words = situations.situation(solver.model(), keys_of(first.when, second.when, dimension.applies))
-                disjoint = not (a & b)
-                findings.append(make(
-                    "ownership-conflict", question, "error" if disjoint else "warning", clauses,
-                    f"Clause {', '.join(first.clause)} gives {dimension.name} to {_list(a, names)}, and clause "
-                    f"{', '.join(second.clause)} gives it to {_list(b, names)}; both apply when the case is: {words}. "
-                    f"No lead is named, so the agencies may each expect the other to act, or act at cross purposes.",
-                    agencies=sorted(a | b),
-                    witness=Witness(situation=data, words=words),
-                    suggestion=f"Say which agency leads on {dimension.name} when both clauses apply.",
-                ))
+            keys = keys_of(first.when, second.when, dimension.applies)
+            try:
+                found = situations.nearest(conditions.All(_present(first.when, second.when)), context.timeout_ms)
+            except Undecided as reason:
+                findings.append(_undecided("ownership-conflict", question, clauses, f"clauses {', '.join(clauses)} can both apply", str(reason)))
+                continue
+            if found is None:
+                continue
+            data, words = situations.describe(found[0], keys, found[1])
+            disjoint = not (a & b)
+            findings.append(make(
+                "ownership-conflict", question, "error" if disjoint else "warning", clauses,
+                f"Clause {', '.join(first.clause)} gives {dimension.name} to {_list(a, names)}, and clause "
+                f"{', '.join(second.clause)} gives it to {_list(b, names)}; both apply when the case is: {words}. "
+                f"No lead is named, so the agencies may each expect the other to act, or act at cross purposes.",
+                agencies=sorted(a | b),
+                witness=Witness(situation=data, words=words),
+                suggestion=f"Say which agency leads on {dimension.name} when both clauses apply.",
+            ))
     for rule in named:
         holders = _owners(rule, agency_of)
         if len(holders) > 1:
@@ -181,10 +189,13 @@ def _no_actor(duty: Duty, situations: Situations, context: Context) -> Finding:
     question = f"duty {duty.id} actor"
     witness = None
     if duty.when is not None:  # a duty for every case needs no example situation
-        with situations.query(situations.encode(duty.when), timeout_ms=context.timeout_ms) as solver:
-            if solver.check() == z3.sat:
-                data, words = situations.situation(solver.model(), keys_of(duty.when))
-                witness = Witness(situation=data, words=words)
+        try:
+            found = situations.nearest(duty.when, context.timeout_ms)
+        except Undecided:
+            found = None  # the finding stands without an example
+        if found is not None:
+            data, words = situations.describe(found[0], keys_of(duty.when), found[1])
+            witness = Witness(situation=data, words=words)
     return make(
         "ownership-gap", question, severity, duty.clause,
         f"Clause {', '.join(duty.clause)} says someone {duty.modality} {duty.action}{quote}, but does not say who. "

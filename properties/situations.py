@@ -7,7 +7,7 @@ parallel state). Guards on lifecycles are evaluated on the configuration; guards
 symbolic and are collected as the path condition under which a configuration is reached, so one
 exploration covers every attribute assignment. Infeasible path conditions are pruned with Z3.
 
-`Situations.reachable()` is then a Z3 formula over one Bool per state and one variable per attribute
+`Situations.reachable()` is then a Z3 formula over one integer naming the configuration and one variable per attribute
 that holds exactly in the situations a case can be in. Checks conjoin questions to it ("and no
 ownership rule applies") and read witnesses from the model, in data and in words.
 """
@@ -31,6 +31,10 @@ Config = frozenset[str]  # every active state, enclosing states included
 Literal_ = tuple[Condition, bool]  # a guard and whether it held
 PathCondition = frozenset[Literal_]
 MAX_CONFIGURATIONS = 250_000
+
+
+class Undecided(Exception):
+    """The solver could not decide a question in the time it was given (the reason is the message)."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,12 @@ class Situations:
         # and those ids steer which model Z3 finds, so a witness would depend on what ran earlier.
         self.ctx = z3.Context()
         self.true, self.false = z3.BoolVal(True, self.ctx), z3.BoolVal(False, self.ctx)
-        self._state_vars = {s: z3.Bool(f"state:{s}", self.ctx) for s in self.lifecycle_of}
+        self._index = z3.Int("configuration", self.ctx)  # which reachable configuration a situation is in
         self._attr_vars = {a.id: self._variable(a) for a in protocol.attributes}
-        self._feasible: dict[PathCondition, bool] = {}
+        self._feasible: dict[tuple, bool] = {}
+        self._paths: dict[frozenset[PathCondition], z3.BoolRef] = {}
+        self._groups: dict[frozenset[str], list] = {}
+        self._lifecycle_tests: dict[tuple[frozenset, bool], z3.BoolRef] = {}
         self.initial: Config = frozenset().union(*(self._enter_default(lc) for lc in sorted(self.lifecycles))) if self.lifecycles else frozenset()
         self.configurations: dict[Config, list[PathCondition]] = {}
         self.steps: list[Step] = []
@@ -174,15 +181,15 @@ class Situations:
             if not fired:
                 continue  # no lifecycle moves: the event is not taken here
             condition = path.union(*(literals for _, _, literals in combination))
-            if not self.feasible(condition):
-                continue
             exits: set[str] = set()
             entries: set[str] = set()
             for _, source, target in fired:
                 exit, entered = self._fire(config, source, target)
                 exits |= exit
                 entries |= entered
-            yield Step(config, event, frozenset((config - exits) | entries), condition, tuple(fired))
+            reached = frozenset((config - exits) | entries)
+            if self.feasible(condition, reached):
+                yield Step(config, event, reached, condition, tuple(fired))
 
     def _choices(self, lifecycle: str, config: Config, candidates) -> list[tuple[list[tuple[str, str]], str, frozenset[Literal_]]]:
         """The ways a lifecycle can respond to an event: fire the first transition whose guard holds,
@@ -225,13 +232,21 @@ class Situations:
                 return open_[0] if len(open_) == 1 else type(condition)(open_)
         raise TypeError(condition)
 
-    def feasible(self, condition: PathCondition) -> bool:
-        """Whether some attribute values (within their ranges and the assumptions) satisfy a path condition."""
-        if condition not in self._feasible:
+    def feasible(self, condition: PathCondition, config: Config | None = None) -> bool:
+        """Whether some attribute values (within their ranges, and the assumptions as they apply in
+        `config`, or in some configuration) satisfy a path condition."""
+        assumed = list(self.assumptions) if config is None else [self.residual(a, config) for a in self.assumptions]
+        if False in assumed:
+            return False
+        key = (condition, config is None, tuple(sorted(map(repr, (a for a in assumed if a is not True)))))
+        if key not in self._feasible:
             solver = z3.Solver(ctx=self.ctx)
-            solver.add(self.domains(), *self._assumed(), self.path(condition))  # path() orders the literals
-            self._feasible[condition] = solver.check() != z3.unsat
-        return self._feasible[condition]
+            solver.add(self.domains(), self.path(condition))  # path() orders the literals
+            solver.add(*(self.encode(a) for a in assumed if a is not True))
+            if config is None:  # the assumptions' lifecycle tests hold in some reachable configuration
+                solver.add(self._index >= 0, self._index < len(self._ordered))
+            self._feasible[key] = solver.check() != z3.unsat
+        return self._feasible[key]
 
     # --- Z3 -----------------------------------------------------------------------------------
 
@@ -281,8 +296,13 @@ class Situations:
     def _comparison(self, c: Comparison) -> z3.BoolRef:
         values = c.value if isinstance(c.value, tuple) else (c.value,)
         if c.key in self.lifecycles:
-            active = self.any([self._state_vars[v] for v in values])  # type: ignore[index]
-            return z3.Not(active) if c.op in ("ne", "not_in") else active
+            negated = c.op in ("ne", "not_in")
+            key = (frozenset(values), negated)
+            if key not in self._lifecycle_tests:  # a test built once: a common state is in many configurations
+                indices = sorted({i for v in values for i in self._containing.get(v, ())})  # type: ignore[arg-type]
+                active = self.any([self._between(low, high) for low, high in _runs(indices)])
+                self._lifecycle_tests[key] = z3.Not(active) if negated else active
+            return self._lifecycle_tests[key]
         attribute = self.attributes[c.key]
         var = self._attr_vars[c.key]
         if attribute.type == "enum":
@@ -308,15 +328,33 @@ class Situations:
         return self.all([self.encode(c) if held else z3.Not(self.encode(c)) for c, held in sorted(condition, key=repr)])
 
     @cached_property
+    def _ordered(self) -> list[tuple[Config, list[PathCondition]]]:
+        """The reachable configurations in a fixed order, a situation's index being its place here:
+        by their states lifecycle by lifecycle, so that the configurations with a state in common
+        lie in few runs of indices, and a test of a state is a few ranges."""
+        order = [lc.id for lc in self.protocol.lifecycles]
+
+        def key(item: tuple[Config, list[PathCondition]]) -> tuple:
+            return tuple(tuple(sorted(s for s in item[0] if self.lifecycle_of[s] == lc)) for lc in order)
+
+        return sorted(self.configurations.items(), key=key)
+
+    @cached_property
+    def _containing(self) -> dict[str, list[int]]:
+        """For each state, the indices of the configurations it is active in."""
+        found: dict[str, list[int]] = {}
+        for i, (config, _) in enumerate(self._ordered):
+            for state in config:
+                found.setdefault(state, []).append(i)
+        return found
+
+    @cached_property
     def _reachable(self) -> z3.BoolRef:
-        # One integer names the configuration; each state holds in exactly the configurations that
-        # contain it; each configuration brings the path conditions it is reached under.
-        configs = sorted(self.configurations.items(), key=lambda kv: sorted(kv[0]))
-        index = z3.Int("configuration", self.ctx)
-        parts = [index >= 0, index < len(configs), self.domains(), *self._assumed()]
-        for state, var in sorted(self._state_vars.items()):
-            parts.append(var == self.any([index == i for i, (config, _) in enumerate(configs) if state in config]))
-        for i, (_, paths) in enumerate(configs):
+        # One integer names the configuration (a lifecycle test is a choice among the indices of the
+        # configurations it holds in); each configuration brings the path conditions it is reached under.
+        index = self._index
+        parts = [index >= 0, index < len(self._ordered), self.domains(), *self._assumed()]
+        for i, (_, paths) in enumerate(self._ordered):
             if all(paths):  # reached only under conditions on the attributes
                 parts.append(z3.Implies(index == i, self.any([self.path(p) for p in paths])))
         return self.all(parts)
@@ -344,9 +382,75 @@ class Situations:
         finally:
             solver.pop()
 
-    def same_states(self, model: z3.ModelRef) -> z3.BoolRef:
-        """Holds in the situations whose lifecycle states are those of `model` (to ask for another)."""
-        return self.all([v == model.eval(v, model_completion=True) for _, v in sorted(self._state_vars.items())])
+    def nearest(self, condition: Condition, timeout_ms: int, besides: Iterable[Config] = ()) -> tuple[Config, z3.ModelRef] | None:
+        """The first configuration reached (nearest the start), other than those `besides`, in which
+        `condition` can hold, with a model of the attribute values; None if there is none. Raises
+        `Undecided` when there is none the solver could decide but some it could not.
+
+        Each configuration is asked on its own, about the attributes only: the condition's and the
+        assumptions' lifecycle tests decided on it, under the path conditions it is reached by. So a
+        question costs the configurations its lifecycle tests leave open, not the whole statechart,
+        and configurations that leave the same attribute question share its answer. Witnesses read
+        best near the start: the simplest case first."""
+        besides = set(besides)
+        lifecycles = frozenset(keys_of(condition, *self.assumptions) & self.lifecycles)
+        candidates: list[tuple[int, Config, list[Condition]]] = []
+        for states, members in self._alike(lifecycles):  # decided alike on every configuration of a group
+            rest = self.residual(condition, members[0][1])
+            assumed = [self.residual(a, members[0][1]) for a in self.assumptions]
+            if rest is False or False in assumed:
+                continue
+            left = [c for c in (rest, *assumed) if c is not True]
+            candidates += [(position, config, left) for position, config in members if config not in besides]
+        answers: dict[tuple, z3.ModelRef | None] = {}
+        unknown = ""
+        for _, config, left in sorted(candidates, key=lambda c: c[0]):  # in the order the exploration reached them
+            key = (tuple(left), frozenset(self.configurations[config]))
+            if key not in answers:
+                solver = z3.Solver(ctx=self.ctx)
+                solver.set("timeout", timeout_ms)
+                solver.add(self._domains, self._reached_by(key[1]))
+                solver.add(*(self.encode(c) for c in left))
+                result = solver.check()
+                if result == z3.unknown:
+                    unknown = unknown or solver.reason_unknown() or "unknown"
+                answers[key] = solver.model() if result == z3.sat else None
+            if answers[key] is not None:
+                return config, answers[key]
+        if unknown:
+            raise Undecided(unknown)
+        return None
+
+    def _alike(self, lifecycles: frozenset[str]) -> list[tuple[frozenset[str], list[tuple[int, Config]]]]:
+        """The reachable configurations, with their place in the order they were reached, grouped by
+        their states in `lifecycles` (a condition on those lifecycles is decided alike across a group)."""
+        if lifecycles not in self._groups:
+            groups: dict[frozenset[str], list[tuple[int, Config]]] = {}
+            for position, config in enumerate(self.configurations):
+                groups.setdefault(frozenset(s for s in config if self.lifecycle_of[s] in lifecycles), []).append((position, config))
+            self._groups[lifecycles] = list(groups.items())
+        return self._groups[lifecycles]
+
+    def _reached_by(self, paths: frozenset[PathCondition]) -> z3.BoolRef:
+        """Holds where one of the path conditions does."""
+        if paths not in self._paths:
+            self._paths[paths] = self.any([self.path(p) for p in sorted(paths, key=lambda p: sorted(map(repr, p)))])
+        return self._paths[paths]
+
+    @cached_property
+    def _domains(self) -> z3.BoolRef:
+        return self.domains()
+
+    def _between(self, low: int, high: int) -> z3.BoolRef:
+        return self._index == low if low == high else z3.And(self._index >= low, self._index <= high)
+
+    def in_configuration(self, config: Config) -> z3.BoolRef:
+        """Holds in the situations in exactly this configuration."""
+        return self._index == self._position[config]
+
+    @cached_property
+    def _position(self) -> dict[Config, int]:
+        return {config: i for i, (config, _) in enumerate(self._ordered)}
 
     # --- witnesses ----------------------------------------------------------------------------
 
@@ -354,10 +458,16 @@ class Situations:
         """The situation a Z3 model describes: data (lifecycle -> innermost active states, attribute ->
         value) and words. Only the attributes in `keys` (those the question turns on) are given, and
         lifecycles after the first two only when in `keys`."""
+        return self.describe(self._ordered[model.eval(self._index, model_completion=True).as_long()][0], keys, model)
+
+    def describe(
+        self, active: Config, keys: Iterable[str] = (), model: z3.ModelRef | None = None
+    ) -> tuple[dict[str, str | int | bool], str]:
+        """A configuration as a situation, in data and words, with the attributes in `keys` read from
+        `model` (without one, `keys` names no attribute)."""
         keys = set(keys)
         data: dict[str, str | int | bool] = {}
         words: list[str] = []
-        active = {s for s, v in self._state_vars.items() if z3.is_true(model.eval(v, model_completion=True))}
         for position, lifecycle in enumerate(lc.id for lc in self.protocol.lifecycles):  # file order, never set order
             if position >= 2 and lifecycle not in keys:
                 continue  # beyond the first two lifecycles, only those the question turns on
@@ -365,6 +475,7 @@ class Situations:
             data[lifecycle] = ", ".join(innermost)
             words.append(" and ".join(self.names[s] for s in innermost))
         for key in sorted(set(keys) & set(self.attributes)):
+            assert model is not None, "attribute values need a model"
             attribute = self.attributes[key]
             value = model.eval(self._attr_vars[key], model_completion=True)
             if attribute.type == "bool":
@@ -379,6 +490,17 @@ class Situations:
                 data[key] = chosen.id
                 words.append(f"{attribute.name}: {chosen.name or chosen.id.replace('_', ' ')}")
         return data, "; ".join(w for w in words if w)
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Sorted indices as runs of consecutive ones: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
 
 
 def keys_of(*conditions_: Condition | None) -> set[str]:

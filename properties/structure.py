@@ -15,7 +15,6 @@ for some attribute values is asked of Z3, and an undecided question is reported 
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -68,34 +67,6 @@ def party_names(protocol: Protocol) -> dict[str, str]:
 def agency_of(protocol: Protocol) -> dict[str, str]:
     """The agency each agency or role is, or sits under. People are not agencies."""
     return {a.id: a.id for a in protocol.agencies} | {r.id: a.id for a in protocol.agencies for r in a.roles}
-
-
-_STATE_TESTS: weakref.WeakKeyDictionary[Situations, list[tuple[str, z3.BoolRef, z3.BoolRef]]] = weakref.WeakKeyDictionary()
-
-
-def state_tests(situations: Situations) -> list[tuple[str, z3.BoolRef, z3.BoolRef]]:
-    """Every state, in sorted order, with the formulas that it is active and that it is not (made
-    once per explorer: a configuration's formula names every state of the protocol)."""
-    if (tests := _STATE_TESTS.get(situations)) is None:
-        tests = []
-        for state in sorted(situations.lifecycle_of):
-            active = situations.encode(Comparison(situations.lifecycle_of[state], "eq", state))
-            tests.append((state, active, z3.Not(active)))
-        _STATE_TESTS[situations] = tests
-    return tests
-
-
-def in_configuration(situations: Situations, config: Config) -> z3.BoolRef:
-    """Holds when the case's states are exactly those of a configuration: the conjunction, over every
-    state in sorted order, of its being active or not (as `situations.all` would build it, without
-    its per-argument checks, which dominate on a large protocol)."""
-    tests = state_tests(situations)
-    if not tests:
-        return situations.all([])
-    parts = (z3.Ast * len(tests))()
-    for position, (state, active, inactive) in enumerate(tests):
-        parts[position] = (active if state in config else inactive).as_ast()
-    return z3.BoolRef(z3.Z3_mk_and(situations.ctx.ref(), len(tests), parts), situations.ctx)
 
 
 # --- unreachable states --------------------------------------------------------------------------
@@ -203,87 +174,17 @@ def dead_end_states(protocol: Protocol, situations: Situations, timeout_ms: int)
         )
 
 
-class NotAState(LookupError):
-    """A term a `ConfigurationModel` cannot evaluate: not one of the state variables."""
-
-
-class ConfigurationModel:
-    """What any model of the reachable situations in one configuration says of the state variables:
-    each is true exactly when its state is in the configuration; anything else is asked of `model`
-    (a solver's model in that configuration), or cannot be answered without one. `Situations.situation`
-    reads every state variable, which on a large protocol costs far more asked of a solver's model."""
-
-    def __init__(self, situations: Situations, config: Config, variables: StateVariables, model: z3.ModelRef | None = None):
-        self.situations, self.config, self.variables, self.model = situations, config, variables, model
-
-    def eval(self, term: z3.ExprRef, model_completion: bool = False) -> z3.ExprRef:
-        state = self.variables.state(term)
-        if state is not None:
-            return self.situations.true if state in self.config else self.situations.false
-        if self.model is None:
-            raise NotAState(term)
-        return self.model.eval(term, model_completion=model_completion)
-
-
-class StateVariables:
-    """The state each state variable stands for, by the variable's Z3 id: the one constant in the
-    formula that the state is active (none at all when a formula is not about exactly one constant)."""
-
-    def __init__(self, situations: Situations):
-        self.by_id: dict[int, str] = {}
-        for state, active, _ in state_tests(situations):
-            term = active
-            while not z3.is_const(term) and term.num_args() == 1:  # Or(variable), as encode makes it
-                term = term.arg(0)
-            if not (z3.is_const(term) and term.decl().kind() == z3.Z3_OP_UNINTERPRETED):
-                self.by_id = {}
-                break
-            self.by_id[term.get_id()] = state
-        # Terms met before, by object: the same variable objects are asked about again and again.
-        # Each is kept, so that its object id is not reused by another while it is in here.
-        self._seen: dict[int, tuple[z3.ExprRef, str | None]] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self.by_id)
-
-    def state(self, term: z3.ExprRef) -> str | None:
-        """The state a term is the variable of, or None."""
-        seen = self._seen.get(id(term))
-        if seen is None or seen[0] is not term:
-            seen = self._seen[id(term)] = (term, self.by_id.get(term.get_id()) if z3.is_const(term) else None)
-        return seen[1]
-
-
-_STATE_VARIABLES: weakref.WeakKeyDictionary[Situations, StateVariables] = weakref.WeakKeyDictionary()
-
-
-def state_variables(situations: Situations) -> StateVariables:
-    """The state variables of an explorer (worked out once per explorer)."""
-    if (found := _STATE_VARIABLES.get(situations)) is None:
-        found = _STATE_VARIABLES[situations] = StateVariables(situations)
-    return found
-
-
 def configuration_situation(
     situations: Situations, config: Config, lifecycles: list[str], timeout_ms: int
 ) -> tuple[dict[str, str | int | bool], str] | None:
     """A situation in a configuration (its states, the lifecycles in `lifecycles` among them), or
-    None when no attribute values reach it. Fixing the configuration fixes every state variable, so
-    the situation is the configuration's own; whether it is reached is whether one of the path
-    conditions it is reached under is feasible (each was decided, and kept, by the exploration; an
-    empty one holds wherever the attributes are in range and the assumptions hold). Falls back to the
-    solver over the reachable situations where that is not so plain: an assumption tests a lifecycle
-    (feasibility leaves the states free), or the witness would turn on more than the states."""
-    variables = state_variables(situations)
-    attribute_only = not keys_of(*situations.assumptions) & situations.lifecycles  # else the configuration bears on them
-    if variables and attribute_only and not set(lifecycles) & set(situations.attributes):
-        if not any(situations.feasible(path) for path in situations.configurations.get(config, ())):
-            return None
-        try:
-            return situations.situation(ConfigurationModel(situations, config, variables), lifecycles)  # type: ignore[arg-type]
-        except NotAState:
-            pass
-    with situations.query(in_configuration(situations, config), timeout_ms=timeout_ms) as solver:
+    None when no attribute values reach it. A configuration the exploration reached is reached under
+    some feasible path condition, so where the witness turns on the states alone it is the
+    configuration's own; otherwise the solver finds the attribute values."""
+    if not set(lifecycles) & set(situations.attributes):
+        reached = any(situations.feasible(path, config) for path in situations.configurations.get(config, ()))
+        return situations.describe(config, lifecycles) if reached else None
+    with situations.query(situations.in_configuration(config), timeout_ms=timeout_ms) as solver:
         return situations.situation(solver.model(), lifecycles) if solver.check() == z3.sat else None
 
 
@@ -514,7 +415,7 @@ def silent_handovers(protocol: Protocol, situations: Situations, timeout_ms: int
             if question.handover in found:
                 continue
             with situations.query(
-                in_configuration(situations, move.source),
+                situations.in_configuration(move.source),
                 situations.any([situations.path(step.condition) for step in move.steps]),
                 any_of(situations, [rest for _, rest in question.old_rules]),
                 any_of(situations, [rest for _, rest in question.new_rules]),
@@ -563,8 +464,7 @@ def handover_finding(protocol: Protocol, situations: Situations, question: Hando
         *(rule.when for rule, _ in question.old_rules + question.new_rules),
         *(rest for rest in question.stays + question.had + question.carried if not isinstance(rest, bool)),
     )
-    variables = state_variables(situations)  # the question fixes the move's source configuration
-    data, words = situations.situation(ConfigurationModel(situations, question.move.source, variables, model) if variables else model, keys)  # type: ignore[arg-type]
+    data, words = situations.describe(question.move.source, keys, model)  # the question fixes the move's source configuration
     old, new, dimension, event = handover_names(protocol, question.handover)
     handover = question.handover
     return make(
