@@ -244,6 +244,33 @@ def extract(
     err.print(f"wrote {output}", markup=False)
 
 
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The old version of the protocol (YAML).", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The new version of the protocol (YAML).", show_default=False)],
+    format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    today: Annotated[str | None, typer.Option("--today", help="Check both as of this date (review dates); default today.", show_default=False)] = None,
+) -> None:
+    """Say what a redraft changes: duties added and removed, owners, timescales tightened or loosened,
+    force, metadata, and findings introduced and resolved (each version with the judgements file beside
+    it). Exit 0: no new open error; 1: the new version brings in an open error; 2: input not loaded."""
+    from .reports.diff import diff_files, to_markdown, to_text
+
+    as_of = _date(today)
+    try:
+        result = diff_files(old, new, today=as_of)
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+    if format is CheckFormat.json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
+    elif format is CheckFormat.markdown:
+        typer.echo(to_markdown(result), nl=False)
+    else:
+        typer.echo(to_text(result), nl=False)
+    raise typer.Exit(result.exit_code)
+
+
 def main() -> None:
     """Entry point of the `protoverify` console script."""
     app()
