@@ -40,6 +40,7 @@ def _ids(protocol: dict[str, Any]) -> set[str]:
 
 
 CONDITIONS = ("when", "guard", "applies")
+VOCABULARY = ("kind",)  # terms of the shared vocabulary, not ids: a copy keeps them
 
 
 def _rename(node: Any, ids: set[str], suffix: str, lifecycles: set[str]) -> Any:
@@ -47,7 +48,7 @@ def _rename(node: Any, ids: set[str], suffix: str, lifecycles: set[str]) -> Any:
     lifecycle key are states (values under an attribute key are the attribute's own values)."""
     if isinstance(node, dict):
         return {
-            k: _condition(v, ids, suffix, lifecycles) if k in CONDITIONS else _rename(v, ids, suffix, lifecycles)
+            k: v if k in VOCABULARY else _condition(v, ids, suffix, lifecycles) if k in CONDITIONS else _rename(v, ids, suffix, lifecycles)
             for k, v in node.items()
         }
     if isinstance(node, list):
