@@ -4,11 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 OUT    := out/demo
+REPORT := out/report
 PROTOCOLS := protocols/stockport-2019.yaml protocols/warwickshire.yaml protocols/examples/example.yaml
 SEEDS  := ../shared/seeds
 FINDINGS_DATE := 2026-11-23
 
-.PHONY: demo test bench findings schema clean
+.PHONY: demo test bench findings schema screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +34,11 @@ demo: $(VENV)/.installed
 	  $(BIN)/protoverify check protocols/$$p.yaml --format markdown > $(OUT)/findings-$$p.md; \
 	  test $$? -le 1 || exit 1; \
 	  $(BIN)/protoverify check protocols/$$p.yaml | head -2; done
-	@echo "demo output in $(OUT)/: statecharts (scxml, mermaid, dot) and findings-*.md"
+	@$(BIN)/protoverify compare protocols/stockport-2019.yaml protocols/warwickshire.yaml \
+	  --baseline protocols/baseline/england.yaml --format html -o $(OUT)/compare.html
+	@echo "demo output in $(OUT)/: statecharts (scxml, mermaid, dot), findings-*.md and compare.html"
+	@$(BIN)/protoverify report --xlsx -o $(REPORT)
+	@echo "gap reports: open $(REPORT)/index.html in a browser"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
@@ -41,14 +46,22 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_calendar.py
 	$(BIN)/python bench/check_scaling.py
+	$(BIN)/python bench/replications.py
+	$(BIN)/python bench/engine_overhead.py
 
 findings: $(VENV)/.installed
 	@for p in stockport-2019 warwickshire; do \
 	  $(BIN)/protoverify check protocols/$$p.yaml --today $(FINDINGS_DATE) --format markdown > docs/findings-$$p.md; \
 	  test $$? -le 1 || exit 1; echo "wrote docs/findings-$$p.md"; done
 
+screenshot: $(VENV)/.installed-test  # the README's picture of a report (needs Debian's chromium)
+	$(BIN)/protoverify report protocols/stockport-2019.yaml --today $(FINDINGS_DATE) -o $(REPORT)-screenshot \
+	  $(if $(wildcard $(SEEDS)),--source $(SEEDS)/stockport-yos-csc-principles-2019.txt)
+	$(BIN)/python tests/browser.py $(REPORT)-screenshot/stockport_2019.html docs/img/report.png
+
 schema: $(VENV)/.installed
 	$(BIN)/protoverify schema -o docs/protocol.schema.json
+	$(BIN)/protoverify schema --scenario -o docs/scenario.schema.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -61,6 +61,7 @@ class _Checker:
             yield from self._refs("agency, role or person", rule.owner or (), self.parties, (*at, "owner"))
             yield from self._lead(rule.lead, rule.owner or (), (*at, "lead"), "owner")
             yield from self._condition(rule.when, (*at, "when"))
+            yield from self._statute(rule.statute, at)
         for i, duty in enumerate(self.p.duties):
             yield from self._duty(duty, ("duties", i))
         for i, route in enumerate(self.p.escalation):
@@ -154,6 +155,7 @@ class _Checker:
         yield from self._refs("artefact", duty.produces, self.artefacts, (*at, "produces"))
         yield from self._refs("artefact", duty.needs, self.artefacts, (*at, "needs"))
         yield from self._refs("document", duty.documents, self.documents, (*at, "documents"))
+        yield from self._statute(duty.statute, at)
         yield from self._condition(duty.when, (*at, "when"))
         for j, item in enumerate(duty.items):
             if item.party is not None:
@@ -192,6 +194,10 @@ class _Checker:
     def _refs(self, kind: str, names: tuple[str, ...], known: set[str], path: Path_) -> Iterator[Problem]:
         for k, name in enumerate(names):
             yield from self._ref(kind, name, known, (*path, k))
+
+    def _statute(self, provisions: tuple, at: Path_) -> Iterator[Problem]:
+        for k, provision in enumerate(provisions):
+            yield from self._ref("document", provision.document, self.documents, (*at, "statute", k, "document"))
 
     def _lead(self, lead: str | None, holders: tuple[str, ...], path: Path_, holder: str) -> Iterator[Problem]:
         if lead is not None and lead not in holders:

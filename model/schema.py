@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from . import conditions
+from . import conditions, vocabulary
 from .calendar import Calendar, Region, Unit
 
 FORMAT_VERSION = 1
@@ -95,6 +95,36 @@ Ids = Annotated[tuple[Id, ...], BeforeValidator(_names, json_schema_input_type=I
 Date = Annotated[dt.date, BeforeValidator(_date, json_schema_input_type=dt.date)]
 
 
+def _term(what: str, known: dict[str, Any], description: str) -> Any:
+    """A term of the shared vocabulary (model/vocabulary.py); an unknown one is refused with a "did you mean"."""
+
+    def known_term(value: str) -> str:
+        if value not in known:
+            raise PydanticCustomError("vocabulary", vocabulary.unknown(what, value, known))
+        return value
+
+    return Annotated[
+        str,
+        AfterValidator(known_term),
+        WithJsonSchema({"type": "string", "enum": list(known), "description": description}),
+    ]
+
+
+DutyKind = _term("duty kind", vocabulary.DUTY_KIND, "A duty kind from the shared vocabulary (docs/vocabulary.md).")
+SituationKind = _term("situation", vocabulary.SITUATION, "A kind of case status from the shared vocabulary (docs/vocabulary.md).")
+BodyKind = _term("body", vocabulary.BODY, "A kind of statutory body from the shared vocabulary (docs/vocabulary.md).")
+DutyKinds = Annotated[
+    tuple[DutyKind, ...],
+    BeforeValidator(_names, json_schema_input_type=DutyKind | list[DutyKind]),
+    Field(
+        description=(
+            "What the element is about, from the shared vocabulary (docs/vocabulary.md): one kind or a list. "
+            "Matches it with the statutory baseline and with other protocols."
+        )
+    ),
+]
+
+
 def _stated(inner: Any, description: str) -> Any:
     """A value the source may leave out: the file writes `unspecified`, the model holds None."""
     return Annotated[
@@ -155,6 +185,7 @@ class Agency(Element):
     id: Id
     name: str
     clause: Clauses
+    kind: BodyKind | None = Field(None, description="The kind of statutory body the agency is (local_authority, youth_offending_team ...), where the text makes it plain.")
     roles: tuple[Role, ...] = ()
 
 
@@ -240,6 +271,7 @@ class State(Element):
     id: Id
     name: str | None = None
     clause: Clauses
+    kind: SituationKind | None = Field(None, description="What kind of case status this is, from the shared vocabulary (remanded_yda, looked_after ...).")
     states: tuple[State, ...] = ()
     initial: Id | None = Field(None, description="The child entered by default; the first child if not given.")
     parallel: bool = False
@@ -304,6 +336,33 @@ class Event(Element):
     )
 
 
+# --- statute ------------------------------------------------------------------------------------
+
+
+class Provision(Element):
+    """The provision of an outside instrument an element states: regulation 28(2) of the Care
+    Planning, Placement and Case Review (England) Regulations 2010. `unconfirmed` where the primary
+    text was not confirmed."""
+
+    document: Id = Field(description="The instrument, declared under 'documents'.")
+    provision: str = Field(min_length=1, description="The provision as cited: 'reg 28(2)', 's104', 'Part 8A'.")
+    confidence: Literal["confirmed", "unconfirmed"] = Field(
+        "confirmed", description="'unconfirmed' where the wording of the primary text was not confirmed."
+    )
+
+
+def _provisions(value: object) -> object:
+    """Accept one provision where a list is expected."""
+    return [value] if isinstance(value, dict) else value
+
+
+Statute = Annotated[
+    tuple[Provision, ...],
+    BeforeValidator(_provisions, json_schema_input_type=Provision | list[Provision]),
+    Field(description="The statutory provisions the element states (the statutory baseline cites one for every duty)."),
+]
+
+
 # --- responsibility ------------------------------------------------------------------------------
 
 
@@ -313,6 +372,7 @@ class Dimension(Element):
     id: Id
     name: str
     clause: Clauses
+    kind: DutyKinds = ()
     applies: ConditionField | None = Field(
         None,
         description=(
@@ -333,6 +393,8 @@ class OwnershipRule(Element):
     owner: _stated(Ids, "Who holds the responsibility; 'unspecified' where the source names no one.")
     lead: Id | None = None
     clause: Clauses
+    kind: DutyKinds = Field((), description="What the rule is about, from the shared vocabulary; the dimension's kinds if not given.")
+    statute: Statute = ()
     quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
 
     @model_validator(mode="after")
@@ -451,8 +513,12 @@ class Duty(Element):
     action: str = Field(min_length=1, description="What is done, in a few words: 'notify children's social care'.")
     type: Id | None = Field(
         None,
-        description="The kind of duty (visit_in_custody, notify_remand ...): duties of one type in different clauses are the same duty stated twice.",
+        description=(
+            "A name local to this protocol for one duty stated in several clauses (visit_in_custody): duties of one type "
+            "are the same duty stated twice. To match duties with the statutory baseline and other protocols, use 'kind'."
+        ),
     )
+    kind: DutyKinds = ()
     recipient: Ids = Field((), description="Agencies, roles or people the action is done for or to.")
     trigger: Trigger | None = Field(None, description="What starts the clock; none for a standing duty.")
     timescale: _stated(Timescale, "When; 'unspecified' where the source gives no timescale.")
@@ -464,6 +530,7 @@ class Duty(Element):
     items: tuple[Item, ...] = ()
     cites: tuple[ClauseId, ...] = Field((), description="Clauses of this protocol the duty refers to, as printed.")
     documents: Ids = Field((), description="Outside documents the duty refers to.")
+    statute: Statute = ()
     quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
 
 

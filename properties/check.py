@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.schema import Protocol
-from . import deadlines, ownership, structure, text
+from . import deadlines, ownership, statute, structure, text
 from .context import TIMEOUT_SECONDS, Context
 from .findings import Finding, ordered
 from .judgements import Judgements
 
-FAMILIES = (ownership, deadlines, structure, text)
+FAMILIES = (ownership, deadlines, structure, text, statute)
 
 
 @dataclass
@@ -70,10 +70,13 @@ def check(
     today: dt.date | None = None,
     timeout: float = TIMEOUT_SECONDS,
     judgements: Judgements | None = None,
+    baseline: Protocol | None = None,
 ) -> Report:
-    """Run every check on `protocol` and apply the author's judgements."""
+    """Run every check on `protocol` and apply the author's judgements. The statute checks compare it
+    with `baseline`, by default the bundled England baseline (protocols/baseline/england.yaml)."""
     assumptions = tuple(a.as_condition() for a in judgements.assumptions) if judgements else ()
-    context = Context(protocol, today=today or dt.date.today(), timeout=timeout, assumptions=assumptions)
+    baseline = statute.bundled_baseline() if baseline is None else baseline
+    context = Context(protocol, today=today or dt.date.today(), timeout=timeout, assumptions=assumptions, baseline=baseline)
     found = [finding for family in FAMILIES for finding in family.check(protocol, context)]
     accepted = {a.id: a.reason for a in judgements.accepted} if judgements else {}
     findings = [f.model_copy(update={"accepted": accepted[f.id]}) if f.id in accepted else f for f in found]

@@ -1,5 +1,6 @@
 """What every check is given besides the protocol: the date it is run as of, the solver's time limit,
-the window of real dates deadlines are placed on, the calendar, and the reachable situations."""
+the window of real dates deadlines are placed on, the calendar, the reachable situations, and the
+statutory baseline."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Context:
     timeout: float = TIMEOUT_SECONDS  # seconds, per solver query
     window: tuple[dt.date, dt.date] = WINDOW
     assumptions: tuple[Condition, ...] = ()  # domain assumptions from the file beside the protocol
+    baseline: Protocol | None = None  # the statutory baseline the statute checks compare with; none: no statute checks
 
     @cached_property
     def calendar(self) -> Calendar:

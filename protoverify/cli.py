@@ -56,6 +56,17 @@ def _load(path: Path) -> Protocol:
         raise typer.Exit(EXIT_INPUT) from None
 
 
+def _bundled_baseline() -> Protocol:
+    """The England baseline installed with protoverify; exit 2 with a clear message if it is missing."""
+    from .properties.statute import bundled_baseline
+
+    try:
+        return bundled_baseline()
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
 def _counted(counts: dict[str, int]):
     """`n(key, singular, plural)` -> "1 role" / "5 roles"."""
 
@@ -92,9 +103,15 @@ def validate(
 @app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+    scenario: Annotated[bool, typer.Option("--scenario", help="The schema of scenario files instead of protocol files.")] = False,
 ) -> None:
-    """Print the JSON Schema of protocol files (for editors and other tools)."""
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    """Print the JSON Schema of protocol files, or with --scenario of scenario files (for editors and other tools)."""
+    if scenario:
+        from .simulate.scenario import json_schema as scenario_schema
+
+        text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         typer.echo(text, nl=False)
     else:
@@ -143,15 +160,18 @@ def check(
     today: Annotated[str | None, typer.Option("--today", help="Check as of this date (review dates); default today.", show_default=False)] = None,
     accept: Annotated[Path | None, typer.Option("--accept", help="Judgements file (accepted findings, assumptions); default PROTOCOL.judgements.yaml beside the protocol, if present.", show_default=False)] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds per solver question; an undecided question is reported, never passed.")] = 10.0,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Statutory baseline to hold the protocol against; default the bundled England baseline (protocols/baseline/england.yaml).", show_default=False)] = None,
 ) -> None:
     """Check a protocol: ownership gaps and conflicts, deadline conflicts with dated witnesses, structure,
-    text and metadata. Exit 0: no open error; 1: some; 2: the input could not be loaded."""
+    text, metadata, and what it leaves to statute or states more loosely. Exit 0: no open error; 1: some;
+    2: the input could not be loaded."""
     from .properties.check import check as run_checks
     from .properties.judgements import beside, load_judgements
     from .reports.findings import to_markdown, to_text
 
     as_of = _date(today)
     protocol = _load(file)
+    statutory = _load(baseline) if baseline is not None else _bundled_baseline()
     judgements_path = accept if accept is not None else beside(file)
     judgements = None
     if accept is not None or judgements_path.exists():
@@ -160,7 +180,7 @@ def check(
         except LoadError as problem:
             _print_problems(problem)
             raise typer.Exit(EXIT_INPUT) from None
-    report = run_checks(protocol, today=as_of, timeout=timeout, judgements=judgements)
+    report = run_checks(protocol, today=as_of, timeout=timeout, judgements=judgements, baseline=statutory)
     if format is CheckFormat.json:
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     elif format is CheckFormat.markdown:
@@ -269,6 +289,196 @@ def diff(
     else:
         typer.echo(to_text(result), nl=False)
     raise typer.Exit(result.exit_code)
+
+
+class SweepFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)],
+    vary: Annotated[list[str], typer.Option("--vary", help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several).", show_default=False)],
+    replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications per point; default the scenario's.", show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of every point; default the scenario's.", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False)] = None,
+    format: Annotated[SweepFormat, typer.Option("--format", help="Table format.")] = SweepFormat.csv,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the table here instead of printing it (needed for xlsx).", show_default=False)] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the plot here (.svg, .png or .pdf); default the table's path with .svg, when -o is given.", show_default=False)] = None,
+    metric: Annotated[list[str] | None, typer.Option("--metric", help="A metric to plot (repeat for several); default the overall on-time rate and P(YDA spend > budget).", show_default=False)] = None,
+) -> None:
+    """Run a scenario at every combination of varied settings; write a table of each point's metrics
+    (mean, 95% CI) and a plot against the first varied setting. Exit 2 if an input is wrong."""
+    from .reports import sweeps
+    from .simulate.replications import SchedulerError
+    from .simulate.sweep import VaryError, parse_vary
+    from .simulate.sweep import sweep as run_sweep
+
+    figure = plot if plot is not None else output.with_suffix(".svg") if output is not None else None
+    usage = None
+    if workers is not None and scheduler is not None:
+        usage = "--workers and --scheduler are both given; expected one (a Dask cluster has its own workers)"
+    elif format is SweepFormat.xlsx and output is None:
+        usage = "--format xlsx: an xlsx table needs -o PATH; expected e.g. -o out/sweep.xlsx"
+    elif figure is not None and figure.suffix.lstrip(".") not in sweeps.PLOT_FORMATS:
+        usage = f"--plot {figure}: not a figure file; expected a path ending in .svg, .png or .pdf"
+    if usage is not None:
+        err.print(usage, markup=False)
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        varies = [parse_vary(text) for text in vary]
+        result = run_sweep(scenario, varies, replications=replications, seed=seed, workers=workers,
+                           scheduler=scheduler, progress=True)
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+    except (VaryError, SchedulerError) as problem:
+        err.print(str(problem), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    table = {SweepFormat.csv: sweeps.to_csv, SweepFormat.json: sweeps.to_json, SweepFormat.xlsx: sweeps.to_xlsx}[format](result)
+    if output is None:
+        typer.echo(table, nl=False)
+    else:
+        write_atomic(output, table)
+        err.print(f"wrote {output}", markup=False)
+    if figure is not None:
+        try:
+            picture = sweeps.plot(result, metric or sweeps.default_metrics(result), figure.suffix.lstrip("."))
+        except ValueError as problem:
+            err.print(f"--metric: {problem}", markup=False)
+            raise typer.Exit(EXIT_INPUT) from None
+        write_atomic(figure, picture)
+        err.print(f"wrote {figure}", markup=False)
+    points = len(result.points)
+    err.print(f"{points} point{'s' if points != 1 else ''} in {result.wall_seconds:.1f} s", markup=False)
+
+
+@app.command()
+def report(
+    protocols: Annotated[list[Path] | None, typer.Argument(help="Protocol YAML files; none: the bundled seed protocols with their baseline scenarios.", show_default=False)] = None,
+    scenario: Annotated[list[Path] | None, typer.Option("--scenario", help="A scenario to simulate (repeat: one per protocol; each names its protocol).", show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="A statutory baseline to check the protocols against.", show_default=False)] = None,
+    source: Annotated[list[Path] | None, typer.Option("--source", help="A protocol's source text, for clause coverage (repeat; matched by the file name the protocol's metadata gives).", show_default=False)] = None,
+    vary: Annotated[list[str] | None, typer.Option("--vary", help="Sweep each scenario over a setting: PATH=start:stop:step or PATH=x,y,z (repeat for several).", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the reports into.")] = Path("out/report"),
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write a workbook per protocol (findings, scenario, results, sweep).")] = False,
+    today: Annotated[str | None, typer.Option("--today", help="Check as of this date, and show it; default today, not shown.", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds per solver question.")] = 10.0,
+    replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications per scenario; default the scenario's.", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes for the simulation; default one per CPU.", show_default=False)] = None,
+) -> None:
+    """Write a gap report per protocol: one self-contained HTML page (with Markdown and JSON beside it),
+    an index linking them, and with --xlsx a workbook. Exit 2 if an input cannot be used; nothing is
+    written then."""
+    from .reports import folder
+
+    as_of = _date(today)
+    try:
+        request = folder.request(
+            tuple(protocols or ()), scenarios=tuple(scenario or ()), sources=tuple(source or ()), baseline=baseline,
+            varies=tuple(vary or ()), xlsx=xlsx, today=as_of, timeout=timeout, replications=replications, workers=workers,
+        )
+        _, files = folder.build(request, say=lambda words: err.print(words, markup=False))
+        written = folder.write(output, files)
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+    err.print(f"wrote {len(written)} files to {output}/", markup=False)
+    out.print(f"report: {output / 'index.html'}", markup=False)
+
+
+class SimulateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file (it names its protocol).", show_default=False)],
+    replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications; default the scenario's.", show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed; default the scenario's.", show_default=False)] = None,
+    format: Annotated[SimulateFormat, typer.Option("--format", help="Output format.")] = SimulateFormat.text,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of printing (needed for xlsx).", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False)] = None,
+) -> None:
+    """Simulate a caseload against a protocol: on-time rates per clause and duty type, staff utilisation
+    and backlog, court cover, RiLAA waits, YDA bed nights and spend, P(spend > budget), each with a 95%
+    confidence interval across replications. Exit 2 if an input cannot be used; nothing is written then."""
+    from .reports import simulation as render
+    from .simulate.replications import SchedulerError
+    from .simulate.simulation import simulate as run_scenario
+
+    if workers is not None and scheduler is not None:
+        raise typer.BadParameter("give --workers or --scheduler, not both (a Dask cluster has its own workers)")
+    if format is SimulateFormat.xlsx and output is None:
+        raise typer.BadParameter("xlsx output needs -o PATH; expected e.g. -o out/stockport.xlsx")
+    try:
+        result = run_scenario(scenario, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True)
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+    except SchedulerError as problem:
+        err.print(str(problem), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    writers = {SimulateFormat.text: render.to_text, SimulateFormat.json: render.to_json, SimulateFormat.csv: render.to_csv, SimulateFormat.xlsx: render.to_xlsx}
+    content = writers[format](result)
+    if output is None:
+        typer.echo(content, nl=False)
+    else:
+        write_atomic(output, content)
+        err.print(f"wrote {output}", markup=False)
+
+
+class CompareFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def compare(
+    files: Annotated[list[Path], typer.Argument(help="Two or more protocol YAML files.", show_default=False)],
+    format: Annotated[CompareFormat, typer.Option("--format", help="Output format.")] = CompareFormat.text,
+    today: Annotated[str | None, typer.Option("--today", help="Review status as of this date; default today.", show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Add a statutory baseline as the last column (e.g. protocols/baseline/england.yaml).", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+) -> None:
+    """Put protocols side by side: for each duty kind of the shared vocabulary, who does it, by when and
+    under which clause in each, the kinds some address and others do not, and each one's review status."""
+    from .model.source import Located
+    from .reports.compare import compare as build, to_html, to_markdown, to_text
+
+    as_of = _date(today) or dt.date.today()
+    paths = [*files, *([baseline] if baseline is not None else [])]
+    protocols = [_load(path) for path in paths]
+    seen: dict[str, Path] = {}
+    for path, protocol in zip(paths, protocols):
+        if protocol.metadata.id in seen:
+            _print_problems(LoadError([Located(str(path), 0, 0, f"protocol id '{protocol.metadata.id}' is also the id of {seen[protocol.metadata.id]}; expected different protocols")]))
+            raise typer.Exit(EXIT_INPUT)
+        seen[protocol.metadata.id] = path
+    if len(protocols) < 2:
+        raise typer.BadParameter("give at least two protocols (or one and --baseline) to compare")
+    result = build(protocols, as_of)
+    writers = {
+        CompareFormat.text: to_text,
+        CompareFormat.markdown: to_markdown,
+        CompareFormat.html: to_html,
+        CompareFormat.json: lambda c: json.dumps(c.to_json(), indent=2, ensure_ascii=False) + "\n",
+    }
+    text = writers[format](result)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        err.print(f"wrote {output}", markup=False)
 
 
 def main() -> None:

@@ -247,7 +247,10 @@ def test_a_redraft_of_a_seed_reports_each_change_and_fails_the_gate(tmp_path: Pa
     # renamed visit's findings are matched to their old ids rather than reported as new
     introduced = [c for c in report["changes"] if c["kind"] == "finding-introduced" and c["severity"] == "error"]
     assert [c["clauses"] for c in introduced] == [["6.6"]] and "ownership-gap" in introduced[0]["message"]
-    assert not any(c["kind"] == "finding-introduced" and "8.8" in c["clauses"] for c in report["changes"])
+    # on 8.8 the rename is matched, so only the loosening shows: 15 working days is later than the
+    # statutory 10 (a warning, as the facts file marks that provision's English text unconfirmed)
+    on_8_8 = [c for c in report["changes"] if c["kind"] == "finding-introduced" and "8.8" in c["clauses"]]
+    assert [c["message"].split(":")[0] for c in on_8_8] == ["warning statutory-conflict"], on_8_8
     resolved = {(c["message"].split(":")[0], tuple(c["clauses"])) for c in report["changes"] if c["kind"] == "finding-resolved"}
     assert {("warning vague-deadline", ("6.5",)), ("warning review-missing", ("front(c)",))} <= resolved
     assert report["summary"] == {

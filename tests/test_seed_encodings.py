@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from copying import copied
+
 from protoverify import load_protocol
 from protoverify.reports.coverage import coverage
 
@@ -94,35 +96,8 @@ def test_warwickshire_silences_are_recorded() -> None:
 COPY_LIMIT = 10  # words in a row shared with the source: enough for a short identifying quote, not a sentence
 
 
-def _words(text: str) -> list[str]:
-    import re
-
-    return re.findall(r"[a-z0-9']+", text.lower())
-
-
-def _strings(node, key=None):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _strings(v, k)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _strings(v, key)
-    elif isinstance(node, str):
-        yield key, node
-
-
 @pytest.mark.parametrize("name", sorted(ENCODINGS))
 def test_encodings_do_not_copy_the_source_beyond_short_quotes(name: str) -> None:
-    from ruamel.yaml import YAML
-
-    source = _words(source_text(name))
-    runs = {tuple(source[i : i + COPY_LIMIT]) for i in range(len(source) - COPY_LIMIT + 1)}
-    data = YAML(typ="safe").load(ENCODINGS[name][0].read_text(encoding="utf-8"))
-    copied = [
-        text
-        for key, text in _strings(data)
-        if key != "title"  # the names of the protocol and of the documents it cites are printed as they are
-        for words in [_words(text)]
-        if any(tuple(words[i : i + COPY_LIMIT]) in runs for i in range(len(words) - COPY_LIMIT + 1))
-    ]
-    assert copied == [], f"{len(copied)} values repeat {COPY_LIMIT}+ words of the source: {copied[:3]}"
+    # the names of the protocol and of the documents it cites are printed as they are
+    found = copied(ENCODINGS[name][0], source_text(name), COPY_LIMIT, exempt=("title",))
+    assert found == [], f"{len(found)} values repeat {COPY_LIMIT}+ words of the source: {found[:3]}"

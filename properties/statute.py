@@ -1,0 +1,454 @@
+"""Statute: what a protocol leaves to the law, and where it states the law more loosely.
+
+A protocol is held against a statutory baseline (by default the bundled England baseline,
+protocols/baseline/england.yaml), one duty kind of the shared vocabulary (model/vocabulary.py) at a
+time. A protocol element *addresses* a kind when it is a duty, or an ownership rule, of that kind.
+
+- `statutory-gap` (info). A baseline duty within the protocol's scope whose kind the protocol does
+  not address; or a kind it addresses without giving any of statute's timescales a limit that can be
+  compared with it (the timescale is left implicit). Protocols need not restate the law, so this is
+  information: what an author leaves to the law is easily missed in practice.
+- `statutory-conflict`. A duty whose time limit falls later than statute's on some real date (error;
+  a warning where the facts the baseline is built from mark the English text unconfirmed), or a duty
+  or ownership rule that gives the work only to bodies statute does not give it to (warning: handing
+  work to another body can be lawful, but the body statute names stays answerable, and the protocol
+  should say so).
+
+Scope. A baseline duty applies in situations of certain kinds (its trigger and `when` name states,
+and the states carry `kind:`s: remanded to youth detention, looked after, a relevant young person).
+It is within a protocol's scope when the protocol has states of those kinds, of narrower or broader
+ones, or of kinds that together imply them (looked-after children and custodial sentences: a
+looked-after child can be sentenced). A baseline duty that names no state applies to every protocol.
+
+Timescales are compared on the calendar (`properties.timescales.compare`): within with within, every
+with every, before an event with before an event, each counted on its own file's calendar, on every
+date of the checks' window. Anything else (a limit in words, months, a limit after a trigger against
+one before an event) is not comparable, and is said to be.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from ..model import vocabulary
+from ..model.calendar import Calendar
+from ..model.conditions import All, AnyOf, Comparison, Condition, comparisons, describe
+from ..model.loader import load_protocol
+from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, Timescale, clause_sort_key
+from ..model.source import Located, LoadError
+from .context import Context
+from .deadlines import day_words, deadline, last_day_of
+from .findings import Finding, TimelineEntry, Witness, make, ordered
+from .structure import agency_of, clause_words, listing, party_names
+from .timeline import Limit
+from .timescales import compare
+
+BUNDLED = ("protoverify.baseline", "england.yaml")
+
+Element = Duty | OwnershipRule
+
+
+def check(protocol: Protocol, context: Context) -> list[Finding]:
+    """Every statutory finding on the protocol against `context.baseline` (none if it has none)."""
+    if context.baseline is None:
+        return []
+    return ordered(list(BaselineComparison(protocol, context.baseline).findings()))
+
+
+@cache
+def bundled_baseline() -> Protocol:
+    """The England baseline installed with protoverify, or a LoadError saying it is missing."""
+    package, name = BUNDLED
+    try:
+        resource = importlib.resources.files(package) / name
+        found = resource.is_file()
+    except ModuleNotFoundError:
+        found = False
+    if not found:
+        message = "the bundled England baseline is not installed with this copy of protoverify; expected --baseline FILE (e.g. protocols/baseline/england.yaml)"
+        raise LoadError([Located(f"{package}/{name}", 0, 0, message)])
+    with importlib.resources.as_file(resource) as path:
+        return load_protocol(path)
+
+
+# --- what each element is about, and who does it ----------------------------------------------------
+
+
+def kinds(protocol: Protocol, element: Element) -> tuple[str, ...]:
+    """The duty kinds of a duty, or of an ownership rule (its own, else its dimension's)."""
+    if isinstance(element, Duty) or element.kind:
+        return element.kind
+    return next((d.kind for d in protocol.dimensions if d.id == element.dimension), ())
+
+
+def parties(element: Element) -> tuple[str, ...] | None:
+    """Who does it: a duty's actors, a rule's owners; None where the text names no one."""
+    return element.actor if isinstance(element, Duty) else element.owner
+
+
+def bodies(protocol: Protocol, names: Iterable[str]) -> frozenset[str] | None:
+    """The kinds of body the parties are (through their agency); None if any party's is not known."""
+    agency = agency_of(protocol)
+    kind_of = {a.id: a.kind for a in protocol.agencies}
+    found = set()
+    for name in names:
+        body = kind_of.get(agency.get(name, ""))
+        if body is None:
+            return None
+        found.add(body)
+    return frozenset(found)
+
+
+def provisions_words(baseline: Protocol, provisions: Iterable[Provision]) -> str:
+    """'Care Planning ... Regulations 2010 (SI 2010/959), reg 42 and reg 40', marked where unconfirmed."""
+    titles = {d.id: d.title for d in baseline.documents}
+    by_document: dict[str, list[str]] = {}
+    for p in dict.fromkeys(provisions):
+        marked = p.provision + (" (English text unconfirmed)" if p.confidence == "unconfirmed" else "")
+        by_document.setdefault(p.document, []).append(marked)
+    return "; ".join(f"{titles[document]}, {listing(cited)}" for document, cited in by_document.items())
+
+
+def unconfirmed(element: Element) -> bool:
+    return any(p.confidence == "unconfirmed" for p in element.statute)
+
+
+# --- scope ----------------------------------------------------------------------------------------
+
+
+def state_kinds(protocol: Protocol) -> dict[str, str]:
+    """Each state's situation kind: its own, else that of the nearest state around it with one."""
+    found: dict[str, str] = {}
+
+    def walk(states: tuple[State, ...], around: str | None) -> None:
+        for state in states:
+            kind = state.kind or around
+            if kind is not None:
+                found[state.id] = kind
+            walk(state.states, kind)
+
+    for lifecycle in protocol.lifecycles:
+        walk(lifecycle.states, None)
+    return found
+
+
+def requirements(baseline: Protocol, duty: Element) -> list[frozenset[str]]:
+    """The situation kinds a baseline element applies in, as alternatives each needing all its kinds;
+    `[frozenset()]` if it names no state with a kind (it applies to every protocol)."""
+    of_state = state_kinds(baseline)
+    trigger = duty.trigger if isinstance(duty, Duty) else None
+    start = [frozenset()]
+    if trigger is not None and (trigger.enter or trigger.exit):
+        state = trigger.enter or trigger.exit
+        start = [frozenset({of_state[state]} if state in of_state else ())]
+    elif trigger is not None and trigger.event is not None:  # an event happens in the states it moves a case from
+        moved_from = {s for lc in baseline.lifecycles for t in lc.transitions if t.event == trigger.event for s in t.source}
+        if moved_from and all(s in of_state for s in moved_from):
+            start = [frozenset({of_state[s]}) for s in sorted(moved_from)]
+    return _product(start, _alternatives(duty.when, of_state, baseline)) if duty.when is not None else start
+
+
+def _alternatives(condition: Condition, of_state: dict[str, str], baseline: Protocol) -> list[frozenset[str]]:
+    lifecycles = {lc.id for lc in baseline.lifecycles}
+    match condition:
+        case Comparison(key, op, value) if key in lifecycles and op in ("eq", "in"):
+            states = value if isinstance(value, tuple) else (value,)
+            if any(s not in of_state for s in states):
+                return [frozenset()]  # a state of no kind: nothing to require of a protocol
+            return [frozenset({of_state[s]}) for s in states]
+        case All(parts):
+            result = [frozenset()]
+            for part in parts:
+                result = _product(result, _alternatives(part, of_state, baseline))
+            return result
+        case AnyOf(parts):
+            return [alt for part in parts for alt in _alternatives(part, of_state, baseline)]
+    return [frozenset()]  # attributes and negations narrow who a duty is for, not a protocol's scope
+
+
+def _product(left: list[frozenset[str]], right: list[frozenset[str]]) -> list[frozenset[str]]:
+    return list(dict.fromkeys(a | b for a in left for b in right))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Why a baseline element is within a protocol's scope: the protocol's states of the kinds it
+    needs (none if it needs none), and the kinds it needs that only a combination of them implies."""
+
+    states: tuple[State, ...]
+    implied: tuple[str, ...]
+
+
+def scope(protocol: Protocol, alternatives: list[frozenset[str]]) -> Scope | None:
+    """Why a baseline element with these requirements is within the protocol's scope, or None if it
+    is not."""
+    present = set(state_kinds(protocol).values())
+    for alternative in alternatives:
+        needed = sorted(alternative)
+        dealing = [vocabulary.dealt_with_by(present, kind) for kind in needed]
+        if all(dealing):
+            wanted = frozenset().union(*dealing)
+            implied = tuple(k for k in needed if not present & vocabulary.related(k))
+            return Scope(tuple(s for s in protocol.states() if s.kind in wanted), implied)
+    return None
+
+
+# --- timescales -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One comparable reading of a timescale: how it counts (within, every, before) and the limit."""
+
+    how: str
+    limit: Limit
+    event: str | None = None  # what a limit before counts back from
+
+    def words(self, protocol: Protocol, duty: Duty) -> str:
+        if self.how == "every":
+            return f"at intervals of at most {self.limit.size()}"
+        if self.how == "before":
+            return self.limit.words(f"'{event_name(protocol, self.event)}'")
+        return self.limit.words(start_words(protocol, duty))
+
+
+def readings(duty: Duty) -> list[Reading]:
+    """The readings of a duty's timescale that can be compared on the calendar."""
+    found: list[Reading] = []
+    limited = deadline(duty)
+    if limited is not None:
+        found += [Reading("before" if limit.before else "within", limit, limited.event) for limit in limited.limits]
+    if duty.timescale is not None and duty.timescale.every is not None:
+        found.append(Reading("every", Limit(duty.timescale.every.amount, duty.timescale.every.unit)))
+    return found
+
+
+def timescale_words(protocol: Protocol, duty: Duty) -> str:
+    """A duty's timescale in words: its comparable readings, else its words, else that it has none."""
+    parts = [r.words(protocol, duty) for r in readings(duty)]
+    timescale: Timescale | None = duty.timescale
+    if timescale is not None and timescale.vague is not None:
+        parts.append(f"'{timescale.vague}'")
+    if timescale is not None and timescale.at is not None:
+        parts.append(f"at '{event_name(protocol, timescale.at)}'")
+    return ", ".join(parts) if parts else "with no timescale"
+
+
+def event_name(protocol: Protocol, event: str | None) -> str:
+    return next((e.name for e in protocol.events if e.id == event), str(event).replace("_", " "))
+
+
+def start_words(protocol: Protocol, duty: Duty) -> str:
+    """What starts a duty's clock, in words."""
+    trigger = duty.trigger
+    if trigger is None:
+        return "its start"
+    states = {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()}
+    if trigger.event is not None:
+        return f"'{event_name(protocol, trigger.event)}'"
+    if trigger.enter is not None:
+        return f"'{states[trigger.enter]}' beginning"
+    if trigger.exit is not None:
+        return f"'{states[trigger.exit]}' ending"
+    return f"'{next(d.action for d in protocol.duties if d.id == trigger.duty)}' being done"
+
+
+# --- the comparison -------------------------------------------------------------------------------
+
+
+class BaselineComparison:
+    """A protocol held against a baseline, kind by kind."""
+
+    def __init__(self, protocol: Protocol, baseline: Protocol):
+        self.protocol = protocol
+        self.baseline = baseline
+        self.names = party_names(protocol)
+        self.agency = agency_of(protocol)
+        self.protocol_calendar: Calendar = protocol.calendar.to_calendar()
+        self.baseline_calendar: Calendar = baseline.calendar.to_calendar()
+
+    def of_kind(self, protocol: Protocol, kind: str) -> list[Element]:
+        elements: list[Element] = [*protocol.duties, *protocol.ownership]
+        return [e for e in elements if kind in kinds(protocol, e)]
+
+    def findings(self) -> Iterator[Finding]:
+        seen: list[str] = []
+        for element in [*self.baseline.duties, *self.baseline.ownership]:
+            seen += [k for k in kinds(self.baseline, element) if k not in seen]
+        for kind in seen:
+            statutory = self.of_kind(self.baseline, kind)
+            addressing = self.of_kind(self.protocol, kind)
+            if not addressing:
+                yield from self.gap(kind, statutory)
+                continue
+            yield from self.other_bodies(kind, statutory, addressing)
+            yield from self.timescales(kind, statutory, [e for e in addressing if isinstance(e, Duty)])
+
+    # --- a kind the protocol does not address ----------------------------------------------------
+
+    def gap(self, kind: str, statutory: list[Element]) -> Iterator[Finding]:
+        in_scope = [(e, why) for e in statutory if (why := scope(self.protocol, requirements(self.baseline, e))) is not None]
+        if not in_scope:
+            return
+        found = {s.id for _, why in in_scope for s in why.states}
+        states = [s for s in self.protocol.states() if s.id in found]
+        implied = list(dict.fromkeys(k for _, why in in_scope for k in why.implied))
+        if states:
+            clauses = sorted({c for s in states for c in s.clause}, key=clause_sort_key)
+            deals = f"The protocol deals with cases {listing([self.state_name(s) for s in states])} ({clause_words(clauses)})"
+            if implied:
+                deals += f", so with cases {listing([repr(vocabulary.SITUATION[k].name) for k in implied])} too"
+        else:
+            clauses = list(self.protocol.metadata.clause[:1])
+            deals = "The duty applies to every case the protocol covers"
+        elements = [e for e, _ in in_scope]
+        yield make(
+            "statutory-gap", f"{self.baseline.metadata.id} kind {kind}", "info", clauses,
+            f"Statute: {self.statutory_words(elements)}. {deals}, but none of its duties or responsibilities is of "
+            f"this kind ('{kind}': {vocabulary.DUTY_KIND[kind].name}). A protocol need not restate the law, but what it leaves to the law "
+            "is easily missed by practitioners working from the protocol." + self.caveat(elements),
+            suggestion="Say who does this and by when, or say that the statutory duty applies as it stands; if the omission is deliberate, accept this finding with the reason.",
+        )
+
+    # --- bodies ----------------------------------------------------------------------------------
+
+    def other_bodies(self, kind: str, statutory: list[Element], addressing: list[Element]) -> Iterator[Finding]:
+        named = [e for e in statutory if parties(e) is not None]
+        lawful = [bodies(self.baseline, parties(e)) for e in named]  # type: ignore[arg-type]
+        if not named or any(b is None for b in lawful):
+            return
+        allowed = frozenset().union(*lawful)  # type: ignore[arg-type]
+        for element in addressing:
+            who = parties(element)
+            given = bodies(self.protocol, who) if who else None
+            if not given or given & allowed:
+                continue  # names no one, a party of no known body, or one statute names
+            body_names = listing(sorted(vocabulary.BODY[b].name for b in given))
+            lawful_names = listing(sorted(vocabulary.BODY[b].name for b in allowed))
+            yield make(
+                "statutory-conflict", f"{self.baseline.metadata.id} body {element.id} kind {kind}", "warning", element.clause,
+                f"{clause_words(element.clause).capitalize()} gives the duty to {vocabulary.DUTY_KIND[kind].name} to "
+                f"{self.who_words(who)}, which is {body_names}; statute ({provisions_words(self.baseline, [p for e in named for p in e.statute])}) "
+                f"gives it to {lawful_names}. Handing the work to another body can be lawful, but the body statute "
+                "names stays answerable for it, and the protocol does not say so.",
+                agencies=sorted({self.agency[p] for p in who if p in self.agency}),  # type: ignore[union-attr]
+                suggestion=f"Say that {lawful_names} keeps the statutory duty and how the work is delegated, or give it to {lawful_names}.",
+            )
+
+    # --- timescales ------------------------------------------------------------------------------
+
+    def timescales(self, kind: str, statutory: list[Element], duties: list[Duty]) -> Iterator[Finding]:
+        implicit: list[Duty] = []
+        for law in [e for e in statutory if isinstance(e, Duty)]:
+            if law.timescale is None:
+                continue
+            compared = False
+            for law_reading in readings(law):
+                for duty in duties:
+                    if duty.modality == "may":
+                        continue  # a permission sets no time for a duty
+                    for reading in readings(duty):
+                        if reading.how != law_reading.how:
+                            continue
+                        compared = True
+                        result = compare(law_reading.limit, reading.limit, self.baseline_calendar, self.protocol_calendar)
+                        if result.later is not None:
+                            yield self.looser(kind, law, law_reading, duty, reading, result.later)
+            if not compared:
+                implicit.append(law)
+        if implicit:
+            yield self.left_implicit(kind, implicit, duties)
+
+    def looser(self, kind: str, law: Duty, law_reading: Reading, duty: Duty, reading: Reading, example) -> Finding:  # noqa: ANN001
+        doubtful = unconfirmed(law)
+        protocol_words = reading.words(self.protocol, duty)
+        law_words = law_reading.words(self.baseline, law)
+        law_last, own_last = last_day_of(example.old_due), last_day_of(example.new_due)
+        anchor = example.anchor.date()
+        started = "counted back from" if reading.how == "before" else "counted from"
+        timeline = [
+            (anchor, f"{'the event' if reading.how == 'before' else 'the clock starts'}: {start_or_event(self.protocol, duty, reading)}", duty.clause[0]),
+            (law_last, f"last day under statute ({law_words})", None),
+            (own_last, f"last day under {clause_words(duty.clause)} ({protocol_words})", duty.clause[0]),
+        ]
+        caveat = (
+            " The facts the baseline is built from mark the English text of this provision as unconfirmed: check it "
+            "before relying on this finding." if doubtful else ""
+        )
+        return make(
+            "statutory-conflict", f"{self.baseline.metadata.id} timescale {duty.id} {law.id} {reading.how}", "warning" if doubtful else "error",
+            duty.clause,
+            f"{clause_words(duty.clause).capitalize()} says {self.who_words(duty.actor)} {duty.modality} {duty.action} {protocol_words}; "
+            f"statute ({provisions_words(self.baseline, law.statute)}) sets {law_words}. On some dates the protocol's "
+            f"deadline is later than the law's: {started} {day_words(anchor)}, statute's last day is {day_words(law_last)} "
+            f"and the protocol's {day_words(own_last)}. A practitioner who keeps to the protocol can breach the statutory "
+            f"duty.{caveat}",
+            agencies=sorted({self.agency[p] for p in duty.actor or () if p in self.agency}),
+            witness=Witness(timeline=tuple(
+                TimelineEntry(date=d, event=words, clause=c, working_day=self.protocol_calendar.is_working_day(d))
+                for d, words, c in sorted(timeline, key=lambda entry: entry[0])
+            )),
+            suggestion=f"Tighten the limit to {law_words} or sooner, or say that the statutory limit applies.",
+        )
+
+    def left_implicit(self, kind: str, laws: list[Duty], duties: list[Duty]) -> Finding:
+        own = "; ".join(
+            f"{clause_words(d.clause)}: {d.action}, {timescale_words(self.protocol, d)}"
+            + (" (a permission)" if d.modality == "may" else "")
+            for d in duties
+        ) or "only ownership rules, which give no timescale"
+        clauses = [c for d in duties for c in d.clause] or [c for e in self.of_kind(self.protocol, kind) for c in e.clause]
+        return make(
+            "statutory-gap", f"{self.baseline.metadata.id} kind {kind} timescales", "info", clauses,
+            f"The protocol addresses {self.kind_words(kind)} ({own}), but none of its limits can be compared with "
+            f"statute's: {self.statutory_words(laws)}. Limits in words or months, and limits counted from different "
+            "kinds of moment, are not comparable, so whether the protocol meets the statutory timescale is left "
+            "implicit." + self.caveat(laws),
+            suggestion="State the limit in days, working days or weeks from the moment statute counts from, or say that the statutory timescale applies.",
+        )
+
+    # --- words -----------------------------------------------------------------------------------
+
+    def kind_words(self, kind: str) -> str:
+        return f"the duty to {vocabulary.DUTY_KIND[kind].name}"
+
+    def state_name(self, state: State) -> str:
+        return f"'{state.name or state.id.replace('_', ' ')}'"
+
+    def who_words(self, who: tuple[str, ...] | None) -> str:
+        return listing(self.names.get(p, p) for p in who) if who else "someone (the text names no one)"
+
+    def statutory_words(self, elements: list[Element]) -> str:
+        """What statute says, element by element, each run of elements citing the same provisions
+        followed by those provisions once."""
+        names = party_names(self.baseline)
+        groups: list[tuple[tuple[Provision, ...], list[str]]] = []
+        for e in elements:
+            who = listing(names[p] for p in parties(e)) if parties(e) else "someone (the facts name no one)"  # type: ignore[union-attr]
+            if isinstance(e, Duty):
+                said = f"{who} {e.modality} {e.action}, {timescale_words(self.baseline, e)}"
+            else:
+                dimension = next(d for d in self.baseline.dimensions if d.id == e.dimension)
+                when = f" for a child {self.situation_words(self.baseline, e.when)}" if e.when is not None else ""
+                said = f"{who} is responsible for {dimension.name}{when}"
+            if groups and groups[-1][0] == e.statute:
+                groups[-1][1].append(said)
+            else:
+                groups.append((e.statute, [said]))
+        return "; ".join(f"{'; '.join(said)} ({provisions_words(self.baseline, cited)})" for cited, said in groups)
+
+    def situation_words(self, protocol: Protocol, condition: Condition) -> str:
+        """The states a condition names, in words: "'remanded to local authority accommodation'"."""
+        names = {st.id: st.name or st.id.replace("_", " ") for st in protocol.states()}
+        found = [names[v] for t in comparisons(condition) for v in (t.value if isinstance(t.value, tuple) else (t.value,)) if v in names]
+        return " or ".join(f"'{n}'" for n in dict.fromkeys(found)) or describe(condition)
+
+    def caveat(self, elements: list[Element]) -> str:
+        return " The English text of a provision cited here is unconfirmed in the facts the baseline is built from." if any(map(unconfirmed, elements)) else ""
+
+
+def start_or_event(protocol: Protocol, duty: Duty, reading: Reading) -> str:
+    return f"'{event_name(protocol, reading.event)}'" if reading.how == "before" else start_words(protocol, duty)

@@ -1,0 +1,169 @@
+"""A sweep as a table (CSV, JSON, Excel) and as a plot of chosen metrics against the varied settings.
+
+The table is long: one row per grid point and metric, with the varied values first, then n, the
+number of replications where the metric was undefined, mean, sd, the 95% confidence interval, min
+and max. The plot puts the first varied setting on the x axis and draws one line per combination of
+the others, in black and greys with distinct line styles and markers, so it reads in greyscale; bars
+are 95% confidence intervals. CSV, JSON and the figures are byte-identical for identical sweeps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..simulate.sweep import Sweep
+
+STATISTICS = ("n", "undefined", "mean", "sd", "ci95_low", "ci95_high", "min", "max")
+PLOT_FORMATS = ("svg", "png", "pdf")
+
+# What a metric measures, by the start of its name: words for an axis, with the unit.
+_MEANINGS = (
+    ("on_time/", "on-time rate{detail} (share of duties, 0-1)"),
+    ("utilisation/role/", "utilisation{detail} (share of working hours, 0-1)"),
+    ("backlog/role/", "backlog{detail} (tasks waiting, mean)"),
+    ("wait_hours/role/", "wait for a practitioner{detail} (hours, mean)"),
+    ("tasks/", "tasks{detail} (count)"),
+    ("court/sittings_covered", "court sittings covered (share, 0-1)"),
+    ("court/sittings", "court sittings with a child of the area (count)"),
+    ("court/on_call_callouts", "on-call call-outs (count)"),
+    ("court/on_call_hours", "on-call hours at court (hours)"),
+    ("rilaa/wait_hours", "RiLAA placement wait (hours, mean)"),
+    ("yda/bed_nights", "YDA bed nights (nights)"),
+    ("yda/mean_occupied", "YDA beds occupied (mean)"),
+    ("yda/spend", "YDA spend (£)"),
+    ("yda/over_budget", "P(YDA spend > budget)"),
+)
+DEFAULT_METRICS = ("on_time/all", "yda/over_budget")
+
+
+def axis_label(metric: str) -> str:
+    """Words and unit for an axis showing `metric`, e.g. "on-time rate, clause 6.5 (share of duties, 0-1)"."""
+    for prefix, words in _MEANINGS:
+        if metric.startswith(prefix):
+            rest = metric[len(prefix):]
+            detail = f", {rest.replace('/', ' ')}" if rest else ""
+            return words.format(detail=detail)
+    return f"{metric} (mean per replication)"
+
+
+def default_metrics(sweep: Sweep) -> list[str]:
+    """The metrics plotted unless others are chosen: the overall on-time rate and P(YDA spend >
+    budget), those of them the sweep has."""
+    known = {name for point in sweep.points for name in point.summary["metrics"]}
+    return [name for name in DEFAULT_METRICS if name in known]
+
+
+def rows(sweep: Sweep) -> list[list[Any]]:
+    """The long table: a header row, then one row per point and metric (None where undefined)."""
+    table: list[list[Any]] = [[vary.path for vary in sweep.varies] + ["metric", *STATISTICS]]
+    for point in sweep.points:
+        values = [value for _, value in point.values]
+        for metric, stats in point.summary["metrics"].items():
+            low, high = stats["ci95"] or (None, None)
+            table.append([*values, metric, stats["n"], stats["undefined"], stats["mean"], stats["sd"], low, high, stats["min"], stats["max"]])
+    return table
+
+
+def to_csv(sweep: Sweep) -> str:
+    """The long table as CSV (empty cells where a statistic is undefined)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows(sweep):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return buffer.getvalue()
+
+
+def to_json(sweep: Sweep) -> str:
+    """The sweep as JSON: what was varied, and each point's values and summary."""
+    return json.dumps(sweep.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def to_xlsx(sweep: Sweep) -> bytes:
+    """The long table as an Excel workbook (sheet "sweep"), with a sheet "about" saying what was run."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "sweep"
+    for row in rows(sweep):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    about = book.create_sheet("about")
+    first = sweep.points[0].summary if sweep.points else {}
+    about.append(["scenario", sweep.scenario])
+    about.append(["replications per point", first.get("replications")])
+    about.append(["seed", first.get("seed")])
+    for vary in sweep.varies:
+        about.append(["varied " + vary.path, ", ".join(str(v) for v in vary.values)])
+    about.append(["confidence intervals", "95%, Student t over the replications"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
+    """A figure with one panel per metric: its mean and 95% CI against the first varied setting, one
+    line per combination of the other varied settings. Raises ValueError for an unknown metric."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if format not in PLOT_FORMATS:
+        raise ValueError(f"plot format {format!r}; expected one of {', '.join(PLOT_FORMATS)}")
+    known = sorted({name for point in sweep.points for name in point.summary["metrics"]})
+    unknown = [m for m in metrics if m not in known]
+    if unknown or not metrics:
+        raise ValueError(f"no metric {', '.join(map(repr, unknown)) or 'chosen'} in the sweep; expected some of: {', '.join(known)}")
+    x_vary, others = sweep.varies[0], sweep.varies[1:]
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in x_vary.values)
+    position = {v: (v if numeric else i) for i, v in enumerate(x_vary.values)}
+    span = (max(position.values()) - min(position.values())) or 1
+    series: dict[tuple, list] = {}
+    for point in sweep.points:
+        values = dict(point.values)
+        series.setdefault(tuple((v.path, values[v.path]) for v in others), []).append((values[x_vary.path], point.summary))
+    styles = [(line, marker, grey) for grey in ("black", "0.5") for line, marker in zip(("-", "--", ":", "-."), ("o", "s", "^", "D"))]
+    replications = sweep.points[0].summary["replications"] if sweep.points else 0
+    with matplotlib.rc_context({"svg.hashsalt": "protoverify", "svg.fonttype": "path", "font.size": 9}):
+        figure, axes = plt.subplots(len(metrics), 1, figsize=(6.4, 2.6 * len(metrics) + 0.6), sharex=True, squeeze=False)
+        for axis, metric in zip(axes[:, 0], metrics):
+            for number, (label, points) in enumerate(series.items()):
+                line, marker, grey = styles[number % len(styles)]
+                dodge = (number - (len(series) - 1) / 2) * 0.012 * span  # so error bars do not hide each other
+                xs, means, below, above = [], [], [], []
+                for x, summary in points:
+                    stats = summary["metrics"].get(metric)
+                    if stats is None or stats["mean"] is None:
+                        continue
+                    low, high = stats["ci95"] or (stats["mean"], stats["mean"])
+                    xs.append(position[x] + dodge)
+                    means.append(stats["mean"])
+                    below.append(stats["mean"] - low)
+                    above.append(high - stats["mean"])
+                name = ", ".join(f"{path}={value}" for path, value in label) or None
+                axis.errorbar(xs, means, yerr=[below, above], linestyle=line, marker=marker, color=grey,
+                              markerfacecolor="white", capsize=3, linewidth=1.2, label=name)
+            axis.set_ylabel(axis_label(metric), wrap=True)
+            axis.grid(True, color="0.85", linewidth=0.6)
+        if any(label for label in series):
+            axes[0, 0].legend(fontsize=7, frameon=False)
+        bottom = axes[-1, 0]
+        bottom.set_xlabel(x_vary.path)
+        bottom.set_xticks([position[v] for v in x_vary.values], [str(v) for v in x_vary.values])
+        figure.suptitle(f"{Path(sweep.scenario).name}: mean and 95% CI over {replications} replications per point")
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}[format]
+        figure.savefig(buffer, format=format, metadata=metadata)
+        plt.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,222 @@
+"""Replications of a simulation, run serially, on a local process pool or on a Dask cluster.
+
+`run(task, model, replications=n, seed=s)` spawns `numpy.random.SeedSequence(s).spawn(n)`, one child
+seed per replication, runs `task(model, child)` for each, and folds the results into a streaming
+`Summary` in replication order. Replication i always gets child i and results are always folded in
+the order 0, 1, 2, ..., so the summary is byte-identical whichever executor ran them.
+
+Executors:
+- `workers=1`: serially, in this process;
+- `workers=N` or None (the default, N = os.cpu_count()): a local process pool. The model is sent to
+  each worker process once, not with every replication;
+- `scheduler="tcp://host:port"`: a running Dask cluster (needs the `distributed` extra). The model is
+  scattered to the workers once.
+At most a few replications per worker are in flight at once, so memory stays bounded however many
+replications are asked for.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from numpy.random import SeedSequence
+
+from .summary import Summary, Tally
+
+Task = Callable[[Any, SeedSequence], Mapping[str, float]]
+IN_FLIGHT_PER_WORKER = 4
+
+
+class SchedulerError(Exception):
+    """A Dask scheduler could not be used (not installed, unreachable); the message says which."""
+
+
+def seeds(seed: int, replications: int) -> list[SeedSequence]:
+    """The child seed of each replication: `SeedSequence(seed).spawn(replications)`."""
+    return SeedSequence(seed).spawn(replications)
+
+
+def run(
+    task: Task,
+    model: Any,
+    *,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | str = False,
+) -> Summary:
+    """Run `task(model, child_seed)` once per replication and summarise the results.
+
+    `task` and `model` must be picklable (a top-level function and a frozen model) unless
+    `workers=1`. `progress` shows a progress bar on stderr when it is a terminal (a string is the
+    bar's label). A task's exception is raised here, with the replication number added as a note.
+    """
+    if replications < 1:
+        raise ValueError(f"replications is {replications}; expected at least 1")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers is {workers}; expected at least 1")
+    if workers is not None and scheduler is not None:
+        raise ValueError("both workers and a scheduler were given; expected one (a Dask cluster has its own workers)")
+    children = seeds(seed, replications)
+    started = time.perf_counter()
+    if scheduler is not None:
+        results = _on_dask(task, model, children, scheduler)
+    elif (workers or os.cpu_count() or 1) == 1 or replications == 1:
+        results = (task(model, child) for child in children)
+    else:
+        results = _on_pool(task, model, children, min(workers or os.cpu_count() or 1, replications))
+    tally = Tally(seed)
+    with _progress_bar(progress, replications) as advance:
+        for result in _numbered(results):
+            tally.add(result)
+            advance()
+    return tally.summary(wall_seconds=time.perf_counter() - started)
+
+
+def _numbered(results: Iterator[Mapping[str, float]]) -> Iterator[Mapping[str, float]]:
+    """The results, with the replication number noted on any exception a task raised."""
+    index = 0
+    try:
+        for result in results:
+            yield result
+            index += 1
+    except SchedulerError:
+        raise
+    except Exception as problem:
+        problem.add_note(f"(in replication {index})")
+        raise
+
+
+# --- local process pool -----------------------------------------------------------------------------
+
+_installed: tuple[Task, Any] | None = None
+
+
+def _install(task: Task, model: Any) -> None:
+    """Worker initialiser: keep the task and model in the worker process for every replication."""
+    global _installed
+    _installed = (task, model)
+
+
+def _replicate(child: SeedSequence) -> Mapping[str, float]:
+    task, model = _installed  # type: ignore[misc]
+    return task(model, child)
+
+
+def _pool_context(task: Task) -> multiprocessing.context.BaseContext:
+    """How worker processes start. On Linux, from a process running a single thread: fork, which
+    starts a worker in milliseconds (it is unsafe only with other threads running). Otherwise a fork
+    server where the platform has one, which imports this module and the task's once, so that each
+    worker forked from it starts with them imported (about 0.1 s a pool after the first); else spawn."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(sorted({__name__, task.__module__}))
+    return context
+
+
+def _on_pool(task: Task, model: Any, children: list[SeedSequence], workers: int) -> Iterator[Mapping[str, float]]:
+    """Results in replication order from a local process pool."""
+    pool = ProcessPoolExecutor(workers, mp_context=_pool_context(task), initializer=_install, initargs=(task, model))
+    try:
+        yield from _in_order(lambda child: pool.submit(_replicate, child), children, workers)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _in_order(submit: Callable[[SeedSequence], Any], children: list[SeedSequence], workers: int) -> Iterator:
+    """Submit each child seed, keeping at most a few per worker in flight, and yield the futures'
+    results in submission (replication) order."""
+    window = IN_FLIGHT_PER_WORKER * workers
+    pending: deque = deque()
+    upcoming = iter(children)
+    for child in upcoming:
+        pending.append(submit(child))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        child = next(upcoming, None)
+        if child is not None:
+            pending.append(submit(child))
+        yield result
+
+
+# --- Dask -------------------------------------------------------------------------------------------
+
+
+def _on_dask(task: Task, model: Any, children: list[SeedSequence], address: str) -> Iterator[Mapping[str, float]]:
+    """Results in replication order from the Dask cluster at `address`."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SchedulerError(
+            "Dask is not installed; expected `pip install 'protoverify[distributed]'` to use --scheduler"
+        ) from None
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address, strict=True)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except ValueError as problem:
+        raise SchedulerError(
+            f"{address!r} is not a Dask scheduler address ({problem}); expected e.g. tcp://127.0.0.1:8786"
+        ) from None
+    try:
+        client = Client(address, timeout=10, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as problem:
+        raise SchedulerError(
+            f"cannot reach the Dask scheduler at {address!r} ({problem}); expected the address of a running "
+            "scheduler, such as tcp://127.0.0.1:8786"
+        ) from None
+    with client:
+        workers = max(1, sum(client.nthreads().values()))
+        [shared_model] = client.scatter([model], broadcast=True)
+        yield from _in_order(lambda child: client.submit(task, shared_model, child, pure=False), children, workers)
+
+
+# --- progress -----------------------------------------------------------------------------------------
+
+
+class _progress_bar:
+    """A rich progress bar on stderr while replications run, only if asked and stderr is a terminal;
+    entering it gives a function that advances the bar by one replication. The bar (and the thread
+    that redraws it) starts at the first replication done, after any worker processes have started."""
+
+    def __init__(self, wanted: bool | str, total: int):
+        self.bar = None
+        if wanted and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=True,
+            )
+            self.task = self.bar.add_task(wanted if isinstance(wanted, str) else "replications", total=total)
+
+    def __enter__(self) -> Callable[[], None]:
+        if self.bar is None:
+            return lambda: None
+
+        def advance() -> None:
+            self.bar.start()  # no-op once started
+            self.bar.advance(self.task)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

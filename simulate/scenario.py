@@ -1,0 +1,548 @@
+"""The scenario format: what a caseload simulation runs, as frozen pydantic models.
+
+A scenario names the protocol it runs against (a path relative to the scenario file) and gives
+everything the protocol does not: how many children arrive and how their cases move along the
+protocol's lifecycles (demand and flows), the open caseload on the start date, staffing per pool
+with working hours, leave and sickness and an on-call rota, effort per duty type, court sittings,
+RiLAA placement search, the YDA establishment mix and nightly charges, the budget, how the
+protocol's silences are read (interpretations), the horizon, warm-up, replications and seed.
+
+Every number in a scenario file should cite its source (a section of the domain figures) or say it
+is an assumption, in a comment beside it. `load_scenario` reads a file, builds the model, loads the
+protocol and checks the scenario against it (`references`), raising a `LoadError` with located
+problems (`file:line:col: what is wrong; what was expected`); nothing in the file is evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, PrivateAttr, StrictBool, StrictInt, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..model.loader import load_protocol
+from ..model.schema import Date, Duration, Element, Id, Protocol
+from ..model.source import MAX_ERRORS, LoadError, Located, Problem, Source, read, validate
+from ..model.source import _problems as _model_problems
+
+FORMAT_VERSION = 1
+LEAVE = "leave"
+"""A flow outcome that is no protocol event: the case leaves the simulation (acquitted, moved away)."""
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AttributeValue = StrictBool | StrictInt | str
+TOLERANCE = 1e-6
+
+
+def _number(whole: bool, low: float | None = None, high: float | None = None, low_open: bool = False, high_open: bool = False) -> Any:
+    """A number type with bounds, whose errors say what was expected: "'count' is 0; expected a whole
+    number of at least 1"."""
+
+    def check(value: object, info: ValidationInfo) -> object:
+        name = f"'{info.field_name}'" if info.field_name else "the value"
+        kind = "a whole number" if whole else "a number"
+        if low is not None and high is not None:
+            expected = f"{kind} from {low:g} to {high:g}" + (" (less than it)" if high_open else "")
+        elif low is not None:
+            expected = f"{kind} {'above' if low_open else 'of at least'} {low:g}"
+        else:
+            expected = kind
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+            raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
+        if not math.isfinite(value) or (
+            low is not None and (value < low or (low_open and value == low))
+        ) or (high is not None and (value > high or (high_open and value == high))):
+            raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
+        return value
+
+    bounds: dict[str, float] = {}
+    if low is not None:
+        bounds["exclusiveMinimum" if low_open else "minimum"] = low
+    if high is not None:
+        bounds["exclusiveMaximum" if high_open else "maximum"] = high
+    return Annotated[int if whole else float, BeforeValidator(check), Field(json_schema_extra=bounds)]
+
+
+Share = _number(False, 0, 1)
+Positive = _number(False, 0, low_open=True)
+NonNegative = _number(False, 0)
+Hour = _number(False, 0, 24)
+Fraction = _number(False, 0, 1, high_open=True)
+Count = _number(True, 0)
+AtLeastOne = _number(True, 1)
+
+
+def _probabilities(weights: dict[Any, float], what: str) -> None:
+    """Refuse probabilities that are negative or do not add up to 1."""
+    if not weights:
+        raise PydanticCustomError("probabilities", f"no {what}; expected at least one, with probabilities adding up to 1")
+    if any(not math.isfinite(w) or w < 0 for w in weights.values()):
+        raise PydanticCustomError("probabilities", f"a negative or infinite probability among the {what}; expected numbers from 0 to 1")
+    total = sum(weights.values())
+    if abs(total - 1) > TOLERANCE:
+        raise PydanticCustomError("probabilities", f"the probabilities of the {what} add up to {total:.6g}; expected 1")
+
+
+# --- distributions -------------------------------------------------------------------------------
+
+
+class Dist(Element):
+    """A distribution of a positive amount of time: `{dist: lognormal, mean: 68, sd: 40, unit: days}`.
+    `fixed` is always `mean`; `exponential` needs `mean`; `lognormal` and `gamma` need `mean` and `sd`;
+    `uniform` needs `low` and `high`. A bare number means a fixed amount in the default unit."""
+
+    dist: Literal["fixed", "exponential", "lognormal", "gamma", "uniform"]
+    mean: Positive | None = None
+    sd: Positive | None = None
+    low: NonNegative | None = None
+    high: Positive | None = None
+    unit: Literal["hours", "days"] = Field("hours", description="The unit of mean, sd, low and high (hours if not given).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return {"dist": "fixed", "mean": value}
+        return value
+
+    @model_validator(mode="after")
+    def _parameters(self) -> Dist:
+        needs = {"fixed": ("mean",), "exponential": ("mean",), "lognormal": ("mean", "sd"), "gamma": ("mean", "sd"), "uniform": ("low", "high")}[self.dist]
+        given = [k for k in ("mean", "sd", "low", "high") if getattr(self, k) is not None]
+        if sorted(given) != sorted(needs):
+            raise PydanticCustomError(
+                "dist", f"a {self.dist} distribution takes {' and '.join(needs)}, not {', '.join(given) or 'nothing'}; expected e.g. {_EXAMPLE[self.dist]}"
+            )
+        if self.dist == "uniform" and self.low >= self.high:  # type: ignore[operator]
+            raise PydanticCustomError("dist", f"uniform from {self.low} to {self.high} is empty; expected low < high")
+        return self
+
+    @property
+    def hours_per_unit(self) -> float:
+        return 24.0 if self.unit == "days" else 1.0
+
+
+_EXAMPLE = {
+    "fixed": "{dist: fixed, mean: 2}",
+    "exponential": "{dist: exponential, mean: 30, unit: days}",
+    "lognormal": "{dist: lognormal, mean: 68, sd: 40, unit: days}",
+    "gamma": "{dist: gamma, mean: 6, sd: 2}",
+    "uniform": "{dist: uniform, low: 1, high: 3}",
+}
+
+
+# --- demand --------------------------------------------------------------------------------------
+
+
+class Hearing(Element):
+    """A court hearing a case goes to: at the next sitting (`any`: weekday, Saturday or bank-holiday
+    court; `weekday`: a weekday youth court only), where `event` happens (if given) before the outcome."""
+
+    event: Id | None = Field(None, description="The protocol event that is the hearing itself (court_appearance), if the protocol has one.")
+    sittings: Literal["any", "weekday"] = Field(description="Which sittings: 'any' for a child held in custody overnight, 'weekday' for one on bail.")
+
+
+class Repeat(Element):
+    """An event that happens again and again while the case is in the flow's state (a planning
+    meeting), at intervals drawn from `every`."""
+
+    event: Id
+    every: Dist
+
+
+class Flow(Element):
+    """What happens to a case in one state of a lifecycle: it stays for a time drawn from `stay`, and/or
+    waits for the next court `hearing`, then one of the `next` events happens, with these
+    probabilities (`leave`: the case leaves the simulation, for an outcome the protocol has no event
+    for). While in the state, `repeat` events recur."""
+
+    stay: Dist | None = None
+    hearing: Hearing | None = None
+    next: dict[str, Share] = Field(description="Event id (or 'leave') -> probability; they add up to 1.")
+    repeat: tuple[Repeat, ...] = ()
+
+    @field_validator("next")
+    @classmethod
+    def _adds_up(cls, value: dict[str, float]) -> dict[str, float]:
+        _probabilities(value, "next events")
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> Flow:
+        if self.stay is None and self.hearing is None:
+            raise PydanticCustomError("flow", "a flow needs 'stay', 'hearing' or both; expected e.g. stay: {dist: exponential, mean: 60, unit: days}")
+        return self
+
+
+class Demand(Element):
+    """Who arrives and how their cases move. The arrivals are children brought before a court for a
+    bail or remand decision (`remands_per_year`, the remand episodes of the youth justice statistics),
+    at random times (a Poisson process whose rate follows `seasonality` and `weekday`). Each arrival
+    gets attribute values drawn from `ages` and `attributes`; a share is already looked after
+    (placed, without raising duties, by one of `looked_after_events`); then the `entry` events happen
+    to it, in order, and its `flows` take over."""
+
+    remands_per_year: NonNegative
+    entry: tuple[Id, ...] = Field(min_length=1, description="The protocol events that bring an arrival to its first hearing, in order: [arrested, charged].")
+    seasonality: tuple[Positive, ...] | None = Field(
+        None, description="Relative arrival rates January to December (12 numbers, scaled to average 1); none: the same all year."
+    )
+    weekday: tuple[Positive, ...] | None = Field(
+        None, description="Relative arrival rates Monday to Sunday (7 numbers, scaled to average 1); none: the same every day."
+    )
+    looked_after_share: Share = Field(description="The share of arrivals already looked after.")
+    looked_after_events: dict[Id, Share] = Field(
+        default_factory=dict, description="Events that make an arrival looked after, with probabilities adding up to 1 (needed if the share is above 0)."
+    )
+    ages: dict[StrictInt, NonNegative] = Field(default_factory=dict, description="Age in years -> relative weight.")
+    attributes: dict[Id, dict[AttributeValue, Share] | AttributeValue] = Field(
+        default_factory=dict, description="Attribute id -> {value: probability}, or a single value every arrival has."
+    )
+    flows: dict[Id, Flow] = Field(description="State id -> what happens to a case in that state.")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Demand:
+        if self.seasonality is not None and len(self.seasonality) != 12:
+            raise PydanticCustomError("demand", f"'seasonality' has {len(self.seasonality)} numbers; expected 12, January to December")
+        if self.weekday is not None and len(self.weekday) != 7:
+            raise PydanticCustomError("demand", f"'weekday' has {len(self.weekday)} numbers; expected 7, Monday to Sunday")
+        if self.looked_after_share > 0 or self.looked_after_events:
+            _probabilities(self.looked_after_events, "looked_after_events")
+        if self.ages and sum(self.ages.values()) <= 0:
+            raise PydanticCustomError("demand", "the age weights add up to 0; expected some positive weight")
+        return self
+
+    @field_validator("attributes")
+    @classmethod
+    def _values_add_up(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name, values in value.items():
+            if isinstance(values, dict):
+                _probabilities(values, f"values of attribute '{name}'")
+        return value
+
+
+class Cohort(Element):
+    """Children already open on the start date: `count` cases placed, without raising duties, by
+    `events` from the protocol's initial states (e.g. [arrested, charged, yda_ordered])."""
+
+    count: Count
+    events: tuple[Id, ...] = Field(min_length=1)
+
+
+# --- staff, effort, external agencies -------------------------------------------------------------
+
+
+class StaffPool(Element):
+    """Practitioners who work the duties of the protocol `actors` (agencies, roles) they cover. Each works
+    `hours` on each of its `days`; `absence` is the share of working days lost to leave and sickness,
+    `other_work` the share of the rest spent on work the simulation does not model (other cases);
+    `on_call` of them are on the rota for Saturday and bank-holiday courts."""
+
+    count: AtLeastOne
+    actors: tuple[Id, ...] = Field(min_length=1)
+    hours: tuple[Hour, Hour] = Field(
+        description="Start and end of the working day, in hours from midnight: [9, 17]."
+    )
+    days: Literal["working_days", "every_day"] = Field(
+        "working_days", description="working_days: the protocol calendar's (Monday to Friday less bank holidays); every_day: all days."
+    )
+    absence: Fraction
+    other_work: Fraction = Field(0.0, description="Share of working time on unmodelled work; 0 if not given.")
+    on_call: Count = Field(0, description="Staff on the weekend and bank-holiday court rota; none if not given.")
+
+    @model_validator(mode="after")
+    def _day(self) -> StaffPool:
+        if self.hours[0] >= self.hours[1]:
+            raise PydanticCustomError("staff", f"working hours {list(self.hours)} are empty; expected [start, end] with start < end")
+        return self
+
+
+class Effort(Element):
+    """Working hours a duty takes, by duty type (or duty id, for a duty with no type); `default` for the rest."""
+
+    default: Dist
+    types: dict[Id, Dist] = {}
+
+
+# --- court, placements, budget --------------------------------------------------------------------
+
+
+class Court(Element):
+    """Court sittings. A youth court sits on `weekdays` (unless a bank holiday), and, if set, on
+    Saturdays and bank holidays for children held in custody. A sitting at which a child of this
+    area appears needs a practitioner present from `start_hour` for `session_hours`: on a weekday one
+    of `pool`, at a weekend or bank holiday one of the on-call rota of `on_call_pool` (a call-out)."""
+
+    pool: Id
+    on_call_pool: Id | None = Field(None, description="The pool whose on-call rota covers Saturday and bank-holiday courts; `pool` if not given.")
+    weekdays: tuple[Weekday, ...] = Field(min_length=1)
+    saturday: bool
+    bank_holidays: bool
+    start_hour: _number(False, 0, 24, high_open=True)  # type: ignore[valid-type]
+    session_hours: Positive
+    hearings: tuple[Id, ...] = Field(
+        (), description="Protocol events the protocol schedules that are court hearings (sentencing_hearing): held at the next weekday sitting."
+    )
+    day_attribute: Id | None = Field(None, description="An attribute set at each hearing to the kind of sitting, if the protocol has one.")
+    day_values: dict[Literal["weekday", "saturday", "bank_holiday"], Id] = Field(
+        default_factory=dict, description="With day_attribute: its value for each kind of sitting."
+    )
+
+    @model_validator(mode="after")
+    def _days(self) -> Court:
+        if "sat" in self.weekdays or "sun" in self.weekdays:
+            raise PydanticCustomError("court", "'weekdays' lists Monday to Friday sittings; expected 'saturday: true' for Saturday courts (Sunday courts are not modelled)")
+        if (self.day_attribute is None) != (not self.day_values):
+            raise PydanticCustomError("court", "give 'day_attribute' and 'day_values' together, or neither")
+        return self
+
+
+class Rilaa(Element):
+    """Remand to local authority accommodation: while a case is in `state`, a placement is searched
+    for. It is found when the `search_duty` (if given) is done and `availability` has passed since the
+    remand, whichever is later; then `found_event` (if given) happens."""
+
+    state: Id
+    availability: Dist
+    search_duty: Id | None = None
+    found_event: Id | None = None
+
+
+class Establishment(Element):
+    """A kind of youth detention accommodation: its share of YDA placements and its nightly charge (£)."""
+
+    share: Share
+    nightly: NonNegative
+
+
+class Yda(Element):
+    """Remand to youth detention accommodation: every night a case spends in `state` is a bed night,
+    charged at the nightly rate of the establishment it was placed in, drawn from `establishments`."""
+
+    state: Id
+    establishments: dict[Id, Establishment] = Field(min_length=1)
+
+    @field_validator("establishments")
+    @classmethod
+    def _mix(cls, value: dict[str, Establishment]) -> dict[str, Establishment]:
+        _probabilities({k: e.share for k, e in value.items()}, "establishment shares")
+        return value
+
+
+class Budget(Element):
+    """The money the simulation holds spending against."""
+
+    yda_per_year: NonNegative = Field(description="The YDA remand budget for a year (£); a shorter horizon is held against its share.")
+
+
+# --- interpretations ------------------------------------------------------------------------------
+
+
+class Interpretations(Element):
+    """How the simulation reads what the protocol leaves open. Each is an assumption the scenario states."""
+
+    vague: dict[str, Duration] = Field(
+        default_factory=dict, description="A vague timescale's words ('as soon as') -> the limit it is read as: {amount: 1, unit: working_days}."
+    )
+    no_timescale: Duration | Literal["none"] = Field(description="A duty with no timescale: the limit it is read as, or 'none' (worked, never late).")
+    no_actor: Id = Field(description="A duty with no named actor: the staff pool that works it, or 'nobody' (never done).")
+    at_event_hours: NonNegative = Field(description="A duty done at an event (attending court) is on time if begun within this many hours of it.")
+    dual_reading: Literal["first", "second"] = Field(
+        description="A limit the protocol states two ways ('3 weeks (15 working days)'): which reading the simulation uses."
+    )
+    modalities: tuple[Literal["must", "should", "may"], ...] = Field(min_length=1, description="Which duties become tasks: [must, should].")
+
+
+# --- the scenario ---------------------------------------------------------------------------------
+
+
+class Scenario(Element):
+    """A caseload scenario run against one protocol."""
+
+    protoverify_scenario: Literal[1] = Field(description="The format version of this file.")
+    id: Id
+    title: str
+    protocol: str = Field(description="The protocol file, relative to this scenario file.")
+    start: Date = Field(description="The day the simulation starts (the warm-up begins).")
+    warm_up_days: Count = Field(description="Days simulated before anything is measured.")
+    horizon_days: AtLeastOne = Field(description="Days measured, after the warm-up.")
+    replications: AtLeastOne
+    seed: Count
+    demand: Demand
+    initial_caseload: tuple[Cohort, ...] = ()
+    staff: dict[Id, StaffPool] = Field(min_length=1)
+    effort: Effort
+    external: dict[Id, Dist] = Field(
+        default_factory=dict, description="Parties the simulation does not staff (police, court, ...) -> how long they take to do a duty."
+    )
+    court: Court | None = None
+    rilaa: Rilaa | None = None
+    yda: Yda | None = None
+    budget: Budget | None = None
+    interpretations: Interpretations
+
+    _folder: Path = PrivateAttr(default=Path("."))
+
+    @property
+    def protocol_path(self) -> Path:
+        """The protocol file, as a path from the current directory."""
+        return self._folder / self.protocol
+
+    @model_validator(mode="after")
+    def _budget_needs_yda(self) -> Scenario:
+        if self.budget is not None and self.yda is None:
+            raise PydanticCustomError("scenario", "a YDA budget needs a 'yda' section to hold spending against")
+        return self
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file, for editors and other tools: a complete scenario, or a
+    variant that names its `base` and gives only what it changes."""
+    schema = Scenario.model_json_schema(mode="validation")
+    definitions = schema.pop("$defs", {})
+    definitions["Scenario"] = schema
+    variant = {
+        "type": "object",
+        "description": "A variant: the base scenario with these settings laid over it (mappings merged key by key, other values replaced).",
+        "required": ["base", "id", "title"],
+        "properties": {
+            "base": {"type": "string", "description": "Another scenario file, relative to this one."},
+            "id": {"type": "string", "pattern": schema["properties"]["id"].get("pattern", "")},
+            "title": {"type": "string"},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "protoverify scenario",
+        "anyOf": [{"$ref": "#/$defs/Scenario"}, variant],
+        "$defs": definitions,
+    }
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """The scenario in the YAML file at `path`, checked against its protocol, or a `LoadError` saying
+    where it is wrong (in the scenario file, the base scenario it names, or the protocol file).
+
+    A file with `base: OTHER.yaml` is a variant: the other scenario with this file's settings laid
+    over it (mappings of settings merged key by key; tables of probabilities and any other value
+    replaced whole), so a stress scenario says only what it changes."""
+    source = read(path, "scenario")
+    base = _base(source.data, Path(path).parent, lambda problem: LoadError(source.locate([problem])))
+    if base is None:
+        scenario = validate(Scenario, source)
+        scenario._folder = Path(path).parent
+
+        def locate(problems: list[Problem]) -> list[Located]:
+            return source.locate(problems)
+    else:
+
+        def locate(problems: list[Problem]) -> list[Located]:
+            return _locate_merged(problems, source, base)
+
+        try:
+            scenario = Scenario.model_validate(_merged(base.data, source.data))
+        except ValidationError as err:
+            raise LoadError(locate(_model_problems(Scenario, err))[:MAX_ERRORS]) from None
+        scenario._folder = Path(base.name).parent
+    problems = _against_protocol(scenario)
+    if problems:
+        raise LoadError(locate(problems)[:MAX_ERRORS])
+    return scenario
+
+
+def scenario_from_mapping(data: dict[str, Any], origin: str) -> Scenario:
+    """A scenario from an in-memory mapping (a scenario file's data with settings changed, for a
+    sweep), checked like a file; problems are named by their dotted path, after `origin` (the
+    scenario file's path, which the protocol and base paths are relative to, then any words after
+    " with ")."""
+    folder = Path(origin.split(" with ")[0]).parent
+    base = _base(data, folder, lambda problem: LoadError(_unlocated(origin, [problem])))
+    merged = data if base is None else _merged(base.data, data)
+    try:
+        scenario = Scenario.model_validate(merged)
+    except ValidationError as err:
+        raise LoadError(_unlocated(origin, _model_problems(Scenario, err))) from None
+    scenario._folder = folder if base is None else Path(base.name).parent
+    problems = _against_protocol(scenario)
+    if problems:
+        raise LoadError(_unlocated(origin, problems))
+    return scenario
+
+
+def _base(data: dict[str, Any], folder: Path, fail) -> Source | None:
+    """The base scenario a variant names (read, with positions), or None if `data` names none."""
+    if "base" not in data:
+        return None
+    name = data["base"]
+    if not isinstance(name, str) or not name:
+        raise fail(Problem(("base",), f"'base' is {name!r}; expected the path of another scenario file, relative to this one"))
+    path = folder / name
+    if not path.is_file():
+        raise fail(Problem(("base",), f"no scenario file at {path}; expected the path of another scenario file, relative to this one"))
+    base = read(path, "scenario")
+    if "base" in base.data:
+        raise fail(Problem(("base",), f"{path} is itself a variant (it names a base); expected a complete scenario as the base"))
+    return base
+
+
+def _merged(base: dict[str, Any], variant: dict[str, Any], path: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The base's data with the variant's laid over it: mappings of settings merged key by key; a
+    table of probabilities or weights (a flow's `next`, `ages`, `looked_after_events`, an attribute's
+    values) and any other value replaced whole."""
+    result = dict(base)
+    for key, value in variant.items():
+        if key == "base" and not path:
+            continue
+        here = (*path, key)
+        table = key in ("next", "ages", "looked_after_events") or here[:2] == ("demand", "attributes")
+        if isinstance(value, dict) and isinstance(result.get(key), dict) and not table:
+            result[key] = _merged(result[key], value, here)
+        else:
+            result[key] = value
+    return result
+
+
+def _locate_merged(problems: list[Problem], variant: Source, base: Source) -> list[Located]:
+    """Problems in a variant's merged data, each located in the variant file if it sets that value,
+    else in the base file."""
+    found = []
+    for problem in problems:
+        _, _, reached = variant.position(problem.path, problem.at_key)
+        source = variant if reached == problem.path else base
+        found.extend(source.locate([problem]))
+    return sorted(set(found), key=lambda p: (p.file, p.line, p.col, p.message))
+
+
+def load_protocol_of(scenario: Scenario) -> Protocol:
+    """The protocol a scenario runs against (loaded once per file version)."""
+    path = scenario.protocol_path
+    stat = path.stat()
+    return _load_protocol(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_protocol(path: str, _mtime: int, _size: int) -> Protocol:
+    return load_protocol(path)
+
+
+def _against_protocol(scenario: Scenario) -> list[Problem]:
+    """Problems with the scenario's protocol path, or with the scenario read against the protocol.
+    A protocol that does not load raises its own located `LoadError`."""
+    from . import references
+
+    path = scenario.protocol_path
+    if not path.is_file():
+        return [Problem(("protocol",), f"no protocol file at {path}; expected the path of a protocol YAML file, relative to the scenario")]
+    return references.check(scenario, load_protocol_of(scenario))
+
+
+def _unlocated(name: str, problems: list[Problem]) -> list[Located]:
+    found = {Located(name, 0, 0, f"{'.'.join(map(str, p.path)) or 'top level'}: {p.message}") for p in problems}
+    return sorted(found, key=lambda p: p.message)[:MAX_ERRORS]

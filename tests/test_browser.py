@@ -1,0 +1,107 @@
+"""The HTML reports in a real browser (headless Chromium): each page renders its summary, what to fix
+first and its findings, draws its diagrams, requests nothing but itself, and logs no error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from browser import CHROMIUM, chromium, visit
+from protoverify.reports import folder
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"
+QUEUE_SCENARIO = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.is_file(),
+    reason=f"headless Chromium is not installed at {CHROMIUM} (Debian package 'chromium'; .ci/run installs it)",
+)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    """The two seed protocols (with their baseline scenarios, and source texts where present) and a
+    small simulated one, written."""
+    out = tmp_path_factory.mktemp("report")
+    seeds = folder.bundled(ROOT)
+    request = folder.Request((*seeds.protocols, QUEUE), scenarios=(*seeds.scenarios, QUEUE_SCENARIO), sources=seeds.sources,
+                             today=dt.date(2026, 11, 23), replications=3, workers=1, xlsx=True)
+    _, files = folder.build(request)
+    folder.write(out, files)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as opened:
+        yield opened
+
+
+PAGES = ["stockport_2019", "warwickshire", "single_queue"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_report_renders_its_summary_and_findings_with_no_request_and_no_error(reports: Path, browser, name: str, tmp_path: Path) -> None:
+    page_file = reports / f"{name}.html"
+    data = json.loads((reports / f"{name}.json").read_text(encoding="utf-8"))
+    with visit(browser, page_file) as (page, seen):
+        assert page.title().startswith("Gap report: ")
+        lights = page.locator("#summary .light")
+        assert lights.count() == len(data["areas"]) == 6
+        for i, area in enumerate(data["areas"]):
+            light = lights.nth(i)
+            assert light.is_visible() and light.get_attribute("data-light") == area["light"]
+            assert area["name"] in light.inner_text()
+        for severity in ("error", "warning", "info", "accepted"):
+            assert page.locator(f"#count-{severity}").inner_text() == str(data["summary"][severity])
+        assert page.locator("#fix-first ol.fix li").count() == len(data["fix_first"])
+        assert page.locator("article.finding").count() == len(data["findings"])
+        errors = [f for f in data["findings"] if f["severity"] == "error" and "accepted" not in f]
+        for finding in errors:
+            article = page.locator(f'article[id="f-{finding["id"].replace(":", "-")}"]')
+            assert article.is_visible(), finding["id"]
+            assert finding["message"][:60] in article.inner_text()
+        assert page.locator("svg.lifecycle").count() == len(data["lifecycles"])
+        drawn = page.locator("svg.lifecycle, #errors ~ details[open] svg.chronology, svg.chart").all()
+        for drawing in drawn:  # every diagram, error witness and chart is drawn at a readable size
+            box = drawing.bounding_box()
+            assert box is not None and box["width"] > 50 and box["height"] > 20
+        if data["simulation"]:
+            assert page.locator("#simulation svg.chart").count() >= 2 and page.locator("#on-time").is_visible()
+            metrics = data["simulation"]["metrics"]
+            clauses = [m for m, stats in metrics.items() if m.startswith("on_time/clause/") and stats["n"]]
+            assert page.locator("#on-time ~ table").first.locator("tr").count() == len(clauses) + 1
+        shot = tmp_path / f"{name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert seen.requests == [page_file.resolve().as_uri()], seen.requests
+    assert seen.blocked == []
+    assert [m for m in seen.console if m[0] in ("error", "warning")] == [] and seen.errors == []
+
+
+def test_the_index_links_every_report_workbook_and_the_comparison(reports: Path, browser) -> None:
+    with visit(browser, reports / "index.html") as (page, seen):
+        links = [a.get_attribute("href") for a in page.locator("a").all()]
+        for name in PAGES:
+            assert f"{name}.html" in links and f"{name}.xlsx" in links
+        assert all((reports / link).is_file() for link in links if not link.startswith("#"))
+        page.locator(f'a[href="{PAGES[0]}.html"]').first.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(f"{PAGES[0]}.html") and page.locator("#summary").is_visible()
+    assert not seen.blocked and not seen.errors
+    with visit(browser, reports / "compare.html") as (page, seen):
+        assert page.locator("table").count() >= 1
+    assert seen.requests == [(reports / "compare.html").resolve().as_uri()] and not seen.errors
+
+
+def test_seed_reports_show_coverage_when_the_source_texts_are_present(reports: Path) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} is absent: coverage against the source documents cannot be shown")
+    for name in PAGES[:2]:
+        data = json.loads((reports / f"{name}.json").read_text(encoding="utf-8"))
+        assert data["coverage"] is not None and data["coverage"]["missing"] == []

@@ -1,0 +1,125 @@
+"""`protoverify compare`: duty kinds by protocols, on the two seeds and the baseline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from protoverify import load_protocol
+from protoverify.reports.compare import Comparison, compare, to_html, to_markdown, to_text
+
+ROOT = Path(__file__).resolve().parents[1]
+STOCKPORT = ROOT / "protocols" / "stockport-2019.yaml"
+WARWICKSHIRE = ROOT / "protocols" / "warwickshire.yaml"
+BASELINE = ROOT / "protocols" / "baseline" / "england.yaml"
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Comparison:
+    return compare([load_protocol(STOCKPORT), load_protocol(WARWICKSHIRE), load_protocol(BASELINE)], TODAY)
+
+
+def row(comparison: Comparison, kind: str):
+    return next(r for r in comparison.rows if r.kind == kind)
+
+
+def test_who_provides_the_appropriate_adult(seeds: Comparison) -> None:
+    stockport, warwickshire, baseline = row(seeds, "provide_appropriate_adult").cells
+    assert {e.who for e in stockport if e.what == "responsibility"} == {"Child Action North West (CANW), appropriate adult provider"}
+    owners = {e.who for e in warwickshire if e.what == "responsibility"}
+    assert {"WYJS practitioner", "Emergency Duty Team (EDT)", "(not named)"} <= owners  # 3.1: the known child's AA is undecided
+    assert baseline == ()  # the facts file sets no duty about appropriate adults
+
+
+def test_who_funds_transport_and_visit_timescales(seeds: Comparison) -> None:
+    stockport, warwickshire, _ = row(seeds, "fund_remand_transport").cells
+    assert [e.clauses for e in stockport] == [("5.6.4",), ("5.6.4",)] and warwickshire == ()
+    _, visits, statute = row(seeds, "visit_former_looked_after_child_in_detention").cells
+    timescales = {e.clauses: e.timescale for e in visits if e.what == "duty"}
+    assert timescales[("8.8",)].startswith("within 10 working days") and any(t.startswith("within 7 days") for t in timescales.values())
+    assert [e.timescale.split(" of ")[0] for e in statute] == ["within 10 working days"] and "reg 4" in statute[0].statute
+
+
+def test_topics_one_covers_and_another_does_not(seeds: Comparison) -> None:
+    differences = {r.kind: (yes, no) for r, yes, no in seeds.differences()}
+    assert differences["fund_remand_transport"] == (["stockport_2019"], ["warwickshire", "england_baseline"])
+    assert differences["appoint_personal_adviser"] == (["warwickshire", "england_baseline"], ["stockport_2019"])
+    assert "attend_court" in differences and "provide_appropriate_adult" in differences
+    # every row is addressed by at least one column, rows follow the vocabulary's topics
+    assert all(r.covered_by() for r in seeds.rows)
+
+
+def test_review_status(seeds: Comparison) -> None:
+    stockport, warwickshire, _ = seeds.columns
+    assert (stockport.status, stockport.review) == ("overdue", dt.date(2021, 3, 20))
+    assert "review overdue since 2021-03-20" in stockport.review_words(TODAY)
+    assert (warwickshire.status, warwickshire.review_words(TODAY)) == ("none", "no review date")
+    earlier = compare([load_protocol(STOCKPORT), load_protocol(WARWICKSHIRE)], dt.date(2020, 1, 1))
+    assert earlier.columns[0].status == "due"
+
+
+def test_renderers_show_every_row(seeds: Comparison) -> None:
+    text, markdown, html = to_text(seeds), to_markdown(seeds), to_html(seeds)
+    for r in seeds.rows:
+        assert r.kind in text and f"**{r.kind}**" in markdown and f'<span class="kind">{r.kind}</span>' in html
+    assert "| — |" in markdown and "not addressed" in text and 'class="none"' in html  # the gaps show in each form
+
+
+def test_html_is_one_self_contained_page(seeds: Comparison) -> None:
+    html = to_html(seeds)
+    assert html.startswith("<!DOCTYPE html>") and "<style>" in html
+    assert not re.search(r"<script|<link|<img|src=|href=|https?://|@import", html, flags=re.I)
+
+
+def test_html_escapes_what_the_files_say(tmp_path: Path) -> None:
+    text = STOCKPORT.read_text(encoding="utf-8").replace(
+        'name: "Child Action North West (CANW), appropriate adult provider"', 'name: "<script>alert(1)</script> CANW"'
+    )
+    assert "<script>" in text
+    path = tmp_path / "stockport.yaml"
+    path.write_text(text, encoding="utf-8")
+    html = to_html(compare([load_protocol(path), load_protocol(WARWICKSHIRE)], TODAY))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; CANW" in html
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "protoverify", *args], capture_output=True, text=True)
+
+
+def test_json_is_deterministic_and_matches_the_matrix(seeds: Comparison) -> None:
+    args = ("compare", str(STOCKPORT), str(WARWICKSHIRE), "--baseline", str(BASELINE), "--today", TODAY.isoformat(), "--format", "json")
+    first, second = run(*args), run(*args)
+    assert first.returncode == 0 and first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data == seeds.to_json()
+    assert [p["id"] for p in data["protocols"]] == ["stockport_2019", "warwickshire", "england_baseline"]
+    assert data["protocols"][0]["review_status"] == "overdue"
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "html"])
+def test_output_file(tmp_path: Path, format: str) -> None:
+    out = tmp_path / f"compare.{format}"
+    result = run("compare", str(STOCKPORT), str(WARWICKSHIRE), "--format", format, "--today", TODAY.isoformat(), "-o", str(out))
+    assert result.returncode == 0 and "provide_appropriate_adult" in out.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left behind
+
+
+def test_bad_input(tmp_path: Path) -> None:
+    one = run("compare", str(STOCKPORT))
+    assert one.returncode == 2 and "at least two" in one.stderr and "Traceback" not in one.stderr
+    twice = run("compare", str(STOCKPORT), str(STOCKPORT))
+    assert twice.returncode == 2 and "also the id of" in twice.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("protoverify: 1\nmetadata: [\n", encoding="utf-8")
+    bad = run("compare", str(STOCKPORT), str(broken))
+    assert bad.returncode == 2 and bad.stderr.startswith(f"{broken}:") and "Traceback" not in bad.stderr

@@ -1,0 +1,132 @@
+"""The report's charts, on a synthetic simulation summary: labelled axes with units, greys only,
+deterministic SVG, ids that cannot clash, and nothing drawn for measures that are absent."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from protoverify.reports import plots
+from protoverify.simulate.summary import Tally
+from protoverify.simulate.sweep import Point, Sweep, Vary
+
+BUDGET = 550_000.0
+
+
+def summary(seed: int = 1, replications: int = 40):
+    """A summary shaped like the engine's: on-time rates per clause (one never defined), utilisation
+    per staff pool, YDA spend and over-budget flags."""
+    rng = np.random.default_rng(seed)
+    tally = Tally(seed)
+    for _ in range(replications):
+        spend = float(rng.normal(500_000, 80_000))
+        tally.add({
+            "on_time/all": rng.uniform(0.7, 0.95),
+            "on_time/clause/6.5": rng.uniform(0.6, 0.9),
+            "on_time/clause/10.2": rng.uniform(0.9, 1.0),
+            "on_time/clause/4.3.1": math.nan,
+            "utilisation/role/case_manager": rng.uniform(0.5, 0.8),
+            "utilisation/role/social_worker": rng.uniform(0.7, 1.0),
+            "yda/spend": spend,
+            "yda/over_budget": float(spend > BUDGET),
+        })
+    return tally.summary()
+
+
+def texts(svg: str) -> list[str]:
+    """The words drawn in a matplotlib SVG (text is drawn as paths, each after a comment of its words)."""
+    return re.findall(r"<!-- (.*?) -->", svg)
+
+
+def colours(svg: str) -> set[str]:
+    return set(re.findall(r"#[0-9a-fA-F]{6}\b", svg))
+
+
+def is_grey(colour: str) -> bool:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return r == g == b
+
+
+@pytest.fixture(scope="module")
+def charts():
+    s = summary()
+    return {"on_time": plots.on_time(s), "utilisation": plots.utilisation(s), "spend": plots.spend(s, BUDGET)}
+
+
+def test_each_chart_is_svg_with_labelled_axes_and_units(charts) -> None:
+    for svg in charts.values():
+        assert svg.startswith("<svg") and 'class="chart"' in svg
+        ET.fromstring(svg)  # well-formed XML, embeddable in HTML
+    on_time = " ".join(texts(charts["on_time"]))
+    assert "duties done on time (% of those due" in on_time and "clause 6.5" in on_time and "clause 10.2" in on_time
+    assert "100%" in on_time
+    assert "clause 4.3.1" not in on_time  # never defined: no point is drawn for it
+    assert "utilisation (% of working hours busy" in " ".join(texts(charts["utilisation"]))
+    assert "case manager" in " ".join(texts(charts["utilisation"]))
+    spend = " ".join(texts(charts["spend"]))
+    assert "YDA spend over the scenario's horizon (£)" in spend and "replications (count)" in spend
+    assert "budget £550,000" in spend
+
+
+def test_clauses_are_in_document_order_top_to_bottom(charts) -> None:
+    labels = [t for t in texts(charts["on_time"]) if t.startswith("clause ")]
+    assert labels == ["clause 10.2", "clause 6.5"]  # drawn bottom to top: 6.5 reads first
+
+
+def test_charts_use_greys_only_so_they_read_in_black_and_white(charts) -> None:
+    for name, svg in charts.items():
+        found = colours(svg)
+        assert found and all(is_grey(c) for c in found), (name, sorted(c for c in found if not is_grey(c)))
+    assert "hatch" in charts["utilisation"] or "<pattern" in charts["utilisation"]
+
+
+def test_the_same_summary_gives_the_same_svg_and_another_one_differs() -> None:
+    assert plots.on_time(summary(1)) == plots.on_time(summary(1))
+    assert plots.spend(summary(1), BUDGET) != plots.spend(summary(2), BUDGET)
+    assert "<dc:date>" not in plots.on_time(summary(1))
+
+
+def test_ids_are_prefixed_so_two_charts_share_a_page(charts) -> None:
+    ids = [i for svg in charts.values() for i in re.findall(r'\bid="([^"]+)"', svg)]
+    assert len(ids) == len(set(ids))
+    for name, svg in charts.items():
+        prefix = {"on_time": "on-time-", "utilisation": "utilisation-", "spend": "spend-"}[name]
+        own = re.findall(r'\bid="([^"]+)"', svg)
+        assert own and all(i.startswith(prefix) for i in own)
+        for reference in re.findall(r"url\(#([^)]+)\)|href=\"#([^\"]+)\"", svg):
+            target = reference[0] or reference[1]
+            assert target in own, f"{name}: a reference to #{target}, which the chart does not define"
+
+
+def test_nothing_is_drawn_without_the_measures() -> None:
+    tally = Tally(1)
+    tally.add({"cases/arrivals": 3.0})
+    empty = tally.summary()
+    assert plots.on_time(empty) is None and plots.utilisation(empty) is None and plots.spend(empty, BUDGET) is None
+
+
+def _sweep() -> Sweep:
+    points = []
+    for count in (6, 8, 10):
+        tally = Tally(1)
+        rng = np.random.default_rng(count)
+        for _ in range(10):
+            tally.add({"on_time/all": rng.uniform(0.5, 0.6) + count / 50, "on_time/clause/6.5": rng.uniform(0.4, 0.5) + count / 40,
+                       "yda/over_budget": float(rng.random() < 0.3)})
+        points.append(Point((("staff.case_manager.count", count),), tally.summary().to_dict(), 0.0))
+    return Sweep("scenarios/x.yaml", (Vary("staff.case_manager.count", (6, 8, 10)),), tuple(points))
+
+
+def test_sweep_curves_show_the_chosen_measures_against_the_varied_setting() -> None:
+    swept = _sweep()
+    assert plots.sweep_metrics(swept) == ["yda/over_budget", "on_time/all", "on_time/clause/6.5"]
+    svg = plots.sweep(swept)
+    words = " ".join(texts(svg))
+    assert "staff.case_manager.count (the varied setting)" in words
+    assert "replications over the YDA budget (%)" in words and "on time, clause 6.5 (% of duties due)" in words
+    assert all(is_grey(c) for c in colours(svg))
+    assert svg == plots.sweep(_sweep())
