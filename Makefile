@@ -9,7 +9,7 @@ PROTOCOLS := protocols/stockport-2019.yaml protocols/warwickshire.yaml protocols
 SEEDS  := ../shared/seeds
 FINDINGS_DATE := 2026-11-23
 
-.PHONY: demo test bench findings schema screenshot clean
+.PHONY: demo test fuzz bench findings schema screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,24 +29,28 @@ demo: $(VENV)/.installed
 	  $(BIN)/protoverify coverage protocols/warwickshire.yaml --source $(SEEDS)/warwickshire-yjs-childrens-services-protocol.txt; \
 	else echo "($(SEEDS) not found: coverage against the source documents skipped)"; fi
 	@for p in $(PROTOCOLS); do n=$$(basename $$p .yaml); \
-	  for f in scxml mermaid dot; do $(BIN)/protoverify export $$p --to $$f -o $(OUT)/$$n.$$f || exit $$?; done; done
+	  for f in scxml mermaid dot; do $(BIN)/protoverify export $$p --to $$f -o $(OUT)/$$n.$$f --force || exit $$?; done; done
 	@for p in stockport-2019 warwickshire; do \
 	  $(BIN)/protoverify check protocols/$$p.yaml --format markdown > $(OUT)/findings-$$p.md; \
 	  test $$? -le 1 || exit 1; \
 	  $(BIN)/protoverify check protocols/$$p.yaml | head -2; done
 	@$(BIN)/protoverify compare protocols/stockport-2019.yaml protocols/warwickshire.yaml \
-	  --baseline protocols/baseline/england.yaml --format html -o $(OUT)/compare.html
+	  --baseline protocols/baseline/england.yaml --format html -o $(OUT)/compare.html --force
 	@echo "demo output in $(OUT)/: statecharts (scxml, mermaid, dot), findings-*.md and compare.html"
-	@$(BIN)/protoverify report --xlsx -o $(REPORT)
+	@$(BIN)/protoverify report --xlsx -o $(REPORT) --force
 	@echo "gap reports: open $(REPORT)/index.html in a browser"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+fuzz: $(VENV)/.installed-test  # thousands of generated and damaged inputs (tests/test_fuzz.py at 20x); prints the count
+	PROTOVERIFY_FUZZ=thousands $(BIN)/python -m pytest tests/test_fuzz.py -q -s -p no:cacheprovider
+
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_calendar.py
 	$(BIN)/python bench/check_scaling.py
 	$(BIN)/python bench/replications.py
+	$(BIN)/python bench/simulation_cost.py
 	$(BIN)/python bench/engine_overhead.py
 
 findings: $(VENV)/.installed
@@ -55,13 +59,13 @@ findings: $(VENV)/.installed
 	  test $$? -le 1 || exit 1; echo "wrote docs/findings-$$p.md"; done
 
 screenshot: $(VENV)/.installed-test  # the README's picture of a report (needs Debian's chromium)
-	$(BIN)/protoverify report protocols/stockport-2019.yaml --today $(FINDINGS_DATE) -o $(REPORT)-screenshot \
+	$(BIN)/protoverify report protocols/stockport-2019.yaml --today $(FINDINGS_DATE) -o $(REPORT)-screenshot --force \
 	  $(if $(wildcard $(SEEDS)),--source $(SEEDS)/stockport-yos-csc-principles-2019.txt)
 	$(BIN)/python tests/browser.py $(REPORT)-screenshot/stockport_2019.html docs/img/report.png
 
 schema: $(VENV)/.installed
-	$(BIN)/protoverify schema -o docs/protocol.schema.json
-	$(BIN)/protoverify schema --scenario -o docs/scenario.schema.json
+	$(BIN)/protoverify schema -o docs/protocol.schema.json --force
+	$(BIN)/protoverify schema --scenario -o docs/scenario.schema.json --force
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import random
 import time
@@ -120,8 +121,8 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=20000, help="simulated hours per run (default 20000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each, the fastest counted (default 3)")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {platform.processor() or 'unknown processor'}, Python {platform.python_version()}, "
-          f"SimPy {simpy.__version__}")
+    print(f"machine: {cpu()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SimPy {simpy.__version__}; "
+          f"load average {os.getloadavg()[0]:.2f} at the start")
     print(f"M/M/{SERVERS} at rho = {ARRIVALS * SERVICE / SERVERS:.2f}, {args.hours:.0f} simulated hours per run, best of {args.repeats}; "
           f"Erlang C mean wait {erlang_c_wait(ARRIVALS, SERVICE, SERVERS):.2f} h")
     found = fastest({"hand": hand_written, "ours": through_engine, "ciw": in_ciw}, args.hours, args.repeats)
@@ -136,6 +137,18 @@ def main() -> None:
     print(f"engine / hand-written SimPy: {ours[0] / hand[0]:.2f}x (target >= 0.7x)")
     if ciw is not None:
         print(f"engine / Ciw: {ours[0] / ciw[0]:.2f}x (target >= 2x)")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
+def cpu() -> str:
+    """The processor's name, where the system says it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":

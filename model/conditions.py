@@ -86,16 +86,29 @@ def _is_scalar(value: object) -> bool:
     return isinstance(value, (bool, int, str))
 
 
+def _given(value: object) -> str:
+    """What a value is, in words: 'a mapping', 'an empty list', 'the number 1.5', 'nothing'."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    return f"{value!r}"
+
+
 def _value(raw: object, path: tuple[str | int, ...], op: str) -> Scalar | tuple[Scalar, ...]:
     if op in ("in", "not_in"):
         if not isinstance(raw, list) or not raw:
             raise _fail(path, f"'{op}' needs a non-empty list; expected e.g. {{{op}: [a, b]}}")
         for i, item in enumerate(raw):
             if not _is_scalar(item):
-                raise _fail((*path, i), "a list item must be a number, true/false or a name")
+                raise _fail((*path, i), f"a list item is {_given(item)}; expected a number, true/false or a name")
         return tuple(raw)
     if not _is_scalar(raw):
-        raise _fail(path, f"'{op}' needs a number, true/false or a name")
+        raise _fail(path, f"'{op}' is given {_given(raw)}; expected a number, true/false or a name")
     return raw
 
 
@@ -129,7 +142,7 @@ def parse(raw: object, path: tuple[str | int, ...] = ()) -> Condition:
             raise _fail(path, f"condition key {key!r} is not a name; expected an attribute or lifecycle id")
         if key in ("all", "any"):
             if not isinstance(value, list) or not value:
-                raise _fail(here, f"'{key}' needs a non-empty list of conditions")
+                raise _fail(here, f"'{key}' is given {_given(value)}; expected a non-empty list of conditions, e.g. {key}: [{{age: 10}}, {{age: 11}}]")
             sub = tuple(parse(item, (*here, i)) for i, item in enumerate(value))
             parts.append(All(sub) if key == "all" else AnyOf(sub))
         elif key == "not":

@@ -245,15 +245,15 @@ class Attribute(Element):
     def _fits_type(self) -> Attribute:
         if self.type == "int":
             if self.range is None:
-                raise PydanticCustomError("attribute", "a whole-number attribute needs 'range: [lowest, highest]'")
+                raise PydanticCustomError("attribute", "a whole-number attribute has no 'range'; expected 'range: [lowest, highest]'")
             if self.range[0] > self.range[1]:
                 raise PydanticCustomError("attribute", f"range {list(self.range)} is empty; expected [lowest, highest]")
         elif self.range is not None or self.unit is not None:
-            raise PydanticCustomError("attribute", f"'range' and 'unit' only apply to type int, not {self.type}")
+            raise PydanticCustomError("attribute", f"'range' or 'unit' is given for type {self.type}; expected them only with type int")
         if self.type == "enum" and not self.values:
-            raise PydanticCustomError("attribute", "an enum attribute needs 'values'")
+            raise PydanticCustomError("attribute", "an enum attribute has no 'values'; expected 'values: [a, b, ...]'")
         if self.type != "enum" and self.values:
-            raise PydanticCustomError("attribute", f"'values' only applies to type enum, not {self.type}")
+            raise PydanticCustomError("attribute", f"'values' is given for type {self.type}; expected it only with type enum")
         return self
 
 
@@ -280,11 +280,11 @@ class State(Element):
     @model_validator(mode="after")
     def _shape(self) -> State:
         if self.parallel and len(self.states) < 2:
-            raise PydanticCustomError("state", "a parallel state needs at least two child states (its regions)")
+            raise PydanticCustomError("state", "a parallel state has fewer than two child states; expected at least two (its regions)")
         if self.initial is not None and not self.states:
-            raise PydanticCustomError("state", "'initial' only applies to a state with child 'states'")
+            raise PydanticCustomError("state", "'initial' is given on a state with no child 'states'; expected it only on a compound state")
         if self.final and self.states:
-            raise PydanticCustomError("state", "a final state cannot have child states")
+            raise PydanticCustomError("state", "a final state has child states; expected none (a final state is not compound)")
         return self
 
 
@@ -422,11 +422,31 @@ Amount = Annotated[
 ]
 
 
+MAX_YEARS = 100
+"""The longest time limit a file may state: longer is a typo for a child's case, and the checks lay
+every deadline on real dates, which must stay within the calendar."""
+_DAYS_IN = {Unit.HOURS: 1 / 24, Unit.DAYS: 1, Unit.WORKING_DAYS: 7 / 5, Unit.WEEKS: 7}
+
+
+def _within_reach(amount: int | None, unit: Unit | None) -> None:
+    """Refuse a time limit longer than MAX_YEARS."""
+    if amount is not None and unit is not None and amount > MAX_YEARS * 366 / _DAYS_IN[unit]:  # int against float: exact, never overflows
+        shown = f"{amount:,}" if amount < 10**18 else f"an amount of {len(str(amount))} digits in"
+        raise PydanticCustomError(
+            "amount", f"{shown} {unit.value.replace('_', ' ')} is more than {MAX_YEARS} years; expected a time limit of at most {MAX_YEARS} years"
+        )
+
+
 class Duration(Element):
-    """An amount of time: `{amount: 10, unit: working_days}`."""
+    """An amount of time: `{amount: 10, unit: working_days}`, at most 100 years (MAX_YEARS)."""
 
     amount: Amount
     unit: Unit
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Duration:
+        _within_reach(self.amount, self.unit)
+        return self
 
 
 class BeforeEvent(Element):
@@ -439,7 +459,8 @@ class BeforeEvent(Element):
     @model_validator(mode="after")
     def _both_or_neither(self) -> BeforeEvent:
         if (self.amount is None) != (self.unit is None):
-            raise PydanticCustomError("before", "give both 'amount' and 'unit', or neither (meaning: before the event itself)")
+            raise PydanticCustomError("before", "only one of 'amount' and 'unit' is given; expected both, or neither (meaning: before the event itself)")
+        _within_reach(self.amount, self.unit)
         return self
 
 
@@ -468,7 +489,7 @@ class Timescale(Element):
         if not limits and self.vague is None and self.every is None:
             raise PydanticCustomError(
                 "timescale",
-                f"a timescale needs 'within', 'before', 'at', 'every' or 'vague'; write 'timescale: {UNSPECIFIED}' if the source gives none",
+                f"a timescale gives no limit; expected 'within', 'before', 'at', 'every' or 'vague', or 'timescale: {UNSPECIFIED}' where the source gives none",
             )
         if self.lasting is not None and self.every is None:
             raise PydanticCustomError("timescale", "'lasting' says how long each repetition lasts; expected it with 'every'")
@@ -489,7 +510,7 @@ class Trigger(Element):
     def _exactly_one(self) -> Trigger:
         given = [k for k in ("event", "enter", "exit", "duty") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise PydanticCustomError("trigger", "a trigger needs exactly one of 'event', 'enter', 'exit' or 'duty'")
+            raise PydanticCustomError("trigger", f"a trigger gives {len(given) or 'none'} of 'event', 'enter', 'exit' and 'duty'; expected exactly one")
         return self
 
 
@@ -533,6 +554,12 @@ class Duty(Element):
     statute: Statute = ()
     quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
 
+    @model_validator(mode="after")
+    def _someone(self) -> Duty:
+        if self.actor == ():
+            raise PydanticCustomError("actor", f"'actor' is empty; expected a party, a list of them, or '{UNSPECIFIED}'")
+        return self
+
 
 # --- escalation and narrative --------------------------------------------------------------------
 
@@ -542,6 +569,12 @@ class EscalationStep(Element):
 
     parties: _stated(Ids, "The roles a dispute is referred to at this level.")
     words: str | None = Field(None, description="How the source describes this level, where it names no role.")
+
+    @model_validator(mode="after")
+    def _someone(self) -> EscalationStep:
+        if self.parties == ():
+            raise PydanticCustomError("parties", f"'parties' is empty; expected a role, a list of them, or '{UNSPECIFIED}'")
+        return self
 
 
 class EscalationRoute(Element):

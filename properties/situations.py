@@ -127,8 +127,8 @@ class Situations:
 
     def _fire(self, config: Config, source: str, target: str) -> tuple[set[str], set[str]]:
         """The states a transition exits and enters (external transition, SCXML domain)."""
-        target_line = set(self.ancestors(target)) | {target}
-        domain = next(a for a in self.ancestors(source) if a in target_line and self.nodes[a].kind in ("compound", "root"))
+        above_target = set(self.ancestors(target))  # proper ancestors: a target above the source is exited and re-entered
+        domain = next(a for a in self.ancestors(source) if a in above_target and self.nodes[a].kind in ("compound", "root"))
         exit = {s for s in config if domain in self.ancestors(s)}
         path = [target]  # the target and its ancestors below the domain, innermost first
         for ancestor in self.ancestors(target):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,7 @@ from rich.console import Console
 from .model.loader import load_protocol
 from .model.schema import Protocol, json_schema
 from .model.source import LoadError, read_text
-from .reports.files import write_atomic
+from .reports.files import check_outputs, claim, write_atomic
 
 app = typer.Typer(
     help="Verify and simulate working protocols between youth justice services and children's social care.",
@@ -26,8 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_INPUT = 2
 
@@ -46,6 +47,51 @@ class Diagram(StrEnum):
 def _print_problems(problem: LoadError) -> None:
     for line in problem.problems:
         err.print(str(line), markup=False)
+
+
+Force = Annotated[bool, typer.Option("--force", help="Replace output files protoverify did not write, or that were changed since it wrote them.")]
+
+
+def _outputs_free(paths: list[Path | None], force: bool) -> None:
+    """Before any work: exit 2 if an output would replace a file protoverify did not write (without --force)."""
+    try:
+        check_outputs([p for p in paths if p is not None], force=force)
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _write(outputs: list[tuple[Path, str | bytes]], force: bool) -> None:
+    """Write each output file atomically (claimed together first, so a refusal writes none), or exit 2."""
+    try:
+        claim([path for path, _ in outputs], force=force)
+        for path, content in outputs:
+            write_atomic(path, content)
+            err.print(f"wrote {path}", markup=False)
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+Yes = Annotated[bool, typer.Option("--yes", help="Run even if the estimated cost is over the limit (about ten minutes' computing).")]
+
+
+def _interactive() -> bool:
+    """Whether a question can be asked: the input is a terminal."""
+    return sys.stdin.isatty()
+
+
+def _affordable(estimate, where: Path | str, yes: bool) -> None:
+    """Before a simulation: exit 2 with the estimated cost if `estimate()` (a `simulate.cost.Cost`) is
+    over the limit and not confirmed by --yes or, at a terminal, at a prompt."""
+    from .simulate import cost
+
+    ask = (lambda question: typer.confirm(question, default=False, err=True)) if _interactive() else None
+    try:
+        cost.allow(estimate(), where, yes=yes, ask=ask)
+    except LoadError as problem:
+        _print_problems(problem)
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 def _load(path: Path) -> Protocol:
@@ -104,6 +150,7 @@ def validate(
 def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
     scenario: Annotated[bool, typer.Option("--scenario", help="The schema of scenario files instead of protocol files.")] = False,
+    force: Force = False,
 ) -> None:
     """Print the JSON Schema of protocol files, or with --scenario of scenario files (for editors and other tools)."""
     if scenario:
@@ -115,8 +162,7 @@ def schema(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        write_atomic(output, text)
-        err.print(f"wrote {output}", markup=False)
+        _write([(output, text)], force)
 
 
 @app.command()
@@ -124,18 +170,19 @@ def export(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
     to: Annotated[Diagram, typer.Option("--to", help="What to write.")] = Diagram.mermaid,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+    force: Force = False,
 ) -> None:
     """Write the protocol's case lifecycles as a statechart: SCXML, a Mermaid diagram or Graphviz DOT."""
     from .reports import diagrams, scxml
 
+    _outputs_free([output], force)
     protocol = _load(file)
     writers = {Diagram.scxml: scxml.to_scxml, Diagram.mermaid: diagrams.to_mermaid, Diagram.dot: diagrams.to_dot}
     text = writers[to](protocol)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        write_atomic(output, text)
-        err.print(f"wrote {output}", markup=False)
+        _write([(output, text)], force)
 
 
 class CheckFormat(StrEnum):
@@ -237,31 +284,23 @@ def _print_coverage(result, source: Path) -> None:
 @app.command()
 def extract(
     document: Annotated[Path, typer.Argument(help="A protocol document as plain text (UTF-8).", show_default=False)],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the draft to this new file instead of printing it.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the draft to this file instead of printing it.")] = None,
+    force: Force = False,
 ) -> None:
     """Draft a protocol YAML skeleton from a plain-text protocol: agencies named, a candidate duty for each
     sentence with a modal verb, narrative for the rest. A draft for an author to finish, not an encoding."""
     from .model.extract import extract as draft
-    from .model.source import Located
 
+    _outputs_free([output], force)
     try:
-        if output is not None and output.is_dir():
-            raise LoadError([Located(str(output), 0, 0, "is a folder; expected the path of a new YAML file")])
-        if output is not None and output.exists() and not force:
-            raise LoadError([Located(str(output), 0, 0, "file exists; expected a new path, or --force to overwrite it")])
         text = draft(document)
-        if output is None:
-            typer.echo(text, nl=False)
-            return
-        try:
-            write_atomic(output, text)
-        except OSError as problem:
-            raise LoadError([Located(str(output), 0, 0, f"cannot write ({problem.strerror}); expected a writable path")]) from None
     except LoadError as problem:
         _print_problems(problem)
         raise typer.Exit(EXIT_INPUT) from None
-    err.print(f"wrote {output}", markup=False)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        _write([(output, text)], force)
 
 
 @app.command()
@@ -309,10 +348,13 @@ def sweep(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the table here instead of printing it (needed for xlsx).", show_default=False)] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the plot here (.svg, .png or .pdf); default the table's path with .svg, when -o is given.", show_default=False)] = None,
     metric: Annotated[list[str] | None, typer.Option("--metric", help="A metric to plot (repeat for several); default the overall on-time rate and P(YDA spend > budget).", show_default=False)] = None,
+    force: Force = False,
+    yes: Yes = False,
 ) -> None:
     """Run a scenario at every combination of varied settings; write a table of each point's metrics
     (mean, 95% CI) and a plot against the first varied setting. Exit 2 if an input is wrong."""
     from .reports import sweeps
+    from .simulate import cost
     from .simulate.replications import SchedulerError
     from .simulate.sweep import VaryError, parse_vary
     from .simulate.sweep import sweep as run_sweep
@@ -328,8 +370,10 @@ def sweep(
     if usage is not None:
         err.print(usage, markup=False)
         raise typer.Exit(EXIT_INPUT)
+    _outputs_free([output, figure], force)
     try:
         varies = [parse_vary(text) for text in vary]
+        _affordable(lambda: cost.of_sweep(scenario, varies, replications), scenario, yes)
         result = run_sweep(scenario, varies, replications=replications, seed=seed, workers=workers,
                            scheduler=scheduler, progress=True)
     except LoadError as problem:
@@ -342,16 +386,14 @@ def sweep(
     if output is None:
         typer.echo(table, nl=False)
     else:
-        write_atomic(output, table)
-        err.print(f"wrote {output}", markup=False)
+        _write([(output, table)], force)
     if figure is not None:
         try:
             picture = sweeps.plot(result, metric or sweeps.default_metrics(result), figure.suffix.lstrip("."))
         except ValueError as problem:
             err.print(f"--metric: {problem}", markup=False)
             raise typer.Exit(EXIT_INPUT) from None
-        write_atomic(figure, picture)
-        err.print(f"wrote {figure}", markup=False)
+        _write([(figure, picture)], force)
     points = len(result.points)
     err.print(f"{points} point{'s' if points != 1 else ''} in {result.wall_seconds:.1f} s", markup=False)
 
@@ -369,6 +411,8 @@ def report(
     timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds per solver question.")] = 10.0,
     replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications per scenario; default the scenario's.", show_default=False)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes for the simulation; default one per CPU.", show_default=False)] = None,
+    force: Force = False,
+    yes: Yes = False,
 ) -> None:
     """Write a gap report per protocol: one self-contained HTML page (with Markdown and JSON beside it),
     an index linking them, and with --xlsx a workbook. Exit 2 if an input cannot be used; nothing is
@@ -381,13 +425,32 @@ def report(
             tuple(protocols or ()), scenarios=tuple(scenario or ()), sources=tuple(source or ()), baseline=baseline,
             varies=tuple(vary or ()), xlsx=xlsx, today=as_of, timeout=timeout, replications=replications, workers=workers,
         )
+        if request.scenarios:
+            _affordable(lambda: _report_cost(request), request.scenarios[0] if len(request.scenarios) == 1 else "--scenario", yes)
         _, files = folder.build(request, say=lambda words: err.print(words, markup=False))
+        claim([output / name for name in files], force=force)
         written = folder.write(output, files)
     except LoadError as problem:
         _print_problems(problem)
         raise typer.Exit(EXIT_INPUT) from None
     err.print(f"wrote {len(written)} files to {output}/", markup=False)
     out.print(f"report: {output / 'index.html'}", markup=False)
+
+
+def _report_cost(request):
+    """The estimated cost of the simulations a report request runs: each scenario, and its sweep."""
+    from .simulate import cost
+    from .simulate.scenario import load_scenario
+    from .simulate.sweep import VaryError, parse_vary
+
+    try:
+        varies = [parse_vary(text) for text in request.varies]
+    except VaryError:
+        varies = []  # the report itself says what is wrong with it
+    runs = [cost.of_scenario(load_scenario(path), request.replications) for path in request.scenarios]
+    if varies:
+        runs += [cost.of_sweep(path, varies, request.replications) for path in request.scenarios]
+    return cost.total(runs)
 
 
 class SimulateFormat(StrEnum):
@@ -406,18 +469,24 @@ def simulate(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of printing (needed for xlsx).", show_default=False)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False)] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False)] = None,
+    force: Force = False,
+    yes: Yes = False,
 ) -> None:
     """Simulate a caseload against a protocol: on-time rates per clause and duty type, staff utilisation
     and backlog, court cover, RiLAA waits, YDA bed nights and spend, P(spend > budget), each with a 95%
     confidence interval across replications. Exit 2 if an input cannot be used; nothing is written then."""
     from .reports import simulation as render
+    from .simulate import cost
     from .simulate.replications import SchedulerError
+    from .simulate.scenario import load_scenario
     from .simulate.simulation import simulate as run_scenario
 
     if workers is not None and scheduler is not None:
         raise typer.BadParameter("give --workers or --scheduler, not both (a Dask cluster has its own workers)")
     if format is SimulateFormat.xlsx and output is None:
         raise typer.BadParameter("xlsx output needs -o PATH; expected e.g. -o out/stockport.xlsx")
+    _outputs_free([output], force)
+    _affordable(lambda: cost.of_scenario(load_scenario(scenario), replications), scenario, yes)
     try:
         result = run_scenario(scenario, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True)
     except LoadError as problem:
@@ -431,8 +500,7 @@ def simulate(
     if output is None:
         typer.echo(content, nl=False)
     else:
-        write_atomic(output, content)
-        err.print(f"wrote {output}", markup=False)
+        _write([(output, content)], force)
 
 
 class CompareFormat(StrEnum):
@@ -449,6 +517,7 @@ def compare(
     today: Annotated[str | None, typer.Option("--today", help="Review status as of this date; default today.", show_default=False)] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Add a statutory baseline as the last column (e.g. protocols/baseline/england.yaml).", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+    force: Force = False,
 ) -> None:
     """Put protocols side by side: for each duty kind of the shared vocabulary, who does it, by when and
     under which clause in each, the kinds some address and others do not, and each one's review status."""
@@ -456,6 +525,7 @@ def compare(
     from .reports.compare import compare as build, to_html, to_markdown, to_text
 
     as_of = _date(today) or dt.date.today()
+    _outputs_free([output], force)
     paths = [*files, *([baseline] if baseline is not None else [])]
     protocols = [_load(path) for path in paths]
     seen: dict[str, Path] = {}
@@ -477,8 +547,7 @@ def compare(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        write_atomic(output, text)
-        err.print(f"wrote {output}", markup=False)
+        _write([(output, text)], force)
 
 
 def main() -> None:

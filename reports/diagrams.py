@@ -146,7 +146,8 @@ def _is_parallel(box: Lifecycle | State) -> bool:
 
 
 def _mermaid_name(name: str | None) -> str:
-    return f'"{name.replace(chr(34), "#quot;")}" as ' if name else ""
+    """A state's name as Mermaid's quoted description: on one line (a line break would end the statement)."""
+    return f'"{" ".join(name.split()).replace(chr(34), "#quot;")}" as ' if name else ""
 
 
 def _quote(text: str) -> str:

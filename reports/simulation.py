@@ -124,6 +124,8 @@ def _about(doc: dict[str, Any]) -> list[tuple[str, Any]]:
 def _number(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "-"
+    if round(value, digits) == 0:
+        value = 0.0  # not "-0.0"
     return f"{value:,.{digits}f}"
 
 

@@ -129,10 +129,6 @@ class WorkTime:
             d += 1
         return INFINITY
 
-    def day_hours(self, d: int) -> float:
-        """Working hours on day d."""
-        return self.lengths[d] if d < len(self.lengths) else 0.0
-
 
 @dataclass(frozen=True)
 class Sittings:

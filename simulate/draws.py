@@ -80,9 +80,9 @@ def streams(seed: SeedSequence) -> dict[Purpose, Stream]:
 
 @dataclass(frozen=True)
 class Sampler:
-    """A distribution of a positive amount, ready to draw from: `fixed`, `exponential`, `lognormal`,
-    `gamma` or `uniform`, with its parameters already converted (`a`, `b`) and the amount scaled to
-    hours (`scale`)."""
+    """A distribution of a positive amount of hours, ready to draw from: `fixed` (a), `exponential`
+    (mean a), `lognormal` (of a normal with mean a and sd b), `gamma` (shape a, scale b) or `uniform`
+    (from a to b)."""
 
     kind: str
     a: float
@@ -100,16 +100,6 @@ class Sampler:
         if kind == "gamma":
             return stream.gamma(self.a) * self.b
         return self.a + (self.b - self.a) * stream.uniform()
-
-    def mean(self) -> float:
-        """The distribution's mean, in hours."""
-        if self.kind in ("exponential", "fixed"):
-            return self.a
-        if self.kind == "lognormal":
-            return math.exp(self.a + self.b**2 / 2)
-        if self.kind == "gamma":
-            return self.a * self.b
-        return (self.a + self.b) / 2
 
 
 def sampler(kind: str, hours_per_unit: float, mean: float | None = None, sd: float | None = None,

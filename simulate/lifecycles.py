@@ -20,6 +20,7 @@ from ..model.conditions import Comparison, Condition, Scalar, holds
 from ..model.schema import Lifecycle, Protocol, State
 
 Configuration = frozenset[str]
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +59,7 @@ class CompiledLifecycle:
     transitions: Mapping[str, tuple[Transition, ...]]  # event -> transitions on it, in file order
     _candidates: dict = field(default_factory=dict, compare=False, repr=False)
     _steps: dict = field(default_factory=dict, compare=False, repr=False)
+    _fixed: dict = field(default_factory=dict, compare=False, repr=False)  # (config, event) -> step, where no guard is tried
 
     def states(self) -> tuple[str, ...]:
         """Every state, in document order."""
@@ -82,16 +84,16 @@ class CompiledLifecycle:
     def step(self, config: Configuration, event: str, enabled: Callable[[Condition], bool]) -> Step | None:
         """The step `event` causes from `config`, or None if no transition of this lifecycle is
         enabled; `enabled(guard)` says whether a guard holds for the case now."""
-        known = self._candidates.get((config, event))
+        key = (config, event)
+        fixed = self._fixed.get(key, _UNKNOWN)
+        if fixed is not _UNKNOWN:  # no guard to evaluate: the step is the same every time
+            return fixed
+        known = self._candidates.get(key)
         if known is None:
             candidates = self._candidates_for(config, event)
             unguarded = all(not tries or tries[0][0].guard is None for tries in candidates)
-            known = self._candidates[(config, event)] = (candidates, unguarded)
+            known = self._candidates[key] = (candidates, unguarded)
         candidates, unguarded = known
-        if unguarded:  # no guard to evaluate: the step is the same every time
-            key = (config, event)
-            if key in self._steps:
-                return self._steps[key]
         chosen: list[tuple[Transition, str]] = []
         for per_atomic in candidates:
             for transition, source in per_atomic:
@@ -102,12 +104,12 @@ class CompiledLifecycle:
         if not chosen:
             step = None
         else:
-            key = (config, tuple(chosen))
-            step = self._steps.get(key)
+            taken = (config, tuple(chosen))
+            step = self._steps.get(taken)
             if step is None:
-                step = self._steps[key] = self._apply(config, chosen)
+                step = self._steps[taken] = self._apply(config, chosen)
         if unguarded:
-            self._steps[(config, event)] = step
+            self._fixed[key] = step
         return step
 
     # --- internals --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ Metric names (a metric undefined in a replication, such as the on-time rate of a
 which arose, is NaN):
   on_time/all, on_time/clause/<clause>, on_time/duty_type/<type>   share of decided tasks on time
   tasks/raised, tasks/clause/<clause>, tasks/no_owner, tasks/no_deadline, tasks/undecided   counts
-  utilisation/role/<pool>    share of the pool's available working hours spent on tasks and court
+  utilisation/role/<pool>    share of the pool's working hours at work on the protocol spent on tasks and court
   backlog/role/<pool>        mean number of the pool's tasks waiting for a practitioner
   wait_hours/role/<pool>     mean hours from a task being raised to a practitioner beginning it
   court/sittings, court/sittings_covered (share), court/on_call_callouts, court/on_call_hours
@@ -152,12 +152,9 @@ def _duties(model: Model, run: Replication) -> dict[str, float]:
 def _staff(model: Model, run: Replication) -> dict[str, float]:
     low, high = model.window
     metrics: dict[str, float] = {}
-    court_pool = model.court.pool if model.court is not None else None
     for i, pool in enumerate(model.pools):
-        work = pool.work
-        worked = (lambda t: t) if work.always else work.worked
-        resume = (lambda t: t) if work.always else work.resume
-        busy = waiting = waited = 0.0
+        resume = (lambda t: t) if pool.work.always else pool.work.resume
+        waiting = waited = 0.0
         started = 0
         for part in run.parts[i]:
             requested, taken = part.requested, part.taken
@@ -171,17 +168,8 @@ def _staff(model: Model, run: Replication) -> dict[str, float]:
             if requested >= low:
                 waited += resume(taken) - requested
                 started += 1
-            end = high if part.finished is None or part.finished > high else part.finished
-            begin = low if taken < low else taken
-            if end > begin:
-                busy += worked(end) - worked(begin)
-        if i == court_pool:
-            for _, kind, cover in run.cover:
-                if kind == "weekday" and cover < INFINITY:
-                    end, begin = min(cover + model.court.session_hours, high), max(cover, low)  # type: ignore[union-attr]
-                    if end > begin:
-                        busy += work.worked(end) - work.worked(begin)
-        metrics[f"utilisation/role/{pool.name}"] = _ratio(busy, run.available[i])
+        practitioners = run.staff[i]
+        metrics[f"utilisation/role/{pool.name}"] = _ratio(practitioners.busy_hours, practitioners.busy_hours + practitioners.free_hours)
         metrics[f"backlog/role/{pool.name}"] = waiting / (high - low)
         metrics[f"wait_hours/role/{pool.name}"] = waited / started if started else NAN
     return metrics

@@ -28,12 +28,10 @@ from ..model.schema import Date, Duration, Element, Id, Protocol
 from ..model.source import MAX_ERRORS, LoadError, Located, Problem, Source, read, validate
 from ..model.source import _problems as _model_problems
 
-FORMAT_VERSION = 1
 LEAVE = "leave"
 """A flow outcome that is no protocol event: the case leaves the simulation (acquitted, moved away)."""
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AttributeValue = StrictBool | StrictInt | str
 TOLERANCE = 1e-6
 

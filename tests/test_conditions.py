@@ -61,12 +61,13 @@ def test_parse_builds_a_tree() -> None:
     [
         ({"age": {"gtee": 13}}, ("age", "gtee"), "unknown operator 'gtee'"),
         ({"age": {"in": 13}}, ("age", "in"), "'in' needs a non-empty list"),
-        ({"any": {"age": 13}}, ("any",), "'any' needs a non-empty list"),
+        ({"any": {"age": 13}}, ("any",), "'any' is given a mapping; expected a non-empty list"),
         ({"all": [{"age": 13}, 5]}, ("all", 1), "a condition must be a mapping"),
         ({"age": {}}, ("age",), "empty comparison"),
         ({}, (), "empty condition"),
         ({"age": None}, ("age",), "cannot compare 'age'"),
-        ({"age": [[1]]}, ("age", 0), "a list item must be"),
+        ({"age": [[1]]}, ("age", 0), "a list item is a list; expected"),
+        ({"age": {"gte": 1.5}}, ("age", "gte"), "'gte' is given the number 1.5; expected"),
     ],
 )
 def test_parse_errors_say_where_inside_the_condition(raw: dict, path: tuple, words: str) -> None:

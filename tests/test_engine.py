@@ -19,6 +19,7 @@ from protoverify.model.loader import load_protocol
 from protoverify.model.source import read
 from protoverify.simulate import engine, outcomes
 from protoverify.simulate.clock import Clock, Sittings, WorkTime
+from protoverify.simulate.draws import Purpose, sampler, streams
 from protoverify.simulate.duties import NOBODY, SIMULATED
 from protoverify.simulate.lifecycles import compile_lifecycles, condition_holds
 from protoverify.simulate.scenario import load_protocol_of, load_scenario, scenario_from_mapping
@@ -173,6 +174,29 @@ def test_court_sits_on_weekdays_saturdays_and_bank_holidays_but_never_on_sunday(
                     "Mon 21": "bank_holiday", "Tue 22": "weekday", "Thu 24": "weekday", "Sat 26": "saturday"}
     assert sittings.next(4 * 24 + 11, weekday_only=True) == 8 * 24 + 10  # after Good Friday's sitting: Tuesday's
     assert sittings.next(4 * 24 + 11, weekday_only=False) == 5 * 24 + 10  # ... or Saturday's
+
+
+# --- draws -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "parameters"),
+    [("exponential", {"mean": 3}), ("lognormal", {"mean": 3, "sd": 2}), ("gamma", {"mean": 3, "sd": 2}), ("uniform", {"low": 1, "high": 5})],
+)
+def test_a_sampler_draws_the_mean_and_spread_it_was_given(kind: str, parameters: dict):
+    stream = streams(SeedSequence(4))[Purpose.FLOWS]
+    values = [sampler(kind, 24.0, **parameters).draw(stream) / 24 for _ in range(40_000)]  # in days
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+    assert mean == pytest.approx(3, rel=0.03)
+    assert sd == pytest.approx(parameters.get("sd", 3 if kind == "exponential" else 4 / 12**0.5), rel=0.05)
+    assert min(values) > 0
+
+
+def test_streams_are_the_same_for_the_same_seed_and_differ_by_purpose():
+    a, b = streams(SeedSequence(9)), streams(SeedSequence(9))
+    assert [a[Purpose.EFFORT].uniform() for _ in range(5)] == [b[Purpose.EFFORT].uniform() for _ in range(5)]
+    assert a[Purpose.ARRIVALS].uniform() != a[Purpose.FLOWS].uniform()
 
 
 # --- replications -----------------------------------------------------------------------------------

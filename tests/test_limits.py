@@ -1,0 +1,180 @@
+"""Resource limits: alias bombs, oversized and deeply nested files are refused with a clear located
+message by every command that reads them; a solver question that is not answered is reported as
+undecided, with its clauses, never as a pass; a simulation whose estimated cost is absurd asks
+for confirmation or is refused with the estimate."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import z3
+from typer.testing import CliRunner
+
+from fuzzing import time_cap
+from protoverify import cli
+from protoverify.cli import app
+from protoverify.model.source import MAX_BYTES, read
+from protoverify.simulate import cost
+from protoverify.simulate.scenario import load_scenario
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
+STOCKPORT_SCENARIO = ROOT / "scenarios" / "stockport-baseline.yaml"
+FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
+BOMB = "b0: &b0 [x, x, x, x, x, x, x, x, x]\n" + "".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9)}]\n" for i in range(1, 10))
+runner = CliRunner()
+
+
+def invoke(args: list[str], **kwargs):
+    with time_cap(60):  # a limit that did not hold would run for hours
+        return runner.invoke(app, args, **kwargs)
+
+
+@pytest.fixture
+def remand(tmp_path: Path) -> Path:
+    """A copy of the remand fixture scenario and its protocol, to change."""
+    shutil.copy(FIXTURES / "remand.yaml", tmp_path / "remand.yaml")
+    path = tmp_path / "scenario.yaml"
+    shutil.copy(FIXTURES / "remand-scenario.yaml", path)
+    return path
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+# --- files too large -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["validate"], ["check"], ["export", "--to", "dot"], ["report", "--today", "2026-01-01"]])
+def test_an_alias_bomb_protocol_is_refused(tmp_path: Path, command: list[str]) -> None:
+    path = tmp_path / "protocol.yaml"
+    path.write_text("protoverify: 1\n" + BOMB, encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke([command[0], str(path), *command[1:], *(["-o", str(out)] if command[0] in ("export", "report") else [])])
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}: the file expands to more than 500,000 values (YAML aliases repeating large blocks?); expected a protocol of ordinary size\n"
+    assert not out.exists()
+
+
+def test_an_alias_bomb_scenario_and_judgements_file_are_refused(tmp_path: Path, remand: Path) -> None:
+    remand.write_text(remand.read_text(encoding="utf-8") + BOMB, encoding="utf-8")
+    result = invoke(["simulate", str(remand), "--workers", "1"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: the file expands to more than 500,000 values")
+    judgements = tmp_path / "judgements.yaml"
+    judgements.write_text("protoverify-judgements: 1\n" + BOMB, encoding="utf-8")
+    result = invoke(["check", str(EXAMPLE), "--accept", str(judgements)])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{judgements}: the file expands to more than 500,000 values")
+
+
+def test_an_oversized_protocol_and_scenario_are_refused_before_reading(tmp_path: Path, remand: Path) -> None:
+    padding = "#" + "x" * 99 + "\n"
+    big = tmp_path / "big.yaml"
+    big.write_text(EXAMPLE.read_text(encoding="utf-8") + padding * (MAX_BYTES // 100), encoding="utf-8")
+    size = big.stat().st_size
+    result = invoke(["validate", str(big)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{big}: file is {size:,} bytes; expected a protocol YAML file of at most {MAX_BYTES:,} bytes\n"
+    remand.write_text(remand.read_text(encoding="utf-8") + padding * (MAX_BYTES // 100), encoding="utf-8")
+    result = invoke(["simulate", str(remand), "--workers", "1"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: file is ") and f"at most {MAX_BYTES:,} bytes" in result.stderr
+
+
+def test_deep_nesting_in_a_scenario_is_refused(remand: Path) -> None:
+    edit(remand, "seed: 1\n", "seed: 1\nextra: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = invoke(["simulate", str(remand), "--workers", "1"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: ") and "nest" in result.stderr
+
+
+# --- the solver ----------------------------------------------------------------------------------
+
+
+def test_questions_the_solver_leaves_unanswered_are_reported_undecided_with_their_clauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every finding a check makes with the solver comes back, with the same clauses, as undecided
+    when the solver answers every question 'unknown' (as on a time-out, on any machine)."""
+    args = ["check", str(EXAMPLE), "--format", "json", "--today", "2026-01-01"]
+    answered = json.loads(invoke(args).stdout)["findings"]
+    monkeypatch.setattr(z3.Solver, "check", lambda self, *assumptions: z3.unknown)
+    result = invoke(args)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    undecided = [f for f in report["findings"] if not f["decided"]]
+    assert undecided and report["summary"]["undecided"] == len(undecided)
+    for finding in undecided:
+        assert finding["severity"] == "error" and finding["clauses"] and re.search(r"not (as )?a pass", finding["message"])
+    by_id = {f["id"]: f for f in report["findings"]}
+    solver_kinds = {"ownership-gap", "ownership-conflict", "deadline-conflict", "deadline-divergence", "silent-handover"}
+    witnessed = [f for f in answered if f["kind"] in solver_kinds and f.get("witness")]
+    assert {f["kind"] for f in witnessed} >= {"ownership-gap", "deadline-conflict", "deadline-divergence"}
+    for finding in witnessed:
+        again = by_id.get(finding["id"])
+        assert again is not None, f"{finding['id']} went silent when the solver gave no answer"
+        assert again["clauses"] == finding["clauses"] and not again["decided"]
+    text = invoke(["check", str(EXAMPLE), "--today", "2026-01-01"]).stdout
+    assert "[UNDECIDED]" in text and "undecided (solver unknown or time-out)" in text
+
+
+# --- simulation cost -----------------------------------------------------------------------------
+
+
+def test_the_estimate_counts_days_and_children_of_every_replication() -> None:
+    scenario = load_scenario(STOCKPORT_SCENARIO)
+    data = read(STOCKPORT_SCENARIO).data
+    days = data["warm_up_days"] + data["horizon_days"]
+    children = sum(c["count"] for c in data["initial_caseload"]) + data["demand"]["remands_per_year"] * days / 365
+    estimate = cost.of_scenario(scenario)
+    assert estimate.replications == data["replications"] and estimate.steps == pytest.approx(data["replications"] * (days + children))
+    assert cost.of_scenario(scenario, replications=7, runs=3).steps == pytest.approx(21 * (days + children))
+    assert estimate.steps < cost.LIMIT, "the bundled scenario runs without asking"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--replications", "1000000000000"], "1,000,000,000,000 replications in all"),
+    (["--replications", "50000"], "50,000 replications in all"),
+])
+def test_an_absurd_replication_count_is_refused_with_the_estimate(tmp_path: Path, remand: Path, args: list[str], words: str) -> None:
+    target = tmp_path / "result.json"
+    result = invoke(["simulate", str(remand), *args, "--workers", "1", "-o", str(target)])
+    assert result.exit_code == 2 and not target.exists()
+    assert result.stderr.startswith(f"{remand}: the run is estimated at {words}")
+    assert f"expected at most {cost.LIMIT:,} steps" in result.stderr and "--yes to run it anyway" in result.stderr
+
+
+def test_an_absurd_horizon_in_the_file_is_refused(remand: Path) -> None:
+    edit(remand, "horizon_days: 1000", "horizon_days: 20000000")
+    result = invoke(["simulate", str(remand), "--workers", "1", "--yes"])
+    assert result.exit_code == 2
+    assert result.stderr == (f"{remand}: the run would simulate days past 31 December 9999, the last date the calendar has; "
+                             "expected a start, warm-up and horizon that end before then\n")
+
+
+def test_a_sweep_and_a_report_are_costed_before_they_start(tmp_path: Path, remand: Path) -> None:
+    result = invoke(["sweep", str(remand), "--vary", "horizon_days=1:1000:1", "--vary", "demand.remands_per_year=1:1000:1", "--workers", "1"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: the run is estimated at 1,000,000 runs")
+    result = invoke(["sweep", str(remand), "--vary", "replications=10000,20000", "--workers", "1"])
+    assert result.exit_code == 2 and "2 runs, 30,000 replications in all" in result.stderr
+    out = tmp_path / "report"
+    result = invoke(["report", str(remand.parent / "remand.yaml"), "--scenario", str(remand), "--replications", "100000",
+                     "--today", "2026-01-01", "-o", str(out)])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: the run is estimated at 100,000 replications")
+    assert not out.exists()
+
+
+def test_over_the_limit_runs_with_yes_or_when_confirmed(tmp_path: Path, remand: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cost, "LIMIT", 10)
+    quick = ["simulate", str(remand), "--replications", "2", "--workers", "1", "--format", "json"]
+    assert invoke(quick).exit_code == 2
+    assert invoke([*quick, "--yes"]).exit_code == 0
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    declined = invoke(quick, input="n\n")
+    assert declined.exit_code == 2 and "Run it?" in declined.stderr and "--yes to run it anyway" in declined.stderr
+    confirmed = invoke(quick, input="y\n")
+    assert confirmed.exit_code == 0 and "Run it?" in confirmed.stderr
+    assert json.loads(confirmed.stdout[confirmed.stdout.index("{"):])["replications"] == 2  # after the answer, echoed

@@ -1,0 +1,229 @@
+"""Safe outputs: files are written whole or not at all, with ordinary permissions; an existing file
+is replaced only if protoverify wrote it and nobody has changed it since, or with --force; a report
+cannot write outside its folder; a command that fails writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from protoverify.cli import app
+from protoverify.model.source import LoadError
+from protoverify.reports import files, folder
+from protoverify.reports.files import MANIFEST, check_outputs, claim, replaceable, write_atomic
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
+FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
+runner = CliRunner()
+
+
+@pytest.fixture
+def umask():
+    """Run with a given umask, restored afterwards."""
+    previous = os.umask(0o022)
+
+    def set_to(mask: int) -> None:
+        os.umask(mask)
+
+    yield set_to
+    os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- write_atomic ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+def test_a_new_file_follows_the_umask(tmp_path: Path, umask, mask: int) -> None:
+    umask(mask)
+    written = write_atomic(tmp_path / "new" / "out.txt", "text")
+    assert mode(written) == 0o666 & ~mask
+    assert mode(tmp_path / "new" / MANIFEST) == 0o666 & ~mask
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path, umask) -> None:
+    target = write_atomic(tmp_path / "out.txt", "one")
+    target.chmod(0o640)
+    write_atomic(target, "two")
+    assert target.read_text(encoding="utf-8") == "two" and mode(target) == 0o640
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = write_atomic(tmp_path / "out.txt", "old")
+
+    def broken(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", broken)
+    with pytest.raises(LoadError) as caught:
+        write_atomic(target, "new")
+    assert str(caught.value) == f"{target}: cannot write (No space left on device); expected a writable path"
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST, "out.txt"]
+
+
+def test_an_unwritable_path_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(LoadError, match="cannot write .*; expected a writable path"):
+        write_atomic(tmp_path / "file" / "below.txt", "text")
+
+
+# --- the overwrite rule ------------------------------------------------------------------------
+
+
+def test_only_what_protoverify_wrote_and_nobody_changed_is_replaced(tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs.txt"
+    theirs.write_text("someone else's", encoding="utf-8")
+    assert not replaceable(theirs)
+    with pytest.raises(LoadError, match="file exists and protoverify did not write it .*--force to replace it"):
+        write_atomic(theirs, "ours")
+    assert theirs.read_text(encoding="utf-8") == "someone else's"
+
+    ours = write_atomic(tmp_path / "ours.txt", "first")
+    assert replaceable(ours)
+    write_atomic(ours, "second")  # protoverify wrote it: replaced without asking
+    assert ours.read_text(encoding="utf-8") == "second"
+
+    ours.write_text("edited by the author", encoding="utf-8")
+    assert not replaceable(ours)
+    with pytest.raises(LoadError):
+        write_atomic(ours, "third")
+    assert ours.read_text(encoding="utf-8") == "edited by the author"
+
+    claim([ours, theirs], force=True)
+    write_atomic(ours, "forced")
+    write_atomic(theirs, "forced")
+    assert ours.read_text(encoding="utf-8") == theirs.read_text(encoding="utf-8") == "forced"
+    record = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
+    assert record["written by"] == "protoverify" and sorted(record["files"]) == ["ours.txt", "theirs.txt"]
+
+
+def test_check_outputs_names_every_refused_path_and_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(LoadError) as caught:
+        check_outputs([tmp_path / "a.txt", tmp_path / "new.txt", tmp_path / "folder", tmp_path / MANIFEST])
+    named = sorted(p.file for p in caught.value.problems)
+    assert named == sorted(str(tmp_path / n) for n in ("a.txt", "folder", MANIFEST))
+    assert not (tmp_path / MANIFEST).exists()
+    assert check_outputs([tmp_path / "a.txt"], force=True) == [tmp_path / "a.txt"]
+
+
+def test_a_symbolic_link_is_replaced_never_written_through(tmp_path: Path) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep", encoding="utf-8")
+    link = tmp_path / "out" / "report.md"
+    link.parent.mkdir()
+    link.symlink_to(precious)
+    with pytest.raises(LoadError):
+        write_atomic(link, "report")
+    claim([link], force=True)
+    write_atomic(link, "report")
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == "report"
+    assert precious.read_text(encoding="utf-8") == "keep"
+
+
+def test_an_unreadable_record_protects_everything(tmp_path: Path) -> None:
+    target = write_atomic(tmp_path / "out.txt", "first")
+    (tmp_path / MANIFEST).write_text("{not json", encoding="utf-8")
+    assert not replaceable(target)
+
+
+# --- the commands ------------------------------------------------------------------------------
+
+
+def commands(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:
+    """Each command that writes a file, with its arguments and the file it writes."""
+    source = tmp_path / "protocol.txt"
+    source.write_text("1.1 The YOS must notify CSC as soon as possible.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    return {
+        "schema": (["schema", "-o", str(out / "schema.json")], out / "schema.json"),
+        "export": (["export", str(EXAMPLE), "--to", "dot", "-o", str(out / "chart.dot")], out / "chart.dot"),
+        "extract": (["extract", str(source), "-o", str(out / "draft.yaml")], out / "draft.yaml"),
+        "compare": (["compare", str(EXAMPLE), str(ROOT / "protocols" / "warwickshire.yaml"), "-o", str(out / "compare.txt")], out / "compare.txt"),
+        "simulate": (["simulate", str(FIXTURES / "remand-scenario.yaml"), "--replications", "2", "--workers", "1", "-o", str(out / "result.txt")], out / "result.txt"),
+        "sweep": (["sweep", str(FIXTURES / "remand-scenario.yaml"), "--vary", "demand.remands_per_year=20,30", "--replications", "2",
+                   "--workers", "1", "-o", str(out / "sweep.csv"), "--plot", str(out / "sweep.svg")], out / "sweep.csv"),
+        "report": (["report", str(EXAMPLE), "--today", "2026-01-01", "-o", str(out)], out / "index.html"),
+    }
+
+
+@pytest.mark.parametrize("name", ["schema", "export", "extract", "compare", "simulate", "sweep", "report"])
+def test_every_command_keeps_the_overwrite_rule(tmp_path: Path, name: str) -> None:
+    args, target = commands(tmp_path)[name]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.stderr
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.stderr  # protoverify wrote it: replaced without --force
+    target.write_text("edited", encoding="utf-8")
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2
+    assert (f"{target}: file exists and protoverify did not write it (or it was changed since); "
+            "expected a new path, or --force to replace it") in refused.stderr.splitlines()
+    assert target.read_text(encoding="utf-8") == "edited"
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.stderr
+    assert target.read_text(encoding="utf-8") != "edited"
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_refused_report_writes_none_of_its_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("someone's index", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(EXAMPLE), "--today", "2026-01-01", "-o", str(out)])
+    assert result.exit_code == 2 and "index.html: file exists" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+
+
+def test_a_sweep_whose_plot_is_refused_writes_no_table(tmp_path: Path) -> None:
+    """Both outputs are checked before the sweep runs."""
+    table, plot = tmp_path / "sweep.csv", tmp_path / "sweep.svg"
+    plot.write_text("someone's drawing", encoding="utf-8")
+    result = runner.invoke(app, ["sweep", str(FIXTURES / "remand-scenario.yaml"), "--vary", "demand.remands_per_year=20,30",
+                                 "--replications", "2", "--workers", "1", "-o", str(table)])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{plot}: file exists")
+    assert not table.exists()
+
+
+def test_a_command_that_fails_writes_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("protoverify: 1\nmetadata: [\n", encoding="utf-8")
+    for args in (["export", str(broken), "-o", str(tmp_path / "out" / "chart.dot")],
+                 ["report", str(broken), "-o", str(tmp_path / "out")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and result.stderr.startswith(f"{broken}:")
+    assert not (tmp_path / "out").exists()
+
+
+# --- the report folder -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["../escaped.html", "/tmp/absolute.html", "sub/nested.html", ".hidden", MANIFEST])
+def test_report_files_cannot_land_outside_the_folder(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "report"
+    with pytest.raises(LoadError, match="would be written outside the output folder"):
+        folder.write(out, {"index.html": "<p>ok</p>", name: "<p>no</p>"})
+    assert not out.exists() or list(out.iterdir()) == []
+    assert not (tmp_path / "escaped.html").exists()
+
+
+def test_a_link_inside_the_report_folder_is_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep", encoding="utf-8")
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "index.html").symlink_to(outside)
+    result = runner.invoke(app, ["report", str(EXAMPLE), "--today", "2026-01-01", "-o", str(out), "--force"])
+    assert result.exit_code == 2 and "index.html: would be written outside the output folder" in result.stderr
+    assert outside.read_text(encoding="utf-8") == "keep"
