@@ -24,7 +24,7 @@ def check(protocol: Protocol, **options):  # noqa: ANN201 - returns protoverify.
 
 def simulate(scenario: str, replications: int | None = None, **options):  # noqa: ANN201 - returns a dict
     """Run a scenario file against the protocol it names: the result document of `protoverify simulate
-    --format json` (options: seed, workers, scheduler)."""
+    --format json` (options: seed, workers, scheduler, timing)."""
     from .simulate.simulation import simulate as run
 
     return run(scenario, replications=replications, **options)

@@ -471,6 +471,7 @@ def simulate(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False)] = None,
     force: Force = False,
     yes: Yes = False,
+    timing: Annotated[bool, typer.Option("--timing", help="Add wall_seconds (how long the replications took) to JSON output; it then differs from run to run.")] = False,
 ) -> None:
     """Simulate a caseload against a protocol: on-time rates per clause and duty type, staff utilisation
     and backlog, court cover, RiLAA waits, YDA bed nights and spend, P(spend > budget), each with a 95%
@@ -488,7 +489,8 @@ def simulate(
     _outputs_free([output], force)
     _affordable(lambda: cost.of_scenario(load_scenario(scenario), replications), scenario, yes)
     try:
-        result = run_scenario(scenario, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True)
+        result = run_scenario(scenario, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True,
+                              timing=timing or format is SimulateFormat.text)
     except LoadError as problem:
         _print_problems(problem)
         raise typer.Exit(EXIT_INPUT) from None

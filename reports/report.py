@@ -120,7 +120,7 @@ class GapReport:
                 for d in self.lifecycles
             ],
             "simulation": None if simulation is None else {
-                **{key: value for key, value in simulation.document.items() if key != "wall_seconds"},
+                **simulation.document,
                 "sweep": simulation.sweep.to_dict() if simulation.sweep is not None else None,
             },
         }

@@ -8,9 +8,10 @@ The JSON document (the contract the other renderers and later reports read):
      "metrics": {name: {"n", "undefined", "mean", "sd", "ci95": [low, high], "min", "max"}},
      "duties": [{"duty", "clauses", "type", "status", "raised_by", "worked_by", "deadline"}],
      "interpretations": {...}, "budget": {"yda_per_year", "yda_for_window"},
-     "events_processed", "wall_seconds"}
+     "events_processed"}
 
-Everything but `wall_seconds` is the same for the same scenario, protocol, replications and seed,
+and, only when asked for (`simulate --timing`), "wall_seconds": how long the replications took.
+Without it the document is byte-identical for the same scenario, protocol, replications and seed,
 whichever executor ran them. Metric names are described in `simulate/outcomes.py` and
 docs/simulation.md.
 """
@@ -29,13 +30,14 @@ from ..simulate.scenario import Scenario
 from .sweeps import STATISTICS
 
 
-def document(scenario: Scenario, protocol: Protocol, model: Model, summary: Any, scenario_file: str) -> dict[str, Any]:
-    """The result as a JSON-ready mapping; `summary` is a `replications.Summary`."""
+def document(scenario: Scenario, protocol: Protocol, model: Model, summary: Any, scenario_file: str, timing: bool = False) -> dict[str, Any]:
+    """The result as a JSON-ready mapping; `summary` is a `replications.Summary`. With `timing`, it
+    also holds `wall_seconds`, which differs from run to run."""
     data = summary.to_dict()
     metrics = data["metrics"]
     processed = metrics.get("events_processed")
     measured_from = scenario.start + dt.timedelta(days=scenario.warm_up_days)
-    return {
+    doc = {
         "scenario": {"id": scenario.id, "title": scenario.title, "file": scenario_file},
         "protocol": {"id": protocol.metadata.id, "title": protocol.metadata.title, "file": str(scenario.protocol_path)},
         "replications": data["replications"],
@@ -52,8 +54,10 @@ def document(scenario: Scenario, protocol: Protocol, model: Model, summary: Any,
         "interpretations": scenario.interpretations.model_dump(mode="json"),
         "budget": None if scenario.budget is None else {"yda_per_year": scenario.budget.yda_per_year, "yda_for_window": model.budget},
         "events_processed": 0 if not processed or processed["mean"] is None else round(processed["mean"] * processed["n"]),
-        "wall_seconds": round(summary.wall_seconds, 3),
     }
+    if timing:
+        doc["wall_seconds"] = round(summary.wall_seconds, 3)
+    return doc
 
 
 def to_json(doc: dict[str, Any]) -> str:
@@ -176,5 +180,5 @@ def to_text(doc: dict[str, Any]) -> str:
             lines.append(f"  P(spend > budget of £{doc['budget']['yda_for_window']:,.0f}) {_estimate(m['yda/over_budget'])}")
     simulated = [d for d in doc["duties"] if d["status"] == "simulated"]
     lines += ["", f"Duties: {len(simulated)} of {len(doc['duties'])} simulated; the rest, each with the reason, are listed with --format json or xlsx",
-              f"events processed {doc['events_processed']:,}; {doc['wall_seconds']:.1f} s", ""]
+              f"events processed {doc['events_processed']:,}" + (f"; {doc['wall_seconds']:.1f} s" if "wall_seconds" in doc else ""), ""]
     return "\n".join(lines)

@@ -34,6 +34,8 @@ LEAVE = "leave"
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 AttributeValue = StrictBool | StrictInt | str
 TOLERANCE = 1e-6
+LARGEST = 1e15
+"""No number in a scenario is larger (a float holds whole numbers exactly up to about 9e15)."""
 
 
 def _number(whole: bool, low: float | None = None, high: float | None = None, low_open: bool = False, high_open: bool = False) -> Any:
@@ -51,7 +53,11 @@ def _number(whole: bool, low: float | None = None, high: float | None = None, lo
             expected = kind
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
             raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
-        if not math.isfinite(value) or (
+        if high is None and isinstance(value, int) and abs(value) > LARGEST:
+            raise PydanticCustomError("number", f"{name} is a number of {len(str(value))} digits; expected {expected}, at most {LARGEST:g}")
+        if high is None and isinstance(value, float) and math.isfinite(value) and abs(value) > LARGEST:
+            raise PydanticCustomError("number", f"{name} is {value:g}; expected {expected}, at most {LARGEST:g}")
+        if (isinstance(value, float) and not math.isfinite(value)) or (
             low is not None and (value < low or (low_open and value == low))
         ) or (high is not None and (value > high or (high_open and value == high))):
             raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
@@ -72,6 +78,7 @@ Hour = _number(False, 0, 24)
 Fraction = _number(False, 0, 1, high_open=True)
 Count = _number(True, 0)
 AtLeastOne = _number(True, 1)
+Seed = _number(True, 0, 2**128 - 1)
 
 
 def _probabilities(weights: dict[Any, float], what: str) -> None:
@@ -369,7 +376,7 @@ class Scenario(Element):
     warm_up_days: Count = Field(description="Days simulated before anything is measured.")
     horizon_days: AtLeastOne = Field(description="Days measured, after the warm-up.")
     replications: AtLeastOne
-    seed: Count
+    seed: Seed
     demand: Demand
     initial_caseload: tuple[Cohort, ...] = ()
     staff: dict[Id, StaffPool] = Field(min_length=1)

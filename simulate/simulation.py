@@ -19,8 +19,10 @@ def simulate(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = False,
+    timing: bool = False,
 ) -> dict[str, Any]:
-    """The result of running the scenario (its replications and seed unless given). Raises `LoadError`
+    """The result of running the scenario (its replications and seed unless given); with `timing`, it
+    includes how long the replications took (`wall_seconds`). Raises `LoadError`
     for a scenario or protocol that cannot be loaded, `replications.SchedulerError` for a Dask
     scheduler that cannot be used."""
     from ..reports.simulation import document
@@ -37,4 +39,4 @@ def simulate(
         scheduler=scheduler,
         progress=scenario.id if progress else False,
     )
-    return document(scenario, protocol, model, summary, str(scenario_file))
+    return document(scenario, protocol, model, summary, str(scenario_file), timing=timing)

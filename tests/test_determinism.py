@@ -43,7 +43,6 @@ def test_check_json(tmp_path: Path) -> None:
     assert first == second and b'"findings"' in first
 
 
-@pytest.mark.xfail(strict=True, reason="simulate's JSON holds wall_seconds (reports/simulation.py, being finished): reported to the lead")
 def test_simulate_json(tmp_path: Path) -> None:
     first, second = twice(tmp_path, "simulate", str(SCENARIO), "--replications", "4", "--format", "json", workers=True)
     assert b'"metrics"' in first

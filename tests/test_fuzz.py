@@ -370,13 +370,21 @@ def test_a_line_break_in_a_state_name_keeps_mermaid_on_one_line(tmp_path: Path) 
     assert result.exit_code == 0 and 'state "on bail" as bail' in result.stdout
 
 
-# --- found, in modules still being finished (reported to the lead) ------------------------------
+# --- found in simulate/scenario.py ------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="simulate/scenario.py checks math.isfinite on an int too large for a float: reported to the lead")
 def test_a_huge_whole_number_in_a_scenario_is_located(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "remand.yaml", tmp_path / "remand.yaml")
     path = tmp_path / "scenario.yaml"
     path.write_text((FIXTURES / "remand-scenario.yaml").read_text(encoding="utf-8").replace("replications: 30", "replications: 1" + "0" * 400), encoding="utf-8")
     result = runner.invoke(app, ["simulate", str(path), "--workers", "1"])
-    assert result.exit_code == 2 and result.stderr.startswith(f"{path}:") and "expected" in result.stderr
+    assert result.exit_code == 2 and result.stderr.startswith(f"{path}:10:") and "expected" in result.stderr
+
+
+def test_a_huge_spread_in_a_scenario_is_located(tmp_path: Path) -> None:
+    """A finite but huge standard deviation overflowed while fitting the lognormal (a traceback)."""
+    shutil.copy(FIXTURES / "remand.yaml", tmp_path / "remand.yaml")
+    path = tmp_path / "scenario.yaml"
+    path.write_text((FIXTURES / "remand-scenario.yaml").read_text(encoding="utf-8").replace("sd: 20", "sd: 1.0e+300"), encoding="utf-8")
+    result = runner.invoke(app, ["simulate", str(path), "--workers", "1"])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{path}:") and "'sd' is 1e+300; expected" in result.stderr
