@@ -339,7 +339,7 @@ class SweepFormat(StrEnum):
 @app.command()
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)],
-    vary: Annotated[list[str], typer.Option("--vary", help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several).", show_default=False)],
+    vary: Annotated[list[str] | None, typer.Option("--vary", help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several); default the scenario's own 'sweep:'.", show_default=False)] = None,
     replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications per point; default the scenario's.", show_default=False)] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of every point; default the scenario's.", show_default=False)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False)] = None,
@@ -356,6 +356,7 @@ def sweep(
     from .reports import sweeps
     from .simulate import cost
     from .simulate.replications import SchedulerError
+    from .simulate.scenario import load_scenario
     from .simulate.sweep import VaryError, parse_vary
     from .simulate.sweep import sweep as run_sweep
 
@@ -372,7 +373,12 @@ def sweep(
         raise typer.Exit(EXIT_INPUT)
     _outputs_free([output, figure], force)
     try:
-        varies = [parse_vary(text) for text in vary]
+        varies = [parse_vary(text) for text in vary or ()]
+        if not varies:
+            varies, per_point = load_scenario(scenario).planned_sweep()
+            replications = replications or per_point
+        if not varies:
+            raise VaryError(f"{scenario}: no --vary given and the scenario has no 'sweep:' section; expected --vary PATH=x,y,z, e.g. --vary staff.case_manager.count=6:12:2")
         _affordable(lambda: cost.of_sweep(scenario, varies, replications), scenario, yes)
         result = run_sweep(scenario, varies, replications=replications, seed=seed, workers=workers,
                            scheduler=scheduler, progress=True)
@@ -447,9 +453,13 @@ def _report_cost(request):
         varies = [parse_vary(text) for text in request.varies]
     except VaryError:
         varies = []  # the report itself says what is wrong with it
-    runs = [cost.of_scenario(load_scenario(path), request.replications) for path in request.scenarios]
-    if varies:
-        runs += [cost.of_sweep(path, varies, request.replications) for path in request.scenarios]
+    runs = []
+    for path in request.scenarios:
+        scenario = load_scenario(path)
+        runs.append(cost.of_scenario(scenario, request.replications))
+        planned, per_point = ([], None) if varies else scenario.planned_sweep()
+        if varies or planned:
+            runs.append(cost.of_sweep(path, varies or planned, request.replications or per_point))
     return cost.total(runs)
 
 

@@ -202,7 +202,8 @@ def _pair_scenarios(scenarios: tuple[Path, ...], loaded: list[tuple[Path, Protoc
 
 def simulate(path: Path, request: Request, varies: list, say: Say) -> Simulation:
     """The scenario at `path` run (its replications and seed, unless the request overrides the
-    number of replications), and swept over `varies` (`simulate.sweep.Vary`) if any."""
+    number of replications), and swept over `varies` (`simulate.sweep.Vary`) if any, or else over the
+    sweep the scenario file plans (its `sweep:` section) if it has one."""
     from ..simulate import engine, replications, sweep
     from ..simulate.scenario import load_protocol_of, load_scenario
     from .simulation import document
@@ -215,9 +216,10 @@ def simulate(path: Path, request: Request, varies: list, say: Say) -> Simulation
                                workers=request.workers, progress=f"{scenario.id}")
     say(f"  {count} replications in {summary.wall_seconds:.1f} s")
     swept = None
-    if varies:
+    planned, per_point = ([], None) if varies else scenario.planned_sweep()
+    if varies or planned:
         try:
-            swept = sweep.sweep(path, varies, replications=request.replications, workers=request.workers)
+            swept = sweep.sweep(path, varies or planned, replications=request.replications or per_point, workers=request.workers)
         except sweep.VaryError as problem:
             raise LoadError([Located(str(path), 0, 0, str(problem))]) from None
         say(f"  sweep of {len(swept.points)} points in {swept.wall_seconds:.1f} s")

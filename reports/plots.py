@@ -209,7 +209,7 @@ def sweep(result, prefix: str = "sweep") -> str | None:
                 axis.errorbar(xs, means, yerr=[below, above], linestyle=dash, marker=marker, color=INK, markerfacecolor="white",
                               capsize=3, linewidth=1.2, label=", ".join(f"{p} = {v}" for p, v in names) or None)
             if scale == 100:
-                axis.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+                axis.yaxis.set_major_formatter(PercentFormatter(100))  # as many decimals as the range needs
             axis.set_ylabel("\n".join(wrap(label(metric), 28)), fontsize=8)
         if any(lines):
             axes[0, 0].legend()

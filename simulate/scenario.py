@@ -16,6 +16,7 @@ problems (`file:line:col: what is wrong; what was expected`); nothing in the fil
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -362,6 +363,31 @@ class Interpretations(Element):
     modalities: tuple[Literal["must", "should", "may"], ...] = Field(min_length=1, description="Which duties become tasks: [must, should].")
 
 
+# --- the sweep a report runs ------------------------------------------------------------------------
+
+SettingValue = StrictBool | StrictInt | float | str
+
+
+class SweepPlan(Element):
+    """The sweep `protoverify report` and `protoverify sweep` run for this scenario when no `--vary`
+    is given: each setting varied (a dotted path into this file, as `--vary` takes it) and its values."""
+
+    vary: dict[str, tuple[SettingValue, ...]] = Field(
+        min_length=1, description="A setting -> the values it takes: {staff.case_manager.count: [6, 8, 10, 12]}."
+    )
+    replications: AtLeastOne | None = Field(default=None, description="Replications at each point; default the scenario's.")
+
+    @field_validator("vary")
+    @classmethod
+    def _values(cls, value: dict[str, tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
+        for path, values in value.items():
+            if not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*", path):
+                raise PydanticCustomError("sweep", f"'{path}' is not a dotted path of names; expected a setting such as staff.case_manager.count")
+            if not values or len(set(map(repr, values))) < len(values):
+                raise PydanticCustomError("sweep", f"'{path}' has {'no values' if not values else 'a value repeated'}; expected distinct values to run")
+        return value
+
+
 # --- the scenario ---------------------------------------------------------------------------------
 
 
@@ -389,19 +415,62 @@ class Scenario(Element):
     yda: Yda | None = None
     budget: Budget | None = None
     interpretations: Interpretations
+    sweep: SweepPlan | None = None
 
     _folder: Path = PrivateAttr(default=Path("."))
+
+    def planned_sweep(self) -> tuple[list, int | None]:
+        """The sweep this file asks for when no `--vary` is given (`simulate.sweep.Vary`s, none if it has
+        no `sweep:` section) and the replications at each point (None: the scenario's)."""
+        from .sweep import Vary
+
+        if self.sweep is None:
+            return [], None
+        return [Vary(path, values) for path, values in self.sweep.vary.items()], self.sweep.replications
 
     @property
     def protocol_path(self) -> Path:
         """The protocol file, as a path from the current directory."""
         return self._folder / self.protocol
 
+    @field_validator("sweep")
+    @classmethod
+    def _sweep_sets_what_the_file_has(cls, value: SweepPlan | None, info: ValidationInfo) -> SweepPlan | None:
+        """Each setting the sweep varies is one the scenario has (so a misspelt path is caught here, not
+        as a new setting at every point)."""
+        if value is None:
+            return value
+        for path in value.vary:
+            if path.split(".")[0] in cls.model_fields and path.split(".")[0] not in info.data:
+                continue  # that setting is wrong itself, and said so
+            node: Any = {name: _plain(setting) for name, setting in info.data.items()}
+            for depth, name in enumerate(path.split(".")):
+                if isinstance(node, list) and name.isdigit() and int(name) < len(node):
+                    node = node[int(name)]
+                    continue
+                if not isinstance(node, dict) or name not in node:
+                    where = ".".join(path.split(".")[:depth]) or "the scenario"
+                    raise PydanticCustomError("sweep", f"'{path}' is not a setting of this scenario (no '{name}' in {where}); "
+                                              "expected the dotted path of a value the scenario sets")
+                node = node[name]
+        return value
+
     @model_validator(mode="after")
     def _budget_needs_yda(self) -> Scenario:
         if self.budget is not None and self.yda is None:
             raise PydanticCustomError("scenario", "a YDA budget needs a 'yda' section to hold spending against")
         return self
+
+
+def _plain(value: Any) -> Any:
+    """A validated setting as plain mappings, lists and values, keyed as the file spells them."""
+    if isinstance(value, Element):
+        return value.model_dump(by_alias=True)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def json_schema() -> dict[str, Any]:

@@ -285,3 +285,14 @@ def test_a_scenario_adds_the_simulation_section_from_its_summary(simulated) -> N
 
 def test_without_a_scenario_there_is_no_simulation_section(example_report) -> None:
     assert 'id="simulation"' not in to_html(example_report) and example_report.charts == {}
+
+
+def test_a_report_runs_the_sweep_its_scenario_plans_when_no_vary_is_given(tmp_path: Path) -> None:
+    (tmp_path / "queue.yaml").write_bytes(QUEUE.read_bytes())
+    scenario = tmp_path / "queue-scenario.yaml"
+    scenario.write_text(QUEUE_SCENARIO.read_text(encoding="utf-8").replace("horizon_days: 80", "horizon_days: 10")
+                        + "sweep:\n  vary: {staff.worker.count: [3, 5]}\n  replications: 2\n", encoding="utf-8")
+    reports, files = folder.build(folder.Request((tmp_path / "queue.yaml",), scenarios=(scenario,), xlsx=True, today=TODAY, workers=1))
+    sweep = json.loads(files["single_queue.json"])["simulation"]["sweep"]
+    assert [p["values"] for p in sweep["points"]] == [{"staff.worker.count": 3}, {"staff.worker.count": 5}]
+    assert {p["summary"]["replications"] for p in sweep["points"]} == {2} and 'id="sweep"' in files["single_queue.html"]

@@ -220,3 +220,32 @@ def test_every_number_in_a_bundled_scenario_says_where_it_comes_from(path: Path)
         if not (cites(comment) or (above.startswith("#") and cites(above)) or cites(parent.partition("#")[2])):
             unexplained.append(f"{path.name}:{i + 1}: {line.strip()}")
     assert unexplained == []
+
+
+def test_a_sweep_section_plans_the_sweep_a_report_runs():
+    scenario = load_scenario(BASELINE)
+    varies, replications = scenario.planned_sweep()
+    assert [(v.path, v.values) for v in varies] == [("staff.case_manager.count", (6, 8, 10, 12))] and replications == 20
+    assert load_scenario(ROOT / "scenarios" / "stockport-remand-surge.yaml").planned_sweep()[1] == 20  # a variant keeps its base's
+
+
+@pytest.mark.parametrize(
+    ("sweep", "at", "message"),
+    [
+        ("sweep:\n  vary: {staff.case_manager.count: [6, 6]}\n", "vary:", "'staff.case_manager.count' has a value repeated; expected distinct values"),
+        ("sweep:\n  vary: {staff.case_manager.count: []}\n", "vary:", "has no values; expected distinct values"),
+        ("sweep:\n  vary: {}\n", "vary:", "expected"),
+        ("sweep:\n  vary: {'staff..count': [1]}\n", "staff..count", "'staff..count' is not a dotted path of names; expected a setting such as"),
+        ("sweep:\n  vary: {staff.case_manger.count: [1]}\n", "vary:", "'staff.case_manger.count' is not a setting of this scenario (no 'case_manger' in staff); expected"),
+        ("sweep:\n  vary: {seed: [1]}\n  replications: 0\n", "replications: 0", "'replications' is 0; expected a whole number of at least 1"),
+    ],
+    ids=["repeated", "empty", "nothing", "bad-path", "unknown-setting", "no-replications"],
+)
+def test_a_bad_sweep_section_is_located(tmp_path: Path, sweep: str, at: str, message: str):
+    text = BASELINE.read_text(encoding="utf-8")
+    path = copy_with(tmp_path, text[text.index("\nsweep:"):], "\n" + sweep)
+    with pytest.raises(LoadError) as raised:
+        load_scenario(path)
+    problems = [p for p in raised.value.problems if message in p.message]
+    assert problems, [p.message for p in raised.value.problems]
+    assert problems[0].line == line_of(path, at)

@@ -277,3 +277,28 @@ def test_an_unknown_plot_metric_is_refused_after_the_table_is_written(tmp_path: 
     assert result.returncode == 2
     assert "--metric: no metric 'on_time/everything' in the sweep; expected some of:" in result.stderr
     assert table.exists() and not table.with_suffix(".svg").exists()
+
+
+def planned_queue(tmp_path: Path) -> Path:
+    """The M/M/3 fixture, copied with a `sweep:` section of its own."""
+    fixtures = ROOT / "tests" / "fixtures" / "simulate"
+    (tmp_path / "queue.yaml").write_bytes((fixtures / "queue.yaml").read_bytes())
+    scenario = tmp_path / "queue-scenario.yaml"
+    scenario.write_text((fixtures / "queue-scenario.yaml").read_text(encoding="utf-8").replace("horizon_days: 80", "horizon_days: 10")
+                        + "sweep:\n  vary: {staff.worker.count: [3, 5]}\n  replications: 2\n", encoding="utf-8")
+    return scenario
+
+
+def test_with_no_vary_the_scenario_sweep_section_is_run(tmp_path: Path):
+    result = protoverify("sweep", str(planned_queue(tmp_path)), "--workers", "1", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    points = json.loads(result.stdout)["points"]
+    assert [p["values"] for p in points] == [{"staff.worker.count": 3}, {"staff.worker.count": 5}]
+    assert all(p["summary"]["replications"] == 2 for p in points)
+    more = protoverify("sweep", str(planned_queue(tmp_path)), "--workers", "1", "--format", "json", "--vary", "staff.worker.count=4")
+    assert [p["values"] for p in json.loads(more.stdout)["points"]] == [{"staff.worker.count": 4}]  # --vary overrides the plan
+
+
+def test_with_no_vary_and_no_sweep_section_it_says_what_to_give():
+    result = protoverify("sweep", str(ROOT / "tests" / "fixtures" / "simulate" / "remand-scenario.yaml"))
+    assert result.returncode == 2 and "no --vary given and the scenario has no 'sweep:' section; expected --vary" in result.stderr
