@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import simpy
+from machine import cpu, load
 from numpy.random import SeedSequence
 
 from protoverify.model.source import read
@@ -122,7 +123,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each, the fastest counted (default 3)")
     args = parser.parse_args()
     print(f"machine: {cpu()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SimPy {simpy.__version__}; "
-          f"load average {os.getloadavg()[0]:.2f} at the start")
+          f"{load()} at the start")
     print(f"M/M/{SERVERS} at rho = {ARRIVALS * SERVICE / SERVERS:.2f}, {args.hours:.0f} simulated hours per run, best of {args.repeats}; "
           f"Erlang C mean wait {erlang_c_wait(ARRIVALS, SERVICE, SERVERS):.2f} h")
     found = fastest({"hand": hand_written, "ours": through_engine, "ciw": in_ciw}, args.hours, args.repeats)
@@ -137,18 +138,7 @@ def main() -> None:
     print(f"engine / hand-written SimPy: {ours[0] / hand[0]:.2f}x (target >= 0.7x)")
     if ciw is not None:
         print(f"engine / Ciw: {ours[0] / ciw[0]:.2f}x (target >= 2x)")
-    print(f"load average {os.getloadavg()[0]:.2f} at the end")
-
-
-def cpu() -> str:
-    """The processor's name, where the system says it."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    print(f"{load()} at the end")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ Run: .venv/bin/python bench/simulation_cost.py [--replications 6] [SCENARIO ...]
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 from pathlib import Path
+
+from machine import load, machine
 
 from protoverify.simulate import cost, engine
 from protoverify.simulate.replications import run
@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("scenarios", nargs="*", type=Path, default=DEFAULT)
     parser.add_argument("--replications", type=int, default=6)
     args = parser.parse_args()
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    print(f"machine: {machine()}; {load()}")
     print(f"cost.py: {cost.STEPS_PER_SECOND:,} steps a second; limit {cost.LIMIT:,} steps")
     rates = {}
     for path in args.scenarios:

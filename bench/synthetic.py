@@ -1,12 +1,15 @@
 """Synthetic protocols k times the size of a real one, for measuring how the checks scale.
 
-Copy j of the protocol's lifecycles, events, dimensions, ownership rules and duties has every id
-renamed with a suffix `_cj`, and its copied states sit beside the originals in the same lifecycles,
-entered from each lifecycle's initial state on an event `enter_copy_j` that moves every lifecycle
-together (each entry is guarded on the others being at their initial states). A case explores one
-copy at a time, so the reachable configurations grow about k-fold (as a protocol with k times the
-content would), not as a product of copies. A copy's duty types are renamed too: a duty restated in two
-clauses of one copy is not the same duty as its twin in another copy.
+Copy j of the protocol's lifecycles, events, artefacts, dimensions, ownership rules and duties has
+every id renamed with a suffix `_cj`, and its copied states sit beside the originals in the same
+lifecycles, entered from each lifecycle's initial state on an event `enter_copy_j` that moves every
+lifecycle together (each entry is guarded on the others being at their initial states). A case
+explores one copy at a time, so the reachable configurations grow about k-fold (as a protocol with k
+times the content would), not as a product of copies. A copy's duty types are renamed too: a duty
+restated in two clauses of one copy is not the same duty as its twin in another copy. So are its
+artefacts: a duty of one copy needs what its own copy's duties produce. (Shared, a duty of the
+original copy would wait on the producers in every copy, since a case can leave the original copy
+for another: a dependency chain k times as long, which a protocol k times the size need not have.)
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ from ruamel.yaml import YAML
 from protoverify.model import references
 from protoverify.model.schema import Protocol
 
-RENAMED = ("events", "dimensions", "ownership", "duties")
+RENAMED = ("events", "artefacts", "dimensions", "ownership", "duties")
 
 
 def _ids(protocol: dict[str, Any]) -> set[str]:
-    """Ids that a copy renames: states, events, dimensions, rules, duties."""
+    """Ids that a copy renames: states, events, artefacts, dimensions, rules, duties."""
     found: set[str] = set()
 
     def states(items: list[dict]) -> None:

@@ -38,7 +38,6 @@ from ..model.conditions import Condition
 from ..model.schema import Duty, Protocol, clause_sort_key
 from .context import Context
 from .findings import Finding, Kind, Severity, TimelineEntry, Witness, make, ordered
-from .situations import Config, keys_of
 from .timeline import Instant, Limit, Moment, Moments, Timeline
 
 Entry = tuple[dt.date, str, str | None]  # a date of a witness, what happens on it, and its clause
@@ -111,7 +110,19 @@ class Setting:
     margin: int
 
     def timeline(self) -> Timeline:
-        return Timeline(self.context.calendar, self.context.window, self.margin, self.moments, self.ctx)
+        return Timeline(self.context.calendar, self.context.window, self.margin, self.moments, self.ctx, self.counting)
+
+    @cached_property
+    def counting(self) -> dict:
+        """The calendar's facts, made once for the run's timelines (see `timeline.Counting`)."""
+        return {}
+
+    def focus(self, timeline: Timeline) -> tuple[int, int] | None:
+        """The days a witness is first looked for in: the year from the run's date, with the margin
+        a limit or a schedule can reach either side (within the window); None if that is empty."""
+        today = timeline.index(self.context.today)
+        first, last = max(timeline.low, today - self.margin), min(timeline.high, today + 365 + self.margin)
+        return (first, last) if first <= last else None
 
     @cached_property
     def _deadlines(self) -> tuple[Deadline, ...]:
@@ -141,28 +152,6 @@ class Setting:
         """The attribute literals under which each condition (by its repr) can hold (see `together`)."""
         return {}
 
-    @cached_property
-    def configurations(self) -> list[tuple[Config, list]]:
-        """The reachable configurations with their path conditions, in the order they were reached."""
-        return list(self.context.situations.configurations.items())
-
-    @cached_property
-    def _alike(self) -> dict[tuple[str, ...], list[list[int]]]:
-        return {}
-
-    def alike(self, lifecycles: tuple[str, ...]) -> list[list[int]]:
-        """The reachable configurations (by position in `configurations`) grouped by their states in
-        `lifecycles`: a condition on those lifecycles and on attributes is decided alike in every
-        configuration of a group."""
-        if lifecycles not in self._alike:
-            lifecycle_of = self.context.situations.lifecycle_of
-            wanted = set(lifecycles)
-            groups: dict[frozenset[str], list[int]] = {}
-            for i, (config, _) in enumerate(self.configurations):
-                groups.setdefault(frozenset(s for s in config if lifecycle_of.get(s) in wanted), []).append(i)
-            self._alike[lifecycles] = list(groups.values())
-        return self._alike[lifecycles]
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -175,8 +164,34 @@ class Answer:
 
 def ask(setting: Setting, timeline: Timeline, question: z3.BoolRef, preferences: Iterable[z3.BoolRef] = ()) -> Answer:
     """Whether some admissible timeline answers `question`; if so, one that meets as many of the
-    `preferences` (in order) as it can, so that the witness reads naturally. A preference gets a
-    fixed effort, not a time, so that the same input gives the same witness."""
+    `preferences` (in order) as it can, so that the witness reads naturally: each preference is kept
+    if a timeline meeting it and those kept before answers the question. A preference gets a fixed
+    effort, not a time, so that the same input gives the same witness.
+
+    The timeline is looked for first in the focus (`Setting.focus`: the year from the run's date,
+    with the protocol's margin either side), where the calendar is a year's and questions are quick:
+    all the preferences at once, then one by one. A preference the focus cannot meet is asked of the
+    whole window; if the window can meet it, the focus was too narrow and the preferences are asked
+    over the whole window. A question the focus cannot answer is asked over the whole window."""
+    preferences = list(preferences)
+    focus = setting.focus(timeline)
+    if focus is not None:
+        facts = timeline.facts(focus)
+        if preferences:  # one question, not an incremental solver's: the solver simplifies it first
+            solver = z3.Solver(ctx=setting.ctx)
+            solver.set("timeout", setting.context.timeout_ms)
+            solver.set("rlimit", PREFERENCE_EFFORT)
+            solver.add(*facts, question, *preferences)
+            if solver.check() == z3.sat:
+                return Answer(solver.model())  # every preference met: as natural as a witness can be
+        solver = z3.Solver(ctx=setting.ctx)
+        solver.set("timeout", setting.context.timeout_ms)
+        solver.set("rlimit", PREFERENCE_EFFORT)
+        solver.add(*facts, question)
+        if solver.check() == z3.sat:
+            model = polish(solver, solver.model(), preferences, lambda kept, preference: whole_window(setting, timeline, question, [*kept, preference]))
+            if model is not None:
+                return Answer(model)
     solver = z3.Solver(ctx=setting.ctx)
     solver.set("timeout", setting.context.timeout_ms)
     solver.add(*timeline.facts(), question)
@@ -185,16 +200,49 @@ def ask(setting: Setting, timeline: Timeline, question: z3.BoolRef, preferences:
         return Answer(unknown=solver.reason_unknown())
     if result == z3.unsat:
         return Answer()
-    model = solver.model()
     solver.set("rlimit", PREFERENCE_EFFORT)
-    for preference in preferences:
+    return Answer(polish(solver, solver.model(), preferences))
+
+
+def polish(solver: z3.Solver, model: z3.ModelRef, preferences: list[z3.BoolRef], wider=None) -> z3.ModelRef | None:
+    """The model, made to meet the preferences in order, each kept if the solver can meet it with
+    those kept before (at once, if the model found so far already meets it). With `wider`, a
+    preference the solver cannot meet is asked of `wider` (with those kept): if it can, None (the
+    solver's problem is too narrow for a witness as natural as the question allows)."""
+    kept: list[z3.BoolRef] = []
+    rejected = False
+    for position, preference in enumerate(preferences):
+        if rejected and position + 1 < len(preferences):  # after a preference is given up, the rest at once: all met, all kept
+            rejected = False
+            solver.push()
+            solver.add(*preferences[position:])
+            if solver.check() == z3.sat:
+                return solver.model()
+            solver.pop()
+        if z3.is_true(model.eval(preference, model_completion=True)):
+            solver.add(preference)  # met already: kept, with no question to ask
+            kept.append(preference)
+            continue
         solver.push()
         solver.add(preference)
         if solver.check() == z3.sat:
             model = solver.model()
-        else:
-            solver.pop()
-    return Answer(model)
+            kept.append(preference)
+            continue
+        solver.pop()
+        if wider is not None and wider(kept, preference):
+            return None
+        rejected = True
+    return model
+
+
+def whole_window(setting: Setting, timeline: Timeline, question: z3.BoolRef, preferences: list[z3.BoolRef]) -> bool:
+    """Whether some timeline of the whole window answers the question and meets the preferences."""
+    solver = z3.Solver(ctx=setting.ctx)
+    solver.set("timeout", setting.context.timeout_ms)
+    solver.set("rlimit", PREFERENCE_EFFORT)
+    solver.add(*timeline.facts(), question, *preferences)
+    return solver.check() == z3.sat
 
 
 def unsat_core(setting: Setting, facts: list[z3.BoolRef], on_time: dict[str, z3.BoolRef]) -> list[str] | None:
@@ -289,15 +337,13 @@ def together(setting: Setting, a: Duty, b: Duty) -> bool:
             return [frozenset()]
         key = repr(when)
         if key not in setting.options:
-            rests = {}  # the configurations where `when` can hold, with what it leaves to the attributes
-            for group in setting.alike(tuple(sorted(keys_of(when) & situations.lifecycles))):
-                rest = situations.residual(when, setting.configurations[group[0]][0])  # alike in the group
-                if rest is not False:
-                    rests.update(dict.fromkeys(group, rest))
+            support = situations.support(when)  # where `when` can hold: only configurations with one of these states
+            candidates = situations.containing(support) if support is not None else situations.configurations
             found: set[frozenset] = set()
-            for i in sorted(rests):  # in the order the configurations were reached
-                rest, paths = rests[i], setting.configurations[i][1]
-                found.update(path if rest is True else path | {(rest, True)} for path in paths)
+            for config in candidates:
+                rest = situations.residual(when, config)  # what it leaves to the attributes
+                if rest is not False:
+                    found.update(path if rest is True else path | {(rest, True)} for path in situations.configurations[config])
             setting.options[key] = sorted(found, key=lambda literals: (len(literals), sorted(map(repr, literals))))
         return setting.options[key]
 
@@ -401,13 +447,28 @@ def late_results(setting: Setting) -> list[Finding]:
         waiting = deque(upstream(setting.protocol, due.duty))
         while waiting:
             duty = waiting.popleft()
-            if duty.id != due.duty.id and duty.id not in chained:
+            if duty.id != due.duty.id and duty.id not in chained and one_case(setting, [due.duty, *chain], duty):
                 chain.append(duty)
                 chained.add(duty.id)
                 waiting += upstream(setting.protocol, duty)
         if any(deadline(duty) for duty in chain):
             findings += late_result(setting, due, chain)
     return findings
+
+
+def one_case(setting: Setting, duties: list[Duty], duty: Duty) -> bool:
+    """Whether `duty` can start in a case in which each of `duties` starts: where it starts at a
+    statechart step, some sequence of events leads from it to theirs or from theirs to it. (Of the
+    duties producing what a duty needs, those that no case can meet together with it are not what it
+    waits for: a timeline with both cannot be.)"""
+    moment = start(setting, duty)
+    if moment is None or moment.steps is None:
+        return True
+    for other in duties:
+        begins = start(setting, other)
+        if begins is not None and begins.steps is not None and not setting.moments.relations(moment, begins):
+            return False
+    return True
 
 
 @dataclass(frozen=True)

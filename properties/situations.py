@@ -5,11 +5,15 @@ tried in every reachable configuration with SCXML semantics (a transition exits 
 its domain and enters the path to its target, with default initial states and every region of a
 parallel state). Guards on lifecycles are evaluated on the configuration; guards on attributes stay
 symbolic and are collected as the path condition under which a configuration is reached, so one
-exploration covers every attribute assignment. Infeasible path conditions are pruned with Z3.
+exploration covers every attribute assignment. Infeasible path conditions are pruned: by trying
+the attribute values (`possible`: one value from each piece of a range the conditions cut, every
+value of the others) where there are few enough, else with Z3.
 
 `Situations.reachable()` is then a Z3 formula over one integer naming the configuration and one variable per attribute
 that holds exactly in the situations a case can be in. Checks conjoin questions to it ("and no
-ownership rule applies") and read witnesses from the model, in data and in words.
+ownership rule applies") and read witnesses from the model, in data and in words; `nearest` asks
+configuration by configuration, only where the question's states are active, and leaves to Z3
+only the attribute questions that have an answer.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ Config = frozenset[str]  # every active state, enclosing states included
 Literal_ = tuple[Condition, bool]  # a guard and whether it held
 PathCondition = frozenset[Literal_]
 MAX_CONFIGURATIONS = 250_000
+POSSIBLE_LIMIT = 512  # attribute value combinations tried in Python before a question goes to the solver
 
 
 class Undecided(Exception):
@@ -87,8 +92,17 @@ class Situations:
         self._attr_vars = {a.id: self._variable(a) for a in protocol.attributes}
         self._feasible: dict[tuple, bool] = {}
         self._paths: dict[frozenset[PathCondition], z3.BoolRef] = {}
-        self._groups: dict[frozenset[str], list] = {}
         self._lifecycle_tests: dict[tuple[frozenset, bool], z3.BoolRef] = {}
+        self._ancestors: dict[str, list[str]] = {}
+        self._effects: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
+        self._below: dict[str, frozenset[str]] = {}
+        self._tested: dict[int, tuple[Condition, frozenset[str]]] = {}  # by id: the condition (kept alive) and its tested states
+        self._residuals: dict[tuple[int, frozenset[str]], Condition | bool] = {}
+        self._supports: dict[int, tuple[Condition, frozenset[str] | None]] = {}
+        self._possible: dict[tuple[Condition, ...], bool | None] = {}
+        self._literals: dict[tuple[int, bool], Literal_] = {}
+        self._canonical: dict[Condition, Condition] = {}
+        self._answers: dict[tuple[tuple[Condition, ...], int], z3.ModelRef | bool] = {}  # see `nearest`
         self.initial: Config = frozenset().union(*(self._enter_default(lc) for lc in sorted(self.lifecycles))) if self.lifecycles else frozenset()
         self.configurations: dict[Config, list[PathCondition]] = {}
         self.steps: list[Step] = []
@@ -108,10 +122,24 @@ class Situations:
 
     def ancestors(self, state: str) -> list[str]:
         """Proper ancestors of a state, nearest first, ending at its lifecycle's root."""
-        found, node = [], self.nodes[state].parent
-        while node is not None:
-            found.append(node)
-            node = self.nodes[node].parent
+        found = self._ancestors.get(state)
+        if found is None:
+            found, node = [], self.nodes[state].parent
+            while node is not None:
+                found.append(node)
+                node = self.nodes[node].parent
+            self._ancestors[state] = found
+        return found
+
+    def _descendants(self, state: str) -> frozenset[str]:
+        """The states strictly inside a state (or a lifecycle's root)."""
+        found = self._below.get(state)
+        if found is None:
+            inside: set[str] = set()
+            for child in self.nodes[state].children:
+                inside.add(child)
+                inside |= self._descendants(child)
+            found = self._below[state] = frozenset(inside)
         return found
 
     def _enter_default(self, state: str) -> set[str]:
@@ -125,11 +153,20 @@ class Situations:
             entered |= self._enter_default(node.initial)
         return entered
 
-    def _fire(self, config: Config, source: str, target: str) -> tuple[set[str], set[str]]:
-        """The states a transition exits and enters (external transition, SCXML domain)."""
+    def _fire(self, config: Config, source: str, target: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The states a transition exits and enters (external transition, SCXML domain). What it
+        enters, and the states below its domain, depend only on its source and target: they are
+        worked out once; what it exits is the configuration's states below the domain."""
+        effect = self._effects.get((source, target))
+        if effect is None:
+            effect = self._effects[source, target] = self._effect(source, target)
+        below, entered = effect
+        return config & below, entered
+
+    def _effect(self, source: str, target: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The states below a transition's domain (those it exits, where active) and those it enters."""
         above_target = set(self.ancestors(target))  # proper ancestors: a target above the source is exited and re-entered
         domain = next(a for a in self.ancestors(source) if a in above_target and self.nodes[a].kind in ("compound", "root"))
-        exit = {s for s in config if domain in self.ancestors(s)}
         path = [target]  # the target and its ancestors below the domain, innermost first
         for ancestor in self.ancestors(target):
             if ancestor == domain:
@@ -144,7 +181,7 @@ class Situations:
                     if region != below:
                         entered |= self._enter_default(region)
         entered |= self._enter_default(target)
-        return exit, entered
+        return self._descendants(domain), frozenset(entered)
 
     # --- exploration --------------------------------------------------------------------------
 
@@ -154,15 +191,16 @@ class Situations:
             for source in transition.source:
                 leaving.setdefault(source, []).append(position)
         self.configurations[self.initial] = [frozenset()]
-        queue: deque[tuple[Config, PathCondition]] = deque([(self.initial, frozenset())])
+        queue: deque[tuple[Config, PathCondition, bool]] = deque([(self.initial, frozenset(), False)])
+        known_feasible = not self.assumptions  # a step's path condition was found feasible; without assumptions, it is wherever it leads
         while queue:
-            config, path = queue.popleft()
+            config, path, feasible = queue.popleft()
             offered: dict[str, dict[str, list]] = {}  # event -> lifecycle -> transitions, in file order
             for position in sorted({p for state in config for p in leaving.get(state, ())}):
                 lifecycle, transition = self.transitions[position]
                 offered.setdefault(transition.event, {}).setdefault(lifecycle, []).append(transition)
             for event in sorted(offered):
-                for step in self._successors(config, event, path, offered[event]):
+                for step in self._successors(config, event, path, offered[event], feasible):
                     self.steps.append(step)
                     known = self.configurations.setdefault(step.target, [])
                     if any(old <= step.condition for old in known):
@@ -171,24 +209,28 @@ class Situations:
                     if len(self.configurations) > MAX_CONFIGURATIONS:
                         self.complete = False
                         return
-                    queue.append((step.target, step.condition))
+                    queue.append((step.target, step.condition, known_feasible))
 
-    def _successors(self, config: Config, event: str, path: PathCondition, offered: dict[str, list]) -> Iterator[Step]:
-        """The steps `event` can take from `config`, given the transitions offered in each lifecycle."""
+    def _successors(self, config: Config, event: str, path: PathCondition, offered: dict[str, list], known: bool = False) -> Iterator[Step]:
+        """The steps `event` can take from `config`, given the transitions offered in each lifecycle
+        (`known`: the path condition is feasible wherever it leads, there being no assumptions)."""
         options_per_lifecycle = [self._choices(lifecycle, config, offered[lifecycle]) for lifecycle in sorted(offered)]
         for combination in product(*options_per_lifecycle):
             fired = [(lc, source, target) for chosen, lc, _ in combination for source, target in chosen]
             if not fired:
                 continue  # no lifecycle moves: the event is not taken here
-            condition = path.union(*(literals for _, _, literals in combination))
-            exits: set[str] = set()
-            entries: set[str] = set()
-            for _, source, target in fired:
-                exit, entered = self._fire(config, source, target)
-                exits |= exit
-                entries |= entered
-            reached = frozenset((config - exits) | entries)
-            if self.feasible(condition, reached):
+            added = [literals for _, _, literals in combination if literals]
+            condition = path.union(*added) if added else path
+            if len(fired) == 1:
+                exits, entries = self._fire(config, fired[0][1], fired[0][2])
+            else:
+                exits, entries = frozenset(), frozenset()
+                for _, source, target in fired:
+                    exit, entered = self._fire(config, source, target)
+                    exits |= exit
+                    entries |= entered
+            reached = (config - exits) | entries
+            if (known and len(condition) == len(path)) or self.feasible(condition, reached):  # nothing new to ask of a feasible path
                 yield Step(config, event, reached, condition, tuple(fired))
 
     def _choices(self, lifecycle: str, config: Config, candidates) -> list[tuple[list[tuple[str, str]], str, frozenset[Literal_]]]:
@@ -205,25 +247,62 @@ class Situations:
                 return choices
             if guard is False:
                 continue
-            choices.append(([(source, transition.target)], lifecycle, frozenset([*failed, (guard, True)])))
-            failed.append((guard, False))
+            choices.append(([(source, transition.target)], lifecycle, frozenset([*failed, self._literal(guard, True)])))
+            failed.append(self._literal(guard, False))
         choices.append(([], lifecycle, frozenset(failed)))
         return choices
 
+    def _literal(self, guard: Condition, held: bool) -> Literal_:
+        """A guard and whether it held, made once: path conditions made of the same literals compare
+        by identity, not by their conditions' contents."""
+        key = (id(guard), held)
+        found = self._literals.get(key)
+        if found is None or found[0] is not guard:
+            found = self._literals[key] = (guard, held)
+        return found
+
     def residual(self, condition: Condition, config: Config) -> Condition | bool:
         """A condition with its lifecycle tests decided on a configuration: True, False, or what is
-        left to decide on the attributes."""
+        left to decide on the attributes. It turns only on which of the states the condition tests
+        are active, so it is worked out once for each set of those."""
+        kept = self._tested.get(id(condition))
+        if kept is None or kept[0] is not condition:
+            kept = self._tested[id(condition)] = (condition, self.tested_states(condition))
+        key = (id(condition), config & kept[1])
+        found = self._residuals.get(key)
+        if found is None:
+            found = self._residual(condition, config)
+            if not isinstance(found, bool):  # one object for equal residuals, so that what holds them compares by identity
+                found = self._canonical.setdefault(found, found)
+            self._residuals[key] = found
+        return found
+
+    def tested_states(self, condition: Condition) -> frozenset[str]:
+        """The states whose presence in a configuration can change what is left of `condition` there:
+        a test of a lifecycle with eq, ne, in or not_in turns only on its named states; with another
+        operator, on every state of the lifecycle."""
+        found: set[str] = set()
+        for test in conditions.comparisons(condition):
+            if test.key not in self.lifecycles:
+                continue
+            if test.op in ("eq", "ne", "in", "not_in"):
+                found.update(v for v in (test.value if isinstance(test.value, tuple) else (test.value,)) if isinstance(v, str))
+            else:
+                found.update(s for s, lifecycle in self.lifecycle_of.items() if lifecycle == test.key)
+        return frozenset(found)
+
+    def _residual(self, condition: Condition, config: Config) -> Condition | bool:
         match condition:
             case Comparison(key=key) if key in self.lifecycles:
                 return conditions.holds(condition, lambda c: tuple(s for s in config if self.lifecycle_of.get(s) == c.key))
             case Comparison():
                 return condition
             case conditions.Not(part):
-                rest = self.residual(part, config)
+                rest = self._residual(part, config)
                 return (not rest) if isinstance(rest, bool) else conditions.Not(rest)
             case conditions.All(parts) | conditions.AnyOf(parts):
                 decisive = isinstance(condition, conditions.AnyOf)  # True decides an any; False decides an all
-                rests = [self.residual(p, config) for p in parts]
+                rests = [self._residual(p, config) for p in parts]
                 if decisive in rests:
                     return decisive
                 open_ = tuple(r for r in rests if not isinstance(r, bool))
@@ -232,6 +311,43 @@ class Situations:
                 return open_[0] if len(open_) == 1 else type(condition)(open_)
         raise TypeError(condition)
 
+    def support(self, condition: Condition | None) -> frozenset[str] | None:
+        """States one of which every configuration where `condition` can hold has active (its
+        lifecycle tests are not decided false there), or None when it names none such: a test that a
+        lifecycle is in one of some states; for an `all`, the narrowest of its parts'; for an `any`,
+        all of its parts'."""
+        if condition is None:
+            return None
+        kept = self._supports.get(id(condition))
+        if kept is None or kept[0] is not condition:
+            kept = self._supports[id(condition)] = (condition, self._support(condition))
+        return kept[1]
+
+    def _support(self, condition: Condition) -> frozenset[str] | None:
+        match condition:
+            case Comparison(key=key, op=op, value=value) if key in self.lifecycles and op in ("eq", "in"):
+                return frozenset(v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, str))
+            case conditions.All(parts):
+                narrowest = None
+                for part in parts:
+                    found = self._support(part)
+                    if found is not None and (narrowest is None or self._spread(found) < self._spread(narrowest)):
+                        narrowest = found
+                return narrowest
+            case conditions.AnyOf(parts):
+                found_all: set[str] = set()
+                for part in parts:
+                    found = self._support(part)
+                    if found is None:
+                        return None
+                    found_all |= found
+                return frozenset(found_all)
+        return None
+
+    def _spread(self, states: frozenset[str]) -> int:
+        """How many reachable configurations have one of the states (counted with repeats)."""
+        return sum(len(self._with_state.get(s, ())) for s in states)
+
     def feasible(self, condition: PathCondition, config: Config | None = None) -> bool:
         """Whether some attribute values (within their ranges, and the assumptions as they apply in
         `config`, or in some configuration) satisfy a path condition."""
@@ -239,6 +355,11 @@ class Situations:
         if False in assumed:
             return False
         key = (condition, config is None, tuple(sorted(map(repr, (a for a in assumed if a is not True)))))
+        if key not in self._feasible and (config is not None or not self.assumptions):  # the attribute values alone decide it, where few enough to try
+            parts = [c if held else conditions.Not(c) for c, held in sorted(condition, key=repr)]
+            decided = self.possible((*parts, *(a for a in assumed if a is not True)))  # type: ignore[misc]
+            if decided is not None:
+                self._feasible[key] = decided
         if key not in self._feasible:
             solver = z3.Solver(ctx=self.ctx)
             solver.add(self.domains(), self.path(condition))  # path() orders the literals
@@ -354,9 +475,17 @@ class Situations:
         # configurations it holds in); each configuration brings the path conditions it is reached under.
         index = self._index
         parts = [index >= 0, index < len(self._ordered), self.domains(), *self._assumed()]
+        encoded: dict[PathCondition, z3.BoolRef] = {}  # a path condition, and a set of them, encoded once
+        either: dict[tuple[PathCondition, ...], z3.BoolRef] = {}
         for i, (_, paths) in enumerate(self._ordered):
             if all(paths):  # reached only under conditions on the attributes
-                parts.append(z3.Implies(index == i, self.any([self.path(p) for p in paths])))
+                key = tuple(paths)
+                if key not in either:
+                    for p in paths:
+                        if p not in encoded:
+                            encoded[p] = self.path(p)
+                    either[key] = self.any([encoded[p] for p in paths])
+                parts.append(z3.Implies(index == i, either[key]))
         return self.all(parts)
 
     def reachable(self) -> z3.BoolRef:
@@ -372,7 +501,17 @@ class Situations:
     @contextmanager
     def query(self, *constraints: z3.BoolRef, timeout_ms: int) -> Iterator[z3.Solver]:
         """A solver over the reachable situations with `constraints` added for the length of the block
-        (one incremental solver: what it learns in one question speeds up the next)."""
+        (one incremental solver: what it learns in one question speeds up the next). Where a
+        constraint puts the situation in one configuration (`in_configuration`), a solver of its own
+        over that configuration's situations: the same answers, at the cost of one configuration
+        rather than of every one."""
+        position = self._pinned(constraints)
+        if position is not None:
+            solver = z3.Solver(ctx=self.ctx)
+            solver.set("timeout", timeout_ms)
+            solver.add(self._reachable_in(position), *constraints)
+            yield solver
+            return
         solver = self._solver
         solver.set("timeout", timeout_ms)
         solver.push()
@@ -382,6 +521,24 @@ class Situations:
         finally:
             solver.pop()
 
+    def _pinned(self, constraints: Iterable[z3.BoolRef]) -> int | None:
+        """The configuration (by index) a constraint `in_configuration` puts the situation in, if any."""
+        for constraint in constraints:
+            if z3.is_eq(constraint) and constraint.arg(0).eq(self._index) and z3.is_int_value(constraint.arg(1)):
+                return constraint.arg(1).as_long()
+        return None
+
+    def _reachable_in(self, position: int) -> z3.BoolRef:
+        """`reachable()` in the configuration at `position` (in `_ordered`): what `reachable()` says
+        once the index is fixed there."""
+        index, n = self._index, len(self._ordered)
+        parts = [index >= 0, index < n, self._domains, *self._assumed()]
+        if 0 <= position < n:
+            paths = self._ordered[position][1]
+            if all(paths):  # reached only under conditions on the attributes
+                parts.append(self.any([self.path(p) for p in paths]))
+        return self.all(parts)
+
     def nearest(self, condition: Condition, timeout_ms: int, besides: Iterable[Config] = ()) -> tuple[Config, z3.ModelRef] | None:
         """The first configuration reached (nearest the start), other than those `besides`, in which
         `condition` can hold, with a model of the attribute values; None if there is none. Raises
@@ -390,46 +547,149 @@ class Situations:
         Each configuration is asked on its own, about the attributes only: the condition's and the
         assumptions' lifecycle tests decided on it, under the path conditions it is reached by. So a
         question costs the configurations its lifecycle tests leave open, not the whole statechart,
-        and configurations that leave the same attribute question share its answer. Witnesses read
-        best near the start: the simplest case first."""
+        and configurations that leave the same attribute question share its answer. Where the
+        condition requires one of some states (`support`), only the configurations with one of them
+        are looked at. Witnesses read best near the start: the simplest case first."""
         besides = set(besides)
-        lifecycles = frozenset(keys_of(condition, *self.assumptions) & self.lifecycles)
-        candidates: list[tuple[int, Config, list[Condition]]] = []
-        for states, members in self._alike(lifecycles):  # decided alike on every configuration of a group
-            rest = self.residual(condition, members[0][1])
-            assumed = [self.residual(a, members[0][1]) for a in self.assumptions]
-            if rest is False or False in assumed:
-                continue
-            left = [c for c in (rest, *assumed) if c is not True]
-            candidates += [(position, config, left) for position, config in members if config not in besides]
-        answers: dict[tuple, z3.ModelRef | None] = {}
+        order, pathset_of = self._order, self._pathset_of
+        tested = self.tested_states(condition).union(*(self.tested_states(a) for a in self.assumptions))
+        lefts: dict[frozenset[str], tuple[Condition, ...] | None] = {}  # what is left to ask, None if decided false
+
+        def left_at(config: Config) -> tuple[Condition, ...] | None:
+            """What is left to ask in a configuration: it turns only on which tested states are active."""
+            key = config & tested
+            if key not in lefts:
+                rest = self.residual(condition, config)
+                assumed = [self.residual(a, config) for a in self.assumptions]
+                lefts[key] = None if rest is False or False in assumed else tuple(c for c in (rest, *assumed) if c is not True)
+            return lefts[key]
+
+        first: dict[tuple[tuple[Condition, ...], int], int] = {}  # each question to ask, at the first position it is open
+        support = self.support(condition)
+        touched = sorted({p for state in (tested if support is None else support) for p in self._with_state.get(state, ())})
+        for position in touched:
+            if order[position] not in besides and (left := left_at(order[position])) is not None:
+                first.setdefault((left, pathset_of[position]), position)
+        if support is None and len(touched) < len(order):
+            # the configurations with none of the tested states active are decided alike
+            left, skip = left_at(frozenset()), set(touched)
+            if left is not None:
+                for paths, positions in enumerate(self._by_pathset):
+                    position = next((p for p in positions if p not in skip and order[p] not in besides), None)
+                    if position is not None and position < first.get((left, paths), len(order)):
+                        first[left, paths] = position
         unknown = ""
-        for _, config, left in sorted(candidates, key=lambda c: c[0]):  # in the order the exploration reached them
-            key = (tuple(left), frozenset(self.configurations[config]))
-            if key not in answers:
-                solver = z3.Solver(ctx=self.ctx)
-                solver.set("timeout", timeout_ms)
-                solver.add(self._domains, self._reached_by(key[1]))
-                solver.add(*(self.encode(c) for c in left))
-                result = solver.check()
-                if result == z3.unknown:
-                    unknown = unknown or solver.reason_unknown() or "unknown"
-                answers[key] = solver.model() if result == z3.sat else None
-            if answers[key] is not None:
-                return config, answers[key]
+        for (left, paths), position in sorted(first.items(), key=lambda item: item[1]):  # in the order the exploration reached them
+            if not self._open(left, paths):
+                continue  # no attribute values answer it: decided without the solver
+            answered = self._answers.get((left, paths))
+            if answered is not None:  # the same question, asked before in another question's configurations
+                if answered is not False:
+                    return order[position], answered
+                continue
+            solver = z3.Solver(ctx=self.ctx)
+            solver.set("timeout", timeout_ms)
+            solver.add(self._domains, self._reached_by(self._pathsets[paths]))
+            solver.add(*(self.encode(c) for c in left))
+            result = solver.check()
+            if result == z3.sat:
+                model = self._answers[left, paths] = solver.model()
+                return order[position], model
+            if result == z3.unknown:
+                unknown = unknown or solver.reason_unknown() or "unknown"
+            else:
+                self._answers[left, paths] = False
         if unknown:
             raise Undecided(unknown)
         return None
 
-    def _alike(self, lifecycles: frozenset[str]) -> list[tuple[frozenset[str], list[tuple[int, Config]]]]:
-        """The reachable configurations, with their place in the order they were reached, grouped by
-        their states in `lifecycles` (a condition on those lifecycles is decided alike across a group)."""
-        if lifecycles not in self._groups:
-            groups: dict[frozenset[str], list[tuple[int, Config]]] = {}
-            for position, config in enumerate(self.configurations):
-                groups.setdefault(frozenset(s for s in config if self.lifecycle_of[s] in lifecycles), []).append((position, config))
-            self._groups[lifecycles] = list(groups.items())
-        return self._groups[lifecycles]
+    def possible(self, parts: tuple[Condition, ...]) -> bool | None:
+        """Whether some attribute values, each within its range or values, satisfy every one of
+        `parts` (conditions on the attributes only): decided by trying one value from each interval
+        the conditions' constants cut a range into, and every value of the others; None when there
+        would be too many combinations to try (the solver is asked instead)."""
+        if parts not in self._possible:
+            self._possible[parts] = self._try_values(parts)
+        return self._possible[parts]
+
+    def _try_values(self, parts: tuple[Condition, ...]) -> bool | None:
+        tests = [c for part in parts for c in conditions.comparisons(part)]
+        if any(c.key not in self.attributes for c in tests):
+            return None
+        keys = sorted({c.key for c in tests})
+        choices: list[list[int | bool | str]] = []
+        combinations = 1
+        for key in keys:
+            attribute = self.attributes[key]
+            if attribute.type == "bool":
+                options: list[int | bool | str] = [False, True]
+            elif attribute.type == "enum":
+                options = [v.id for v in attribute.values]
+            else:
+                low, high = attribute.range  # type: ignore[misc]
+                cuts = {low, high}
+                for c in tests:
+                    if c.key == key:
+                        for v in c.value if isinstance(c.value, tuple) else (c.value,):
+                            if isinstance(v, int) and not isinstance(v, bool):
+                                cuts.update(x for x in (v - 1, v, v + 1) if low <= x <= high)
+                options = sorted(cuts)
+            choices.append(options)
+            combinations *= len(options)
+        if combinations > POSSIBLE_LIMIT:
+            return None
+        for values in product(*choices):
+            assignment = dict(zip(keys, values, strict=True))
+            if all(_holds(part, assignment) for part in parts):
+                return True
+        return False
+
+    def _open(self, left: tuple[Condition, ...], paths: int) -> bool:
+        """Whether a configuration question (what is `left`, under one of the path conditions
+        numbered `paths`) may have an answer: False only where trying the attribute values shows
+        it has none."""
+        if self.possible(left) is False:
+            return False
+        return any(self.possible((*left, *(c if held else conditions.Not(c) for c, held in sorted(path, key=repr)))) is not False for path in self._pathsets[paths])
+
+    def containing(self, states: Iterable[str]) -> list[Config]:
+        """The reachable configurations with one of `states` active, in the order they were reached."""
+        order = self._order
+        return [order[p] for p in sorted({p for state in states for p in self._with_state.get(state, ())})]
+
+    @cached_property
+    def _order(self) -> list[Config]:
+        """The reachable configurations in the order the exploration reached them."""
+        return list(self.configurations)
+
+    @cached_property
+    def _with_state(self) -> dict[str, list[int]]:
+        """For each state, the positions (in `_order`) of the configurations it is active in."""
+        found: dict[str, list[int]] = {}
+        for position, config in enumerate(self._order):
+            for state in config:
+                found.setdefault(state, []).append(position)
+        return found
+
+    @cached_property
+    def _pathsets(self) -> list[frozenset[PathCondition]]:
+        """The distinct sets of path conditions configurations are reached under."""
+        return list(dict.fromkeys(frozenset(paths) for paths in self.configurations.values()))
+
+    @cached_property
+    def _by_pathset(self) -> list[list[int]]:
+        """For each set of path conditions (by place in `_pathsets`), the positions of the
+        configurations reached under it."""
+        found: list[list[int]] = [[] for _ in self._pathsets]
+        for position, paths in enumerate(self._pathset_of):
+            found[paths].append(position)
+        return found
+
+    @cached_property
+    def _pathset_of(self) -> list[int]:
+        """For each configuration (by position), its set of path conditions (by place in `_pathsets`)."""
+        number = {paths: i for i, paths in enumerate(self._pathsets)}
+        return [number[frozenset(paths)] for paths in self.configurations.values()]
 
     def _reached_by(self, paths: frozenset[PathCondition]) -> z3.BoolRef:
         """Holds where one of the path conditions does."""
@@ -501,6 +761,35 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((i, i))
     return runs
+
+
+def _holds(condition: Condition, values: dict[str, int | bool | str]) -> bool:
+    """Whether a condition on the attributes holds for these values, read as `encode` reads it."""
+    match condition:
+        case Comparison(key=key, op=op, value=value):
+            actual = values[key]
+            options = value if isinstance(value, tuple) else (value,)
+            match op:
+                case "eq" | "in":
+                    return actual in options
+                case "ne" | "not_in":
+                    return actual not in options
+                case "lt":
+                    return actual < options[0]  # type: ignore[operator]
+                case "lte":
+                    return actual <= options[0]  # type: ignore[operator]
+                case "gt":
+                    return actual > options[0]  # type: ignore[operator]
+                case "gte":
+                    return actual >= options[0]  # type: ignore[operator]
+            raise ValueError(op)
+        case conditions.All(parts):
+            return all(_holds(p, values) for p in parts)
+        case conditions.AnyOf(parts):
+            return any(_holds(p, values) for p in parts)
+        case conditions.Not(part):
+            return not _holds(part, values)
+    raise TypeError(condition)
 
 
 def keys_of(*conditions_: Condition | None) -> set[str]:

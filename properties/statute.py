@@ -44,7 +44,7 @@ from .deadlines import day_words, deadline, last_day_of
 from .findings import Finding, TimelineEntry, Witness, make, ordered
 from .structure import agency_of, clause_words, listing, party_names
 from .timeline import Limit
-from .timescales import compare
+from .timescales import Comparison as Compared, compare
 
 BUNDLED = ("protoverify.baseline", "england.yaml")
 
@@ -269,6 +269,13 @@ class BaselineComparison:
         self.agency = agency_of(protocol)
         self.protocol_calendar: Calendar = protocol.calendar.to_calendar()
         self.baseline_calendar: Calendar = baseline.calendar.to_calendar()
+        self._compared: dict[tuple[Limit, Limit], Compared] = {}  # many duties share a limit: each pair compared once
+
+    def compare(self, law: Limit, limit: Limit) -> Compared:
+        """A protocol's limit against statute's, on every date of the window (see `timescales.compare`)."""
+        if (law, limit) not in self._compared:
+            self._compared[law, limit] = compare(law, limit, self.baseline_calendar, self.protocol_calendar)
+        return self._compared[law, limit]
 
     def of_kind(self, protocol: Protocol, kind: str) -> list[Element]:
         elements: list[Element] = [*protocol.duties, *protocol.ownership]
@@ -354,7 +361,7 @@ class BaselineComparison:
                         if reading.how != law_reading.how:
                             continue
                         compared = True
-                        result = compare(law_reading.limit, reading.limit, self.baseline_calendar, self.protocol_calendar)
+                        result = self.compare(law_reading.limit, reading.limit)
                         if result.later is not None:
                             yield self.looser(kind, law, law_reading, duty, reading, result.later)
             if not compared:

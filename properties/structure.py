@@ -16,7 +16,7 @@ for some attribute values is asked of Z3, and an undecided question is reported 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import z3
@@ -228,18 +228,28 @@ class HandoverQuestion:
     carried: list[Condition | bool]  # where a duty on the move carries the handover
 
 
-def moves(situations: Situations) -> list[Move]:
-    """The steps that change the configuration, grouped by source, event and target, in a stable order."""
+def moves(situations: Situations, relevant: Callable[[Config, Config], bool] | None = None) -> list[Move]:
+    """The steps that change the configuration, grouped by source, event and target, in the order of
+    their first step (`in_order` sorts them); with `relevant`, only those from a source to a target
+    it accepts."""
     grouped: dict[tuple[Config, str, Config], list[Step]] = defaultdict(list)
     for step in situations.steps:
-        if step.source is not step.target and step.source != step.target:
-            grouped[step.source, step.event, step.target].append(step)
-    configs = {config for source, _, target in grouped for config in (source, target)}
-    rank = {config: position for position, config in enumerate(sorted(configs, key=sorted))}  # the order sorted(config) gives
-    return [
-        Move(source, event, target, tuple(steps))
-        for (source, event, target), steps in sorted(grouped.items(), key=lambda kv: (rank[kv[0][0]], kv[0][1], rank[kv[0][2]]))
-    ]
+        source, target = step.source, step.target
+        if source is not target and source != target and (relevant is None or relevant(source, target)):
+            grouped[source, step.event, target].append(step)
+    return [Move(source, event, target, tuple(steps)) for (source, event, target), steps in grouped.items()]
+
+
+def in_order(found: Iterable[Move]) -> list[Move]:
+    """Moves in a stable order: by source, event and target, a configuration by its sorted states."""
+    states: dict[Config, list[str]] = {}
+
+    def key(config: Config) -> list[str]:
+        if config not in states:
+            states[config] = sorted(config)
+        return states[config]
+
+    return sorted(found, key=lambda move: (key(move.source), move.event, key(move.target)))
 
 
 def encoded(situations: Situations, condition: Condition | bool) -> z3.BoolRef:
@@ -318,8 +328,12 @@ class Responsibilities:
     def dimensions(self, move: Move) -> list[int]:
         """The dimensions (by position) with a rule whose `when` may differ across the move. On the
         others every rule applies alike before and after, so no responsibility passes."""
-        changed = move.source ^ move.target
-        return sorted({d for state in changed for d in self.dimensions_on.get(state, ())})
+        return self.changing(move.source, move.target)
+
+    def changing(self, source: Config, target: Config) -> list[int]:
+        """The dimensions (by position) with a rule whose `when` may differ from `source` to `target`."""
+        dimensions_on = self.dimensions_on
+        return sorted({d for state in source ^ target if state in dimensions_on for d in dimensions_on[state]})
 
     def pairs(self, position: int, source: Config, target: Config) -> list[Pair]:
         """For a dimension and a move from `source` to `target`: each old agency holding it before and
@@ -410,8 +424,20 @@ def silent_handovers(protocol: Protocol, situations: Situations, timeout_ms: int
     index = Responsibilities(protocol, situations, agencies)
     found: dict[Handover, Finding] = {}
     undecided: dict[Handover, Finding] = {}
-    for move in moves(situations):
-        for question in handover_questions(protocol, situations, move, agencies, index):
+    handing: dict[tuple[Config, Config], bool] = {}
+
+    def hands_over(source: Config, target: Config) -> bool:
+        """Whether some dimension may pass between two agencies from `source` to `target` (a move
+        that changes no rule's states, or leaves every holder where it was, hands nothing over)."""
+        found = handing.get((source, target))
+        if found is None:
+            found = handing[source, target] = any(index.pairs(d, source, target) for d in index.changing(source, target))
+        return found
+
+    relevant = moves(situations, hands_over)
+    asked = {id(move): (move, questions) for move in relevant if (questions := list(handover_questions(protocol, situations, move, agencies, index)))}
+    for move in in_order(move for move, _ in asked.values()):  # few moves hand anything over: only those are put in order
+        for question in asked[id(move)][1]:
             if question.handover in found:
                 continue
             with situations.query(
@@ -523,8 +549,12 @@ def dangling_references(protocol: Protocol) -> Iterator[Finding]:
     produced = {a for duty in protocol.duties for a in duty.produces}
     names = party_names(protocol)
     agencies = agency_of(protocol)
+    needing: dict[str, list[Duty]] = defaultdict(list)  # the duties that need each artefact, in the protocol's order
+    for duty in protocol.duties:
+        for needed in dict.fromkeys(duty.needs):
+            needing[needed].append(duty)
     for artefact in protocol.artefacts:
-        waiting = [d for d in protocol.duties if artefact.id in d.needs]
+        waiting = needing.get(artefact.id, [])
         if not waiting or artefact.id in produced:
             continue
         duties = listing(f"'{d.action}' ({clause_words(d.clause)}, {listing(names[p] for p in d.actor) if d.actor else 'no one named'})" for d in waiting)

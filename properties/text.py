@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..model.schema import Duty, Item, Protocol, Timescale, Trigger, clause_sort_key
 from .context import Context
@@ -33,24 +34,56 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+@dataclass(frozen=True)
+class _Names:
+    """The names the findings use, looked up once per protocol: parties, agencies, states, events,
+    and each duty by id (its first occurrence)."""
+
+    protocol: Protocol
+    parties: dict[str, str]
+    agencies: dict[str, str]
+    states: dict[str, str]
+    events: dict[str, str]
+    duties: dict[str, Duty]
+
+
+_NAMES: list[_Names] = []
+
+
+def _names(protocol: Protocol) -> _Names:
+    """The names of the protocol's elements (kept for the last protocol asked about)."""
+    if not _NAMES or _NAMES[0].protocol is not protocol:
+        duties: dict[str, Duty] = {}
+        for duty in protocol.duties:
+            duties.setdefault(duty.id, duty)
+        events: dict[str, str] = {}
+        for event in protocol.events:
+            events.setdefault(event.id, event.name)
+        _NAMES[:] = [_Names(
+            protocol, party_names(protocol), agency_of(protocol),
+            {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()}, events, duties,
+        )]
+    return _NAMES[0]
+
+
 def actor_words(protocol: Protocol, duty: Duty) -> str:
     """Who the duty falls on, in words, or that the text names no one."""
     if duty.actor is None:
         return "someone (the text names no one)"
-    names = party_names(protocol)
+    names = _names(protocol).parties
     return listing(names[p] for p in duty.actor)
 
 
 def trigger_words(protocol: Protocol, trigger: Trigger) -> str:
     """What starts the duty's clock, in words."""
-    states = {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()}
+    names = _names(protocol)
     if trigger.event is not None:
-        return f"the event '{next((e.name for e in protocol.events if e.id == trigger.event), trigger.event.replace('_', ' '))}'"
+        return f"the event '{names.events.get(trigger.event, trigger.event.replace('_', ' '))}'"
     if trigger.enter is not None:
-        return f"the case becoming '{states[trigger.enter]}'"
+        return f"the case becoming '{names.states[trigger.enter]}'"
     if trigger.exit is not None:
-        return f"the case ceasing to be '{states[trigger.exit]}'"
-    done = next(d for d in protocol.duties if d.id == trigger.duty)
+        return f"the case ceasing to be '{names.states[trigger.exit]}'"
+    done = names.duties[trigger.duty]  # type: ignore[index]
     return f"'{done.action}' being done ({clause_words(done.clause)})"
 
 
@@ -98,7 +131,7 @@ def limit_words(protocol: Protocol, timescale: Timescale) -> str:
     if timescale.within is not None:
         return f"within {timescale.within.amount} {timescale.within.unit.replace('_', ' ')}"
     if timescale.before is not None:
-        event = next((e.name for e in protocol.events if e.id == timescale.before.event), timescale.before.event)
+        event = _names(protocol).events.get(timescale.before.event, timescale.before.event)
         if timescale.before.amount is None:
             return f"before {event}"
         return f"no later than {timescale.before.amount} {timescale.before.unit.replace('_', ' ')} before {event}"
@@ -107,7 +140,7 @@ def limit_words(protocol: Protocol, timescale: Timescale) -> str:
 
 def duty_agencies(protocol: Protocol, duty: Duty) -> list[str]:
     """The agencies a duty's actors are or sit under."""
-    agencies = agency_of(protocol)
+    agencies = _names(protocol).agencies
     return [agencies[p] for p in duty.actor or () if p in agencies]
 
 

@@ -33,6 +33,7 @@ from ..model.schema import Protocol
 from .situations import Config, Situations
 
 HOURS_PER_DAY = 24
+FOCUS_PAD = 7  # days either side of a focus over which the calendar is still encoded exactly
 DAYS = {Unit.DAYS: 1, Unit.WEEKS: 7}
 
 
@@ -117,23 +118,38 @@ class Moments:
     def __init__(self, protocol: Protocol, situations: Situations):
         self.situations = situations
         self.events = {e.id: e for e in protocol.events}
-        self._next: dict[Config, set[Config]] = {}
-        # the steps (by index, in order) of each event, and those that enter or leave each state
-        self._of_event: dict[str, list[int]] = {}
-        self._entering: dict[str, list[int]] = {}
-        self._leaving: dict[str, list[int]] = {}
-        self._from_config: dict[Config, list[int]] = {}
+        # the steps (by index, in order) of each event, from and to each configuration, and those that
+        # enter or leave each state; and the configurations a step leads to from each
+        of_event: dict[str, list[int]] = {}
+        from_config: dict[Config, list[int]] = {}
+        to_config: dict[Config, list[int]] = {}
+        entering: dict[str, list[int]] = {}
+        leaving: dict[str, list[int]] = {}
+        following: dict[Config, set[Config]] = {}
         for i, step in enumerate(situations.steps):
-            self._next.setdefault(step.source, set()).add(step.target)
-            self._of_event.setdefault(step.event, []).append(i)
-            self._from_config.setdefault(step.source, []).append(i)
-            for state in step.target - step.source:
-                self._entering.setdefault(state, []).append(i)
-            for state in step.source - step.target:
-                self._leaving.setdefault(state, []).append(i)
+            source, target = step.source, step.target
+            for index, key in ((of_event, step.event), (from_config, source), (to_config, target)):
+                found = index.get(key)
+                if found is None:
+                    index[key] = [i]
+                else:
+                    found.append(i)
+            if source is target:
+                continue  # it changes nothing: no configuration nor state is reached by it
+            if source in following:
+                following[source].add(target)
+            else:
+                following[source] = {target}
+            for state in target - source:
+                entering.setdefault(state, []).append(i)
+            for state in source - target:
+                leaving.setdefault(state, []).append(i)
+        self._of_event, self._from_config, self._to_config = of_event, from_config, to_config
+        self._entering, self._leaving, self._next = entering, leaving, following
         # Each moment and each relation is worked out once; a condition is known by its repr, which
         # keeps where it stands in the file, so a moment found again is the one found first.
         self._moments: dict[tuple, Moment | None] = {}
+        self._feasible: dict[tuple[int, int], bool] = {}  # see `_where`
         self._relations: dict[tuple[frozenset[int], frozenset[int]], dict[str, int]] = {}
         self._gaps: dict[tuple[frozenset[int], frozenset[int]], int | None] = {}
         self._distances: dict[frozenset[int], dict[Config, int]] = {}
@@ -202,9 +218,15 @@ class Moments:
         return self._moments[key]
 
     def _applies(self, when: Condition | None) -> Moment | None:
-        if when is None or self.situations.residual(when, self.situations.initial) is not False:
+        situations = self.situations
+        if when is None or situations.residual(when, situations.initial) is not False:
             return None
-        indices = sorted(i for config, found in self._from_config.items() if self.situations.residual(when, config) is False for i in found)
+        support = situations.support(when)
+        if support is None:
+            indices = sorted(i for config, found in self._from_config.items() if situations.residual(when, config) is False for i in found)
+        else:  # only a step into a configuration with one of the states `when` requires can bring it about
+            into = {i for config in situations.containing(support) for i in self._to_config.get(config, ())}
+            indices = sorted(i for i in into if situations.residual(when, situations.steps[i].source) is False)
         return self._moment(f"applies:{describe(when)}", indices, when, f"the case comes to be where {describe(when)}")
 
     def done(self, duty: str, words: str, clause: str) -> Moment:
@@ -231,8 +253,12 @@ class Moments:
             rest = self.situations.residual(when, step.target)
             if rest is False:
                 continue
-            literals = step.condition if rest is True else step.condition | {(rest, True)}
-            if self.situations.feasible(frozenset(literals)):
+            key = (id(step.condition), id(rest))  # both kept alive (by the step, by the residuals' memo)
+            found = self._feasible.get(key)
+            if found is None:
+                literals = step.condition if rest is True else step.condition | {(rest, True)}
+                found = self._feasible[key] = self.situations.feasible(frozenset(literals))
+            if found:
                 kept.append(i)
         return frozenset(kept)
 
@@ -299,20 +325,71 @@ def exceptions(calendar: Calendar, first: dt.date, last: dt.date) -> tuple[tuple
     return tuple((i, 1 if i % 7 < 5 else -1) for i, working in enumerate(table) if working != (i % 7 < 5))
 
 
+class Counting:
+    """The calendar as facts on one day: its week, its place in the week, and the count of days up
+    to it that break the weekday pattern. For each run of days between two breaks, a day in the run
+    has the count of breaks up to the run. The facts are made once, on placeholder variables, and
+    each day counted takes a copy; with a focus (a first and last day), only the runs a few days
+    either side of it, the day being held there."""
+
+    def __init__(self, exceptions: list[tuple[int, int]], ctx: z3.Context):
+        self.exceptions, self.ctx = exceptions, ctx
+        self.placeholders = tuple(z3.Int(f"counted.{name}", ctx) for name in ("day", "week", "weekday", "breaks"))
+        self._templates: dict[tuple[int, int] | None, z3.BoolRef] = {}
+
+    def template(self, focus: tuple[int, int] | None) -> tuple[z3.BoolRef, tuple[z3.ArithRef, ...]]:
+        if focus not in self._templates:
+            day, week, weekday, breaks = self.placeholders
+            low, high = (None, None) if focus is None else (focus[0] - FOCUS_PAD, focus[1] + FOCUS_PAD)
+            facts = [day == 7 * week + weekday, weekday >= 0, weekday <= 6]
+            if low is not None and high is not None:
+                facts += [day >= low, day <= high]
+            for first, last, count in self.runs(low, high):
+                inside = [test for test in ((day >= first) if first is not None else None, (day <= last) if last is not None else None) if test is not None]
+                facts.append(z3.Implies(inside[0] if len(inside) == 1 else z3.And(*inside), breaks == count) if inside else breaks == count)
+            self._templates[focus] = z3.And(*facts)
+        return self._templates[focus], self.placeholders
+
+    def runs(self, low: int | None, high: int | None) -> list[tuple[int | None, int | None, int]]:
+        """The runs of days with the same count of breaks up to them (first and last day, None for no
+        bound, and the count), for the days from `low` to `high` (None: all)."""
+        runs: list[tuple[int | None, int | None, int]] = []
+        count, first = 0, low
+        for day, sign in self.exceptions:
+            if low is not None and day <= low:
+                count += sign
+                continue
+            if high is not None and day > high:
+                break
+            runs.append((first, day - 1, count))
+            count, first = count + sign, day
+        runs.append((first, high, count))
+        return runs
+
+
 class Timeline:
     """The instants of one case on a window of real dates, and the facts that make them an
     admissible timeline of the protocol."""
 
-    def __init__(self, calendar: Calendar, window: tuple[dt.date, dt.date], margin: int, moments: Moments, ctx: z3.Context):
+    def __init__(
+        self, calendar: Calendar, window: tuple[dt.date, dt.date], margin: int, moments: Moments, ctx: z3.Context,
+        counting: dict[tuple, Counting] | None = None,
+    ):
         self.moments = moments
         self.ctx = ctx
         start = window[0] - dt.timedelta(days=margin + 1)
         self.first = start - dt.timedelta(days=start.weekday())  # a Monday: day 0 of the weekday count
         self.exceptions = list(exceptions(calendar, self.first, window[1] + dt.timedelta(days=margin)))
+        counting = {} if counting is None else counting  # shared by the timelines of a run, so made once
+        key = (tuple(self.exceptions), self.first)
+        if key not in counting:
+            counting[key] = Counting(self.exceptions, ctx)
+        self.counting = counting[key]
         self.low, self.high = self.index(window[0]), self.index(window[1])
         self.instants: dict[str, Instant] = {}
         self.placed: dict[str, Moment] = {}
         self._facts: list[z3.BoolRef] = []
+        self._counts: dict[int, tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef]] = {}  # see `working_days`
 
     # --- instants ------------------------------------------------------------------------
 
@@ -345,9 +422,11 @@ class Timeline:
         """Add what a question takes as given about this timeline."""
         self._facts += facts
 
-    def facts(self) -> list[z3.BoolRef]:
-        """Every instant in the window, the schedules, and the order the lifecycles allow (a moment
-        at no reachable step cannot happen at all)."""
+    def facts(self, focus: tuple[int, int] | None = None) -> list[z3.BoolRef]:
+        """Every instant in the window, the schedules, the order the lifecycles allow (a moment at no
+        reachable step cannot happen at all), and the working-day counts (`working_days`). With a
+        `focus` (a first and last day), also every instant within it: a narrower question, whose
+        calendar needs only the days around the focus."""
         order = [z3.BoolVal(False, self.ctx) for m in self.placed.values() if m.steps == frozenset()]
         placed = sorted(self.placed.values(), key=lambda m: m.key)
         for i, a in enumerate(placed):
@@ -355,7 +434,11 @@ class Timeline:
                 relations = self.moments.relations(a, b)
                 if len(relations) < 3:
                     order.append(z3.Or([self._relation(a, b, r) for r in sorted(relations)], self.ctx))
-        return [*self._facts, *order]
+        focused = []
+        if focus is not None:
+            first, last = focus
+            focused = [z3.And(i.day >= first, i.day <= last) for _, i in sorted(self.instants.items())]
+        return [*self._facts, *order, *focused, *self._counted(focus)]
 
     def natural_order(self) -> list[z3.BoolRef]:
         """For each two moments that can come in either order, the order that takes fewer steps (a
@@ -383,10 +466,24 @@ class Timeline:
     # --- the calendar --------------------------------------------------------------------
 
     def working_days(self, day: z3.ArithRef) -> z3.ArithRef:
-        """The number of working days from the timeline's first day up to `day`, inclusive."""
-        weekdays = 5 * (day / 7) + z3.If(day % 7 >= 4, 5, day % 7 + 1)
-        breaks = [z3.If(day >= i, sign, 0) for i, sign in self.exceptions]
-        return weekdays - z3.Sum(breaks) if breaks else weekdays
+        """The number of working days from the timeline's first day up to `day`, inclusive: the
+        weekdays up to it (its week and its place in the week), less the days up to it that break
+        the weekday pattern. The week, the place in it and the count of breaks are variables of their
+        own, tied to `day` by the facts (`_counted`), so that a question can be asked over the whole
+        window or, faster, over a few months of it."""
+        key = day.get_id()
+        if key not in self._counts:
+            n = len(self._counts)
+            week, weekday, breaks = (z3.Int(f"working.{n}.{name}", self.ctx) for name in ("week", "weekday", "breaks"))
+            count = 5 * week + z3.If(weekday >= 4, 5, weekday + 1) - breaks
+            self._counts[key] = (day, week, weekday, breaks, count)
+        return self._counts[key][4]
+
+    def _counted(self, focus: tuple[int, int] | None) -> list[z3.BoolRef]:
+        """What ties each day counted in working days to its week, its place in the week and the
+        breaks in the weekday pattern up to it (`Counting`)."""
+        template, placeholders = self.counting.template(focus)
+        return [z3.substitute(template, *zip(placeholders, (day, week, weekday, breaks), strict=True)) for day, week, weekday, breaks, _ in self._counts.values()]
 
     def is_working(self, day: z3.ArithRef) -> z3.BoolRef:
         return self.working_days(day) - self.working_days(day - 1) == 1

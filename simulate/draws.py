@@ -140,3 +140,11 @@ class Choice:
             if u < edge:
                 return item
         return self.items[-1]
+
+    def index(self, stream: Stream) -> int:
+        """Where in `items` one drawn item is (the same draw as `draw`)."""
+        u = stream.uniform()
+        for i, edge in enumerate(self.cumulative):
+            if u < edge:
+                return i
+        return len(self.items) - 1

@@ -19,6 +19,15 @@ In a replication:
   on bank holidays); RiLAA placements are searched for while the child waits; YDA nights are counted.
 Outcomes are recorded as timestamps only; deadlines, breaches, utilisation and spend are computed
 afterwards (`outcomes`), so no simulation event waits on a deadline. Nothing reads the wall clock.
+
+What a replication keeps is small, because a run may hold thousands of open cases at once:
+- every timer is a call on the SimPy queue (`Environment.call`): one tuple, not an event object with
+  a list of callbacks and a closure; callbacks are bound once per replication;
+- a case's lifecycle states are a `Situation` shared by every case in the same states, which also
+  keeps what each event does from there (`Move`: the states left and entered, the duties raised),
+  and each duty's `when` decided as far as the states decide it;
+- a case's attribute values are a string of codes (indexes into `Model.attribute_items`); its flows
+  are a chain of small objects, a timer refers to its flow, and leaving the state unlinks the flow.
 """
 
 from __future__ import annotations
@@ -26,16 +35,19 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.core import StopSimulation
 from numpy.random import SeedSequence
+from simpy.core import EmptySchedule
+from simpy.events import NORMAL
 
 from ..model.calendar import Unit
-from ..model.conditions import Comparison, Condition, comparisons, holds
+from ..model.conditions import All, AnyOf, Comparison, Condition, Not, comparisons, holds
 from ..model.schema import Protocol
 from . import duties as duty_plans
 from . import outcomes
@@ -46,6 +58,7 @@ from .lifecycles import CompiledLifecycle, Configuration, compile_lifecycles
 from .scenario import LEAVE, Dist, Scenario
 
 MARGIN_DAYS = 2 * 366  # the working-time and sitting tables run this far past the end, for tasks begun near it
+_UNKNOWN = object()
 
 # --- the prepared model -----------------------------------------------------------------------------
 
@@ -102,11 +115,12 @@ class Model:
     on_enter: dict[str, tuple[int, ...]]  # ... entering a state raises (by trigger, or as making an event possible)
     on_exit: dict[str, tuple[int, ...]]
     by_duty: dict[str, tuple[int, ...]]  # ... a duty's completion raises
-    situational: tuple[tuple[int, frozenset[str]], ...]  # plans raised on coming into a situation, with the lifecycles it reads
-    initial: dict[str, Configuration]  # each lifecycle's initial configuration
+    situational: tuple[tuple[int, frozenset[int]], ...]  # plans raised on coming into a situation, with the lifecycles it reads (by index)
+    initial: tuple[Configuration, ...]  # each lifecycle's initial configuration, in the order of `lifecycles`
+    lifecycle_index: dict[str, int]  # lifecycle -> its place in `lifecycles` (and in a case's configurations)
     scheduled: dict[str, tuple[tuple[str, int, Unit], ...]]  # event -> events the protocol schedules after it
     logged: frozenset[str]  # events whose times deadlines count from
-    takers: dict[str, tuple[CompiledLifecycle, ...]]  # an event on some transition -> the lifecycles with a transition on it
+    takers: dict[str, tuple[tuple[int, CompiledLifecycle], ...]]  # an event on some transition -> the lifecycles with a transition on it, with their indexes
     tracked: frozenset[str]  # states whose entry or exit the engine acts on: with a flow, YDA, RiLAA
     flows: dict[str, FlowPlan]
     pools: tuple[PoolPlan, ...]
@@ -116,8 +130,10 @@ class Model:
     entry: tuple[str, ...]
     looked_after_share: float
     looked_after: Choice | None
-    attribute_index: dict[str, int]  # attribute -> where a case keeps its value
-    attribute_values: tuple[Any, ...]  # in that order: a Choice to draw from, or the value every case has
+    attribute_index: dict[str, int]  # attribute -> where a case keeps its value's code
+    attribute_items: tuple[tuple[Any, ...], ...]  # in that order: the values each can take (a case keeps the index of its own)
+    attribute_draws: tuple[Choice | None, ...]  # in that order: the Choice a code is drawn from, or None for the value every case has (code 0)
+    court_day: tuple[int, dict[str, int]] | None  # the court's day attribute: its index, and the code of its value for each kind of sitting
     cohorts: tuple[tuple[int, tuple[str, ...]], ...]
     court: CourtPlan | None
     at_event_hours: float
@@ -125,15 +141,44 @@ class Model:
     yda: tuple[str, Choice, dict[str, float]] | None  # state, establishment mix, nightly charges
     budget: float | None  # for the measured window (£)
 
-    def holds(self, condition: Condition, configs: dict[str, Configuration], values: list) -> bool:
-        """Whether a condition holds for a case with these configurations and attribute values."""
-        index = self.attribute_index
+    def holds(self, condition: Condition, states: tuple[tuple[str, ...], ...], values: bytes) -> bool:
+        """Whether a condition holds for a case with these active states (a tuple per lifecycle, in
+        the order of `lifecycles`) and attribute value codes (in the order of `attribute_index`)."""
+        lifecycle_index, index, items = self.lifecycle_index, self.attribute_index, self.attribute_items
 
         def value_of(test: Comparison):
-            config = configs.get(test.key)
-            return tuple(config) if config is not None else values[index[test.key]]
+            i = lifecycle_index.get(test.key)
+            if i is not None:
+                return states[i]
+            i = index[test.key]
+            return items[i][values[i]]
 
         return holds(condition, value_of)
+
+    def decide(self, condition: Condition, states: tuple[tuple[str, ...], ...]) -> bool | Condition:
+        """The condition for a case in these active states: True or False if that decides it, else
+        what is left of it to decide on the case's attribute values (its tests of lifecycles decided)."""
+        match condition:
+            case Comparison(key=key) if key in self.lifecycle_index:
+                return holds(condition, lambda test: states[self.lifecycle_index[test.key]])
+            case Comparison():
+                return condition
+            case All(parts) | AnyOf(parts):
+                every = isinstance(condition, All)
+                left = []
+                for part in parts:
+                    decided = self.decide(part, states)
+                    if decided is (not every):  # a False part decides All; a True one decides AnyOf
+                        return decided
+                    if decided is not every:
+                        left.append(decided)
+                if not left:
+                    return every
+                return left[0] if len(left) == 1 else type(condition)(tuple(left))
+            case Not(part):
+                decided = self.decide(part, states)
+                return (not decided) if isinstance(decided, bool) else Not(decided)
+        raise TypeError(condition)
 
 
 def prepare(scenario: Scenario, protocol: Protocol) -> Model:
@@ -163,7 +208,7 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
         for plan in plans
     )
     index = _indexes(protocol, plans)
-    attribute_index, attribute_values = _attributes(scenario)
+    attribute_index, attribute_items, attribute_draws, court_day = _attributes(scenario)
     lifecycles = compile_lifecycles(protocol)
     demand = scenario.demand
     court = None
@@ -193,12 +238,13 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
         clock=clock,
         window=window,
         lifecycles=lifecycles,
-        initial={lc.id: lc.initial for lc in lifecycles},
+        initial=tuple(lc.initial for lc in lifecycles),
+        lifecycle_index={lc.id: i for i, lc in enumerate(lifecycles)},
         plans=plans,
         specs=tuple(
             (p.when, p.deadline, parts[i], _sampler(p.effort) if p.effort is not None else None) for i, p in enumerate(plans)
         ),
-        takers={e: tuple(lc for lc in lifecycles if lc.takes(e)) for lc0 in lifecycles for e in lc0.transitions},
+        takers={e: tuple((i, lc) for i, lc in enumerate(lifecycles) if lc.takes(e)) for lc0 in lifecycles for e in lc0.transitions},
         tracked=frozenset(demand.flows) | {x.state for x in (scenario.yda, scenario.rilaa) if x is not None},
         flows={state: _flow(flow) for state, flow in demand.flows.items()},
         pools=pools,
@@ -209,7 +255,9 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
         looked_after_share=demand.looked_after_share,
         looked_after=Choice.of(demand.looked_after_events) if demand.looked_after_events else None,
         attribute_index=attribute_index,
-        attribute_values=tuple(attribute_values),
+        attribute_items=attribute_items,
+        attribute_draws=attribute_draws,
+        court_day=court_day,
         cohorts=tuple((c.count, c.events) for c in scenario.initial_caseload),
         court=court,
         at_event_hours=scenario.interpretations.at_event_hours,
@@ -234,17 +282,31 @@ def _flow(flow) -> FlowPlan:
     )
 
 
-def _attributes(scenario: Scenario) -> tuple[dict[str, int], list[Any]]:
-    """Where a case keeps each attribute's value, and what it is drawn from (a Choice) or fixed at.
-    The court's day attribute, set at each hearing, starts unset (None)."""
+def _attributes(scenario: Scenario) -> tuple[dict[str, int], tuple[tuple[Any, ...], ...], tuple[Choice | None, ...], tuple[int, dict[str, int]] | None]:
+    """Where a case keeps each attribute's value, the values it can take, what it is drawn from (a
+    Choice) or None if fixed (its one value), and the court's day attribute. A case keeps a value as
+    its index among the values (a code). The day attribute, set at each hearing, starts unset (None)
+    unless the scenario draws it, and can also take the day values."""
     found: dict[str, Any] = {}
     if scenario.demand.ages:
         found["age"] = Choice.of({age: w for age, w in scenario.demand.ages.items() if w > 0})
     for name, values in scenario.demand.attributes.items():
         found[name] = Choice.of(values) if isinstance(values, dict) else values
+    court_day = None
     if scenario.court is not None and scenario.court.day_attribute is not None:
         found.setdefault(scenario.court.day_attribute, None)
-    return {name: i for i, name in enumerate(found)}, list(found.values())
+    items = {name: list(v.items) if isinstance(v, Choice) else [v] for name, v in found.items()}
+    index = {name: i for i, name in enumerate(found)}
+    if scenario.court is not None and scenario.court.day_attribute is not None:
+        name = scenario.court.day_attribute
+        codes = {}
+        for kind, value in sorted(scenario.court.day_values.items()):
+            if not any(type(v) is type(value) and v == value for v in items[name]):
+                items[name].append(value)
+            codes[kind] = next(i for i, v in enumerate(items[name]) if type(v) is type(value) and v == value)
+        court_day = (index[name], codes)
+    draws = tuple(v if isinstance(v, Choice) else None for v in found.values())
+    return index, tuple(tuple(v) for v in items.values()), draws, court_day
 
 
 def _day_factors(scenario: Scenario, days: int) -> tuple[float, ...]:
@@ -273,7 +335,7 @@ def _indexes(protocol: Protocol, plans: tuple[DutyPlan, ...]) -> dict[str, Any]:
     situational: list[tuple[int, frozenset[str]]] = []
     on_enter: dict[str, list[int]] = {}
     on_event: dict[str, list[int]] = {}
-    lifecycles = {lc.id for lc in protocol.lifecycles}
+    lifecycles = {lc.id: i for i, lc in enumerate(protocol.lifecycles)}
     scheduled_after = {e.id: e.scheduled.after for e in protocol.events if e.scheduled is not None}
     for i, plan in enumerate(plans):
         if not plan.simulated or plan.start is None:
@@ -282,7 +344,7 @@ def _indexes(protocol: Protocol, plans: tuple[DutyPlan, ...]) -> dict[str, Any]:
         if kind in by:
             by[kind].setdefault(name, []).append(i)  # type: ignore[arg-type]
         elif kind == "situation":
-            reads = frozenset(t.key for t in comparisons(plan.when) if t.key in lifecycles)  # type: ignore[arg-type]
+            reads = frozenset(lifecycles[t.key] for t in comparisons(plan.when) if t.key in lifecycles)  # type: ignore[arg-type]
             situational.append((i, reads))
         else:  # possible: the event it is due before becomes possible
             for state in sorted(duty_plans.ends_of(protocol, name)):  # type: ignore[arg-type]
@@ -306,21 +368,125 @@ def _indexes(protocol: Protocol, plans: tuple[DutyPlan, ...]) -> dict[str, Any]:
 # --- a replication ----------------------------------------------------------------------------------
 
 
-class Case:
-    """One simulated child: attribute values, the active states of each lifecycle, the flow timers
-    running (a token per state: leaving the state invalidates it) and the times of logged events."""
+class Environment(simpy.Environment):
+    """A SimPy environment whose event queue also holds bare calls.
 
-    __slots__ = ("id", "values", "configs", "tokens", "log", "left", "yda", "rilaa")
+    `call(delay, fn, arg)` puts `(time, NORMAL, id, fn, arg)` on SimPy's queue: `fn(arg)` is called at
+    that time, in the order a `Timeout` scheduled at the same moment with that callback would run
+    (by time, then by when it was scheduled), but it is one tuple instead of an event, its list of
+    callbacks and a closure. The engine's timers are all calls: a pending timer takes a third of the
+    memory and processing one about half the time. SimPy's own events and processes still work in it.
+    """
 
-    def __init__(self, number: int, values: list, configs: dict[str, Configuration]):
-        self.id = number
-        self.values = values  # attribute values, in the order of Model.attribute_index
+    def call(self, delay: float, fn: Callable[[Any], object], arg: Any) -> None:
+        """Call `fn(arg)` `delay` hours from now."""
+        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), fn, arg))
+
+    def step(self) -> None:
+        """Process the next call or event."""
+        try:
+            entry = self._queue[0]
+        except IndexError:
+            raise EmptySchedule from None
+        if len(entry) == 4:  # a SimPy event
+            super().step()
+            return
+        heappop(self._queue)
+        self._now = entry[0]
+        entry[3](entry[4])
+
+    def run_before(self, end: float) -> int:
+        """Process every call and event scheduled before clock time `end` (none at `end` or after),
+        then stand at `end`; the number processed."""
+        queue, pop = self._queue, heappop
+        n = 0
+        while queue:
+            entry = pop(queue)
+            if entry[0] >= end:
+                heappush(queue, entry)
+                break
+            n += 1
+            if len(entry) == 4:  # a SimPy event
+                heappush(queue, entry)
+                super().step()
+                continue
+            self._now = entry[0]
+            entry[3](entry[4])
+        self._now = end
+        return n
+
+
+class Situation:
+    """The active states of every lifecycle (a configuration per lifecycle, in the order of
+    `Model.lifecycles`), one object for every case in them, with what events do from here (`Move`s,
+    kept as they are found)."""
+
+    __slots__ = ("configs", "states", "moves", "whens")
+
+    def __init__(self, configs: tuple[Configuration, ...]):
         self.configs = configs
-        self.tokens: dict[str, int] = {}
+        self.states = tuple(tuple(config) for config in configs)  # what conditions read (`Model.holds`)
+        self.moves: dict[str, Move | None] = {}  # event -> its move, or None if the lifecycles refuse it
+        self.whens: dict[int, bool | Condition] = {}  # plan -> its `when` decided here (`Model.decide`)
+
+
+class Move:
+    """What an event does to a case in a situation, where no guard decides it (so it is the same for
+    every case there): the situation after; the states it leaves and enters that the engine acts on
+    (`Model.tracked`); the duties it raises, in order (by leaving states, by the event, by entering
+    states); the duties raised on coming into a situation that it may bring about (those reading a
+    lifecycle that moved); whether the event is logged; the events the protocol schedules after it."""
+
+    __slots__ = ("after", "leave", "enter", "raises", "situational", "logged", "scheduled")
+
+    def __init__(self, after: Situation, leave: tuple[str, ...], enter: tuple[str, ...], raises: tuple[int, ...],
+                 situational: tuple[int, ...], logged: bool, scheduled: tuple[tuple[str, int, Unit], ...]):
+        self.after = after
+        self.leave = leave
+        self.enter = enter
+        self.raises = raises
+        self.situational = situational
+        self.logged = logged
+        self.scheduled = scheduled
+
+
+class Case:
+    """One simulated child: its attribute values (as codes, `Model.attribute_items`), its situation
+    (the active states of each lifecycle), its running flows and the times of its logged events."""
+
+    __slots__ = ("values", "situation", "flows", "log", "left", "yda", "rilaa")
+
+    def __init__(self, values: bytes, situation: Situation):
+        self.values = values
+        self.situation = situation
+        self.flows: Flow | None = None  # the first of the case's running flows
         self.log: dict[str, list[float]] | None = None
         self.left = False
         self.yda: list | None = None  # [entered, establishment]
         self.rilaa: list | None = None  # [entered, available, searched, placed]
+
+
+class Flow:
+    """A flow running for a case in one of its states, with the outcome drawn for it. A case's
+    running flows are a chain (`Case.flows`, then `next`); leaving the state takes the flow out of
+    the chain, and its pending timers then do nothing when they come."""
+
+    __slots__ = ("case", "state", "outcome", "next")
+
+    def __init__(self, case: Case, state: str, outcome: str, next: Flow | None):
+        self.case = case
+        self.state = state
+        self.outcome = outcome
+        self.next = next
+
+    def running(self) -> bool:
+        """Whether the flow is still running (its case has not left its state since it began)."""
+        flow = self.case.flows
+        while flow is not None:
+            if flow is self:
+                return True
+            flow = flow.next
+        return False
 
 
 class Task:
@@ -343,15 +509,15 @@ class Task:
 
 
 class Part:
-    """One practitioner's share of a task: requested, taken up (a practitioner free) and finished."""
+    """One practitioner's share of a task: requested, taken up (a practitioner free), and how many
+    working hours it takes."""
 
-    __slots__ = ("task", "requested", "taken", "finished", "effort")
+    __slots__ = ("task", "requested", "taken", "effort")
 
     def __init__(self, task: Task, requested: float, effort: float):
         self.task = task
         self.requested = requested
         self.taken: float | None = None
-        self.finished: float | None = None
         self.effort = effort
 
 
@@ -377,7 +543,7 @@ class Replication:
 
     def __init__(self, model: Model, seed: SeedSequence):
         self.m = model
-        self.env = simpy.Environment()
+        self.env = Environment()
         draws = streams(seed)
         self.arrival_draws: Stream = draws[Purpose.ARRIVALS]
         self.flow_draws: Stream = draws[Purpose.FLOWS]
@@ -386,9 +552,13 @@ class Replication:
         self.staff_draws: Stream = draws[Purpose.STAFFING]
         self.placement_draws: Stream = draws[Purpose.PLACEMENTS]
         self.external_draws: Stream = draws[Purpose.EXTERNAL]
-        self.staff = [Practitioners(pool.count, pool.work, model.window) for pool in model.pools]
+        self.staff = [Practitioners(pool.count, partial(self.take_up, i), pool.work, model.window) for i, pool in enumerate(model.pools)]
         self.works = [pool.work for pool in model.pools]
         self.on_call = [Practitioners(pool.on_call) if pool.on_call else None for pool in model.pools]
+        for name in ("next_arrival", "happen_scheduled", "placement_due", "flow_ends", "sit", "court_over", "external_done", "days_away"):
+            setattr(self, name, getattr(self, name))  # bound once: every timer on the queue shares the one bound method
+        self.finishers = [partial(self.finish, i) for i in range(len(model.pools))]
+        self.repeaters = [partial(self.repeat, i) for i in range(max((len(f.repeat) for f in model.flows.values()), default=0))]
         self.cases: list[Case] = []
         self.arrivals: list[float] = []
         self.tasks: list[Task] = []
@@ -400,7 +570,11 @@ class Replication:
         self.not_taken = 0  # events a case's lifecycles could not take
         self.no_outcome = 0  # flows with no outcome whose transition was enabled
         self.events_processed = 0
-        self._token = 0
+        self.situations_seen: dict[tuple[Configuration, ...], Situation] = {}
+        self.initial = self.situation_of(model.initial)
+        # a case's attribute values as codes: bytes, unless an attribute can take more than 256 values
+        self.codes: Callable[[list[int]], bytes | tuple[int, ...]] = bytes if all(len(v) <= 256 for v in model.attribute_items) else tuple
+        self.no_values = self.codes([0] * len(model.attribute_items))
         self._sitting_now: int | None = None  # the sitting whose hearings are happening now
         self._sitting_pool: int | None = None  # the pool covering it
         self._settling = False  # events are placing a case at one instant: its flows start after (`settle`)
@@ -410,7 +584,6 @@ class Replication:
     def run(self) -> None:
         m, env = self.m, self.env
         end = m.window[1]
-        env.timeout(end).callbacks.append(StopSimulation.callback)  # first of the events at `end`: none of them runs
         for count, events in m.cohorts:
             for _ in range(count):
                 case = self.new_case()
@@ -419,19 +592,11 @@ class Replication:
                     self.happen(case, event, duties=False)
                 self.settle(case)
         if m.arrivals_per_hour > 0:
-            self.next_arrival(None)
+            self.next_arrival(False)
         for i, pool in enumerate(m.pools):
             if pool.absence > 0 or pool.other_work > 0:
                 self.next_day(i, 0)
-        step = env.step
-        n = 0
-        try:
-            while True:
-                step()
-                n += 1
-        except StopSimulation:
-            pass
-        self.events_processed = n
+        self.events_processed = env.run_before(end)
         for practitioners in self.staff:
             practitioners.account(end)
         for case in self.cases:
@@ -439,24 +604,20 @@ class Replication:
                 self.yda_stays.append((case.yda[0], end, case.yda[1]))
                 case.yda = None
 
-    def at(self, delay: float, callback) -> None:
-        """Call `callback(event)` after `delay` hours."""
-        self.env.timeout(delay).callbacks.append(callback)
-
     # --- arrivals -----------------------------------------------------------------------------
 
-    def next_arrival(self, _event) -> None:
+    def next_arrival(self, candidate: bool) -> None:
         """Arrivals by thinning: candidates at the peak rate, each kept with its day's relative rate
         (all kept when the rate is the same every day)."""
         env, m, draws = self.env, self.m, self.arrival_draws
-        if _event is not None:
+        if candidate:
             if m.flat:
                 self.arrive()
             else:
                 day = int(env.now // 24)
                 if day < len(m.day_factor) and draws.uniform() < m.day_factor[day]:
                     self.arrive()
-        env.timeout(draws.exponential() / m.arrivals_per_hour).callbacks.append(self.next_arrival)
+        env.call(draws.exponential() / m.arrivals_per_hour, self.next_arrival, True)
 
     def arrive(self) -> None:
         m = self.m
@@ -472,9 +633,13 @@ class Replication:
     def new_case(self) -> Case:
         """A new case with drawn attributes, in the initial state of every lifecycle (its flows start
         when it has settled: `settle`)."""
-        draws = self.attribute_draws
-        values = [v.draw(draws) if isinstance(v, Choice) else v for v in self.m.attribute_values]
-        case = Case(len(self.cases), values, dict(self.m.initial))
+        m = self.m
+        if m.attribute_draws:
+            draws = self.attribute_draws
+            values = self.codes([0 if choice is None else choice.index(draws) for choice in m.attribute_draws])
+        else:
+            values = self.no_values
+        case = Case(values, self.initial)
         self.cases.append(case)
         return case
 
@@ -485,9 +650,9 @@ class Replication:
         flows = self.m.flows
         if not flows:
             return
-        for lifecycle in self.m.lifecycles:
-            for state in sorted(case.configs[lifecycle.id], key=lifecycle.order.__getitem__):
-                if state in flows and state not in case.tokens:
+        for lifecycle, config in zip(self.m.lifecycles, case.situation.configs):
+            for state in sorted(config, key=lifecycle.order.__getitem__):
+                if state in flows and _flow_in(case, state) is None:
                     self.start_flow(case, state)
 
     # --- events -------------------------------------------------------------------------------
@@ -497,77 +662,108 @@ class Replication:
         if the protocol's lifecycles take the event but none can from where the case is."""
         if case.left:
             return False
-        m = self.m
-        configs = case.configs
-        exited: list[str] = []
-        entered: list[str] = []
-        before = None
-        takers = m.takers.get(event)
-        if takers is not None:
-            steps = self.steps(case, event, takers)
-            if steps is None:
-                self.not_taken += 1
-                return False
-            if m.situational and duties:
-                before = dict(configs)
-            for lifecycle, step in steps:
-                configs[lifecycle.id] = step.after
-                exited += step.exited
-                entered += step.entered
-            tracked = m.tracked
-            for state in exited:
-                if state in tracked:
-                    self.leave_state(case, state)
-        if duties and event in m.logged:  # (events placing a case come before any duty it could be due by)
-            if case.log is None:
-                case.log = {}
-            case.log.setdefault(event, []).append(self.env.now)
+        before = case.situation
+        move = before.moves.get(event, _UNKNOWN)
+        if move is _UNKNOWN:
+            move = self.move(case, event)
+        if move is None:
+            self.not_taken += 1
+            return False
+        case.situation = move.after
+        for state in move.leave:
+            self.leave_state(case, state)
         if duties:
-            raise_duty = self.raise_duty
-            for state in exited:
-                for plan in m.on_exit.get(state, ()):
-                    raise_duty(plan, case, event)
-            for plan in m.on_event.get(event, ()):
-                raise_duty(plan, case, event)
-            for state in entered:
-                for plan in m.on_enter.get(state, ()):
-                    raise_duty(plan, case, event)
-            if before is not None:
-                self.situations(case, event, before, {lc.id for lc, _ in steps})
-        for state in entered:
-            if state in m.tracked:
-                self.enter_state(case, state)
-        for scheduled, amount, unit in m.scheduled.get(event, ()):
-            self.schedule(case, scheduled, amount, unit)
+            if move.logged:  # (events placing a case come before any duty it could be due by)
+                if case.log is None:
+                    case.log = {}
+                case.log.setdefault(event, []).append(self.env.now)
+            for plan in move.raises:
+                self.raise_duty(plan, case, event)
+            if move.situational:
+                self.situations(case, event, before, move.situational)
+        for state in move.enter:
+            self.enter_state(case, state)
+        for later, amount, unit in move.scheduled:
+            self.schedule(case, later, amount, unit)
         return True
 
-    def situations(self, case: Case, event: str, before: dict[str, Configuration], moved: set[str]) -> None:
-        """Raise the duties whose situation (`when`) the case has just come into."""
-        m, configs, values = self.m, case.configs, case.values
-        for plan, reads in m.situational:
-            if reads & moved:
-                when = m.plans[plan].when
-                if m.holds(when, configs, values) and not m.holds(when, before, values):  # type: ignore[arg-type]
-                    self.raise_duty(plan, case, event)
+    def move(self, case: Case, event: str) -> Move | None:
+        """What the event does to the case (None if its lifecycles refuse it), kept in the case's
+        situation for every case there unless a guard decided it."""
+        m, situation = self.m, case.situation
+        takers = m.takers.get(event)
+        exited: list[str] = []
+        entered: list[str] = []
+        situational: tuple[int, ...] = ()
+        after = situation
+        if takers is not None:
+            steps = self.steps(case, event, takers)
+            if steps is not None:
+                configs = list(situation.configs)
+                for i, step in steps:
+                    configs[i] = step.after
+                    exited += step.exited
+                    entered += step.entered
+                after = self.situation_of(tuple(configs))
+                moved = {i for i, _ in steps}
+                situational = tuple(plan for plan, reads in m.situational if reads & moved)
+            guarded = any(lifecycle.guarded(situation.configs[i], event) for i, lifecycle in takers)
+        else:
+            steps, guarded = [], False
+        move = None
+        if steps is not None:
+            tracked = m.tracked
+            raises = [plan for state in exited for plan in m.on_exit.get(state, ())]
+            raises += m.on_event.get(event, ())
+            raises += [plan for state in entered for plan in m.on_enter.get(state, ())]
+            move = Move(after, tuple(s for s in exited if s in tracked), tuple(s for s in entered if s in tracked), tuple(raises),
+                        situational, event in m.logged, m.scheduled.get(event, ()))
+        if not guarded:
+            situation.moves[event] = move
+        return move
 
-    def steps(self, case: Case, event: str, takers: tuple[CompiledLifecycle, ...] | None = None) -> list[tuple[CompiledLifecycle, Any]] | None:
-        """What the event would do to each lifecycle of the case (nothing applied yet); None if the
-        protocol's lifecycles take the event but none can from where the case is."""
+    def situation_of(self, configs: tuple[Configuration, ...]) -> Situation:
+        """The one situation object of these configurations."""
+        situation = self.situations_seen.get(configs)
+        if situation is None:
+            situation = self.situations_seen[configs] = Situation(configs)
+        return situation
+
+    def situations(self, case: Case, event: str, before: Situation, plans: tuple[int, ...]) -> None:
+        """Raise the duties among `plans` whose situation (`when`) the case has just come into from `before`."""
+        after, values, holds = case.situation, case.values, self.when_holds
+        for plan in plans:
+            if holds(plan, after, values) and not holds(plan, before, values):
+                self.raise_duty(plan, case, event)
+
+    def when_holds(self, plan: int, situation: Situation, values: bytes) -> bool:
+        """Whether the plan's `when` holds for a case in the situation with these attribute values."""
+        decided = situation.whens.get(plan)
+        if decided is None:
+            decided = situation.whens[plan] = self.m.decide(self.m.plans[plan].when, situation.states)  # type: ignore[arg-type]
+        if decided is True or decided is False:
+            return decided
+        return self.m.holds(decided, situation.states, values)
+
+    def steps(self, case: Case, event: str, takers: tuple[tuple[int, CompiledLifecycle], ...] | None = None) -> list[tuple[int, Any]] | None:
+        """What the event would do to each lifecycle of the case (by the lifecycle's index; nothing
+        applied yet); None if the protocol's lifecycles take the event but none can from where the
+        case is."""
         m = self.m
         if takers is None:
             takers = m.takers.get(event)
             if takers is None:
                 return []
-        configs, values, holds = case.configs, case.values, m.holds
+        configs, states, values, holds = case.situation.configs, case.situation.states, case.values, m.holds
 
         def enabled(guard: Condition) -> bool:  # (called only where a guard must be tried)
-            return holds(guard, configs, values)
+            return holds(guard, states, values)
 
         found = []
-        for lifecycle in takers:
-            step = lifecycle.step(configs[lifecycle.id], event, enabled)
+        for i, lifecycle in takers:
+            step = lifecycle.step(configs[i], event, enabled)
             if step is not None:
-                found.append((lifecycle, step))
+                found.append((i, step))
         return found or None
 
     def schedule(self, case: Case, event: str, amount: int, unit: Unit) -> None:
@@ -583,9 +779,12 @@ class Replication:
             at = now + amount * 24 * (7 if unit is Unit.WEEKS else 1)
         court = self.m.court
         if court is not None and event in court.hearings:
-            self.list_for_sitting(court.sittings.next(at, True), (case, None, 0, event))
+            self.list_for_sitting(court.sittings.next(at, True), (case, event))
         else:
-            self.at(at - now, lambda _e: self.happen(case, event))
+            self.env.call(at - now, self.happen_scheduled, (case, event))
+
+    def happen_scheduled(self, scheduled: tuple[Case, str]) -> None:
+        self.happen(*scheduled)
 
     # --- states: flows, YDA, RiLAA ------------------------------------------------------------
 
@@ -599,11 +798,18 @@ class Replication:
             available = now + m.rilaa[1].draw(self.placement_draws)
             case.rilaa = [now, available, m.rilaa[2] is None, None]
             self.rilaa_stays.append(case.rilaa)
-            record = case.rilaa
-            self.at(available - now, partial(self.placement_check, case, record))
+            self.env.call(available - now, self.placement_due, (case, case.rilaa))
 
     def leave_state(self, case: Case, state: str) -> None:
-        case.tokens.pop(state, None)
+        flow = _flow_in(case, state)
+        if flow is not None:  # take it out of the case's chain
+            if case.flows is flow:
+                case.flows = flow.next
+            else:
+                before = case.flows
+                while before.next is not flow:  # type: ignore[union-attr]
+                    before = before.next  # type: ignore[union-attr]
+                before.next = flow.next  # type: ignore[union-attr]
         m = self.m
         if m.yda is not None and state == m.yda[0] and case.yda is not None:
             self.yda_stays.append((case.yda[0], self.env.now, case.yda[1]))
@@ -613,12 +819,15 @@ class Replication:
 
     def leave_simulation(self, case: Case) -> None:
         """The case leaves (an outcome the protocol has no event for): flows stop, stays end."""
-        for lifecycle in self.m.lifecycles:
-            for state in sorted(case.configs[lifecycle.id], key=lifecycle.order.__getitem__):
+        for lifecycle, config in zip(self.m.lifecycles, case.situation.configs):
+            for state in sorted(config, key=lifecycle.order.__getitem__):
                 self.leave_state(case, state)
         case.left = True
 
-    def placement_check(self, case: Case, record: list, _event: object = None) -> None:
+    def placement_due(self, placement: tuple[Case, list]) -> None:
+        self.placement_check(*placement)
+
+    def placement_check(self, case: Case, record: list) -> None:
         """A RiLAA placement is found once the search is done and a placement is available."""
         if case.rilaa is not record or record[3] is not None:
             return
@@ -632,36 +841,35 @@ class Replication:
     def start_flow(self, case: Case, state: str) -> None:
         """Draw the stay (and hearing) and the outcome now; the outcome happens then, if the case is
         still in the state."""
-        flow = self.m.flows[state]
-        now, draws = self.env.now, self.flow_draws
-        self._token += 1
-        token = case.tokens[state] = self._token
-        at = now if flow.stay is None else now + flow.stay.draw(draws)
-        outcome = flow.outcomes.draw(draws)
-        if flow.hearing is not None:
-            event, weekday_only = flow.hearing
-            sitting = self.m.court.sittings.next(at, weekday_only)  # type: ignore[union-attr]
+        plan = self.m.flows[state]
+        env, draws = self.env, self.flow_draws
+        now = env.now
+        at = now if plan.stay is None else now + plan.stay.draw(draws)
+        flow = case.flows = Flow(case, state, plan.outcomes.draw(draws), case.flows)
+        if plan.hearing is not None:
+            sitting = self.m.court.sittings.next(at, plan.hearing[1])  # type: ignore[union-attr]
             if sitting < INFINITY:
-                self.list_for_sitting(sitting, (case, state, token, event, outcome))
+                self.list_for_sitting(sitting, flow)
         else:
-            self.at(at - now, partial(self.flow_ends, case, state, token, outcome))
-        for event, every in flow.repeat:
-            self.at(every.draw(draws), partial(self.repeat, case, state, token, event, every))
+            env.call(at - now, self.flow_ends, flow)
+        for i, (_, every) in enumerate(plan.repeat):
+            env.call(every.draw(draws), self.repeaters[i], flow)
 
-    def flow_ends(self, case: Case, state: str, token: int, outcome: str, _event: object = None) -> None:
+    def flow_ends(self, flow: Flow) -> None:
         """The flow's outcome happens, if the case is still in the state. If the outcome's transition
         is not enabled for this case (a guard on its attributes), another is drawn from those that
         are, in proportion to their probabilities."""
-        if case.tokens.get(state) != token:
+        if not flow.running():
             return
+        case, outcome = flow.case, flow.outcome
         if outcome == LEAVE:
             self.leave_simulation(case)
             return
         if self.happen(case, outcome):
             return
-        flow = self.m.flows[state]
+        plan = self.m.flows[flow.state]
         options = [
-            (event, p) for event, p in zip(flow.outcomes.items, _probabilities(flow.outcomes))
+            (event, p) for event, p in zip(plan.outcomes.items, _probabilities(plan.outcomes))
             if event != outcome and p > 0 and (event == LEAVE or self.steps(case, event) is not None)
         ]
         if not options:
@@ -673,94 +881,107 @@ class Replication:
         else:
             self.happen(case, event)
 
-    def repeat(self, case: Case, state: str, token: int, event: str, every: Sampler, _event: object = None) -> None:
-        if case.tokens.get(state) != token:
+    def repeat(self, i: int, flow: Flow) -> None:
+        """The flow's `i`th repeated event happens, if the case is still in the state, and is due again."""
+        if not flow.running():
             return
-        self.happen(case, event)
-        self.at(every.draw(self.flow_draws), partial(self.repeat, case, state, token, event, every))
+        event, every = self.m.flows[flow.state].repeat[i]
+        self.happen(flow.case, event)
+        self.env.call(every.draw(self.flow_draws), self.repeaters[i], flow)
 
     # --- court ----------------------------------------------------------------------------------
 
-    def list_for_sitting(self, at: float, listing: tuple) -> None:
+    def list_for_sitting(self, at: float, listing: Flow | tuple[Case, str]) -> None:
+        """List a flow's hearing, or an event the protocol schedules (case, event), at the sitting at `at`."""
         listed = self.sittings.get(at)
         if listed is None:
             listed = self.sittings[at] = []
-            self.at(at - self.env.now, lambda _e: self.sit(at))
+            self.env.call(at - self.env.now, self.sit, at)
         listed.append(listing)
 
     def sit(self, at: float) -> None:
         """A sitting: if a child of the area is still listed, a practitioner is called to court, then
         each child's hearing event and outcome happen."""
-        listings = [x for x in self.sittings.pop(at) if not x[0].left and (x[1] is None or x[0].tokens.get(x[1]) == x[2])]
+        listings = [x for x in self.sittings.pop(at) if (x.running() if type(x) is Flow else not x[0].left)]
         if not listings:
             return
-        court = self.m.court
+        m = self.m
+        court = m.court
         kind = court.sittings.kind(at)  # type: ignore[union-attr]
         number = len(self.cover)
         self.cover.append((at, kind, INFINITY))
         practitioners = self.staff[court.pool] if kind == "weekday" else self.on_call[court.on_call_pool]  # type: ignore[union-attr]
         if practitioners is not None:
-            practitioners.request(self.env.now, lambda: self.covered(number, practitioners), urgent=True)
-        values = dict(court.day_values)  # type: ignore[union-attr]
+            practitioners.request_urgent(self.env.now, partial(self.covered, number, practitioners))
         self._sitting_now = number
         self._sitting_pool = court.pool if kind == "weekday" else court.on_call_pool  # type: ignore[union-attr]
+        day = m.court_day
         for listing in listings:
-            case = listing[0]
-            if court.day_attribute is not None:  # type: ignore[union-attr]
-                case.values[self.m.attribute_index[court.day_attribute]] = values[kind]  # type: ignore[union-attr]
-            if listing[1] is None:  # an event the protocol scheduled
-                self.happen(case, listing[3])
+            case = listing.case if type(listing) is Flow else listing[0]
+            if day is not None:  # the day attribute takes the kind of sitting
+                i, values = day[0], case.values
+                case.values = self.codes([*values[:i], day[1][kind], *values[i + 1:]])
+            if type(listing) is not Flow:  # an event the protocol scheduled
+                self.happen(case, listing[1])
                 continue
-            _, state, token, event, outcome = listing
+            event = m.flows[listing.state].hearing[0]  # type: ignore[index]
             if event is not None:
                 self.happen(case, event)
-            self.flow_ends(case, state, token, outcome)
+            self.flow_ends(listing)
         self._sitting_now = None
 
     def covered(self, number: int, practitioners: Practitioners) -> None:
         at, kind, _ = self.cover[number]
         self.cover[number] = (at, kind, self.env.now)
-        self.at(self.m.court.session_hours, lambda _e: practitioners.release(self.env.now))  # type: ignore[union-attr]
+        self.env.call(self.m.court.session_hours, self.court_over, practitioners)  # type: ignore[union-attr]
+
+    def court_over(self, practitioners: Practitioners) -> None:
+        practitioners.release(self.env.now)
 
     # --- duties and tasks -----------------------------------------------------------------------
 
     def raise_duty(self, plan: int, case: Case, cause: str) -> None:
         """The duty arises for the case, if its `when` holds now: a task, one part per worker."""
-        when, deadline, parts, effort = self.m.specs[plan]
-        if when is not None and not self.m.holds(when, case.configs, case.values):
+        m = self.m
+        when, deadline, parts, effort = m.specs[plan]
+        if when is not None and not self.when_holds(plan, case.situation, case.values):
             return
         now = self.env.now
         task = Task(plan, case, now)
         self.tasks.append(task)
         at_sitting = False
         if deadline is not None:
-            if deadline.kind == "within":
-                task.due = self.m.clock.due_after(now, deadline.amount, deadline.unit)  # type: ignore[arg-type]
-            elif deadline.kind == "at":
+            kind = deadline.kind
+            if kind == "within":
+                task.due = m.clock.due_after(now, deadline.amount, deadline.unit)  # type: ignore[arg-type]
+            elif kind == "at":
                 at_sitting = self._sitting_now is not None and deadline.event == cause
+        waiting = 0
         for kind, worker in parts:
             if kind == "staff":
                 if at_sitting and worker == self._sitting_pool:
                     task.sitting = self._sitting_now
                     continue
+                waiting += 1
                 task.waiting += 1
-                task.unbegun += 1
-                self.request(worker, Part(task, now, effort.draw(self.effort_draws)))
+                task.unbegun += 1  # (taking it up, just below, can begin it at once)
+                part = Part(task, now, effort.draw(self.effort_draws))  # type: ignore[union-attr]
+                self.parts[worker].append(part)
+                self.staff[worker].request(now, part)
             elif kind == "external":
+                waiting += 1
                 task.waiting += 1
                 task.unbegun += 1
-                self.at(worker.draw(self.external_draws), lambda _e: self.external_done(task))
+                self.env.call(worker.draw(self.external_draws), self.external_done, task)
             else:
                 task.no_owner = True
-        if task.waiting == 0 and not task.no_owner:  # done by the sitting's practitioner alone
+        if waiting == 0 and not task.no_owner:  # done by the sitting's practitioner alone
             task.done = now
 
-    def request(self, pool: int, part: Part) -> None:
-        self.parts[pool].append(part)
-        self.staff[pool].request(self.env.now, partial(self.take_up, pool, part))
-
     def take_up(self, pool: int, part: Part) -> None:
-        now = self.env.now
+        """A practitioner of the pool takes up the part now, and works it in the pool's working hours."""
+        env = self.env
+        now = env.now
         part.taken = now
         work = self.works[pool]
         task = part.task
@@ -772,11 +993,10 @@ class Replication:
         if begun > task.begun:
             task.begun = begun
         if finish < INFINITY:
-            self.env.timeout(finish - now).callbacks.append(partial(self.finish, pool, part))
+            env.call(finish - now, self.finishers[pool], part)
 
-    def finish(self, pool: int, part: Part, _event: object = None) -> None:
+    def finish(self, pool: int, part: Part) -> None:
         self.staff[pool].release(self.env.now)
-        part.finished = self.env.now
         self.part_done(part.task)
 
     def begin(self, task: Task, at: float) -> None:
@@ -795,13 +1015,16 @@ class Replication:
             self.duty_done(task)
 
     def duty_done(self, task: Task) -> None:
-        m, case = self.m, task.case
-        plan = m.plans[task.plan]
-        for dependent in m.by_duty.get(plan.duty, ()):
-            self.raise_duty(dependent, case, plan.duty)
-        if m.rilaa is not None and m.rilaa[2] == task.plan and case.rilaa is not None and not case.rilaa[2]:
-            case.rilaa[2] = True
-            self.placement_check(case, case.rilaa)
+        m = self.m
+        if m.by_duty:
+            plan = m.plans[task.plan]
+            for dependent in m.by_duty.get(plan.duty, ()):
+                self.raise_duty(dependent, task.case, plan.duty)
+        if m.rilaa is not None and m.rilaa[2] == task.plan:
+            case = task.case
+            if case.rilaa is not None and not case.rilaa[2]:
+                case.rilaa[2] = True
+                self.placement_check(case, case.rilaa)
 
     # --- staff days away ------------------------------------------------------------------------
 
@@ -813,9 +1036,10 @@ class Replication:
             day += 1
         if day >= len(work.opens):
             return
-        self.at(work.opens[day] - self.env.now, lambda _e: self.days_away(pool, day))
+        self.env.call(work.opens[day] - self.env.now, self.days_away, (pool, day))
 
-    def days_away(self, pool: int, day: int) -> None:
+    def days_away(self, when: tuple[int, int]) -> None:
+        pool, day = when
         p = self.m.pools[pool]
         draws = self.staff_draws
         present = p.count - draws.binomial(p.count, p.absence)
@@ -825,42 +1049,65 @@ class Replication:
         self.next_day(pool, day + 1)
 
 
+def _flow_in(case: Case, state: str) -> Flow | None:
+    """The case's flow running in `state`, if any."""
+    flow = case.flows
+    while flow is not None:
+        if flow.state == state:
+            return flow
+        flow = flow.next
+    return None
+
+
 class Practitioners:
     """The practitioners of a staff pool (or its on-call rota): a request takes a free one at once, or
-    waits its turn: court cover first, then tasks first come first served. How many are at work on
-    the protocol's duties can change from day to day; those busy beyond the new number finish first.
+    waits its turn: court cover first, then tasks' parts first come first served. How many are at
+    work on the protocol's duties can change from day to day; those busy beyond the new number finish
+    first.
 
     For a staff pool it also adds up, in working hours inside the measured window, the hours its
     practitioners were busy and the hours they were at work but free: utilisation is the first over
     the two together."""
 
-    __slots__ = ("capacity", "busy", "urgent", "waiting", "work", "window", "since", "busy_hours", "free_hours")
+    __slots__ = ("capacity", "busy", "urgent", "waiting", "take_up", "work", "window", "since", "busy_hours", "free_hours")
 
-    def __init__(self, capacity: int, work: WorkTime | None = None, window: tuple[float, float] = (0.0, 0.0)):
+    def __init__(self, capacity: int, take_up: Callable[[Part], None] | None = None, work: WorkTime | None = None,
+                 window: tuple[float, float] = (0.0, 0.0)):
         self.capacity = capacity
         self.busy = 0
-        self.urgent: deque = deque()
-        self.waiting: deque = deque()
+        self.urgent: deque = deque()  # callables: court cover
+        self.waiting: deque = deque()  # parts of tasks
+        self.take_up = take_up  # take_up(part) when a practitioner is free for it
         self.work = work
         self.window = window
         self.since = 0.0
         self.busy_hours = 0.0
         self.free_hours = 0.0
 
-    def request(self, now: float, start, urgent: bool = False) -> None:
-        """`start()` when a practitioner is free (now, if one is)."""
+    def request(self, now: float, part: Part) -> None:
+        """`take_up(part)` when a practitioner is free (now, if one is)."""
+        if self.busy < self.capacity and not self.urgent and not self.waiting:
+            self.account(now)
+            self.busy += 1
+            self.take_up(part)  # type: ignore[misc]
+        else:
+            self.waiting.append(part)
+
+    def request_urgent(self, now: float, start: Callable[[], None]) -> None:
+        """`start()` when a practitioner is free (now, if one is), before any part waiting."""
         if self.busy < self.capacity and not self.urgent and not self.waiting:
             self.account(now)
             self.busy += 1
             start()
         else:
-            (self.urgent if urgent else self.waiting).append(start)
+            self.urgent.append(start)
 
     def release(self, now: float) -> None:
         """A practitioner is free again."""
         self.account(now)
         self.busy -= 1
-        self._start_waiting()
+        if self.urgent or self.waiting:
+            self._start_waiting()
 
     def staff(self, now: float, count: int) -> None:
         """From now, `count` practitioners."""
@@ -874,19 +1121,26 @@ class Practitioners:
         if work is None:
             return
         low, high = self.window
-        begin, end = max(self.since, low), min(now, high)
+        since = self.since
+        begin = since if since > low else low
+        end = now if now < high else high
         self.since = now
         if end <= begin:
             return
         hours = end - begin if work.always else work.worked(end) - work.worked(begin)
         if hours > 0:
-            self.busy_hours += self.busy * hours
-            self.free_hours += max(self.capacity - self.busy, 0) * hours
+            busy = self.busy
+            self.busy_hours += busy * hours
+            if self.capacity > busy:
+                self.free_hours += (self.capacity - busy) * hours
 
     def _start_waiting(self) -> None:
         while self.busy < self.capacity and (self.urgent or self.waiting):
             self.busy += 1
-            (self.urgent or self.waiting).popleft()()
+            if self.urgent:
+                self.urgent.popleft()()
+            else:
+                self.take_up(self.waiting.popleft())  # type: ignore[misc]
 
 
 def _probabilities(choice: Choice) -> list[float]:

@@ -88,12 +88,7 @@ class CompiledLifecycle:
         fixed = self._fixed.get(key, _UNKNOWN)
         if fixed is not _UNKNOWN:  # no guard to evaluate: the step is the same every time
             return fixed
-        known = self._candidates.get(key)
-        if known is None:
-            candidates = self._candidates_for(config, event)
-            unguarded = all(not tries or tries[0][0].guard is None for tries in candidates)
-            known = self._candidates[key] = (candidates, unguarded)
-        candidates, unguarded = known
+        candidates, unguarded = self._known(key)
         chosen: list[tuple[Transition, str]] = []
         for per_atomic in candidates:
             for transition, source in per_atomic:
@@ -112,7 +107,21 @@ class CompiledLifecycle:
             self._fixed[key] = step
         return step
 
+    def guarded(self, config: Configuration, event: str) -> bool:
+        """Whether stepping `config` on `event` tries a guard (so that the step can differ from case
+        to case); if not, the step is the same for every case in `config`."""
+        return not self._known((config, event))[1]
+
     # --- internals --------------------------------------------------------------------------------
+
+    def _known(self, key: tuple[Configuration, str]) -> tuple[tuple[tuple[tuple[Transition, str], ...], ...], bool]:
+        """The transitions to try for (configuration, event), and whether none of the first to try has a guard."""
+        known = self._candidates.get(key)
+        if known is None:
+            candidates = self._candidates_for(*key)
+            unguarded = all(not tries or tries[0][0].guard is None for tries in candidates)
+            known = self._candidates[key] = (candidates, unguarded)
+        return known
 
     def _candidates_for(self, config: Configuration, event: str) -> tuple[tuple[tuple[Transition, str], ...], ...]:
         """For each active atomic state in document order, the transitions on `event` to try: its

@@ -11,8 +11,11 @@ Executors:
   each worker process once, not with every replication;
 - `scheduler="tcp://host:port"`: a running Dask cluster (needs the `distributed` extra). The model is
   scattered to the workers once.
-At most a few replications per worker are in flight at once, so memory stays bounded however many
-replications are asked for.
+On a pool or a cluster, replications go to the workers in chunks of consecutive ones (`chunks`): a
+chunk is one message each way, so the fixed cost of a message is shared by its replications; chunks
+grow smaller towards the end, so that the workers finish together. At most a few chunks per worker
+are in flight at once, and a chunk holds at most `MAX_CHUNK` replications, so memory stays bounded
+however many replications are asked for.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from numpy.random import SeedSequence
 from .summary import Summary, Tally
 
 Task = Callable[[Any, SeedSequence], Mapping[str, float]]
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 4  # chunks submitted to each worker ahead of the one being folded
+MAX_CHUNK = 16  # replications in a chunk, at most
 
 
 class SchedulerError(Exception):
@@ -71,29 +75,52 @@ def run(
     if scheduler is not None:
         results = _on_dask(task, model, children, scheduler)
     elif (workers or os.cpu_count() or 1) == 1 or replications == 1:
-        results = (task(model, child) for child in children)
+        results = _replications(task, model, 0, children)
     else:
         results = _on_pool(task, model, children, min(workers or os.cpu_count() or 1, replications))
     tally = Tally(seed)
     with _progress_bar(progress, replications) as advance:
-        for result in _numbered(results):
+        for result in results:
             tally.add(result)
             advance()
     return tally.summary(wall_seconds=time.perf_counter() - started)
 
 
-def _numbered(results: Iterator[Mapping[str, float]]) -> Iterator[Mapping[str, float]]:
-    """The results, with the replication number noted on any exception a task raised."""
-    index = 0
-    try:
-        for result in results:
-            yield result
-            index += 1
-    except SchedulerError:
-        raise
-    except Exception as problem:
-        problem.add_note(f"(in replication {index})")
-        raise
+def _replications(task: Task, model: Any, first: int, children: list[SeedSequence]) -> Iterator[Mapping[str, float]]:
+    """The results of replications `first`, `first + 1`, ... (one per child seed), with the
+    replication's number noted on any exception its task raises."""
+    for index, child in enumerate(children, first):
+        try:
+            result = task(model, child)
+        except Exception as problem:
+            problem.add_note(f"(in replication {index})")
+            raise
+        yield result
+
+
+def _chunk(task: Task, model: Any, first: int, children: list[SeedSequence]) -> list[Mapping[str, float]]:
+    """A chunk of replications run in a worker: their results, in order."""
+    return list(_replications(task, model, first, children))
+
+
+def chunks(replications: int, workers: int) -> list[tuple[int, int]]:
+    """How replications are sent to workers: (first, count) of each chunk of consecutive ones. A
+    chunk is the replications left shared among 4 chunks per worker, but at least 1 and at most
+    `MAX_CHUNK`, so chunks shrink towards the end and the workers finish nearly together."""
+    found, first = [], 0
+    while first < replications:
+        count = min(MAX_CHUNK, max(1, (replications - first) // (4 * workers)))
+        found.append((first, count))
+        first += count
+    return found
+
+
+def _chunked(submit: Callable[[int, list[SeedSequence]], Any], children: list[SeedSequence], workers: int) -> Iterator[Mapping[str, float]]:
+    """Results in replication order, from chunks submitted with `submit(first, children)` (which
+    returns a future of the chunk's results)."""
+    pieces = [(first, children[first:first + count]) for first, count in chunks(len(children), workers)]
+    for results in _in_order(lambda piece: submit(*piece), pieces, workers):
+        yield from results
 
 
 # --- local process pool -----------------------------------------------------------------------------
@@ -107,9 +134,9 @@ def _install(task: Task, model: Any) -> None:
     _installed = (task, model)
 
 
-def _replicate(child: SeedSequence) -> Mapping[str, float]:
+def _replicate(first: int, children: list[SeedSequence]) -> list[Mapping[str, float]]:
     task, model = _installed  # type: ignore[misc]
-    return task(model, child)
+    return _chunk(task, model, first, children)
 
 
 def _pool_context(task: Task) -> multiprocessing.context.BaseContext:
@@ -130,26 +157,26 @@ def _on_pool(task: Task, model: Any, children: list[SeedSequence], workers: int)
     """Results in replication order from a local process pool."""
     pool = ProcessPoolExecutor(workers, mp_context=_pool_context(task), initializer=_install, initargs=(task, model))
     try:
-        yield from _in_order(lambda child: pool.submit(_replicate, child), children, workers)
+        yield from _chunked(lambda first, piece: pool.submit(_replicate, first, piece), children, workers)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _in_order(submit: Callable[[SeedSequence], Any], children: list[SeedSequence], workers: int) -> Iterator:
-    """Submit each child seed, keeping at most a few per worker in flight, and yield the futures'
-    results in submission (replication) order."""
+def _in_order(submit: Callable[[Any], Any], items: list, workers: int) -> Iterator:
+    """Submit each item (a child seed, or a chunk of them), keeping at most a few per worker in
+    flight, and yield the futures' results in submission (replication) order."""
     window = IN_FLIGHT_PER_WORKER * workers
     pending: deque = deque()
-    upcoming = iter(children)
-    for child in upcoming:
-        pending.append(submit(child))
+    upcoming = iter(items)
+    for item in upcoming:
+        pending.append(submit(item))
         if len(pending) >= window:
             break
     while pending:
         result = pending.popleft().result()
-        child = next(upcoming, None)
-        if child is not None:
-            pending.append(submit(child))
+        item = next(upcoming, None)
+        if item is not None:
+            pending.append(submit(item))
         yield result
 
 
@@ -184,7 +211,7 @@ def _on_dask(task: Task, model: Any, children: list[SeedSequence], address: str)
     with client:
         workers = max(1, sum(client.nthreads().values()))
         [shared_model] = client.scatter([model], broadcast=True)
-        yield from _in_order(lambda child: client.submit(task, shared_model, child, pure=False), children, workers)
+        yield from _chunked(lambda first, piece: client.submit(_chunk, task, shared_model, first, piece, pure=False), children, workers)
 
 
 # --- progress -----------------------------------------------------------------------------------------
