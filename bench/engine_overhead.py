@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import platform
 import random
 import time
 from pathlib import Path
 
 import simpy
-from machine import cpu, load
+from machine import load, machine
 from numpy.random import SeedSequence
 
 from protoverify.model.source import read
@@ -122,8 +120,7 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=20000, help="simulated hours per run (default 20000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each, the fastest counted (default 3)")
     args = parser.parse_args()
-    print(f"machine: {cpu()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SimPy {simpy.__version__}; "
-          f"{load()} at the start")
+    print(f"machine: {machine()}; SimPy {simpy.__version__}; {load()} at the start")
     print(f"M/M/{SERVERS} at rho = {ARRIVALS * SERVICE / SERVERS:.2f}, {args.hours:.0f} simulated hours per run, best of {args.repeats}; "
           f"Erlang C mean wait {erlang_c_wait(ARRIVALS, SERVICE, SERVERS):.2f} h")
     found = fastest({"hand": hand_written, "ours": through_engine, "ciw": in_ciw}, args.hours, args.repeats)

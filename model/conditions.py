@@ -209,6 +209,32 @@ def holds(condition: Condition, value_of: Callable[[Comparison], Scalar | tuple[
     raise TypeError(condition)
 
 
+def decide(condition: Condition, states_of: Callable[[Comparison], tuple[str, ...] | None]) -> Condition | bool:
+    """A condition with its tests of lifecycles decided: True, False, or what is left of it to decide
+    on the attributes. `states_of(test)` gives the active states of the test's lifecycle (as for
+    `holds`), or None where the test is of an attribute."""
+    match condition:
+        case Comparison():
+            states = states_of(condition)
+            return condition if states is None else holds(condition, lambda _test: states)
+        case Not(part):
+            rest = decide(part, states_of)
+            return (not rest) if isinstance(rest, bool) else Not(rest)
+        case All(parts) | AnyOf(parts):
+            decisive = isinstance(condition, AnyOf)  # a True part decides an any; a False part an all
+            left = []
+            for part in parts:
+                rest = decide(part, states_of)
+                if rest is decisive:
+                    return decisive
+                if not isinstance(rest, bool):
+                    left.append(rest)
+            if not left:
+                return not decisive
+            return left[0] if len(left) == 1 else type(condition)(tuple(left))
+    raise TypeError(condition)
+
+
 _WORDS = {"eq": "is", "ne": "is not", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "is one of", "not_in": "is none of"}
 
 

@@ -92,6 +92,8 @@ class Situations:
         self._attr_vars = {a.id: self._variable(a) for a in protocol.attributes}
         self._feasible: dict[tuple, bool] = {}
         self._paths: dict[frozenset[PathCondition], z3.BoolRef] = {}
+        self._encoded_paths: dict[PathCondition, z3.BoolRef] = {}  # see `_either`
+        self._eithers: dict[tuple[PathCondition, ...], z3.BoolRef] = {}
         self._lifecycle_tests: dict[tuple[frozenset, bool], z3.BoolRef] = {}
         self._ancestors: dict[str, list[str]] = {}
         self._effects: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
@@ -292,24 +294,12 @@ class Situations:
         return frozenset(found)
 
     def _residual(self, condition: Condition, config: Config) -> Condition | bool:
-        match condition:
-            case Comparison(key=key) if key in self.lifecycles:
-                return conditions.holds(condition, lambda c: tuple(s for s in config if self.lifecycle_of.get(s) == c.key))
-            case Comparison():
-                return condition
-            case conditions.Not(part):
-                rest = self._residual(part, config)
-                return (not rest) if isinstance(rest, bool) else conditions.Not(rest)
-            case conditions.All(parts) | conditions.AnyOf(parts):
-                decisive = isinstance(condition, conditions.AnyOf)  # True decides an any; False decides an all
-                rests = [self._residual(p, config) for p in parts]
-                if decisive in rests:
-                    return decisive
-                open_ = tuple(r for r in rests if not isinstance(r, bool))
-                if not open_:
-                    return not decisive
-                return open_[0] if len(open_) == 1 else type(condition)(open_)
-        raise TypeError(condition)
+        lifecycles, lifecycle_of = self.lifecycles, self.lifecycle_of
+
+        def states_of(test: Comparison) -> tuple[str, ...] | None:
+            return tuple(s for s in config if lifecycle_of.get(s) == test.key) if test.key in lifecycles else None
+
+        return conditions.decide(condition, states_of)
 
     def support(self, condition: Condition | None) -> frozenset[str] | None:
         """States one of which every configuration where `condition` can hold has active (its
@@ -356,8 +346,7 @@ class Situations:
             return False
         key = (condition, config is None, tuple(sorted(map(repr, (a for a in assumed if a is not True)))))
         if key not in self._feasible and (config is not None or not self.assumptions):  # the attribute values alone decide it, where few enough to try
-            parts = [c if held else conditions.Not(c) for c, held in sorted(condition, key=repr)]
-            decided = self.possible((*parts, *(a for a in assumed if a is not True)))  # type: ignore[misc]
+            decided = self.possible((*_signed(condition), *(a for a in assumed if a is not True)))  # type: ignore[misc]
             if decided is not None:
                 self._feasible[key] = decided
         if key not in self._feasible:
@@ -475,17 +464,9 @@ class Situations:
         # configurations it holds in); each configuration brings the path conditions it is reached under.
         index = self._index
         parts = [index >= 0, index < len(self._ordered), self.domains(), *self._assumed()]
-        encoded: dict[PathCondition, z3.BoolRef] = {}  # a path condition, and a set of them, encoded once
-        either: dict[tuple[PathCondition, ...], z3.BoolRef] = {}
         for i, (_, paths) in enumerate(self._ordered):
             if all(paths):  # reached only under conditions on the attributes
-                key = tuple(paths)
-                if key not in either:
-                    for p in paths:
-                        if p not in encoded:
-                            encoded[p] = self.path(p)
-                    either[key] = self.any([encoded[p] for p in paths])
-                parts.append(z3.Implies(index == i, either[key]))
+                parts.append(z3.Implies(index == i, self._either(paths)))
         return self.all(parts)
 
     def reachable(self) -> z3.BoolRef:
@@ -536,7 +517,7 @@ class Situations:
         if 0 <= position < n:
             paths = self._ordered[position][1]
             if all(paths):  # reached only under conditions on the attributes
-                parts.append(self.any([self.path(p) for p in paths]))
+                parts.append(self._either(paths))
         return self.all(parts)
 
     def nearest(self, condition: Condition, timeout_ms: int, besides: Iterable[Config] = ()) -> tuple[Config, z3.ModelRef] | None:
@@ -640,7 +621,7 @@ class Situations:
             return None
         for values in product(*choices):
             assignment = dict(zip(keys, values, strict=True))
-            if all(_holds(part, assignment) for part in parts):
+            if all(conditions.holds(part, lambda test: assignment[test.key]) for part in parts):
                 return True
         return False
 
@@ -650,7 +631,7 @@ class Situations:
         it has none."""
         if self.possible(left) is False:
             return False
-        return any(self.possible((*left, *(c if held else conditions.Not(c) for c, held in sorted(path, key=repr)))) is not False for path in self._pathsets[paths])
+        return any(self.possible((*left, *_signed(path))) is not False for path in self._pathsets[paths])
 
     def containing(self, states: Iterable[str]) -> list[Config]:
         """The reachable configurations with one of `states` active, in the order they were reached."""
@@ -690,6 +671,19 @@ class Situations:
         """For each configuration (by position), its set of path conditions (by place in `_pathsets`)."""
         number = {paths: i for i, paths in enumerate(self._pathsets)}
         return [number[frozenset(paths)] for paths in self.configurations.values()]
+
+    def _either(self, paths: list[PathCondition]) -> z3.BoolRef:
+        """Holds where one of the path conditions does, taken in the order they are listed (the order
+        the exploration found them), each encoded once."""
+        key = tuple(paths)
+        found = self._eithers.get(key)
+        if found is None:
+            encoded = self._encoded_paths
+            for path in paths:
+                if path not in encoded:
+                    encoded[path] = self.path(path)
+            found = self._eithers[key] = self.any([encoded[path] for path in paths])
+        return found
 
     def _reached_by(self, paths: frozenset[PathCondition]) -> z3.BoolRef:
         """Holds where one of the path conditions does."""
@@ -763,33 +757,10 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _holds(condition: Condition, values: dict[str, int | bool | str]) -> bool:
-    """Whether a condition on the attributes holds for these values, read as `encode` reads it."""
-    match condition:
-        case Comparison(key=key, op=op, value=value):
-            actual = values[key]
-            options = value if isinstance(value, tuple) else (value,)
-            match op:
-                case "eq" | "in":
-                    return actual in options
-                case "ne" | "not_in":
-                    return actual not in options
-                case "lt":
-                    return actual < options[0]  # type: ignore[operator]
-                case "lte":
-                    return actual <= options[0]  # type: ignore[operator]
-                case "gt":
-                    return actual > options[0]  # type: ignore[operator]
-                case "gte":
-                    return actual >= options[0]  # type: ignore[operator]
-            raise ValueError(op)
-        case conditions.All(parts):
-            return all(_holds(p, values) for p in parts)
-        case conditions.AnyOf(parts):
-            return any(_holds(p, values) for p in parts)
-        case conditions.Not(part):
-            return not _holds(part, values)
-    raise TypeError(condition)
+def _signed(path: PathCondition) -> list[Condition]:
+    """A path condition as conditions on the attributes, in a fixed order: each guard that held, and
+    the negation of each that failed."""
+    return [c if held else conditions.Not(c) for c, held in sorted(path, key=repr)]
 
 
 def keys_of(*conditions_: Condition | None) -> set[str]:

@@ -240,8 +240,9 @@ def moves(situations: Situations, relevant: Callable[[Config, Config], bool] | N
     return [Move(source, event, target, tuple(steps)) for (source, event, target), steps in grouped.items()]
 
 
-def in_order(found: Iterable[Move]) -> list[Move]:
-    """Moves in a stable order: by source, event and target, a configuration by its sorted states."""
+def in_order(found: Iterable[tuple[Move, list[HandoverQuestion]]]) -> list[tuple[Move, list[HandoverQuestion]]]:
+    """Moves, each with its handover questions, in a stable order: by source, event and target, a
+    configuration by its sorted states."""
     states: dict[Config, list[str]] = {}
 
     def key(config: Config) -> list[str]:
@@ -249,7 +250,7 @@ def in_order(found: Iterable[Move]) -> list[Move]:
             states[config] = sorted(config)
         return states[config]
 
-    return sorted(found, key=lambda move: (key(move.source), move.event, key(move.target)))
+    return sorted(found, key=lambda pair: (key(pair[0].source), pair[0].event, key(pair[0].target)))
 
 
 def encoded(situations: Situations, condition: Condition | bool) -> z3.BoolRef:
@@ -325,13 +326,9 @@ class Responsibilities:
             found = self._rests[key] = applying(self.situations, item.when, config)
         return found
 
-    def dimensions(self, move: Move) -> list[int]:
-        """The dimensions (by position) with a rule whose `when` may differ across the move. On the
-        others every rule applies alike before and after, so no responsibility passes."""
-        return self.changing(move.source, move.target)
-
     def changing(self, source: Config, target: Config) -> list[int]:
-        """The dimensions (by position) with a rule whose `when` may differ from `source` to `target`."""
+        """The dimensions (by position) with a rule whose `when` may differ from `source` to `target`.
+        On the others every rule applies alike before and after, so no responsibility passes."""
         dimensions_on = self.dimensions_on
         return sorted({d for state in source ^ target if state in dimensions_on for d in dimensions_on[state]})
 
@@ -396,7 +393,7 @@ def handover_questions(protocol: Protocol, situations: Situations, move: Move, a
     applies) are left out; the rest are left to the solver."""
     index = index or Responsibilities(protocol, situations, agencies)
     duties: list[Duty] | None = None
-    for position in index.dimensions(move):
+    for position in index.changing(move.source, move.target):
         for old, new, old_rules, new_rules, stays, had in index.pairs(position, move.source, move.target):
             duties = index.triggered(move) if duties is None else duties
             carried = [
@@ -434,10 +431,9 @@ def silent_handovers(protocol: Protocol, situations: Situations, timeout_ms: int
             found = handing[source, target] = any(index.pairs(d, source, target) for d in index.changing(source, target))
         return found
 
-    relevant = moves(situations, hands_over)
-    asked = {id(move): (move, questions) for move in relevant if (questions := list(handover_questions(protocol, situations, move, agencies, index)))}
-    for move in in_order(move for move, _ in asked.values()):  # few moves hand anything over: only those are put in order
-        for question in asked[id(move)][1]:
+    asked = [(move, questions) for move in moves(situations, hands_over) if (questions := list(handover_questions(protocol, situations, move, agencies, index)))]
+    for move, questions in in_order(asked):  # few moves hand anything over: only those are put in order
+        for question in questions:
             if question.handover in found:
                 continue
             with situations.query(

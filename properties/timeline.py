@@ -345,7 +345,11 @@ class Counting:
             if low is not None and high is not None:
                 facts += [day >= low, day <= high]
             for first, last, count in self.runs(low, high):
-                inside = [test for test in ((day >= first) if first is not None else None, (day <= last) if last is not None else None) if test is not None]
+                inside = []  # the run's bounds, where it has them
+                if first is not None:
+                    inside.append(day >= first)
+                if last is not None:
+                    inside.append(day <= last)
                 facts.append(z3.Implies(inside[0] if len(inside) == 1 else z3.And(*inside), breaks == count) if inside else breaks == count)
             self._templates[focus] = z3.And(*facts)
         return self._templates[focus], self.placeholders

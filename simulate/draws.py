@@ -135,14 +135,10 @@ class Choice:
 
     def draw(self, stream: Stream):
         """One item."""
-        u = stream.uniform()
-        for item, edge in zip(self.items, self.cumulative):
-            if u < edge:
-                return item
-        return self.items[-1]
+        return self.items[self.index(stream)]
 
     def index(self, stream: Stream) -> int:
-        """Where in `items` one drawn item is (the same draw as `draw`)."""
+        """Where in `items` one drawn item is."""
         u = stream.uniform()
         for i, edge in enumerate(self.cumulative):
             if u < edge:

@@ -47,7 +47,7 @@ from simpy.core import EmptySchedule
 from simpy.events import NORMAL
 
 from ..model.calendar import Unit
-from ..model.conditions import All, AnyOf, Comparison, Condition, Not, comparisons, holds
+from ..model.conditions import Comparison, Condition, comparisons, decide, holds
 from ..model.schema import Protocol
 from . import duties as duty_plans
 from . import outcomes
@@ -158,27 +158,13 @@ class Model:
     def decide(self, condition: Condition, states: tuple[tuple[str, ...], ...]) -> bool | Condition:
         """The condition for a case in these active states: True or False if that decides it, else
         what is left of it to decide on the case's attribute values (its tests of lifecycles decided)."""
-        match condition:
-            case Comparison(key=key) if key in self.lifecycle_index:
-                return holds(condition, lambda test: states[self.lifecycle_index[test.key]])
-            case Comparison():
-                return condition
-            case All(parts) | AnyOf(parts):
-                every = isinstance(condition, All)
-                left = []
-                for part in parts:
-                    decided = self.decide(part, states)
-                    if decided is (not every):  # a False part decides All; a True one decides AnyOf
-                        return decided
-                    if decided is not every:
-                        left.append(decided)
-                if not left:
-                    return every
-                return left[0] if len(left) == 1 else type(condition)(tuple(left))
-            case Not(part):
-                decided = self.decide(part, states)
-                return (not decided) if isinstance(decided, bool) else Not(decided)
-        raise TypeError(condition)
+        lifecycle_index = self.lifecycle_index
+
+        def states_of(test: Comparison) -> tuple[str, ...] | None:
+            i = lifecycle_index.get(test.key)
+            return None if i is None else states[i]
+
+        return decide(condition, states_of)
 
 
 def prepare(scenario: Scenario, protocol: Protocol) -> Model:
@@ -956,26 +942,23 @@ class Replication:
                 task.due = m.clock.due_after(now, deadline.amount, deadline.unit)  # type: ignore[arg-type]
             elif kind == "at":
                 at_sitting = self._sitting_now is not None and deadline.event == cause
-        waiting = 0
         for kind, worker in parts:
             if kind == "staff":
                 if at_sitting and worker == self._sitting_pool:
                     task.sitting = self._sitting_now
                     continue
-                waiting += 1
                 task.waiting += 1
                 task.unbegun += 1  # (taking it up, just below, can begin it at once)
                 part = Part(task, now, effort.draw(self.effort_draws))  # type: ignore[union-attr]
                 self.parts[worker].append(part)
                 self.staff[worker].request(now, part)
             elif kind == "external":
-                waiting += 1
                 task.waiting += 1
                 task.unbegun += 1
                 self.env.call(worker.draw(self.external_draws), self.external_done, task)
             else:
                 task.no_owner = True
-        if waiting == 0 and not task.no_owner:  # done by the sitting's practitioner alone
+        if task.waiting == 0 and not task.no_owner:  # done by the sitting's practitioner alone
             task.done = now
 
     def take_up(self, pool: int, part: Part) -> None:

@@ -21,9 +21,7 @@ def check(raw: dict) -> bool:
     return holds(parse(raw), value_of)
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
+EVALUATED = [
         ({"age": 15}, True),
         ({"age": 14}, False),
         ({"age": {"gte": 13}}, True),
@@ -42,10 +40,40 @@ def check(raw: dict) -> bool:
         ({"all": [{"justice": "yda"}, {"known_to_csc": True}]}, True),
         ({"not": {"known_to_csc": True}}, False),
         ({"not": {"any": [{"age": 10}, {"age": 11}]}, "justice": ["yda"]}, True),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), EVALUATED)
 def test_evaluation(raw: dict, expected: bool) -> None:
     assert check(raw) is expected
+
+
+def states_of(test: Comparison):
+    """The lifecycle `justice` decided, every other test left to the attributes."""
+    return CASE["justice"] if test.key == "justice" else None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"justice": "yda", "age": 15}, Comparison("age", "eq", 15)),
+        ({"justice": "rilaa", "age": 15}, False),
+        ({"any": [{"justice": "yda"}, {"age": 15}]}, True),
+        ({"any": [{"justice": "rilaa"}, {"age": 15}, {"known_to_csc": True}]}, AnyOf((Comparison("age", "eq", 15), Comparison("known_to_csc", "eq", True)))),
+        ({"not": {"justice": "yda"}}, False),
+        ({"not": {"justice": "rilaa", "age": 15}}, True),
+        ({"not": {"justice": "yda", "age": 15}}, Not(Comparison("age", "eq", 15))),
+        ({"justice": {"ne": "rilaa"}}, True),
+    ],
+)
+def test_decide_leaves_only_what_the_attributes_decide(raw: dict, expected) -> None:
+    assert conditions.decide(parse(raw), states_of) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), EVALUATED)
+def test_deciding_first_changes_no_answer(raw: dict, expected: bool) -> None:
+    decided = conditions.decide(parse(raw), states_of)
+    assert (decided if isinstance(decided, bool) else holds(decided, value_of)) is expected
 
 
 def test_parse_builds_a_tree() -> None:
