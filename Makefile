@@ -9,7 +9,7 @@ PROTOCOLS := protocols/stockport-2019.yaml protocols/warwickshire.yaml protocols
 SEEDS  := ../shared/seeds
 FINDINGS_DATE := 2026-11-23
 
-.PHONY: demo test fuzz bench findings schema screenshot clean
+.PHONY: demo test test-fast lint fuzz bench findings schema screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,15 @@ demo: $(VENV)/.installed
 	@$(BIN)/protoverify report --xlsx -o $(REPORT) --force
 	@echo "gap reports: open $(REPORT)/index.html in a browser"
 
-test: $(VENV)/.installed-test
+test: lint
 	$(BIN)/python -m pytest
+
+test-fast: lint  # the tests not marked slow: under a minute
+	$(BIN)/python -m pytest -m "not slow" -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 fuzz: $(VENV)/.installed-test  # thousands of generated and damaged inputs (tests/test_fuzz.py at 20x); prints the count
 	PROTOVERIFY_FUZZ=thousands $(BIN)/python -m pytest tests/test_fuzz.py -q -s -p no:cacheprovider

@@ -50,7 +50,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,100")
     parser.add_argument("--timeout", type=float, default=10.0)
-    parser.add_argument("--families", action="store_true", help="also time each family of checks, in a second run of each size")
+    parser.add_argument(
+        "--families", action="store_true", help="also time each family of checks, in a second run of each size"
+    )
     args = parser.parse_args()
     print(machine())
     print(f"start: {load()}")

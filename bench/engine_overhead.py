@@ -121,8 +121,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each, the fastest counted (default 3)")
     args = parser.parse_args()
     print(f"machine: {machine()}; SimPy {simpy.__version__}; {load()} at the start")
-    print(f"M/M/{SERVERS} at rho = {ARRIVALS * SERVICE / SERVERS:.2f}, {args.hours:.0f} simulated hours per run, best of {args.repeats}; "
-          f"Erlang C mean wait {erlang_c_wait(ARRIVALS, SERVICE, SERVERS):.2f} h")
+    print(
+        f"M/M/{SERVERS} at rho = {ARRIVALS * SERVICE / SERVERS:.2f}, {args.hours:.0f} simulated hours per run, best of {args.repeats}; "
+        f"Erlang C mean wait {erlang_c_wait(ARRIVALS, SERVICE, SERVERS):.2f} h"
+    )
     found = fastest({"hand": hand_written, "ours": through_engine, "ciw": in_ciw}, args.hours, args.repeats)
     hand, ours, ciw = found["hand"], found["ours"], found["ciw"]
     print(f"{'':24}{'customers/s':>14}{'mean wait (h)':>16}")

@@ -41,7 +41,9 @@ PAIRS = {
     "warwickshire": ("warwickshire-yjs-childrens-services-protocol.txt", ROOT / "protocols" / "warwickshire.yaml"),
 }
 
-Part = tuple[Any, ...]  # ("within", 10, "working_days") | ("before", 2, "days") | ("every", 1, "weeks") | ("vague", "as soon as")
+Part = tuple[
+    Any, ...
+]  # ("within", 10, "working_days") | ("before", 2, "days") | ("every", 1, "weeks") | ("vague", "as soon as")
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,15 @@ class Figures:
     modality: Agreement
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(*(a + b for a, b in zip(
-            (self.duties, self.timescales, self.unspecified_actor, self.modality),
-            (other.duties, other.timescales, other.unspecified_actor, other.modality),
-        )))
+        return Figures(
+            *(
+                a + b
+                for a, b in zip(
+                    (self.duties, self.timescales, self.unspecified_actor, self.modality),
+                    (other.duties, other.timescales, other.unspecified_actor, other.modality),
+                )
+            )
+        )
 
 
 def _drafted_parts(timescale: Any) -> list[Part]:
@@ -137,7 +144,12 @@ def figures(text: str, protocol: Protocol) -> Figures:
                 hand_by_clause.setdefault(clause, []).append(duty)
     matched = set(drafted_by_clause) & set(hand_by_clause)
 
-    drafted_parts = Counter((clause, part) for clause, ds in drafted_by_clause.items() for d in ds for part in _drafted_parts(d["timescale"]))
+    drafted_parts = Counter(
+        (clause, part)
+        for clause, ds in drafted_by_clause.items()
+        for d in ds
+        for part in _drafted_parts(d["timescale"])
+    )
     free = Counter(drafted_parts)
     hand_total = found = 0
     for duty in protocol.duties:
@@ -153,10 +165,14 @@ def figures(text: str, protocol: Protocol) -> Figures:
     hand_silent = {c for c in matched if any(d.actor is None for d in hand_by_clause[c])}
     unspecified_actor = Score(len(drafted_silent & hand_silent), len(drafted_silent), len(hand_silent))
 
-    modalities = [({d["modality"] for d in drafted_by_clause[c]}, {d.modality for d in hand_by_clause[c]}) for c in matched]
+    modalities = [
+        ({d["modality"] for d in drafted_by_clause[c]}, {d.modality for d in hand_by_clause[c]}) for c in matched
+    ]
     modality = Agreement(sum(a == b for a, b in modalities), sum(bool(a & b) for a, b in modalities), len(matched))
 
-    return Figures(Score(len(matched), len(drafted_by_clause), len(hand_by_clause)), timescales, unspecified_actor, modality)
+    return Figures(
+        Score(len(matched), len(drafted_by_clause), len(hand_by_clause)), timescales, unspecified_actor, modality
+    )
 
 
 def measured() -> dict[str, Figures]:
@@ -180,20 +196,29 @@ def table(results: dict[str, Figures]) -> str:
     if len(results) > 1:
         blocks.append(("all", functools.reduce(operator.add, results.values())))
     for name, result in blocks:
-        for label, score in (("duty clauses", result.duties), ("timescale parts", result.timescales),
-                             ("unspecified actor", result.unspecified_actor)):
-            rows.append(f"{name:<16} {label:<22} {score.tp:>4} {score.drafted:>8} {score.hand:>5} "
-                        f"{down(score.precision):>10.3f} {down(score.recall):>7.3f}")
+        for label, score in (
+            ("duty clauses", result.duties),
+            ("timescale parts", result.timescales),
+            ("unspecified actor", result.unspecified_actor),
+        ):
+            rows.append(
+                f"{name:<16} {label:<22} {score.tp:>4} {score.drafted:>8} {score.hand:>5} "
+                f"{down(score.precision):>10.3f} {down(score.recall):>7.3f}"
+            )
         m = result.modality
-        rows.append(f"{name:<16} {'modality (matched)':<22} equal {m.equal}/{m.clauses} = {down(m.equal / m.clauses if m.clauses else 1):.3f}; "
-                    f"share one {m.meet}/{m.clauses} = {down(m.meet / m.clauses if m.clauses else 1):.3f}")
+        rows.append(
+            f"{name:<16} {'modality (matched)':<22} equal {m.equal}/{m.clauses} = {down(m.equal / m.clauses if m.clauses else 1):.3f}; "
+            f"share one {m.meet}/{m.clauses} = {down(m.meet / m.clauses if m.clauses else 1):.3f}"
+        )
     return "\n".join(rows)
 
 
 def main() -> int:
     results = measured()
     if not results:
-        print(f"no seed with both its text (in {SEEDS}) and its hand encoding (in {ROOT / 'protocols'})", file=sys.stderr)
+        print(
+            f"no seed with both its text (in {SEEDS}) and its hand encoding (in {ROOT / 'protocols'})", file=sys.stderr
+        )
         return 1
     print(f"protoverify extract against hand encodings, measured {dt.date.today().isoformat()}")
     print(table(results))

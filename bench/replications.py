@@ -63,8 +63,10 @@ def headroom(replications: int) -> None:
         started = time.perf_counter()
         run(spin, 0.1, replications=replications, seed=0, workers=workers)
         timings[workers] = time.perf_counter() - started
-    print(f"reference: {replications} x 0.1 s of pure CPU work: serial {timings[1]:.2f} s, pool of 2 {timings[2]:.2f} s, "
-          f"speed-up {timings[1] / timings[2]:.2f}x (the most this machine gives now; 2.0x on two idle CPUs)")
+    print(
+        f"reference: {replications} x 0.1 s of pure CPU work: serial {timings[1]:.2f} s, pool of 2 {timings[2]:.2f} s, "
+        f"speed-up {timings[1] / timings[2]:.2f}x (the most this machine gives now; 2.0x on two idle CPUs)"
+    )
 
 
 def county_year(path: Path, repeats: int) -> None:
@@ -78,9 +80,11 @@ def county_year(path: Path, repeats: int) -> None:
         events.append(metrics["events_processed"])
     days = scenario.warm_up_days + scenario.horizon_days
     median = statistics.median(times)
-    print(f"  one replication ({days} days: {scenario.warm_up_days} warm-up + {scenario.horizon_days} measured): "
-          f"median {median:.3f} s of {repeats} (min {min(times):.3f}, max {max(times):.3f}); "
-          f"{statistics.mean(events):,.0f} events, {statistics.mean(events) / median:,.0f} events/s")
+    print(
+        f"  one replication ({days} days: {scenario.warm_up_days} warm-up + {scenario.horizon_days} measured): "
+        f"median {median:.3f} s of {repeats} (min {min(times):.3f}, max {max(times):.3f}); "
+        f"{statistics.mean(events):,.0f} events, {statistics.mean(events) / median:,.0f} events/s"
+    )
     print(f"  per simulated county-year (365 days): {median * 365 / days:.3f} s   target <= 0.5 s")
 
 
@@ -106,8 +110,10 @@ def speed_up(path: Path, replications: int, turns: int) -> tuple[float, str]:
     serial = min(timings["serial"])
     for label, seconds in timings.items():
         target = f"   target >= 1.7x (workers started by {method})" if label == "pool of 2" else ""
-        print(f"  {replications} replications, {label:<16} {min(seconds):7.2f} s (best of {turns}: "
-              f"{', '.join(f'{x:.2f}' for x in seconds)})   speed-up {serial / min(seconds):4.2f}x{target}")
+        print(
+            f"  {replications} replications, {label:<16} {min(seconds):7.2f} s (best of {turns}: "
+            f"{', '.join(f'{x:.2f}' for x in seconds)})   speed-up {serial / min(seconds):4.2f}x{target}"
+        )
     print(f"  summaries byte-identical serially and on the pool: {'yes' if len(dumps) == 1 else 'NO'}")
     return serial, dumps.pop()
 
@@ -122,16 +128,26 @@ def on_dask(paths: list[Path], replications: int, serial: dict[Path, tuple[float
         print("Dask not installed: pip install 'protoverify[bench]' to include it")
         return
     started = time.perf_counter()
-    with LocalCluster(processes=True, n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+    with LocalCluster(
+        processes=True, n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         print(f"Dask LocalCluster of 2 workers (start-up, not included below: {time.perf_counter() - started:.2f} s)")
         for path in paths:
             scenario, model = prepared(path)
             started = time.perf_counter()
-            summary = run(engine.run_replication, model, replications=replications, seed=scenario.seed, scheduler=cluster.scheduler_address)
+            summary = run(
+                engine.run_replication,
+                model,
+                replications=replications,
+                seed=scenario.seed,
+                scheduler=cluster.scheduler_address,
+            )
             seconds = time.perf_counter() - started
             best, dump = serial[path]
-            print(f"  {path.name}: {replications} replications {seconds:.2f} s   speed-up {best / seconds:4.2f}x; "
-                  f"summary byte-identical to the serial one: {'yes' if json.dumps(summary.to_dict()) == dump else 'NO'}")
+            print(
+                f"  {path.name}: {replications} replications {seconds:.2f} s   speed-up {best / seconds:4.2f}x; "
+                f"summary byte-identical to the serial one: {'yes' if json.dumps(summary.to_dict()) == dump else 'NO'}"
+            )
 
 
 def memory_per_case(path: Path, scale: int) -> None:
@@ -139,7 +155,13 @@ def memory_per_case(path: Path, scale: int) -> None:
     base = apply(raw, [("warm_up_days", 0), ("horizon_days", 30), ("demand.remands_per_year", 0)])
     peaks, cases = [], []
     for factor in (1, scale):
-        data = apply(base, [(f"initial_caseload.{i}.count", c["count"] * factor) for i, c in enumerate(base.get("initial_caseload", []))])
+        data = apply(
+            base,
+            [
+                (f"initial_caseload.{i}.count", c["count"] * factor)
+                for i, c in enumerate(base.get("initial_caseload", []))
+            ],
+        )
         scenario = scenario_from_mapping(data, f"{path} with the open caseload x{factor}")
         model = engine.prepare(scenario, load_protocol_of(scenario))
         tracemalloc.start()
@@ -151,16 +173,25 @@ def memory_per_case(path: Path, scale: int) -> None:
         print("  the scenario has no initial open caseload: memory per open case not measured")
         return
     per_case = (peaks[1] - peaks[0]) / (cases[1] - cases[0])
-    print(f"  peak traced memory over 30 days: {peaks[0] / 1e6:.2f} MB with {cases[0]} open cases, "
-          f"{peaks[1] / 1e6:.2f} MB with {cases[1]}")
+    print(
+        f"  peak traced memory over 30 days: {peaks[0] / 1e6:.2f} MB with {cases[0]} open cases, "
+        f"{peaks[1] / 1e6:.2f} MB with {cases[1]}"
+    )
     print(f"  per open case: {per_case:,.0f} bytes   target <= 1024 bytes")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", type=Path, action="append", help="scenario file (repeatable); default the baselines")
+    parser.add_argument(
+        "--scenario", type=Path, action="append", help="scenario file (repeatable); default the baselines"
+    )
     parser.add_argument("--replications", type=int, default=64, help="replications for the speed-up")
-    parser.add_argument("--turns", type=int, default=3, help="serial and pool runs for the speed-up, taken in turn; the best of each counts")
+    parser.add_argument(
+        "--turns",
+        type=int,
+        default=3,
+        help="serial and pool runs for the speed-up, taken in turn; the best of each counts",
+    )
     parser.add_argument("--repeats", type=int, default=5, help="replications timed for the county-year")
     parser.add_argument("--scale", type=int, default=40, help="how many times the open caseload, for memory")
     args = parser.parse_args()

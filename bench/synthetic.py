@@ -51,7 +51,11 @@ def _rename(node: Any, ids: set[str], suffix: str, lifecycles: set[str]) -> Any:
     lifecycle key are states (values under an attribute key are the attribute's own values)."""
     if isinstance(node, dict):
         return {
-            k: v if k in VOCABULARY else _condition(v, ids, suffix, lifecycles) if k in CONDITIONS else _rename(v, ids, suffix, lifecycles)
+            k: v
+            if k in VOCABULARY
+            else _condition(v, ids, suffix, lifecycles)
+            if k in CONDITIONS
+            else _rename(v, ids, suffix, lifecycles)
             for k, v in node.items()
         }
     if isinstance(node, list):
@@ -98,7 +102,9 @@ def scaled(path: Path, k: int) -> Protocol:
             original["states"] += copied["states"]
             original.setdefault("transitions", []).extend(copied.get("transitions", []))
             first = copied.get("initial") or copied["states"][0]["id"]
-            together = {lc: state for lc, state in initials.items() if lc != original["id"]}  # all lifecycles move at once
+            together = {
+                lc: state for lc, state in initials.items() if lc != original["id"]
+            }  # all lifecycles move at once
             entry = {"event": enter, "from": [initials[original["id"]]], "to": first, "clause": "front"}
             original["transitions"].append(entry | ({"guard": together} if together else {}))
     protocol = Protocol.model_validate(result)

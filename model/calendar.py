@@ -94,13 +94,9 @@ class Calendar:
 
     region: Region
     closures: frozenset[date]
-    _working_days_by_year: dict[int, tuple[date, ...]] = field(
-        init=False, repr=False, compare=False
-    )
+    _working_days_by_year: dict[int, tuple[date, ...]] = field(init=False, repr=False, compare=False)
 
-    def __init__(
-        self, region: Region | str = Region.ENGLAND_AND_WALES, closures: Iterable[date] = ()
-    ) -> None:
+    def __init__(self, region: Region | str = Region.ENGLAND_AND_WALES, closures: Iterable[date] = ()) -> None:
         object.__setattr__(self, "region", _member(Region, region))
         object.__setattr__(self, "closures", frozenset(_day(d) for d in closures))
         object.__setattr__(self, "_working_days_by_year", {})
@@ -108,11 +104,7 @@ class Calendar:
     def is_working_day(self, d: date) -> bool:
         """Whether d is a Monday to Friday that is neither a bank holiday nor a local closure."""
         d = _day(d)
-        return (
-            d.weekday() < 5
-            and d not in _bank_holidays(self.region, d.year)
-            and d not in self.closures
-        )
+        return d.weekday() < 5 and d not in _bank_holidays(self.region, d.year) and d not in self.closures
 
     def holiday_name(self, d: date) -> str | None:
         """The bank holiday on d ("local closure" for a closure), or None."""
@@ -152,8 +144,7 @@ class Calendar:
         if b <= a:
             return 0
         return sum(
-            bisect_right(days, b) - bisect_right(days, a)
-            for days in map(self._working_days, range(a.year, b.year + 1))
+            bisect_right(days, b) - bisect_right(days, a) for days in map(self._working_days, range(a.year, b.year + 1))
         )
 
     def working_day_table(self, first: date, last: date) -> tuple[bool, ...]:

@@ -142,7 +142,10 @@ def parse(raw: object, path: tuple[str | int, ...] = ()) -> Condition:
             raise _fail(path, f"condition key {key!r} is not a name; expected an attribute or lifecycle id")
         if key in ("all", "any"):
             if not isinstance(value, list) or not value:
-                raise _fail(here, f"'{key}' is given {_given(value)}; expected a non-empty list of conditions, e.g. {key}: [{{age: 10}}, {{age: 11}}]")
+                raise _fail(
+                    here,
+                    f"'{key}' is given {_given(value)}; expected a non-empty list of conditions, e.g. {key}: [{{age: 10}}, {{age: 11}}]",
+                )
             sub = tuple(parse(item, (*here, i)) for i, item in enumerate(value))
             parts.append(All(sub) if key == "all" else AnyOf(sub))
         elif key == "not":
@@ -192,7 +195,7 @@ def holds(condition: Condition, value_of: Callable[[Comparison], Scalar | tuple[
     every state enclosing it), and the test holds when any active state matches.
     """
     match condition:
-        case Comparison(key, op, value):
+        case Comparison(_, op, value):
             actual = value_of(condition)
             if isinstance(actual, tuple):
                 if op in ("ne", "not_in"):
@@ -235,7 +238,16 @@ def decide(condition: Condition, states_of: Callable[[Comparison], tuple[str, ..
     raise TypeError(condition)
 
 
-_WORDS = {"eq": "is", "ne": "is not", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "is one of", "not_in": "is none of"}
+_WORDS = {
+    "eq": "is",
+    "ne": "is not",
+    "lt": "<",
+    "lte": "≤",
+    "gt": ">",
+    "gte": "≥",
+    "in": "is one of",
+    "not_in": "is none of",
+}
 
 
 def describe(condition: Condition) -> str:

@@ -32,7 +32,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .calendar import Unit
 from .schema import FORMAT_VERSION, UNSPECIFIED
-from .source import Located, LoadError, read_text
+from .source import LoadError, Located, read_text
 from .sourcetext import HEADING_WORDS, Segment, TimePhrase, segments, time_phrases
 from .statechart import RESERVED_EVENT_IDS
 
@@ -61,48 +61,120 @@ class Party:
 
 
 PARTIES: tuple[Party, ...] = (
-    Party("yjs", "youth justice service", "agency",
-          ("youth offending service", "youth offending team", "youth justice service", "youth justice team"),
-          ("YOS", "YOT", "YOTS", "YJS", "WYJS")),
-    Party("yjs_practitioner", "youth justice practitioner", "role",
-          ("YOS officer", "YOT officer", "YJS officer", "YOS practitioner", "YOT practitioner", "YJS practitioner",
-           "WYJS practitioner", "WYJS case manager", "case manager", "PSR writer", "youth justice practitioner"),
-          agency="yjs"),
-    Party("csc", "children's social care", "agency",
-          ("children's social care", "social care", "children's services", "children services"), ("CSC",)),
-    Party("local_childrens_team", "local children's team", "role", ("local children's team", "children's team"), agency="csc"),
+    Party(
+        "yjs",
+        "youth justice service",
+        "agency",
+        ("youth offending service", "youth offending team", "youth justice service", "youth justice team"),
+        ("YOS", "YOT", "YOTS", "YJS", "WYJS"),
+    ),
+    Party(
+        "yjs_practitioner",
+        "youth justice practitioner",
+        "role",
+        (
+            "YOS officer",
+            "YOT officer",
+            "YJS officer",
+            "YOS practitioner",
+            "YOT practitioner",
+            "YJS practitioner",
+            "WYJS practitioner",
+            "WYJS case manager",
+            "case manager",
+            "PSR writer",
+            "youth justice practitioner",
+        ),
+        agency="yjs",
+    ),
+    Party(
+        "csc",
+        "children's social care",
+        "agency",
+        ("children's social care", "social care", "children's services", "children services"),
+        ("CSC",),
+    ),
+    Party(
+        "local_childrens_team",
+        "local children's team",
+        "role",
+        ("local children's team", "children's team"),
+        agency="csc",
+    ),
     Party("social_worker", "social worker", "role", ("social worker",), agency="csc"),
     Party("iro", "independent reviewing officer", "role", ("independent reviewing officer",), ("IRO",), agency="csc"),
-    Party("leaving_care", "leaving care team", "role", ("leaving care team", "leaving care worker", "leaving care"), agency="csc"),
+    Party(
+        "leaving_care",
+        "leaving care team",
+        "role",
+        ("leaving care team", "leaving care worker", "leaving care"),
+        agency="csc",
+    ),
     Party("personal_advisor", "personal advisor", "role", ("personal advisor", "personal adviser"), agency="csc"),
     Party("local_authority", "local authority", "agency", ("local authority", "corporate parent"), ("LA",)),
     Party("police", "police", "agency", ("police", "police officer")),
     Party("cps", "Crown Prosecution Service", "agency", ("crown prosecution service",), ("CPS",)),
     Party("court", "court", "agency", ("court", "youth court", "crown court", "magistrates' court", "magistrates")),
     Party("virtual_school", "virtual school", "agency", ("virtual school", "virtual school team"), ("VST",)),
-    Party("housing", "housing authority", "agency",
-          ("local housing authority", "housing authority", "housing department", "housing service")),
-    Party("appropriate_adult", "appropriate adult service", "agency", ("appropriate adult", "appropriate adult service")),
+    Party(
+        "housing",
+        "housing authority",
+        "agency",
+        ("local housing authority", "housing authority", "housing department", "housing service"),
+    ),
+    Party(
+        "appropriate_adult", "appropriate adult service", "agency", ("appropriate adult", "appropriate adult service")
+    ),
     Party("edt", "emergency duty team", "agency", ("emergency duty team",), ("EDT",)),
     Party("cafcass", "Cafcass", "agency", ("cafcass",)),
-    Party("probation", "probation service", "agency",
-          ("national probation service", "probation service", "community rehabilitation company", "probation officer"),
-          ("NPS", "CRC")),
-    Party("secure_estate", "secure estate", "agency",
-          ("youth custody service", "youth custodial service", "secure estate", "secure establishment",
-           "custodial establishment"), ("YCS",)),
-    Party("mash", "multi-agency safeguarding hub", "agency",
-          ("multi-agency safeguarding hub", "multi-agency support and safeguarding hub"), ("MASH", "MASSH")),
+    Party(
+        "probation",
+        "probation service",
+        "agency",
+        ("national probation service", "probation service", "community rehabilitation company", "probation officer"),
+        ("NPS", "CRC"),
+    ),
+    Party(
+        "secure_estate",
+        "secure estate",
+        "agency",
+        (
+            "youth custody service",
+            "youth custodial service",
+            "secure estate",
+            "secure establishment",
+            "custodial establishment",
+        ),
+        ("YCS",),
+    ),
+    Party(
+        "mash",
+        "multi-agency safeguarding hub",
+        "agency",
+        ("multi-agency safeguarding hub", "multi-agency support and safeguarding hub"),
+        ("MASH", "MASSH"),
+    ),
     Party("early_help", "early help", "agency", ("early help", "early help hub")),
     Party("yjb", "Youth Justice Board", "agency", ("youth justice board",), ("YJB",)),
-    Party("child", "the child", "person",
-          ("child", "children", "young person", "young people", "child or young person", "children and young people")),
-    Party("parents", "parents or carers", "person",
-          ("parent", "carer", "parent / carer", "guardian", "person with parental responsibility")),
+    Party(
+        "child",
+        "the child",
+        "person",
+        ("child", "children", "young person", "young people", "child or young person", "children and young people"),
+    ),
+    Party(
+        "parents",
+        "parents or carers",
+        "person",
+        ("parent", "carer", "parent / carer", "guardian", "person with parental responsibility"),
+    ),
 )
 
 NOT_PARTIES = (
-    "local authority accommodation", "local authority secure", "social care system", "appropriate adult role",
+    "local authority accommodation",
+    "local authority secure",
+    "social care system",
+    "appropriate adult role",
 )
 """Phrases that contain a party's name but do not name the party: "Remanded into Local Authority accommodation"."""
 
@@ -110,7 +182,9 @@ _ENDING = r"(?:s|es)?(?:['’]s?)?(?!\w)"
 
 
 def _phrase(words: str) -> str:
-    return r"\s*/\s*".join(r"\s+".join(re.escape(w).replace("'", "['’]") for w in part.split()) for part in words.split("/"))
+    return r"\s*/\s*".join(
+        r"\s+".join(re.escape(w).replace("'", "['’]") for w in part.split()) for part in words.split("/")
+    )
 
 
 def _pattern(names: tuple[str, ...], abbreviations: tuple[str, ...] = ()) -> re.Pattern[str]:
@@ -191,12 +265,35 @@ SUBORDINATE_OPENING = re.compile(
 )
 """A sentence that opens with a condition: its modal verb after the first comma is the duty's."""
 
-PARTICIPLES = frozenset({
-    "made", "held", "sent", "kept", "done", "met", "sought", "brought", "set", "put", "found", "told", "paid", "led",
-    "left", "read", "understood", "spent", "heard", "built", "withheld",
-})
+PARTICIPLES = frozenset(
+    {
+        "made",
+        "held",
+        "sent",
+        "kept",
+        "done",
+        "met",
+        "sought",
+        "brought",
+        "set",
+        "put",
+        "found",
+        "told",
+        "paid",
+        "led",
+        "left",
+        "read",
+        "understood",
+        "spent",
+        "heard",
+        "built",
+        "withheld",
+    }
+)
 NOT_PARTICIPLES = frozenset({"open", "often", "even", "between"})
-PREPOSITIONS = frozenset({"in", "at", "to", "from", "of", "with", "for", "by", "into", "within", "about", "on", "upon", "under"})
+PREPOSITIONS = frozenset(
+    {"in", "at", "to", "from", "of", "with", "for", "by", "into", "within", "about", "on", "upon", "under"}
+)
 """A party named after one of these is not the subject: "the YOS Officer in court will request"."""
 PRONOUNS = frozenset({"they", "it", "he", "she", "we", "this", "these", "those", "them"})
 """A pronoun between a party and the modal verb is the subject: "service users they think may be"."""
@@ -229,7 +326,7 @@ def sentences(text: str) -> list[Sentence]:
     """The sentences of a segment's text (a stop, then a capital, ends one; "e.g." does not)."""
     found, start = [], 0
     for gap in _SENTENCE_BREAK.finditer(text):
-        found.append(Sentence(start, gap.start(), text[start:gap.start()]))
+        found.append(Sentence(start, gap.start(), text[start : gap.start()]))
         start = gap.end()
     found.append(Sentence(start, len(text), text[start:]))
     return [s for s in found if s.text.strip()]
@@ -266,7 +363,7 @@ def _groups(found: list[Mention], text: str) -> list[list[Mention]]:
     """Mentions joined by "and", "or", "/" or "&" ("the Police and CPS"), as groups, in order."""
     groups: list[list[Mention]] = []
     for mention in found:
-        if groups and _JOINED.match(text[groups[-1][-1].end:mention.start]):
+        if groups and _JOINED.match(text[groups[-1][-1].end : mention.start]):
             groups[-1].append(mention)
         else:
             groups.append([mention])
@@ -290,18 +387,18 @@ def actor(sentence: str, match: re.Match[str]) -> Actor:
     is the responsibility of", or, for a passive ("will be invited by ..."), the party after "by"."""
     form = _form(match)
     if form.actor == "after":
-        rest = sentence[match.end():]
+        rest = sentence[match.end() :]
         to = _TO.search(rest)
         named = _groups(mentions(rest[: to.start() if to else len(rest)]), rest)
         return Actor(_ids(named[0])) if named else Actor((), f"no party recognised after '{match.group(0)}'")
-    passive = _PASSIVE.match(sentence[match.end():]) if form.verb else None
+    passive = _PASSIVE.match(sentence[match.end() :]) if form.verb else None
     if passive and _is_participle(passive["verb"]):
-        rest = sentence[match.end() + passive.end():]
+        rest = sentence[match.end() + passive.end() :]
         agent = _AGENT.search(rest[: end.start() if (end := _CLAUSE_END.search(rest)) else len(rest)])
         if agent is None:
             return Actor((), "passive: no actor named")
         words = agent["agent"].rstrip()
-        shown = " ".join(words.split()[:AGENT_WORDS + 2])
+        shown = " ".join(words.split()[: AGENT_WORDS + 2])
         named = _groups(mentions(words), words)
         if named and len(words[: named[0][0].start].split()) <= AGENT_WORDS:
             return Actor(_ids(named[0]), f"passive: actor from 'by {shown}'")
@@ -309,8 +406,12 @@ def actor(sentence: str, match: re.Match[str]) -> Actor:
     before = sentence[: match.start()]
     subjects = [g for g in _groups(mentions(before), before) if not _after_preposition(before[: g[0].start])]
     if subjects:
-        gap = before[subjects[-1][-1].end:].split()
-        if len(gap) <= SUBJECT_GAP_WORDS and not re.search(r"[,;:]", " ".join(gap)) and not PRONOUNS & {w.lower() for w in gap}:
+        gap = before[subjects[-1][-1].end :].split()
+        if (
+            len(gap) <= SUBJECT_GAP_WORDS
+            and not re.search(r"[,;:]", " ".join(gap))
+            and not PRONOUNS & {w.lower() for w in gap}
+        ):
             return Actor(_ids(subjects[-1]))
     subject = " ".join(re.split(r"[,;:]", before)[-1].split()[-SUBJECT_GAP_WORDS:])
     return Actor((), f"no party recognised in '{subject}'" if subject else "no subject before the modal verb")
@@ -340,14 +441,16 @@ def quote(sentence: str, match: re.Match[str]) -> str:
     at = next(i for i, t in enumerate(tokens) if t.end() > match.start())
     first = max(0, at - 3)
     last = min(len(tokens), first + QUOTE_WORDS) - 1
-    return sentence[tokens[first].start():tokens[last].end()].rstrip(",;:")
+    return sentence[tokens[first].start() : tokens[last].end()].rstrip(",;:")
 
 
 # --- timescales ---------------------------------------------------------------------------------
 
 UNITS = frozenset(unit.value for unit in Unit)
 _DUAL_GAP = re.compile(r"^[\w\s-]{0,30}\(\s*$")
-_EVENT_WORDS_END = re.compile(r"[,;:.()]|\s(?:and|or|unless|to|that|which|where|when|if|this|the|a|an)\b", re.IGNORECASE)
+_EVENT_WORDS_END = re.compile(
+    r"[,;:.()]|\s(?:and|or|unless|to|that|which|where|when|if|this|the|a|an)\b", re.IGNORECASE
+)
 _DETERMINERS = re.compile(r"^(?:(?:the|a|an|their|them|his|her|his/her|its|such|this|that)\s+)+", re.IGNORECASE)
 
 
@@ -398,15 +501,16 @@ def timescale(text: str, own: Sequence[Placed], strays: Sequence[Placed] = ()) -
     drafted = DraftTimescale()
     spec = drafted.spec
     partners = {
-        b for a, b in zip(own, own[1:])
-        if {a.phrase.relation, b.phrase.relation} <= {"within", "duration"} and _DUAL_GAP.match(text[a.end:b.start])
+        b
+        for a, b in zip(own, own[1:])
+        if {a.phrase.relation, b.phrase.relation} <= {"within", "duration"} and _DUAL_GAP.match(text[a.end : b.start])
     }
     found = [*own, *strays]
     if len(found) > 1:
         drafted.notes.append("time phrases: " + ", ".join(f"'{p.phrase.words}'" for p in found))
     drafted.notes += [f"'{p.phrase.words}' is from another sentence" for p in strays]
     for place in found:
-        phrase, after = place.phrase, text[place.end:]
+        phrase, after = place.phrase, text[place.end :]
         if phrase.unit is not None and phrase.unit not in UNITS:
             drafted.notes.append(f"'{phrase.words}': {phrase.unit} is not a unit of the format")
         elif place in partners and "within" in spec and "also" not in spec:
@@ -415,7 +519,9 @@ def timescale(text: str, own: Sequence[Placed], strays: Sequence[Placed] = ()) -
             spec["within"] = _duration(phrase)
             drafted.trigger_words = _event_words(after) if phrase.words.lower().endswith((" of", " after")) else None
             if phrase.relation == "duration":
-                drafted.notes.append(f"'{phrase.words}' is a length of time: a deadline, or the delay of a scheduled event?")
+                drafted.notes.append(
+                    f"'{phrase.words}' is a length of time: a deadline, or the delay of a scheduled event?"
+                )
         elif phrase.relation == "before" and "within" not in spec and "before" not in spec:
             spec["before"] = _duration(phrase)
             drafted.before_words = _event_words(after)
@@ -474,25 +580,36 @@ def duties(segment: Segment) -> tuple[list[DraftDuty], bool]:
         mine = [place for place, owner in zip(found_time, owners) if owner == i]
         inside = [p for p in mine if sentence.start <= p.start < sentence.end]
         time = timescale(text, inside, [p for p in mine if p not in inside])
-        after = [p.start - sentence.start for p in mine if p.start - sentence.start >= match.end() and p.phrase.relation != "duration"]
-        drafted.append(DraftDuty(
-            clause=segment.id,
-            modality=_form(match).modality,
-            actor=actor(sentence.text, match),
-            action=action(sentence.text, match, min(after, default=len(sentence.text))),
-            quote=quote(sentence.text, match),
-            timescale=time,
-        ))
+        after = [
+            p.start - sentence.start
+            for p in mine
+            if p.start - sentence.start >= match.end() and p.phrase.relation != "duration"
+        ]
+        drafted.append(
+            DraftDuty(
+                clause=segment.id,
+                modality=_form(match).modality,
+                actor=actor(sentence.text, match),
+                action=action(sentence.text, match, min(after, default=len(sentence.text))),
+                quote=quote(sentence.text, match),
+                timescale=time,
+            )
+        )
     return drafted, any_modal
 
 
 # --- metadata -----------------------------------------------------------------------------------
 
-TITLE_WORDS = re.compile(r"\b(?:protocol|agreement|principles|memorandum of understanding|joint working)\b", re.IGNORECASE)
+TITLE_WORDS = re.compile(
+    r"\b(?:protocol|agreement|principles|memorandum of understanding|joint working)\b", re.IGNORECASE
+)
 TITLE_MAX_WORDS = 25
 DATE_LABELS = {
     "agreed": re.compile(r"^(?:date\s+)?(?:agreed|approved|signed\s+off)(?:\s+on)?\s*:\s*(?P<date>.+)$", re.IGNORECASE),
-    "review": re.compile(r"^(?:review\s+date|date\s+of\s+(?:next\s+)?review|next\s+review(?:\s+date)?|review)\s*:\s*(?P<date>.+)$", re.IGNORECASE),
+    "review": re.compile(
+        r"^(?:review\s+date|date\s+of\s+(?:next\s+)?review|next\s+review(?:\s+date)?|review)\s*:\s*(?P<date>.+)$",
+        re.IGNORECASE,
+    ),
 }
 DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -524,10 +641,20 @@ def metadata(found: list[Segment]) -> Metadata:
     meta = Metadata()
     front = [s for s in found if s.kind == "front"]
     for i, segment in enumerate(front):
-        if meta.title is None and TITLE_WORDS.search(segment.text) and segment.text[:1] not in "\"'“‘" and len(segment.text.split()) <= TITLE_MAX_WORDS:
+        if (
+            meta.title is None
+            and TITLE_WORDS.search(segment.text)
+            and segment.text[:1] not in "\"'“‘"
+            and len(segment.text.split()) <= TITLE_MAX_WORDS
+        ):
             meta.title, meta.clauses = segment.text, [segment.id]
             previous = front[i - 1] if i else None
-            if not mentions(segment.text) and previous is not None and mentions(previous.text) and len(previous.text.split()) <= HEADING_WORDS:
+            if (
+                not mentions(segment.text)
+                and previous is not None
+                and mentions(previous.text)
+                and len(previous.text.split()) <= HEADING_WORDS
+            ):
                 meta.title, meta.clauses = f"{previous.text}: {segment.text}", [previous.id, segment.id]
     for segment in (s for s in found if s.kind in ("front", "signature")):
         for key, label in DATE_LABELS.items():
@@ -595,7 +722,9 @@ def _metadata_map(meta: Metadata, source: str) -> CommentedMap:
     _comment(mapping, "title", [] if meta.title else ["TODO: no title recognised in the front matter"])
     _comment(mapping, "authority", ["TODO: the local authority or partnership"])
     for key in ("agreed", "review"):
-        _comment(mapping, key, [meta.notes[key]] if key in meta.notes else [] if meta.dates.get(key) else ["no date found"])
+        _comment(
+            mapping, key, [meta.notes[key]] if key in meta.notes else [] if meta.dates.get(key) else ["no date found"]
+        )
     return mapping
 
 
@@ -634,7 +763,9 @@ def _duty_map(duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq) ->
     mapping = CommentedMap()
     mapping["id"] = duty_id
     mapping["clause"] = _clause(duty.clause)
-    mapping["actor"] = (list(duty.actor.ids) if len(duty.actor.ids) > 1 else duty.actor.ids[0]) if duty.actor.ids else UNSPECIFIED
+    mapping["actor"] = (
+        (list(duty.actor.ids) if len(duty.actor.ids) > 1 else duty.actor.ids[0]) if duty.actor.ids else UNSPECIFIED
+    )
     _comment(mapping, "actor", [duty.actor.note] if duty.actor.note else [])
     mapping["action"] = duty.action
     _comment(mapping, "action", ["TODO: the words after the verb; put the action in your own words"])
@@ -642,12 +773,22 @@ def _duty_map(duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq) ->
         name = ids.event(drafted.trigger_words, f"{duty_id}_start")
         _declare(events, name, drafted.trigger_words or f"TODO: what starts the clock of {duty_id}", duty.clause)
         mapping["trigger"] = _flow(event=name)
-        _comment(mapping, "trigger", [f"TODO: drafted from '{drafted.trigger_words}'" if drafted.trigger_words else "TODO: the text names no trigger"])
+        _comment(
+            mapping,
+            "trigger",
+            [
+                f"TODO: drafted from '{drafted.trigger_words}'"
+                if drafted.trigger_words
+                else "TODO: the text names no trigger"
+            ],
+        )
     if "before" in spec:
         name = ids.event(drafted.before_words, f"{duty_id}_deadline")
         _declare(events, name, drafted.before_words or f"TODO: the event {duty_id} counts back from", duty.clause)
         spec["before"] = {"event": name, **spec["before"]}  # type: ignore[dict-item]
-    mapping["timescale"] = _flow(**{k: _flow(**v) if isinstance(v, dict) else v for k, v in spec.items()}) if spec else UNSPECIFIED
+    mapping["timescale"] = (
+        _flow(**{k: _flow(**v) if isinstance(v, dict) else v for k, v in spec.items()}) if spec else UNSPECIFIED
+    )
     _comment(mapping, "timescale", drafted.notes)
     mapping["modality"] = duty.modality
     mapping["quote"] = duty.quote
@@ -715,4 +856,3 @@ def extract(path: str | Path) -> str:
     if not text.strip():
         raise LoadError([Located(str(path), 0, 0, f"empty file; expected a {what}")])
     return dump(draft(text, str(path)))
-

@@ -38,7 +38,9 @@ class _Checker:
     def __init__(self, protocol: Protocol):
         self.p = protocol
         self.kinds: dict[str, str] = {}  # id -> what it is
-        self.parties = {a.id for a in protocol.agencies} | {r.id for r in protocol.roles()} | {p.id for p in protocol.people}
+        self.parties = (
+            {a.id for a in protocol.agencies} | {r.id for r in protocol.roles()} | {p.id for p in protocol.people}
+        )
         self.events = {e.id for e in protocol.events}
         self.states = {s.id for s in protocol.states()}
         self.duties = {d.id for d in protocol.duties}
@@ -66,7 +68,9 @@ class _Checker:
             yield from self._duty(duty, ("duties", i))
         for i, route in enumerate(self.p.escalation):
             for j, step in enumerate(route.steps):
-                yield from self._refs("agency, role or person", step.parties or (), self.parties, ("escalation", i, "steps", j, "parties"))
+                yield from self._refs(
+                    "agency, role or person", step.parties or (), self.parties, ("escalation", i, "steps", j, "parties")
+                )
             yield from self._refs("document", route.documents, self.documents, ("escalation", i, "documents"))
 
     # --- declarations --------------------------------------------------------------------------
@@ -79,8 +83,14 @@ class _Checker:
             for j, r in enumerate(a.roles):
                 yield r.id, "role", ("agencies", i, "roles", j, "id")
         for section, kind in (
-            ("people", "person"), ("documents", "document"), ("artefacts", "artefact"), ("attributes", "attribute"),
-            ("events", "event"), ("dimensions", "dimension"), ("ownership", "ownership rule"), ("duties", "duty"),
+            ("people", "person"),
+            ("documents", "document"),
+            ("artefacts", "artefact"),
+            ("attributes", "attribute"),
+            ("events", "event"),
+            ("dimensions", "dimension"),
+            ("ownership", "ownership rule"),
+            ("duties", "duty"),
             ("escalation", "escalation route"),
         ):
             for i, element in enumerate(getattr(p, section)):
@@ -98,14 +108,25 @@ class _Checker:
                 if event.lifecycle not in self.lifecycles:
                     yield Problem(path, _unknown("lifecycle", event.lifecycle, set(self.lifecycles)))
                 elif (event.lifecycle, event.id) not in moved_by:
-                    yield Problem(path, f"event '{event.id}' happens in lifecycle '{event.lifecycle}', which has no transition on it; expected a lifecycle that takes the event")
+                    yield Problem(
+                        path,
+                        f"event '{event.id}' happens in lifecycle '{event.lifecycle}', which has no transition on it; expected a lifecycle that takes the event",
+                    )
             if event.scheduled is not None:
                 if event.scheduled.after == event.id:
-                    yield Problem(("events", i, "scheduled", "after"), f"event '{event.id}' is scheduled after itself; expected another event")
+                    yield Problem(
+                        ("events", i, "scheduled", "after"),
+                        f"event '{event.id}' is scheduled after itself; expected another event",
+                    )
                 else:
-                    yield from self._ref("event", event.scheduled.after, self.events, ("events", i, "scheduled", "after"))
+                    yield from self._ref(
+                        "event", event.scheduled.after, self.events, ("events", i, "scheduled", "after")
+                    )
             if event.id in RESERVED_EVENT_IDS:
-                yield Problem(("events", i, "id"), f"event id '{event.id}' is a name the statechart engine uses itself; expected another id, e.g. '{event.id}_event'")
+                yield Problem(
+                    ("events", i, "id"),
+                    f"event id '{event.id}' is a name the statechart engine uses itself; expected another id, e.g. '{event.id}_event'",
+                )
 
     def _ids(self) -> Iterator[Problem]:
         first: dict[str, tuple[str, Path_]] = {}
@@ -115,14 +136,20 @@ class _Checker:
             elif name in first:
                 other_kind, _ = first[name]
                 article = "an" if other_kind[0] in "aeiou" else "a"
-                yield Problem(path, f"duplicate id '{name}' (already used for {article} {other_kind}); expected ids unique in the protocol")
+                yield Problem(
+                    path,
+                    f"duplicate id '{name}' (already used for {article} {other_kind}); expected ids unique in the protocol",
+                )
             else:
                 first[name] = (kind, path)
         for i, attribute in enumerate(self.p.attributes):
             seen: set[str] = set()
             for j, value in enumerate(attribute.values):
                 if value.id in seen:
-                    yield Problem(("attributes", i, "values", j), f"duplicate value '{value.id}' of attribute '{attribute.id}'; expected each value once")
+                    yield Problem(
+                        ("attributes", i, "values", j),
+                        f"duplicate value '{value.id}' of attribute '{attribute.id}'; expected each value once",
+                    )
                 seen.add(value.id)
 
     # --- lifecycles ----------------------------------------------------------------------------
@@ -132,10 +159,16 @@ class _Checker:
             at: Path_ = ("lifecycles", i)
             own = self.lifecycle_states[lc.id]
             if lc.initial is not None and lc.initial not in {s.id for s in lc.states}:
-                yield Problem((*at, "initial"), _unknown("top-level state", lc.initial, {s.id for s in lc.states}, f" in lifecycle '{lc.id}'"))
+                yield Problem(
+                    (*at, "initial"),
+                    _unknown("top-level state", lc.initial, {s.id for s in lc.states}, f" in lifecycle '{lc.id}'"),
+                )
             for state, path in _walk_paths(lc.states, at):
                 if state.initial is not None and state.initial not in {c.id for c in state.states}:
-                    yield Problem((*path, "initial"), _unknown("child state", state.initial, {c.id for c in state.states}, f" of '{state.id}'"))
+                    yield Problem(
+                        (*path, "initial"),
+                        _unknown("child state", state.initial, {c.id for c in state.states}, f" of '{state.id}'"),
+                    )
             for j, transition in enumerate(lc.transitions):
                 tp: Path_ = (*at, "transitions", j)
                 yield from self._ref("event", transition.event, self.events, (*tp, "event"))
@@ -176,7 +209,9 @@ class _Checker:
         timescale = duty.timescale
         if timescale is not None:
             if timescale.before is not None:
-                yield from self._ref("event", timescale.before.event, self.events, (*at, "timescale", "before", "event"))
+                yield from self._ref(
+                    "event", timescale.before.event, self.events, (*at, "timescale", "before", "event")
+                )
             if timescale.at is not None:
                 yield from self._ref("event", timescale.at, self.events, (*at, "timescale", "at"))
             if timescale.within is not None and trigger is None:
@@ -201,7 +236,10 @@ class _Checker:
 
     def _lead(self, lead: str | None, holders: tuple[str, ...], path: Path_, holder: str) -> Iterator[Problem]:
         if lead is not None and lead not in holders:
-            yield Problem(path, f"lead '{lead}' is not one of the {holder}s ({', '.join(holders) or 'none'}); expected one of them")
+            yield Problem(
+                path,
+                f"lead '{lead}' is not one of the {holder}s ({', '.join(holders) or 'none'}); expected one of them",
+            )
 
     def _condition(self, condition: conditions.Condition | None, path: Path_) -> Iterator[Problem]:
         if condition is None:
@@ -220,7 +258,10 @@ class _Checker:
     def _attribute_test(self, attribute: Attribute, test: conditions.Comparison, path: Path_) -> Iterator[Problem]:
         values = test.value if isinstance(test.value, tuple) else (test.value,)
         if attribute.type != "int" and test.op in conditions.ORDERING:
-            yield Problem(path, f"'{test.op}' compares numbers, but '{attribute.id}' is {attribute.type}; expected eq, ne, in or not_in")
+            yield Problem(
+                path,
+                f"'{test.op}' compares numbers, but '{attribute.id}' is {attribute.type}; expected eq, ne, in or not_in",
+            )
             return
         for value in values:
             if attribute.type == "bool" and not isinstance(value, bool):
@@ -228,9 +269,14 @@ class _Checker:
             elif attribute.type == "int":
                 low, high = attribute.range  # type: ignore[misc]
                 if isinstance(value, bool) or not isinstance(value, int):
-                    yield Problem(path, f"'{attribute.id}' is a whole number, not {value!r}; expected a number in {low}..{high}")
+                    yield Problem(
+                        path, f"'{attribute.id}' is a whole number, not {value!r}; expected a number in {low}..{high}"
+                    )
                 elif not low <= value <= high:
-                    yield Problem(path, f"{value} is outside the range of '{attribute.id}' ({low}..{high}); expected a value in that range")
+                    yield Problem(
+                        path,
+                        f"{value} is outside the range of '{attribute.id}' ({low}..{high}); expected a value in that range",
+                    )
             elif attribute.type == "enum":
                 allowed = {v.id for v in attribute.values}
                 if value not in allowed:
@@ -238,7 +284,10 @@ class _Checker:
 
     def _lifecycle_test(self, test: conditions.Comparison, path: Path_) -> Iterator[Problem]:
         if test.op not in ("eq", "ne", "in", "not_in"):
-            yield Problem(path, f"'{test.op}' compares numbers, but '{test.key}' is a lifecycle; expected a state or a list of states")
+            yield Problem(
+                path,
+                f"'{test.op}' compares numbers, but '{test.key}' is a lifecycle; expected a state or a list of states",
+            )
             return
         own = self.lifecycle_states[test.key]
         for value in test.value if isinstance(test.value, tuple) else (test.value,):

@@ -16,7 +16,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from . import conditions, vocabulary
@@ -30,7 +39,9 @@ CLAUSE_PATTERN = r"^(\d+(\.\d+)*|[a-z][a-z-]*)(\([a-z0-9]+\))?$"
 
 Id = Annotated[
     str,
-    Field(pattern=ID_PATTERN, description="A name in snake_case, unique in the protocol: agency, role, state, duty ..."),
+    Field(
+        pattern=ID_PATTERN, description="A name in snake_case, unique in the protocol: agency, role, state, duty ..."
+    ),
 ]
 ClauseId = Annotated[
     str,
@@ -60,7 +71,7 @@ def _clauses(value: object) -> object:
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             raise PydanticCustomError(
                 "clause",
-                f"clause {item!r} is a number; expected it in quotes, e.g. \"8.10\" (unquoted, YAML reads 8.10 as 8.1)",
+                f'clause {item!r} is a number; expected it in quotes, e.g. "8.10" (unquoted, YAML reads 8.10 as 8.1)',
             )
     return tuple(items)
 
@@ -69,7 +80,9 @@ def _unspecified_to_none(value: object) -> object:
     if value == UNSPECIFIED:
         return None
     if value is None:
-        raise PydanticCustomError("empty", f"empty value; expected a value, or '{UNSPECIFIED}' where the source gives none")
+        raise PydanticCustomError(
+            "empty", f"empty value; expected a value, or '{UNSPECIFIED}' where the source gives none"
+        )
     return value
 
 
@@ -111,7 +124,9 @@ def _term(what: str, known: dict[str, Any], description: str) -> Any:
 
 
 DutyKind = _term("duty kind", vocabulary.DUTY_KIND, "A duty kind from the shared vocabulary (docs/vocabulary.md).")
-SituationKind = _term("situation", vocabulary.SITUATION, "A kind of case status from the shared vocabulary (docs/vocabulary.md).")
+SituationKind = _term(
+    "situation", vocabulary.SITUATION, "A kind of case status from the shared vocabulary (docs/vocabulary.md)."
+)
 BodyKind = _term("body", vocabulary.BODY, "A kind of statutory body from the shared vocabulary (docs/vocabulary.md).")
 DutyKinds = Annotated[
     tuple[DutyKind, ...],
@@ -185,7 +200,10 @@ class Agency(Element):
     id: Id
     name: str
     clause: Clauses
-    kind: BodyKind | None = Field(None, description="The kind of statutory body the agency is (local_authority, youth_offending_team ...), where the text makes it plain.")
+    kind: BodyKind | None = Field(
+        None,
+        description="The kind of statutory body the agency is (local_authority, youth_offending_team ...), where the text makes it plain.",
+    )
     roles: tuple[Role, ...] = ()
 
 
@@ -234,10 +252,14 @@ class Attribute(Element):
     id: Id
     name: str
     type: Literal["int", "bool", "enum"]
-    range: tuple[StrictInt, StrictInt] | None = Field(None, description="For int: the lowest and highest value, inclusive.")
-    unit: Unit | None = Field(None, description="For int: the unit, where the attribute measures time (days until homeless).")
-    values: tuple[Annotated[EnumValue, BeforeValidator(_enum_value, json_schema_input_type=Id | EnumValue)], ...] = Field(
-        (), description="For enum: the values (ids, or mappings with id, name and clause)."
+    range: tuple[StrictInt, StrictInt] | None = Field(
+        None, description="For int: the lowest and highest value, inclusive."
+    )
+    unit: Unit | None = Field(
+        None, description="For int: the unit, where the attribute measures time (days until homeless)."
+    )
+    values: tuple[Annotated[EnumValue, BeforeValidator(_enum_value, json_schema_input_type=Id | EnumValue)], ...] = (
+        Field((), description="For enum: the values (ids, or mappings with id, name and clause).")
     )
     clause: Clauses
 
@@ -245,15 +267,21 @@ class Attribute(Element):
     def _fits_type(self) -> Attribute:
         if self.type == "int":
             if self.range is None:
-                raise PydanticCustomError("attribute", "a whole-number attribute has no 'range'; expected 'range: [lowest, highest]'")
+                raise PydanticCustomError(
+                    "attribute", "a whole-number attribute has no 'range'; expected 'range: [lowest, highest]'"
+                )
             if self.range[0] > self.range[1]:
                 raise PydanticCustomError("attribute", f"range {list(self.range)} is empty; expected [lowest, highest]")
         elif self.range is not None or self.unit is not None:
-            raise PydanticCustomError("attribute", f"'range' or 'unit' is given for type {self.type}; expected them only with type int")
+            raise PydanticCustomError(
+                "attribute", f"'range' or 'unit' is given for type {self.type}; expected them only with type int"
+            )
         if self.type == "enum" and not self.values:
             raise PydanticCustomError("attribute", "an enum attribute has no 'values'; expected 'values: [a, b, ...]'")
         if self.type != "enum" and self.values:
-            raise PydanticCustomError("attribute", f"'values' is given for type {self.type}; expected it only with type enum")
+            raise PydanticCustomError(
+                "attribute", f"'values' is given for type {self.type}; expected it only with type enum"
+            )
         return self
 
 
@@ -271,7 +299,10 @@ class State(Element):
     id: Id
     name: str | None = None
     clause: Clauses
-    kind: SituationKind | None = Field(None, description="What kind of case status this is, from the shared vocabulary (remanded_yda, looked_after ...).")
+    kind: SituationKind | None = Field(
+        None,
+        description="What kind of case status this is, from the shared vocabulary (remanded_yda, looked_after ...).",
+    )
     states: tuple[State, ...] = ()
     initial: Id | None = Field(None, description="The child entered by default; the first child if not given.")
     parallel: bool = False
@@ -280,11 +311,17 @@ class State(Element):
     @model_validator(mode="after")
     def _shape(self) -> State:
         if self.parallel and len(self.states) < 2:
-            raise PydanticCustomError("state", "a parallel state has fewer than two child states; expected at least two (its regions)")
+            raise PydanticCustomError(
+                "state", "a parallel state has fewer than two child states; expected at least two (its regions)"
+            )
         if self.initial is not None and not self.states:
-            raise PydanticCustomError("state", "'initial' is given on a state with no child 'states'; expected it only on a compound state")
+            raise PydanticCustomError(
+                "state", "'initial' is given on a state with no child 'states'; expected it only on a compound state"
+            )
         if self.final and self.states:
-            raise PydanticCustomError("state", "a final state has child states; expected none (a final state is not compound)")
+            raise PydanticCustomError(
+                "state", "a final state has child states; expected none (a final state is not compound)"
+            )
         return self
 
 
@@ -393,14 +430,18 @@ class OwnershipRule(Element):
     owner: _stated(Ids, "Who holds the responsibility; 'unspecified' where the source names no one.")
     lead: Id | None = None
     clause: Clauses
-    kind: DutyKinds = Field((), description="What the rule is about, from the shared vocabulary; the dimension's kinds if not given.")
+    kind: DutyKinds = Field(
+        (), description="What the rule is about, from the shared vocabulary; the dimension's kinds if not given."
+    )
     statute: Statute = ()
     quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
 
     @model_validator(mode="after")
     def _someone(self) -> OwnershipRule:
         if self.owner == ():
-            raise PydanticCustomError("owner", f"'owner' is empty; expected a party, a list of them, or '{UNSPECIFIED}'")
+            raise PydanticCustomError(
+                "owner", f"'owner' is empty; expected a party, a list of them, or '{UNSPECIFIED}'"
+            )
         return self
 
 
@@ -411,7 +452,9 @@ def _amount(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PydanticCustomError("amount", f"not a whole number: {value!r}; expected a whole number such as 10")
     if value < 1:
-        raise PydanticCustomError("amount", f"zero or negative timescale ({value}); expected a whole number of at least 1")
+        raise PydanticCustomError(
+            "amount", f"zero or negative timescale ({value}); expected a whole number of at least 1"
+        )
     return value
 
 
@@ -430,10 +473,13 @@ _DAYS_IN = {Unit.HOURS: 1 / 24, Unit.DAYS: 1, Unit.WORKING_DAYS: 7 / 5, Unit.WEE
 
 def _within_reach(amount: int | None, unit: Unit | None) -> None:
     """Refuse a time limit longer than MAX_YEARS."""
-    if amount is not None and unit is not None and amount > MAX_YEARS * 366 / _DAYS_IN[unit]:  # int against float: exact, never overflows
+    if (
+        amount is not None and unit is not None and amount > MAX_YEARS * 366 / _DAYS_IN[unit]
+    ):  # int against float: exact, never overflows
         shown = f"{amount:,}" if amount < 10**18 else f"an amount of {len(str(amount))} digits in"
         raise PydanticCustomError(
-            "amount", f"{shown} {unit.value.replace('_', ' ')} is more than {MAX_YEARS} years; expected a time limit of at most {MAX_YEARS} years"
+            "amount",
+            f"{shown} {unit.value.replace('_', ' ')} is more than {MAX_YEARS} years; expected a time limit of at most {MAX_YEARS} years",
         )
 
 
@@ -459,7 +505,10 @@ class BeforeEvent(Element):
     @model_validator(mode="after")
     def _both_or_neither(self) -> BeforeEvent:
         if (self.amount is None) != (self.unit is None):
-            raise PydanticCustomError("before", "only one of 'amount' and 'unit' is given; expected both, or neither (meaning: before the event itself)")
+            raise PydanticCustomError(
+                "before",
+                "only one of 'amount' and 'unit' is given; expected both, or neither (meaning: before the event itself)",
+            )
         _within_reach(self.amount, self.unit)
         return self
 
@@ -485,16 +534,22 @@ class Timescale(Element):
     def _one_reading(self) -> Timescale:
         limits = [k for k in ("within", "before", "at") if getattr(self, k) is not None]
         if len(limits) > 1:
-            raise PydanticCustomError("timescale", f"give one of 'within', 'before' or 'at', not {' and '.join(limits)}; expected one limit")
+            raise PydanticCustomError(
+                "timescale", f"give one of 'within', 'before' or 'at', not {' and '.join(limits)}; expected one limit"
+            )
         if not limits and self.vague is None and self.every is None:
             raise PydanticCustomError(
                 "timescale",
                 f"a timescale gives no limit; expected 'within', 'before', 'at', 'every' or 'vague', or 'timescale: {UNSPECIFIED}' where the source gives none",
             )
         if self.lasting is not None and self.every is None:
-            raise PydanticCustomError("timescale", "'lasting' says how long each repetition lasts; expected it with 'every'")
+            raise PydanticCustomError(
+                "timescale", "'lasting' says how long each repetition lasts; expected it with 'every'"
+            )
         if self.also is not None and self.within is None and (self.before is None or self.before.amount is None):
-            raise PydanticCustomError("timescale", "'also' is a second reading of a limit; expected 'within' or 'before' with an amount")
+            raise PydanticCustomError(
+                "timescale", "'also' is a second reading of a limit; expected 'within' or 'before' with an amount"
+            )
         return self
 
 
@@ -510,7 +565,10 @@ class Trigger(Element):
     def _exactly_one(self) -> Trigger:
         given = [k for k in ("event", "enter", "exit", "duty") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise PydanticCustomError("trigger", f"a trigger gives {len(given) or 'none'} of 'event', 'enter', 'exit' and 'duty'; expected exactly one")
+            raise PydanticCustomError(
+                "trigger",
+                f"a trigger gives {len(given) or 'none'} of 'event', 'enter', 'exit' and 'duty'; expected exactly one",
+            )
         return self
 
 
@@ -557,7 +615,9 @@ class Duty(Element):
     @model_validator(mode="after")
     def _someone(self) -> Duty:
         if self.actor == ():
-            raise PydanticCustomError("actor", f"'actor' is empty; expected a party, a list of them, or '{UNSPECIFIED}'")
+            raise PydanticCustomError(
+                "actor", f"'actor' is empty; expected a party, a list of them, or '{UNSPECIFIED}'"
+            )
         return self
 
 
@@ -573,7 +633,9 @@ class EscalationStep(Element):
     @model_validator(mode="after")
     def _someone(self) -> EscalationStep:
         if self.parties == ():
-            raise PydanticCustomError("parties", f"'parties' is empty; expected a role, a list of them, or '{UNSPECIFIED}'")
+            raise PydanticCustomError(
+                "parties", f"'parties' is empty; expected a role, a list of them, or '{UNSPECIFIED}'"
+            )
         return self
 
 
@@ -638,8 +700,10 @@ class Protocol(Element):
             return transition.guard
         takes = [
             conditions.All((conditions.Comparison(home, "in", t.source), *((t.guard,) if t.guard else ())))
-            for lc in self.lifecycles if lc.id == home
-            for t in lc.transitions if t.event == transition.event
+            for lc in self.lifecycles
+            if lc.id == home
+            for t in lc.transitions
+            if t.event == transition.event
         ]
         reaction = conditions.AnyOf(tuple(takes))
         return reaction if transition.guard is None else conditions.All((transition.guard, reaction))
@@ -701,4 +765,3 @@ def json_schema() -> dict[str, Any]:
         **schema,
         "title": "protoverify protocol",
     }
-

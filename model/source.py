@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedOrderedMap, CommentedSeq, CommentedSet, TaggedScalar
-from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarbool import ScalarBoolean
 
 MAX_BYTES = 5_000_000
 MAX_VALUES = 500_000  # after YAML aliases are expanded: refuses "billion laughs" files
@@ -146,7 +146,9 @@ def read_text(path: str | Path, what: str) -> str:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
         col = err.start - (before.rfind(b"\n") + 1) + 1
-        raise fail(f"not UTF-8 text (byte 0x{raw[err.start]:02x}); expected a {what} saved as UTF-8", line, col) from None
+        raise fail(
+            f"not UTF-8 text (byte 0x{raw[err.start]:02x}); expected a {what} saved as UTF-8", line, col
+        ) from None
 
 
 def read(path: str | Path, what: str = "protocol") -> Source:
@@ -166,9 +168,15 @@ def read(path: str | Path, what: str = "protocol") -> Source:
     except RecursionError:
         raise fail(f"nesting is too deep to read; expected a {what} nested at most {MAX_DEPTH} levels") from None
     except _NotADate as err:
-        raise fail(f"{err.problem}; expected a real date such as 2019-03-20", err.problem_mark.line + 1, err.problem_mark.column + 1) from None
+        raise fail(
+            f"{err.problem}; expected a real date such as 2019-03-20",
+            err.problem_mark.line + 1,
+            err.problem_mark.column + 1,
+        ) from None
     except _NotANumber as err:
-        raise fail(f"{err.problem}; expected a number of ordinary size", err.problem_mark.line + 1, err.problem_mark.column + 1) from None
+        raise fail(
+            f"{err.problem}; expected a number of ordinary size", err.problem_mark.line + 1, err.problem_mark.column + 1
+        ) from None
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         message = " ".join(part for part in (err.problem, err.context and f"({err.context})") if part)
@@ -176,8 +184,12 @@ def read(path: str | Path, what: str = "protocol") -> Source:
     except ReaderError as err:
         before = text[: err.position]
         line, col = before.count("\n") + 1, err.position - (before.rfind("\n") + 1) + 1
-        raise fail(f"control character U+{err.character:04X} in the text; expected printable text (YAML allows such a "
-                   "character only as an escape inside double quotes, e.g. \"\\t\")", line, col) from None
+        raise fail(
+            f"control character U+{err.character:04X} in the text; expected printable text (YAML allows such a "
+            'character only as an escape inside double quotes, e.g. "\\t")',
+            line,
+            col,
+        ) from None
     except YAMLError as err:
         message = " ".join(str(err).split())
         raise fail(f"YAML error: {message}; expected valid YAML") from None
@@ -210,7 +222,6 @@ class _Constructor(RoundTripConstructor):
             return super().construct_yaml_timestamp(node, values)
         except (ValueError, OverflowError) as err:
             raise _NotADate(None, None, f"{node.value!r} is not a real date ({err})", node.start_mark) from None
-
 
     def construct_yaml_int(self, node: Any) -> Any:
         try:
@@ -279,7 +290,10 @@ def _plain(node: Any, budget: list[int] | None = None, depth: int = 0, path: Pat
     if isinstance(node, str):
         control = _CONTROL.search(node)
         if control:
-            raise _Unusable(f"text with the control character U+{ord(control.group()):04X} (written as an escape); expected printable text", path)
+            raise _Unusable(
+                f"text with the control character U+{ord(control.group()):04X} (written as an escape); expected printable text",
+                path,
+            )
         return str(node)
     if isinstance(node, dt.datetime):
         return dt.datetime(*node.timetuple()[:6])
@@ -287,7 +301,10 @@ def _plain(node: Any, budget: list[int] | None = None, depth: int = 0, path: Pat
         return node
     if isinstance(node, (bytes, bytearray)):
         raise _Unusable(f"binary data (!!binary); {_PLAIN}", path)
-    raise _Unusable(f"a {'set (!!set)' if isinstance(node, (set, frozenset, CommentedSet)) else type(node).__name__}; {_PLAIN}", path)
+    raise _Unusable(
+        f"a {'set (!!set)' if isinstance(node, (set, frozenset, CommentedSet)) else type(node).__name__}; {_PLAIN}",
+        path,
+    )
 
 
 # --- pydantic errors as located messages --------------------------------------------------------
@@ -375,17 +392,26 @@ def _problem(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]]) 
         return Problem(path, f"'{name}' is empty; expected at least one item")
     if kind == "too_long":
         context = first.get("ctx") or {}
-        return Problem(path, f"'{name}' has {context.get('actual_length', 'too many')} items; expected at most {context.get('max_length')}")
+        return Problem(
+            path,
+            f"'{name}' has {context.get('actual_length', 'too many')} items; expected at most {context.get('max_length')}",
+        )
     if kind == "int_parsing_size":
-        return Problem(path, f"the number given for '{name}' has too many digits to read; expected a number of ordinary size")
+        return Problem(
+            path, f"the number given for '{name}' has too many digits to read; expected a number of ordinary size"
+        )
     if kind == "invalid_key":
-        return Problem(path, f"key {_shown(first['input'])} is not a name; expected a key written as text, such as 'id'")
+        return Problem(
+            path, f"key {_shown(first['input'])} is not a name; expected a key written as text, such as 'id'"
+        )
     expectations = [_EXPECTED[e["type"]] for e in errors if _EXPECTED.get(e["type"])]
     if expectations:
         got = _shown(first["input"])
         described = _fields_at(model, path[:-1]).get(name, "") if path and isinstance(path[-1], str) else ""
         about = f" ({described})" if described and not described.startswith(("a ", "text", "true")) else ""
-        return Problem(path, f"wrong type for '{name}': got {got}; expected {' or '.join(dict.fromkeys(expectations))}{about}")
+        return Problem(
+            path, f"wrong type for '{name}': got {got}; expected {' or '.join(dict.fromkeys(expectations))}{about}"
+        )
     message = first["msg"].removeprefix("Value error, ")
     if len(errors) > 1:  # a union whose every branch failed: the most specific message is the custom one
         custom = [e for e in errors if e["type"] not in _EXPECTED]

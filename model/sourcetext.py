@@ -79,7 +79,11 @@ def segments(text: str) -> list[Segment]:
         base = "signatures" if in_signatures else owner
         n = letters.get(base, 0)
         letters[base] = n + 1
-        found.append(Segment(f"{base}({_letters(n)})", kind, body, line, parent=None if base in ("front", "signatures") else base))
+        found.append(
+            Segment(
+                f"{base}({_letters(n)})", kind, body, line, parent=None if base in ("front", "signatures") else base
+            )
+        )
 
     lines = text.splitlines()
     numbers = [m["number"] if (m := _NUMBER.match(_BULLET.sub("", line, count=1).strip())) else None for line in lines]
@@ -135,22 +139,46 @@ def clause_ids(text: str) -> list[str]:
 # --- time phrases ---------------------------------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "twenty-one": 21,
-    "twenty-eight": 28, "thirty": 30,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-one": 21,
+    "twenty-eight": 28,
+    "thirty": 30,
 }
 _AMOUNT = r"(?P<amount>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _UNIT = r"(?P<unit>working[ -]days?|calendar days?|days?|hours?|weeks?|months?)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 _UNITS = {
-    "working day": "working_days", "calendar day": "days", "day": "days", "hour": "hours", "week": "weeks",
-    "month": "months", "year": "years",
+    "working day": "working_days",
+    "calendar day": "days",
+    "day": "days",
+    "hour": "hours",
+    "week": "weeks",
+    "month": "months",
+    "year": "years",
 }
 
 _QUANTIFIED = re.compile(
     r"(?P<lead>\b(?:within|in|after|for|at least|no later than|no more than|not more than|up to)\s+)?"
-    + r"\b" + _AMOUNT + r"[ -]" + _UNIT + r"\b"
+    + r"\b"
+    + _AMOUNT
+    + r"[ -]"
+    + _UNIT
+    + r"\b"
     + r"(?P<tail>\s+(?:before|prior to|after|of)\b|\s+per\s+(?P<per>week|month|day|year)\b)?",
     re.IGNORECASE,
 )
@@ -194,7 +222,10 @@ def time_phrases(text: str, clause: str = "") -> list[TimePhrase]:
             relation: Relation = "before"
         elif match["per"]:
             relation = "per"
-        elif lead in ("within", "in", "after", "no more than", "not more than", "up to", "no later than") or tail in ("of", "after"):
+        elif lead in ("within", "in", "after", "no more than", "not more than", "up to", "no later than") or tail in (
+            "of",
+            "after",
+        ):
             relation = "within"
         else:
             relation = "duration"
@@ -212,4 +243,9 @@ def time_phrases(text: str, clause: str = "") -> list[TimePhrase]:
 
 def document_time_phrases(text: str) -> list[TimePhrase]:
     """Every time phrase of a plain-text protocol, with the clause it stands in."""
-    return [phrase for segment in segments(text) if segment.kind != "heading" for phrase in time_phrases(segment.text, segment.id)]
+    return [
+        phrase
+        for segment in segments(text)
+        if segment.kind != "heading"
+        for phrase in time_phrases(segment.text, segment.id)
+    ]

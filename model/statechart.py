@@ -36,10 +36,12 @@ from statemachine import StateChart
 from statemachine.io import create_machine_class_from_definition
 
 from . import conditions
-from .conditions import Condition, Scalar, Comparison
+from .conditions import Comparison, Condition, Scalar
 from .schema import Lifecycle, Protocol, State
 
-CONFIGURATION_FIELD = "_configuration"  # where the machine keeps its configuration on the model; no attribute id starts with "_"
+CONFIGURATION_FIELD = (
+    "_configuration"  # where the machine keeps its configuration on the model; no attribute id starts with "_"
+)
 
 SEMANTICS: dict[str, Any] = {
     "allow_event_without_transition": False,
@@ -64,7 +66,9 @@ class Case(SimpleNamespace):
 def compile_protocol(protocol: Protocol) -> type[StateChart]:
     """The case statechart of a protocol, as a `StateChart` class."""
     if not protocol.lifecycles:
-        raise ValueError(f"protocol '{protocol.metadata.id}' declares no lifecycles; a case statechart needs at least one")
+        raise ValueError(
+            f"protocol '{protocol.metadata.id}' declares no lifecycles; a case statechart needs at least one"
+        )
     transitions = _transitions_by_source(protocol)
     regions = {lc.id: _region(lc, transitions) for lc in protocol.lifecycles}
     case = {protocol.metadata.id: {"name": "case", "parallel": True, "states": regions}}
@@ -103,7 +107,9 @@ def _state(state: State, transitions: Transitions, initial: bool) -> dict[str, A
         definition["name"] = state.name
     if state.states:
         first = state.initial or state.states[0].id
-        definition["states"] = {c.id: _state(c, transitions, initial=c.id == first and not state.parallel) for c in state.states}
+        definition["states"] = {
+            c.id: _state(c, transitions, initial=c.id == first and not state.parallel) for c in state.states
+        }
     if state.id in transitions:
         definition["on"] = transitions[state.id]
     return definition

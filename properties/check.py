@@ -57,7 +57,11 @@ class Report:
         """The report in the JSON contract: `{"protocol", "findings", "summary"}`."""
         meta = self.protocol.metadata
         return {
-            "protocol": {"id": meta.id, "title": meta.title, "review": meta.review.isoformat() if meta.review else None},
+            "protocol": {
+                "id": meta.id,
+                "title": meta.title,
+                "review": meta.review.isoformat() if meta.review else None,
+            },
             "checked_as_of": self.today.isoformat(),
             "findings": [f.model_dump(mode="json", exclude_none=True) for f in self.findings],
             "summary": self.summary(),
@@ -76,7 +80,9 @@ def check(
     with `baseline`, by default the bundled England baseline (protocols/baseline/england.yaml)."""
     assumptions = tuple(a.as_condition() for a in judgements.assumptions) if judgements else ()
     baseline = statute.bundled_baseline() if baseline is None else baseline
-    context = Context(protocol, today=today or dt.date.today(), timeout=timeout, assumptions=assumptions, baseline=baseline)
+    context = Context(
+        protocol, today=today or dt.date.today(), timeout=timeout, assumptions=assumptions, baseline=baseline
+    )
     found = [finding for family in FAMILIES for finding in family.check(protocol, context)]
     accepted = {a.id: a.reason for a in judgements.accepted} if judgements else {}
     findings = [f.model_copy(update={"accepted": accepted[f.id]}) if f.id in accepted else f for f in found]

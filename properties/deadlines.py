@@ -41,7 +41,9 @@ from .findings import Finding, Kind, Severity, TimelineEntry, Witness, make, ord
 from .timeline import Instant, Limit, Moment, Moments, Timeline
 
 Entry = tuple[dt.date, str, str | None]  # a date of a witness, what happens on it, and its clause
-PREFERENCE_EFFORT = 2_000_000  # solver resource units per preference of a witness: deterministic, a fraction of a second
+PREFERENCE_EFFORT = (
+    2_000_000  # solver resource units per preference of a witness: deterministic, a fraction of a second
+)
 
 
 def check(protocol: Protocol, context: Context) -> list[Finding]:
@@ -95,7 +97,13 @@ def deadline(duty: Duty) -> Deadline | None:
 def margin(protocol: Protocol) -> int:
     """How many days beyond the window a deadline or a scheduled event can reach."""
     limits = [limit for duty in protocol.duties if (d := deadline(duty)) for limit in d.limits]
-    limits += [Limit(s.amount, s.unit) for e in protocol.events if e.scheduled for s in (e.scheduled.delay, e.scheduled.also) if s]
+    limits += [
+        Limit(s.amount, s.unit)
+        for e in protocol.events
+        if e.scheduled
+        for s in (e.scheduled.delay, e.scheduled.also)
+        if s
+    ]
     return max((limit.span() for limit in limits), default=0) + 7
 
 
@@ -189,7 +197,12 @@ def ask(setting: Setting, timeline: Timeline, question: z3.BoolRef, preferences:
         solver.set("rlimit", PREFERENCE_EFFORT)
         solver.add(*facts, question)
         if solver.check() == z3.sat:
-            model = polish(solver, solver.model(), preferences, lambda kept, preference: whole_window(setting, timeline, question, [*kept, preference]))
+            model = polish(
+                solver,
+                solver.model(),
+                preferences,
+                lambda kept, preference: whole_window(setting, timeline, question, [*kept, preference]),
+            )
             if model is not None:
                 return Answer(model)
     solver = z3.Solver(ctx=setting.ctx)
@@ -212,7 +225,9 @@ def polish(solver: z3.Solver, model: z3.ModelRef, preferences: list[z3.BoolRef],
     kept: list[z3.BoolRef] = []
     rejected = False
     for position, preference in enumerate(preferences):
-        if rejected and position + 1 < len(preferences):  # after a preference is given up, the rest at once: all met, all kept
+        if rejected and position + 1 < len(
+            preferences
+        ):  # after a preference is given up, the rest at once: all met, all kept
             rejected = False
             solver.push()
             solver.add(*preferences[position:])
@@ -343,7 +358,9 @@ def together(setting: Setting, a: Duty, b: Duty) -> bool:
             for config in candidates:
                 rest = situations.residual(when, config)  # what it leaves to the attributes
                 if rest is not False:
-                    found.update(path if rest is True else path | {(rest, True)} for path in situations.configurations[config])
+                    found.update(
+                        path if rest is True else path | {(rest, True)} for path in situations.configurations[config]
+                    )
             setting.options[key] = sorted(found, key=lambda literals: (len(literals), sorted(map(repr, literals))))
         return setting.options[key]
 
@@ -373,7 +390,7 @@ def empty_windows(setting: Setting) -> list[Finding]:
         question = z3.Not(timeline.on_time(begins, event, due.limit))
         preferences = [
             *timeline.natural_order(),
-        *timeline.spread(),
+            *timeline.spread(),
             *soon(setting, timeline, [begins, event]),
             timeline.on_time(begins, event.day_later(), due.limit),  # the event as late as still leaves no time
         ]
@@ -381,7 +398,9 @@ def empty_windows(setting: Setting) -> list[Finding]:
         asked = f"empty window {due.duty.id}"
         if answer.unknown is not None:
             what = f"clause {clauses_words(due.duty.clause)} ({due.duty.action}) can be left no time"
-            findings.append(undecided(setting, "deadline-conflict", asked, due.duty.clause, what, answer.unknown, [due.duty]))
+            findings.append(
+                undecided(setting, "deadline-conflict", asked, due.duty.clause, what, answer.unknown, [due.duty])
+            )
         elif answer.model is not None:
             opened, happened = timeline.when(answer.model, begins), timeline.when(answer.model, event)
             findings.append(empty_window(setting, due, opens, opened, happened))
@@ -552,7 +571,17 @@ def late_result(setting: Setting, due: Deadline, upstream_: list[Duty]) -> list[
     involved = [*upstream_, duty]
     if answer.unknown is not None:
         what = f"the duties clause {clauses_words(duty.clause)} depends on can be met on time and still leave it impossible"
-        return [undecided(setting, "deadline-conflict", asked, [c for d in involved for c in d.clause], what, answer.unknown, involved)]
+        return [
+            undecided(
+                setting,
+                "deadline-conflict",
+                asked,
+                [c for d in involved for c in d.clause],
+                what,
+                answer.unknown,
+                involved,
+            )
+        ]
     if answer.model is None:
         return []
     core, whatever = explain(setting, chain, answer.model)
@@ -565,18 +594,27 @@ def explain(setting: Setting, chain: Chain, model: z3.ModelRef) -> tuple[list[st
     duty's timing and limit labelled by the duty; and whether the limits fail whatever is done (if
     not, the core is taken with the upstream duties done when the witness does them)."""
     timeline = chain.timeline
-    dated = [z3.And(i.day == model.eval(i.day, True), i.hour == model.eval(i.hour, True)) for k, i in timeline.instants.items() if not (k in timeline.placed and timeline.placed[k].is_done)]
+    dated = [
+        z3.And(i.day == model.eval(i.day, True), i.hour == model.eval(i.hour, True))
+        for k, i in timeline.instants.items()
+        if not (k in timeline.placed and timeline.placed[k].is_done)
+    ]
     facts = [*timeline.facts(), *dated]
     limits = {d.duty.id: d for d in [*chain.limited, chain.due]}
     own = {d: z3.And(timing, chain.on_time(limits[d])) if d in limits else timing for d, timing in chain.timing.items()}
     core = unsat_core(setting, facts, own)
     if core is not None:
         return core, True
-    when_done = {d: z3.And(met, chain.done[d].hours == model.eval(chain.done[d].hours, True)) if d != chain.due.duty.id else met for d, met in own.items()}
+    when_done = {
+        d: z3.And(met, chain.done[d].hours == model.eval(chain.done[d].hours, True)) if d != chain.due.duty.id else met
+        for d, met in own.items()
+    }
     return unsat_core(setting, facts, when_done), False
 
 
-def late_result_finding(setting: Setting, chain: Chain, model: z3.ModelRef, named: list[Duty], whatever: bool) -> Finding:
+def late_result_finding(
+    setting: Setting, chain: Chain, model: z3.ModelRef, named: list[Duty], whatever: bool
+) -> Finding:
     protocol, calendar, timeline, due = setting.protocol, setting.context.calendar, chain.timeline, chain.due
     duty, clause = due.duty, clauses_words(due.duty.clause)
     events = happenings(timeline, model)
@@ -597,7 +635,9 @@ def late_result_finding(setting: Setting, chain: Chain, model: z3.ModelRef, name
     because = f"needs {' and '.join(needed)}" if needed else "starts only when the earlier duty is done"
     allowances: dict[str, list[str]] = {}  # the actions each clause allows the same time for
     for d in causes:
-        allowances.setdefault(f"clause {clauses_words(d.duty.clause)} allows {actor_words(protocol, d.duty)} {allowance(setting, d)}", []).append(d.duty.action)
+        allowances.setdefault(
+            f"clause {clauses_words(d.duty.clause)} allows {actor_words(protocol, d.duty)} {allowance(setting, d)}", []
+        ).append(d.duty.action)
     allowed = "; ".join(f"{allows} to {' and to '.join(actions)}" for allows, actions in allowances.items())
     finished_words = "; ".join(f"{' and '.join(actions)} {when}" for when, actions in done_words.items())
     began = "; ".join(f"{quoted(m.words)} on {moment_words(when, due.limit)}" for when, m in events)
@@ -655,16 +695,39 @@ def readings(setting: Setting) -> list[Reading]:
             duty, (first, second) = due.duty, due.limits
             words = (duty.timescale.words if duty.timescale else None) or f"{first.size()} ({second.size()})"
             anchor_words = start_words(setting, duty)
-            found.append(Reading(f"two readings of duty {duty.id}", duty.clause, f"the last day to {duty.action}", words, anchor_words, (first, second), (duty,)))
+            found.append(
+                Reading(
+                    f"two readings of duty {duty.id}",
+                    duty.clause,
+                    f"the last day to {duty.action}",
+                    words,
+                    anchor_words,
+                    (first, second),
+                    (duty,),
+                )
+            )
     for event in setting.protocol.events:
         schedule = event.scheduled
         if schedule is not None and schedule.also is not None:
-            first, second = Limit(schedule.delay.amount, schedule.delay.unit), Limit(schedule.also.amount, schedule.also.unit)
+            first, second = (
+                Limit(schedule.delay.amount, schedule.delay.unit),
+                Limit(schedule.also.amount, schedule.also.unit),
+            )
             counting = tuple(d.duty for d in setting.deadlines if d.event == event.id)
             clauses = tuple(dict.fromkeys([*event.clause, *(c for d in counting for c in d.clause)]))
             words = schedule.words or f"{first.size()} ({second.size()})"
             after = setting.moments.event(schedule.after).words
-            found.append(Reading(f"two readings of event {event.id}", clauses, f"the {event.name}", words, after, (first, second), counting))
+            found.append(
+                Reading(
+                    f"two readings of event {event.id}",
+                    clauses,
+                    f"the {event.name}",
+                    words,
+                    after,
+                    (first, second),
+                    counting,
+                )
+            )
     return found
 
 
@@ -679,7 +742,17 @@ def dual_readings(setting: Setting) -> list[Finding]:
         answer = ask(setting, timeline, question, soon(setting, timeline, [begins]))
         if answer.unknown is not None:
             what = f"the two readings of '{reading.words}' in clause {clauses_words(reading.clauses)} can end on different dates"
-            findings.append(undecided(setting, "deadline-divergence", reading.question, reading.clauses, what, answer.unknown, reading.duties))
+            findings.append(
+                undecided(
+                    setting,
+                    "deadline-divergence",
+                    reading.question,
+                    reading.clauses,
+                    what,
+                    answer.unknown,
+                    reading.duties,
+                )
+            )
         elif answer.model is not None:
             findings.append(dual_reading(setting, reading, timeline.when(answer.model, begins)))
     return findings
@@ -690,7 +763,9 @@ def dual_reading(setting: Setting, reading: Reading, started: dt.datetime) -> Fi
     ends = [(limit, last_day_of(limit.due(calendar, started))) for limit in reading.limits]
     clause = clauses_words(reading.clauses[:1])
     entries: list[Entry] = [(started.date(), reading.anchor, reading.clauses[0])]
-    entries += [(end, f"{reading.what}, reading the limit as {limit.size()}", reading.clauses[0]) for limit, end in ends]
+    entries += [
+        (end, f"{reading.what}, reading the limit as {limit.size()}", reading.clauses[0]) for limit, end in ends
+    ]
     counting = [d for d in reading.duties if set(d.clause) - set(reading.clauses[:1])]
     knock_on = "".join(
         f" Clause {clauses_words(d.clause)} counts back from this date ({d.action}, {deadline(d).limit.words('it')}), so its deadline moves with it."  # type: ignore[union-attr]
@@ -704,7 +779,9 @@ def dual_reading(setting: Setting, reading: Reading, started: dt.datetime) -> Fi
         f"Practitioners, the court and the family can work to different dates, and what is prepared for the later one "
         f"is late for the earlier."
     )
-    suggestion = f"State the period in one unit (for example '{reading.limits[1].size()}'), or say which reading governs."
+    suggestion = (
+        f"State the period in one unit (for example '{reading.limits[1].size()}'), or say which reading governs."
+    )
     return make(
         "deadline-divergence",
         reading.question,
@@ -727,19 +804,33 @@ def restated_duties(setting: Setting) -> list[Finding]:
     of_type: dict[str, list[int]] = {}
     for i, d in enumerate(typed):
         of_type.setdefault(d.duty.type, []).append(i)  # type: ignore[arg-type]
-    for i, j in sorted(pair for group in of_type.values() for pair in combinations(group, 2)):  # as combinations(typed, 2) would
+    for i, j in sorted(
+        pair for group in of_type.values() for pair in combinations(group, 2)
+    ):  # as combinations(typed, 2) would
         a, b = typed[i], typed[j]
         if set(a.duty.clause) & set(b.duty.clause):
             continue
         if {a.duty.modality, b.duty.modality} == {"should", "must"}:
             continue  # best practice against a requirement: question 5
-        if (a.duty.trigger, a.limits, a.event) == (b.duty.trigger, b.limits, b.event) or not together(setting, a.duty, b.duty):
+        if (a.duty.trigger, a.limits, a.event) == (b.duty.trigger, b.limits, b.event) or not together(
+            setting, a.duty, b.duty
+        ):
             continue
         asked = f"one duty, two timescales {a.duty.id} {b.duty.id}"
         act = one_act(setting, a, b, either=True)
         if act.answer.unknown is not None:
             what = f"clauses {clauses_words(a.duty.clause)} and {clauses_words(b.duty.clause)} can disagree on when to {a.duty.action}"
-            findings.append(undecided(setting, "deadline-divergence", asked, [*a.duty.clause, *b.duty.clause], what, act.answer.unknown, [a.duty, b.duty]))
+            findings.append(
+                undecided(
+                    setting,
+                    "deadline-divergence",
+                    asked,
+                    [*a.duty.clause, *b.duty.clause],
+                    what,
+                    act.answer.unknown,
+                    [a.duty, b.duty],
+                )
+            )
         elif act.answer.model is not None:
             findings.append(two_timescales(setting, "deadline-divergence", asked, act))
     return findings
@@ -760,13 +851,25 @@ def best_practice_breaches(setting: Setting) -> list[Finding]:
         candidates = set(by_type.get(best.duty.type, ()) if best.duty.type is not None else ())
         candidates.update(by_trigger.get(trigger_key(best.duty), ()) if best.duty.trigger is not None else ())
         for required in [musts[i] for i in sorted(candidates)]:
-            if not same_duty(setting.protocol, best.duty, required.duty) or not together(setting, best.duty, required.duty):
+            if not same_duty(setting.protocol, best.duty, required.duty) or not together(
+                setting, best.duty, required.duty
+            ):
                 continue
             asked = f"best practice allows a breach {best.duty.id} {required.duty.id}"
             act = one_act(setting, best, required)
             if act.answer.unknown is not None:
                 what = f"following clause {clauses_words(best.duty.clause)} can breach clause {clauses_words(required.duty.clause)}"
-                findings.append(undecided(setting, "deadline-conflict", asked, [*best.duty.clause, *required.duty.clause], what, act.answer.unknown, [best.duty, required.duty]))
+                findings.append(
+                    undecided(
+                        setting,
+                        "deadline-conflict",
+                        asked,
+                        [*best.duty.clause, *required.duty.clause],
+                        what,
+                        act.answer.unknown,
+                        [best.duty, required.duty],
+                    )
+                )
             elif act.answer.model is not None:
                 findings.append(two_timescales(setting, "deadline-conflict", asked, act))
     return findings
@@ -783,7 +886,12 @@ def same_duty(protocol: Protocol, best: Duty, required: Duty) -> bool:
     actor in common (an agency and one of its roles count as one)."""
     if best.type is not None and best.type == required.type:
         return True
-    if best.trigger is None or best.trigger != required.trigger or not best.recipient or set(best.recipient) != set(required.recipient):
+    if (
+        best.trigger is None
+        or best.trigger != required.trigger
+        or not best.recipient
+        or set(best.recipient) != set(required.recipient)
+    ):
         return False
     if best.actor is None or required.actor is None:
         return False
@@ -833,7 +941,9 @@ def one_act(setting: Setting, first: Deadline, second: Deadline, either: bool = 
 
     both_open = [meets(d, i) for d in (first, second) for i in starts]
     split = z3.Or(only(first, second), only(second, first)) if either else only(first, second)
-    last_day = [z3.And(meets(d, act), z3.Not(meets(d, act.day_later()))) for d in ((first, second) if either else (first,))]
+    last_day = [
+        z3.And(meets(d, act), z3.Not(meets(d, act.day_later()))) for d in ((first, second) if either else (first,))
+    ]
     preferences = [
         *timeline.natural_order(),
         *timeline.spread(),
@@ -860,8 +970,17 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
     events = happenings(timeline, model)
     dues = {d.duty.id: d.limit.due(calendar, timeline.when(model, act.anchors[d.duty.id])) for d in (met, missed)}
     entries: list[Entry] = [(when.date(), p.words, p.clause) for when, p in events]
-    entries += [(last_day_of(dues[d.duty.id]), f"last day to {d.duty.action} under {labels[d.duty.id]}", d.duty.clause[0]) for d in (met, missed)]
-    entries.append((acted.date(), f"{met.duty.action}: on time under {labels[met.duty.id]}, late under {labels[missed.duty.id]}", met.duty.clause[0]))
+    entries += [
+        (last_day_of(dues[d.duty.id]), f"last day to {d.duty.action} under {labels[d.duty.id]}", d.duty.clause[0])
+        for d in (met, missed)
+    ]
+    entries.append(
+        (
+            acted.date(),
+            f"{met.duty.action}: on time under {labels[met.duty.id]}, late under {labels[missed.duty.id]}",
+            met.duty.clause[0],
+        )
+    )
     statement = "; ".join(
         f"{labels[d.duty.id]}: {actor_words(protocol, d.duty)} {d.duty.modality} {d.duty.action} {d.limit.words(quoted(start_words(setting, d.duty)))}"
         for d in (met, missed)
@@ -904,7 +1023,9 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
 # --- undecided questions ------------------------------------------------------------------------
 
 
-def undecided(setting: Setting, kind: Kind, asked: str, clauses: Iterable[str], what: str, reason: str, duties: Iterable[Duty]) -> Finding:
+def undecided(
+    setting: Setting, kind: Kind, asked: str, clauses: Iterable[str], what: str, reason: str, duties: Iterable[Duty]
+) -> Finding:
     """A question the solver did not answer within the time limit: an open error, never a pass."""
     return make(
         kind,
@@ -936,7 +1057,11 @@ def witness(setting: Setting, entries: list[Entry]) -> Witness:
     """A dated timeline, in date order, each date marked as a working day or not."""
     calendar = setting.context.calendar
     rows = sorted(entries, key=lambda entry: entry[0])
-    return Witness(timeline=tuple(TimelineEntry(date=d, event=words, clause=c, working_day=calendar.is_working_day(d)) for d, words, c in rows))
+    return Witness(
+        timeline=tuple(
+            TimelineEntry(date=d, event=words, clause=c, working_day=calendar.is_working_day(d)) for d, words, c in rows
+        )
+    )
 
 
 def last_day_of(deadline_at: dt.datetime) -> dt.date:
@@ -997,7 +1122,11 @@ def severity(duty: Duty) -> Severity:
 
 def duty_by_id(protocol: Protocol, duty: str) -> Duty:
     index = _index(protocol)
-    return protocol.duties[index.position[duty]] if duty in index.position else next(d for d in protocol.duties if d.id == duty)
+    return (
+        protocol.duties[index.position[duty]]
+        if duty in index.position
+        else next(d for d in protocol.duties if d.id == duty)
+    )
 
 
 @dataclass(frozen=True)
@@ -1040,7 +1169,11 @@ def start_words(setting: Setting, duty: Duty) -> str:
 
 
 def party_name(protocol: Protocol, party: str) -> str:
-    names = {a.id: a.name for a in protocol.agencies} | {r.id: r.name for r in protocol.roles()} | {p.id: p.name for p in protocol.people}
+    names = (
+        {a.id: a.name for a in protocol.agencies}
+        | {r.id: r.name for r in protocol.roles()}
+        | {p.id: p.name for p in protocol.people}
+    )
     return names.get(party, party.replace("_", " "))
 
 

@@ -49,7 +49,9 @@ class Acceptance(Element):
 class Judgements(Element):
     """The author's judgements on one protocol's findings."""
 
-    protoverify_judgements: int = Field(1, alias="protoverify-judgements", description="The format version of this file.")
+    protoverify_judgements: int = Field(
+        1, alias="protoverify-judgements", description="The format version of this file."
+    )
     protocol: Id = Field(description="The id of the protocol these judgements are about (its metadata id).")
     assumptions: tuple[Assumption, ...] = ()
     accepted: tuple[Acceptance, ...] = ()
@@ -66,14 +68,20 @@ def load_judgements(path: Path, protocol: Protocol) -> Judgements:
     judgements = validate(Judgements, source)
     problems = []
     if judgements.protocol != protocol.metadata.id:
-        problems.append(Problem(("protocol",), f"these judgements are about '{judgements.protocol}'; expected '{protocol.metadata.id}'"))
+        problems.append(
+            Problem(
+                ("protocol",), f"these judgements are about '{judgements.protocol}'; expected '{protocol.metadata.id}'"
+            )
+        )
     for i, assumption in enumerate(judgements.assumptions):
         problems += references.check_condition(protocol, assumption.when, ("assumptions", i, "when"))
         problems += references.check_condition(protocol, assumption.then, ("assumptions", i, "then"))
     seen: set[str] = set()
     for i, acceptance in enumerate(judgements.accepted):
         if acceptance.id in seen:
-            problems.append(Problem(("accepted", i, "id"), f"finding '{acceptance.id}' is accepted twice; expected each once"))
+            problems.append(
+                Problem(("accepted", i, "id"), f"finding '{acceptance.id}' is accepted twice; expected each once")
+            )
         seen.add(acceptance.id)
     if problems:
         raise LoadError(source.locate(problems)[:MAX_ERRORS])

@@ -17,7 +17,6 @@ a situation the lifecycles can actually reach, in data and in words.
 
 from __future__ import annotations
 
-
 from ..model import conditions
 from ..model.schema import Dimension, Duty, OwnershipRule, Protocol
 from .context import Context
@@ -53,7 +52,10 @@ def _agencies(protocol: Protocol) -> dict[str, str]:
 
 def _undecided(kind, question: str, clauses, subject: str, reason: str) -> Finding:
     return make(
-        kind, question, "error", clauses,
+        kind,
+        question,
+        "error",
+        clauses,
         f"Could not decide whether {subject} ({reason}). This is reported as unknown, not as a pass.",
         suggestion="Re-run with a longer --timeout.",
         decided=False,
@@ -74,20 +76,33 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
         try:
             found = situations.nearest(unowned, context.timeout_ms)
         except Undecided as reason:
-            findings.append(_undecided("ownership-gap", question, rule.clause, f"{dimension.name} has an owner under clause {rule.clause[0]}", str(reason)))
+            findings.append(
+                _undecided(
+                    "ownership-gap",
+                    question,
+                    rule.clause,
+                    f"{dimension.name} has an owner under clause {rule.clause[0]}",
+                    str(reason),
+                )
+            )
             continue
         if found is None:
             continue
         data, words = situations.describe(found[0], keys, found[1])
         quote = f' ("{rule.quote}")' if rule.quote else ""
-        findings.append(make(
-            "ownership-gap", question, "error", rule.clause,
-            f"Clause {', '.join(rule.clause)} addresses {dimension.name}{quote} but names no one to hold it. "
-            f"For example: {words}. Unless someone is named, each agency may expect another to act, and the "
-            f"child may be left without it.",
-            witness=Witness(situation=data, words=words),
-            suggestion=f"Name the agency or role that holds {dimension.name} in this situation, or who decides.",
-        ))
+        findings.append(
+            make(
+                "ownership-gap",
+                question,
+                "error",
+                rule.clause,
+                f"Clause {', '.join(rule.clause)} addresses {dimension.name}{quote} but names no one to hold it. "
+                f"For example: {words}. Unless someone is named, each agency may expect another to act, and the "
+                f"child may be left without it.",
+                witness=Witness(situation=data, words=words),
+                suggestion=f"Name the agency or role that holds {dimension.name} in this situation, or who decides.",
+            )
+        )
     question = f"dimension {dimension.id} uncovered"
     clauses = dimension.clause + tuple(c for r in rules for c in r.clause)
     silent = conditions.All((*_present(dimension.applies), conditions.Not(_either(rules))))
@@ -99,16 +114,29 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
             examples.append(situations.describe(found[0], keys, found[1]))
     except Undecided as reason:
         if not examples:
-            return findings + [_undecided("ownership-gap", question, clauses, f"every situation has an owner for {dimension.name}", str(reason))]
+            return findings + [
+                _undecided(
+                    "ownership-gap",
+                    question,
+                    clauses,
+                    f"every situation has an owner for {dimension.name}",
+                    str(reason),
+                )
+            ]
     if examples:
         listed = "; ".join(f"({i}) {words}" for i, (_, words) in enumerate(examples, 1))
-        findings.append(make(
-            "ownership-gap", question, "error", clauses,
-            f"No clause says who holds {dimension.name} in some situations the case can reach: {listed}. "
-            f"A child in such a situation has no agency responsible for it.",
-            witness=Witness(situation=examples[0][0], words=examples[0][1]),
-            suggestion=f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies.",
-        ))
+        findings.append(
+            make(
+                "ownership-gap",
+                question,
+                "error",
+                clauses,
+                f"No clause says who holds {dimension.name} in some situations the case can reach: {listed}. "
+                f"A child in such a situation has no agency responsible for it.",
+                witness=Witness(situation=examples[0][0], words=examples[0][1]),
+                suggestion=f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies.",
+            )
+        )
     return findings
 
 
@@ -132,7 +160,12 @@ def _owners(rule: OwnershipRule, agency_of: dict[str, str]) -> frozenset[str]:
 
 
 def _conflicts(
-    dimension: Dimension, rules: list[OwnershipRule], situations: Situations, agency_of: dict[str, str], names: dict[str, str], context: Context
+    dimension: Dimension,
+    rules: list[OwnershipRule],
+    situations: Situations,
+    agency_of: dict[str, str],
+    names: dict[str, str],
+    context: Context,
 ) -> list[Finding]:
     findings = []
     named = [r for r in rules if r.owner is not None]
@@ -147,31 +180,49 @@ def _conflicts(
             try:
                 found = situations.nearest(conditions.All(_present(first.when, second.when)), context.timeout_ms)
             except Undecided as reason:
-                findings.append(_undecided("ownership-conflict", question, clauses, f"clauses {', '.join(clauses)} can both apply", str(reason)))
+                findings.append(
+                    _undecided(
+                        "ownership-conflict",
+                        question,
+                        clauses,
+                        f"clauses {', '.join(clauses)} can both apply",
+                        str(reason),
+                    )
+                )
                 continue
             if found is None:
                 continue
             data, words = situations.describe(found[0], keys, found[1])
             disjoint = not (a & b)
-            findings.append(make(
-                "ownership-conflict", question, "error" if disjoint else "warning", clauses,
-                f"Clause {', '.join(first.clause)} gives {dimension.name} to {_list(a, names)}, and clause "
-                f"{', '.join(second.clause)} gives it to {_list(b, names)}; both apply when the case is: {words}. "
-                f"No lead is named, so the agencies may each expect the other to act, or act at cross purposes.",
-                agencies=sorted(a | b),
-                witness=Witness(situation=data, words=words),
-                suggestion=f"Say which agency leads on {dimension.name} when both clauses apply.",
-            ))
+            findings.append(
+                make(
+                    "ownership-conflict",
+                    question,
+                    "error" if disjoint else "warning",
+                    clauses,
+                    f"Clause {', '.join(first.clause)} gives {dimension.name} to {_list(a, names)}, and clause "
+                    f"{', '.join(second.clause)} gives it to {_list(b, names)}; both apply when the case is: {words}. "
+                    f"No lead is named, so the agencies may each expect the other to act, or act at cross purposes.",
+                    agencies=sorted(a | b),
+                    witness=Witness(situation=data, words=words),
+                    suggestion=f"Say which agency leads on {dimension.name} when both clauses apply.",
+                )
+            )
     for rule in named:
         holders = _owners(rule, agency_of)
         if len(holders) > 1:
             question = f"dimension {dimension.id} rule {rule.id} joint"
-            findings.append(make(
-                "ownership-conflict", question, "info", rule.clause,
-                f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and names no lead.",
-                agencies=sorted(holders),
-                suggestion="If one agency should act first or decide when the others disagree, name it as lead.",
-            ))
+            findings.append(
+                make(
+                    "ownership-conflict",
+                    question,
+                    "info",
+                    rule.clause,
+                    f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and names no lead.",
+                    agencies=sorted(holders),
+                    suggestion="If one agency should act first or decide when the others disagree, name it as lead.",
+                )
+            )
     return findings
 
 
@@ -197,7 +248,10 @@ def _no_actor(duty: Duty, situations: Situations, context: Context) -> Finding:
             data, words = situations.describe(found[0], keys_of(duty.when), found[1])
             witness = Witness(situation=data, words=words)
     return make(
-        "ownership-gap", question, severity, duty.clause,
+        "ownership-gap",
+        question,
+        severity,
+        duty.clause,
         f"Clause {', '.join(duty.clause)} says someone {duty.modality} {duty.action}{quote}, but does not say who. "
         f"A duty nobody is named for is easily left undone.",
         witness=witness,

@@ -98,14 +98,20 @@ class Situations:
         self._ancestors: dict[str, list[str]] = {}
         self._effects: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         self._below: dict[str, frozenset[str]] = {}
-        self._tested: dict[int, tuple[Condition, frozenset[str]]] = {}  # by id: the condition (kept alive) and its tested states
+        self._tested: dict[
+            int, tuple[Condition, frozenset[str]]
+        ] = {}  # by id: the condition (kept alive) and its tested states
         self._residuals: dict[tuple[int, frozenset[str]], Condition | bool] = {}
         self._supports: dict[int, tuple[Condition, frozenset[str] | None]] = {}
         self._possible: dict[tuple[Condition, ...], bool | None] = {}
         self._literals: dict[tuple[int, bool], Literal_] = {}
         self._canonical: dict[Condition, Condition] = {}
         self._answers: dict[tuple[tuple[Condition, ...], int], z3.ModelRef | bool] = {}  # see `nearest`
-        self.initial: Config = frozenset().union(*(self._enter_default(lc) for lc in sorted(self.lifecycles))) if self.lifecycles else frozenset()
+        self.initial: Config = (
+            frozenset().union(*(self._enter_default(lc) for lc in sorted(self.lifecycles)))
+            if self.lifecycles
+            else frozenset()
+        )
         self.configurations: dict[Config, list[PathCondition]] = {}
         self.steps: list[Step] = []
         self.complete = True
@@ -167,8 +173,12 @@ class Situations:
 
     def _effect(self, source: str, target: str) -> tuple[frozenset[str], frozenset[str]]:
         """The states below a transition's domain (those it exits, where active) and those it enters."""
-        above_target = set(self.ancestors(target))  # proper ancestors: a target above the source is exited and re-entered
-        domain = next(a for a in self.ancestors(source) if a in above_target and self.nodes[a].kind in ("compound", "root"))
+        above_target = set(
+            self.ancestors(target)
+        )  # proper ancestors: a target above the source is exited and re-entered
+        domain = next(
+            a for a in self.ancestors(source) if a in above_target and self.nodes[a].kind in ("compound", "root")
+        )
         path = [target]  # the target and its ancestors below the domain, innermost first
         for ancestor in self.ancestors(target):
             if ancestor == domain:
@@ -194,7 +204,9 @@ class Situations:
                 leaving.setdefault(source, []).append(position)
         self.configurations[self.initial] = [frozenset()]
         queue: deque[tuple[Config, PathCondition, bool]] = deque([(self.initial, frozenset(), False)])
-        known_feasible = not self.assumptions  # a step's path condition was found feasible; without assumptions, it is wherever it leads
+        known_feasible = (
+            not self.assumptions
+        )  # a step's path condition was found feasible; without assumptions, it is wherever it leads
         while queue:
             config, path, feasible = queue.popleft()
             offered: dict[str, dict[str, list]] = {}  # event -> lifecycle -> transitions, in file order
@@ -213,7 +225,9 @@ class Situations:
                         return
                     queue.append((step.target, step.condition, known_feasible))
 
-    def _successors(self, config: Config, event: str, path: PathCondition, offered: dict[str, list], known: bool = False) -> Iterator[Step]:
+    def _successors(
+        self, config: Config, event: str, path: PathCondition, offered: dict[str, list], known: bool = False
+    ) -> Iterator[Step]:
         """The steps `event` can take from `config`, given the transitions offered in each lifecycle
         (`known`: the path condition is feasible wherever it leads, there being no assumptions)."""
         options_per_lifecycle = [self._choices(lifecycle, config, offered[lifecycle]) for lifecycle in sorted(offered)]
@@ -232,10 +246,14 @@ class Situations:
                     exits |= exit
                     entries |= entered
             reached = (config - exits) | entries
-            if (known and len(condition) == len(path)) or self.feasible(condition, reached):  # nothing new to ask of a feasible path
+            if (known and len(condition) == len(path)) or self.feasible(
+                condition, reached
+            ):  # nothing new to ask of a feasible path
                 yield Step(config, event, reached, condition, tuple(fired))
 
-    def _choices(self, lifecycle: str, config: Config, candidates) -> list[tuple[list[tuple[str, str]], str, frozenset[Literal_]]]:
+    def _choices(
+        self, lifecycle: str, config: Config, candidates
+    ) -> list[tuple[list[tuple[str, str]], str, frozenset[Literal_]]]:
         """The ways a lifecycle can respond to an event: fire the first transition whose guard holds,
         or none when every guard fails. Guards on lifecycles are decided on the configuration."""
         choices = []
@@ -274,7 +292,9 @@ class Situations:
         found = self._residuals.get(key)
         if found is None:
             found = self._residual(condition, config)
-            if not isinstance(found, bool):  # one object for equal residuals, so that what holds them compares by identity
+            if not isinstance(
+                found, bool
+            ):  # one object for equal residuals, so that what holds them compares by identity
                 found = self._canonical.setdefault(found, found)
             self._residuals[key] = found
         return found
@@ -288,7 +308,9 @@ class Situations:
             if test.key not in self.lifecycles:
                 continue
             if test.op in ("eq", "ne", "in", "not_in"):
-                found.update(v for v in (test.value if isinstance(test.value, tuple) else (test.value,)) if isinstance(v, str))
+                found.update(
+                    v for v in (test.value if isinstance(test.value, tuple) else (test.value,)) if isinstance(v, str)
+                )
             else:
                 found.update(s for s, lifecycle in self.lifecycle_of.items() if lifecycle == test.key)
         return frozenset(found)
@@ -345,7 +367,9 @@ class Situations:
         if False in assumed:
             return False
         key = (condition, config is None, tuple(sorted(map(repr, (a for a in assumed if a is not True)))))
-        if key not in self._feasible and (config is not None or not self.assumptions):  # the attribute values alone decide it, where few enough to try
+        if key not in self._feasible and (
+            config is not None or not self.assumptions
+        ):  # the attribute values alone decide it, where few enough to try
             decided = self.possible((*_signed(condition), *(a for a in assumed if a is not True)))  # type: ignore[misc]
             if decided is not None:
                 self._feasible[key] = decided
@@ -520,7 +544,9 @@ class Situations:
                 parts.append(self._either(paths))
         return self.all(parts)
 
-    def nearest(self, condition: Condition, timeout_ms: int, besides: Iterable[Config] = ()) -> tuple[Config, z3.ModelRef] | None:
+    def nearest(
+        self, condition: Condition, timeout_ms: int, besides: Iterable[Config] = ()
+    ) -> tuple[Config, z3.ModelRef] | None:
         """The first configuration reached (nearest the start), other than those `besides`, in which
         `condition` can hold, with a model of the attribute values; None if there is none. Raises
         `Undecided` when there is none the solver could decide but some it could not.
@@ -542,12 +568,18 @@ class Situations:
             if key not in lefts:
                 rest = self.residual(condition, config)
                 assumed = [self.residual(a, config) for a in self.assumptions]
-                lefts[key] = None if rest is False or False in assumed else tuple(c for c in (rest, *assumed) if c is not True)
+                lefts[key] = (
+                    None if rest is False or False in assumed else tuple(c for c in (rest, *assumed) if c is not True)
+                )
             return lefts[key]
 
-        first: dict[tuple[tuple[Condition, ...], int], int] = {}  # each question to ask, at the first position it is open
+        first: dict[
+            tuple[tuple[Condition, ...], int], int
+        ] = {}  # each question to ask, at the first position it is open
         support = self.support(condition)
-        touched = sorted({p for state in (tested if support is None else support) for p in self._with_state.get(state, ())})
+        touched = sorted(
+            {p for state in (tested if support is None else support) for p in self._with_state.get(state, ())}
+        )
         for position in touched:
             if order[position] not in besides and (left := left_at(order[position])) is not None:
                 first.setdefault((left, pathset_of[position]), position)
@@ -560,7 +592,9 @@ class Situations:
                     if position is not None and position < first.get((left, paths), len(order)):
                         first[left, paths] = position
         unknown = ""
-        for (left, paths), position in sorted(first.items(), key=lambda item: item[1]):  # in the order the exploration reached them
+        for (left, paths), position in sorted(
+            first.items(), key=lambda item: item[1]
+        ):  # in the order the exploration reached them
             if not self._open(left, paths):
                 continue  # no attribute values answer it: decided without the solver
             answered = self._answers.get((left, paths))
@@ -621,7 +655,7 @@ class Situations:
             return None
         for values in product(*choices):
             assignment = dict(zip(keys, values, strict=True))
-            if all(conditions.holds(part, lambda test: assignment[test.key]) for part in parts):
+            if all(conditions.holds(part, lambda test, assignment=assignment: assignment[test.key]) for part in parts):
                 return True
         return False
 
@@ -725,7 +759,9 @@ class Situations:
         for position, lifecycle in enumerate(lc.id for lc in self.protocol.lifecycles):  # file order, never set order
             if position >= 2 and lifecycle not in keys:
                 continue  # beyond the first two lifecycles, only those the question turns on
-            innermost = sorted(s for s in active if self.lifecycle_of[s] == lifecycle and not (set(self.nodes[s].children) & active))
+            innermost = sorted(
+                s for s in active if self.lifecycle_of[s] == lifecycle and not (set(self.nodes[s].children) & active)
+            )
             data[lifecycle] = ", ".join(innermost)
             words.append(" and ".join(self.names[s] for s in innermost))
         for key in sorted(set(keys) & set(self.attributes)):

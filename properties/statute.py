@@ -38,13 +38,14 @@ from ..model.calendar import Calendar
 from ..model.conditions import All, AnyOf, Comparison, Condition, comparisons, describe
 from ..model.loader import load_protocol
 from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, Timescale, clause_sort_key
-from ..model.source import Located, LoadError
+from ..model.source import LoadError, Located
 from .context import Context
 from .deadlines import day_words, deadline, last_day_of
 from .findings import Finding, TimelineEntry, Witness, make, ordered
 from .structure import agency_of, clause_words, listing, party_names
 from .timeline import Limit
-from .timescales import Comparison as Compared, compare
+from .timescales import Comparison as Compared
+from .timescales import compare
 
 BUNDLED = ("protoverify.baseline", "england.yaml")
 
@@ -145,7 +146,9 @@ def requirements(baseline: Protocol, duty: Element) -> list[frozenset[str]]:
         state = trigger.enter or trigger.exit
         start = [frozenset({of_state[state]} if state in of_state else ())]
     elif trigger is not None and trigger.event is not None:  # an event happens in the states it moves a case from
-        moved_from = {s for lc in baseline.lifecycles for t in lc.transitions if t.event == trigger.event for s in t.source}
+        moved_from = {
+            s for lc in baseline.lifecycles for t in lc.transitions if t.event == trigger.event for s in t.source
+        }
         if moved_from and all(s in of_state for s in moved_from):
             start = [frozenset({of_state[s]}) for s in sorted(moved_from)]
     return _product(start, _alternatives(duty.when, of_state, baseline)) if duty.when is not None else start
@@ -297,7 +300,9 @@ class BaselineComparison:
     # --- a kind the protocol does not address ----------------------------------------------------
 
     def gap(self, kind: str, statutory: list[Element]) -> Iterator[Finding]:
-        in_scope = [(e, why) for e in statutory if (why := scope(self.protocol, requirements(self.baseline, e))) is not None]
+        in_scope = [
+            (e, why) for e in statutory if (why := scope(self.protocol, requirements(self.baseline, e))) is not None
+        ]
         if not in_scope:
             return
         found = {s.id for _, why in in_scope for s in why.states}
@@ -313,7 +318,10 @@ class BaselineComparison:
             deals = "The duty applies to every case the protocol covers"
         elements = [e for e, _ in in_scope]
         yield make(
-            "statutory-gap", f"{self.baseline.metadata.id} kind {kind}", "info", clauses,
+            "statutory-gap",
+            f"{self.baseline.metadata.id} kind {kind}",
+            "info",
+            clauses,
             f"Statute: {self.statutory_words(elements)}. {deals}, but none of its duties or responsibilities is of "
             f"this kind ('{kind}': {vocabulary.DUTY_KIND[kind].name}). A protocol need not restate the law, but what it leaves to the law "
             "is easily missed by practitioners working from the protocol." + self.caveat(elements),
@@ -336,7 +344,10 @@ class BaselineComparison:
             body_names = listing(sorted(vocabulary.BODY[b].name for b in given))
             lawful_names = listing(sorted(vocabulary.BODY[b].name for b in allowed))
             yield make(
-                "statutory-conflict", f"{self.baseline.metadata.id} body {element.id} kind {kind}", "warning", element.clause,
+                "statutory-conflict",
+                f"{self.baseline.metadata.id} body {element.id} kind {kind}",
+                "warning",
+                element.clause,
                 f"{clause_words(element.clause).capitalize()} gives the duty to {vocabulary.DUTY_KIND[kind].name} to "
                 f"{self.who_words(who)}, which is {body_names}; statute ({provisions_words(self.baseline, [p for e in named for p in e.statute])}) "
                 f"gives it to {lawful_names}. Handing the work to another body can be lawful, but the body statute "
@@ -377,16 +388,24 @@ class BaselineComparison:
         anchor = example.anchor.date()
         started = "counted back from" if reading.how == "before" else "counted from"
         timeline = [
-            (anchor, f"{'the event' if reading.how == 'before' else 'the clock starts'}: {start_or_event(self.protocol, duty, reading)}", duty.clause[0]),
+            (
+                anchor,
+                f"{'the event' if reading.how == 'before' else 'the clock starts'}: {start_or_event(self.protocol, duty, reading)}",
+                duty.clause[0],
+            ),
             (law_last, f"last day under statute ({law_words})", None),
             (own_last, f"last day under {clause_words(duty.clause)} ({protocol_words})", duty.clause[0]),
         ]
         caveat = (
             " The facts the baseline is built from mark the English text of this provision as unconfirmed: check it "
-            "before relying on this finding." if doubtful else ""
+            "before relying on this finding."
+            if doubtful
+            else ""
         )
         return make(
-            "statutory-conflict", f"{self.baseline.metadata.id} timescale {duty.id} {law.id} {reading.how}", "warning" if doubtful else "error",
+            "statutory-conflict",
+            f"{self.baseline.metadata.id} timescale {duty.id} {law.id} {reading.how}",
+            "warning" if doubtful else "error",
             duty.clause,
             f"{clause_words(duty.clause).capitalize()} says {self.who_words(duty.actor)} {duty.modality} {duty.action} {protocol_words}; "
             f"statute ({provisions_words(self.baseline, law.statute)}) sets {law_words}. On some dates the protocol's "
@@ -394,22 +413,32 @@ class BaselineComparison:
             f"and the protocol's {day_words(own_last)}. A practitioner who keeps to the protocol can breach the statutory "
             f"duty.{caveat}",
             agencies=sorted({self.agency[p] for p in duty.actor or () if p in self.agency}),
-            witness=Witness(timeline=tuple(
-                TimelineEntry(date=d, event=words, clause=c, working_day=self.protocol_calendar.is_working_day(d))
-                for d, words, c in sorted(timeline, key=lambda entry: entry[0])
-            )),
+            witness=Witness(
+                timeline=tuple(
+                    TimelineEntry(date=d, event=words, clause=c, working_day=self.protocol_calendar.is_working_day(d))
+                    for d, words, c in sorted(timeline, key=lambda entry: entry[0])
+                )
+            ),
             suggestion=f"Tighten the limit to {law_words} or sooner, or say that the statutory limit applies.",
         )
 
     def left_implicit(self, kind: str, laws: list[Duty], duties: list[Duty]) -> Finding:
-        own = "; ".join(
-            f"{clause_words(d.clause)}: {d.action}, {timescale_words(self.protocol, d)}"
-            + (" (a permission)" if d.modality == "may" else "")
-            for d in duties
-        ) or "only ownership rules, which give no timescale"
-        clauses = [c for d in duties for c in d.clause] or [c for e in self.of_kind(self.protocol, kind) for c in e.clause]
+        own = (
+            "; ".join(
+                f"{clause_words(d.clause)}: {d.action}, {timescale_words(self.protocol, d)}"
+                + (" (a permission)" if d.modality == "may" else "")
+                for d in duties
+            )
+            or "only ownership rules, which give no timescale"
+        )
+        clauses = [c for d in duties for c in d.clause] or [
+            c for e in self.of_kind(self.protocol, kind) for c in e.clause
+        ]
         return make(
-            "statutory-gap", f"{self.baseline.metadata.id} kind {kind} timescales", "info", clauses,
+            "statutory-gap",
+            f"{self.baseline.metadata.id} kind {kind} timescales",
+            "info",
+            clauses,
             f"The protocol addresses {self.kind_words(kind)} ({own}), but none of its limits can be compared with "
             f"statute's: {self.statutory_words(laws)}. Limits in words or months, and limits counted from different "
             "kinds of moment, are not comparable, so whether the protocol meets the statutory timescale is left "
@@ -450,11 +479,20 @@ class BaselineComparison:
     def situation_words(self, protocol: Protocol, condition: Condition) -> str:
         """The states a condition names, in words: "'remanded to local authority accommodation'"."""
         names = {st.id: st.name or st.id.replace("_", " ") for st in protocol.states()}
-        found = [names[v] for t in comparisons(condition) for v in (t.value if isinstance(t.value, tuple) else (t.value,)) if v in names]
+        found = [
+            names[v]
+            for t in comparisons(condition)
+            for v in (t.value if isinstance(t.value, tuple) else (t.value,))
+            if v in names
+        ]
         return " or ".join(f"'{n}'" for n in dict.fromkeys(found)) or describe(condition)
 
     def caveat(self, elements: list[Element]) -> str:
-        return " The English text of a provision cited here is unconfirmed in the facts the baseline is built from." if any(map(unconfirmed, elements)) else ""
+        return (
+            " The English text of a provision cited here is unconfirmed in the facts the baseline is built from."
+            if any(map(unconfirmed, elements))
+            else ""
+        )
 
 
 def start_or_event(protocol: Protocol, duty: Duty, reading: Reading) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import z3
 
 from ..model import conditions
-from ..model.conditions import Comparison, Condition
+from ..model.conditions import Condition
 from ..model.schema import Duty, OwnershipRule, Protocol, Transition
 from .context import Context
 from .findings import Finding, Witness, make, ordered
@@ -82,7 +82,10 @@ def unreachable_states(protocol: Protocol, situations: Situations) -> Iterator[F
         lifecycle = situations.lifecycle_names[situations.lifecycle_of[state.id]]
         if not situations.complete:
             yield make(
-                "unreachable-state", f"state {state.id}", "warning", state.clause,
+                "unreachable-state",
+                f"state {state.id}",
+                "warning",
+                state.clause,
                 f"Could not decide whether a case can ever be '{name}' ({lifecycle}): the search of situations stopped "
                 f"after {len(situations.configurations)} of them before reaching it.",
                 suggestion="Split the protocol's lifecycles or narrow the attributes' ranges so that the search can finish.",
@@ -96,7 +99,10 @@ def unreachable_states(protocol: Protocol, situations: Situations) -> Iterator[F
         else:
             detail = "No transition of the protocol leads into it."
         yield make(
-            "unreachable-state", f"state {state.id}", "warning", state.clause,
+            "unreachable-state",
+            f"state {state.id}",
+            "warning",
+            state.clause,
             f"No sequence of events described in the protocol brings a case into '{name}' ({lifecycle}, "
             f"{clause_words(state.clause)}). {detail} Whatever the protocol says about children in this situation "
             "(who owns what, which duties apply) is never connected to how a case gets there, so a child in it "
@@ -124,7 +130,9 @@ def entering_transitions(situations: Situations, state: str) -> list[Transition]
 def why_not_taken(situations: Situations, reached: set[str], transition: Transition) -> str:
     """Why a transition never fires, in words."""
     sources = listing(f"'{situations.names[s]}'" for s in transition.source)
-    event = next((e.name for e in situations.protocol.events if e.id == transition.event), transition.event.replace("_", " "))
+    event = next(
+        (e.name for e in situations.protocol.events if e.id == transition.event), transition.event.replace("_", " ")
+    )
     where = f"on '{event}' from {sources} ({clause_words(transition.clause)})"
     if not reached & set(transition.source):
         return f"{where}, which a case never reaches"
@@ -161,10 +169,19 @@ def dead_end_states(protocol: Protocol, situations: Situations, timeout_ms: int)
             continue
         name = situations.names[state.id]
         lifecycle = situations.lifecycle_names[situations.lifecycle_of[state.id]]
-        example = configuration_situation(situations, first[state.id][1], [situations.lifecycle_of[state.id]], timeout_ms)
-        undecided = "" if situations.complete else " (The search of situations stopped early, so a way out may have been missed.)"
+        example = configuration_situation(
+            situations, first[state.id][1], [situations.lifecycle_of[state.id]], timeout_ms
+        )
+        undecided = (
+            ""
+            if situations.complete
+            else " (The search of situations stopped early, so a way out may have been missed.)"
+        )
         yield make(
-            "dead-end-state", f"state {state.id}", "info", state.clause,
+            "dead-end-state",
+            f"state {state.id}",
+            "info",
+            state.clause,
             f"Once a case is '{name}' ({lifecycle}, {clause_words(state.clause)}), no event in the protocol moves it "
             f"on: the {lifecycle} stays '{name}' for good. Whatever the protocol attaches to it (duties, "
             f"responsibilities) applies to the child indefinitely, and anything meant to follow it never starts.{undecided}",
@@ -278,7 +295,9 @@ def tested_states(situations: Situations, when: Condition | None) -> set[str]:
         if test.key not in situations.lifecycles:
             continue
         if test.op in ("eq", "ne") or (test.op in ("in", "not_in") and isinstance(test.value, tuple)):
-            found.update(v for v in (test.value if isinstance(test.value, tuple) else (test.value,)) if isinstance(v, str))
+            found.update(
+                v for v in (test.value if isinstance(test.value, tuple) else (test.value,)) if isinstance(v, str)
+            )
         else:
             found.update(s for s, lifecycle in situations.lifecycle_of.items() if lifecycle == test.key)
     return found
@@ -297,10 +316,13 @@ class Responsibilities:
 
     def __init__(self, protocol: Protocol, situations: Situations, agencies: dict[str, str]):
         self.protocol, self.situations, self.agencies = protocol, situations, agencies
-        self.rules: list[list[OwnershipRule]] = [[r for r in protocol.ownership if r.dimension == d.id] for d in protocol.dimensions]
+        self.rules: list[list[OwnershipRule]] = [
+            [r for r in protocol.ownership if r.dimension == d.id] for d in protocol.dimensions
+        ]
         self.owners = {id(r): {agencies.get(o) for o in r.owner or ()} for r in protocol.ownership}
         self.tested: dict[int, frozenset[str]] = {
-            id(item): frozenset(tested_states(situations, item.when)) for item in (*protocol.ownership, *protocol.duties)
+            id(item): frozenset(tested_states(situations, item.when))
+            for item in (*protocol.ownership, *protocol.duties)
         }
         self.dimension_tested = [frozenset().union(*(self.tested[id(r)] for r in rules)) for rules in self.rules]
         on: dict[str, set[int]] = defaultdict(set)
@@ -377,7 +399,9 @@ def carries(duty: Duty, move: Move, old: str, new: str, agencies: dict[str, str]
     and it goes from the old agency to the new one or back, or both act in it together."""
     trigger = duty.trigger
     if trigger is None or not (
-        trigger.event == move.event or trigger.enter in move.target - move.source or trigger.exit in move.source - move.target
+        trigger.event == move.event
+        or trigger.enter in move.target - move.source
+        or trigger.exit in move.source - move.target
     ):
         return False
     actors = {agencies[p] for p in duty.actor or () if p in agencies}
@@ -385,8 +409,13 @@ def carries(duty: Duty, move: Move, old: str, new: str, agencies: dict[str, str]
     return (old in actors and new in recipients) or (new in actors and old in recipients) or {old, new} <= actors
 
 
-def handover_questions(protocol: Protocol, situations: Situations, move: Move, agencies: dict[str, str],
-                       index: Responsibilities | None = None) -> Iterator[HandoverQuestion]:
+def handover_questions(
+    protocol: Protocol,
+    situations: Situations,
+    move: Move,
+    agencies: dict[str, str],
+    index: Responsibilities | None = None,
+) -> Iterator[HandoverQuestion]:
     """The handovers that may happen on a move, for each dimension and pair of agencies: the old agency
     holds the responsibility before and not after, the new one after and not before. Those the
     configurations alone settle (a rule that holds on both sides of the move, a duty that always
@@ -405,7 +434,15 @@ def handover_questions(protocol: Protocol, situations: Situations, move: Move, a
             ]
             if True not in carried:
                 handover = Handover(protocol.dimensions[position].id, move.event, old, new)
-                yield HandoverQuestion(handover, move, old_rules, new_rules, [rest for _, rest in stays], [rest for _, rest in had], carried)
+                yield HandoverQuestion(
+                    handover,
+                    move,
+                    old_rules,
+                    new_rules,
+                    [rest for _, rest in stays],
+                    [rest for _, rest in had],
+                    carried,
+                )
 
 
 def covered(holders: Holders, by: Holders) -> bool:
@@ -428,10 +465,16 @@ def silent_handovers(protocol: Protocol, situations: Situations, timeout_ms: int
         that changes no rule's states, or leaves every holder where it was, hands nothing over)."""
         found = handing.get((source, target))
         if found is None:
-            found = handing[source, target] = any(index.pairs(d, source, target) for d in index.changing(source, target))
+            found = handing[source, target] = any(
+                index.pairs(d, source, target) for d in index.changing(source, target)
+            )
         return found
 
-    asked = [(move, questions) for move in moves(situations, hands_over) if (questions := list(handover_questions(protocol, situations, move, agencies, index)))]
+    asked = [
+        (move, questions)
+        for move in moves(situations, hands_over)
+        if (questions := list(handover_questions(protocol, situations, move, agencies, index)))
+    ]
     for move, questions in in_order(asked):  # few moves hand anything over: only those are put in order
         for question in questions:
             if question.handover in found:
@@ -475,10 +518,15 @@ def transition_clauses(situations: Situations, move: Move) -> list[str]:
     ]
 
 
-def handover_finding(protocol: Protocol, situations: Situations, question: HandoverQuestion, model: z3.ModelRef) -> Finding:
+def handover_finding(
+    protocol: Protocol, situations: Situations, question: HandoverQuestion, model: z3.ModelRef
+) -> Finding:
     """The finding for a handover that happens, with the situation the solver found."""
+
     def applied(holders: Holders) -> list[OwnershipRule]:
-        return [rule for rule, rest in holders if z3.is_true(model.eval(encoded(situations, rest), model_completion=True))]
+        return [
+            rule for rule, rest in holders if z3.is_true(model.eval(encoded(situations, rest), model_completion=True))
+        ]
 
     old_rules, new_rules = applied(question.old_rules), applied(question.new_rules)
     keys = keys_of(
@@ -486,11 +534,15 @@ def handover_finding(protocol: Protocol, situations: Situations, question: Hando
         *(rule.when for rule, _ in question.old_rules + question.new_rules),
         *(rest for rest in question.stays + question.had + question.carried if not isinstance(rest, bool)),
     )
-    data, words = situations.describe(question.move.source, keys, model)  # the question fixes the move's source configuration
+    data, words = situations.describe(
+        question.move.source, keys, model
+    )  # the question fixes the move's source configuration
     old, new, dimension, event = handover_names(protocol, question.handover)
     handover = question.handover
     return make(
-        "silent-handover", f"dimension {handover.dimension} on {handover.event} from {handover.old} to {handover.new}", "warning",
+        "silent-handover",
+        f"dimension {handover.dimension} on {handover.event} from {handover.old} to {handover.new}",
+        "warning",
         [c for rule in old_rules + new_rules for c in rule.clause] + transition_clauses(situations, question.move),
         f"On '{event}', {dimension} passes from {old} ({clause_words(c for r in old_rules for c in r.clause)}) to {new} "
         f"({clause_words(c for r in new_rules for c in r.clause)}); for example for a child who is: {words}. No duty triggered "
@@ -505,13 +557,18 @@ def handover_finding(protocol: Protocol, situations: Situations, question: Hando
     )
 
 
-def undecided_handover(protocol: Protocol, situations: Situations, question: HandoverQuestion, timeout_ms: int) -> Finding:
+def undecided_handover(
+    protocol: Protocol, situations: Situations, question: HandoverQuestion, timeout_ms: int
+) -> Finding:
     """The finding for a handover the solver could not decide."""
     old, new, dimension, event = handover_names(protocol, question.handover)
     handover = question.handover
     return make(
-        "silent-handover", f"dimension {handover.dimension} on {handover.event} from {handover.old} to {handover.new}", "warning",
-        [c for rule, _ in question.old_rules + question.new_rules for c in rule.clause] + transition_clauses(situations, question.move),
+        "silent-handover",
+        f"dimension {handover.dimension} on {handover.event} from {handover.old} to {handover.new}",
+        "warning",
+        [c for rule, _ in question.old_rules + question.new_rules for c in rule.clause]
+        + transition_clauses(situations, question.move),
         f"Could not decide whether {dimension} passes from {old} to {new} without notice on '{event}': the solver gave "
         f"no answer within {timeout_ms / 1000:g} seconds.",
         agencies=(handover.old, handover.new),
@@ -527,7 +584,9 @@ def dangling_references(protocol: Protocol) -> Iterator[Finding]:
     """Clauses cited that the protocol does not have; artefacts needed that no duty produces."""
     known = set(protocol.clause_ids())
     for duty in protocol.duties:
-        citations = [(cited, tuple(duty.clause), f"Clause {listing(duty.clause)} ({duty.action})") for cited in duty.cites]
+        citations = [
+            (cited, tuple(duty.clause), f"Clause {listing(duty.clause)} ({duty.action})") for cited in duty.cites
+        ]
         citations += [
             (cited, (item.clause, *duty.clause), f"Item {item.clause} of clause {listing(duty.clause)} ('{item.what}')")
             for item in duty.items
@@ -537,7 +596,10 @@ def dangling_references(protocol: Protocol) -> Iterator[Finding]:
             if cited in known:
                 continue
             yield make(
-                "dangling-reference", f"clause {cited} cited in {clauses[0]} of duty {duty.id}", "warning", clauses,
+                "dangling-reference",
+                f"clause {cited} cited in {clauses[0]} of duty {duty.id}",
+                "warning",
+                clauses,
                 f"{where} refers to clause {cited}, but the protocol has no clause {cited}. A practitioner following "
                 "it cannot tell what it points to, so what it asks for the child may not be done as meant.",
                 suggestion="Correct the reference to the clause meant, or remove it.",
@@ -553,9 +615,15 @@ def dangling_references(protocol: Protocol) -> Iterator[Finding]:
         waiting = needing.get(artefact.id, [])
         if not waiting or artefact.id in produced:
             continue
-        duties = listing(f"'{d.action}' ({clause_words(d.clause)}, {listing(names[p] for p in d.actor) if d.actor else 'no one named'})" for d in waiting)
+        duties = listing(
+            f"'{d.action}' ({clause_words(d.clause)}, {listing(names[p] for p in d.actor) if d.actor else 'no one named'})"
+            for d in waiting
+        )
         yield make(
-            "dangling-reference", f"artefact {artefact.id}", "error", [c for d in waiting for c in d.clause],
+            "dangling-reference",
+            f"artefact {artefact.id}",
+            "error",
+            [c for d in waiting for c in d.clause],
             f"The protocol needs {artefact.name} to {duties}, but no duty in it says who makes {artefact.name}: "
             "nobody is given the job, so the work that waits on it may never be done for the child.",
             agencies=[agencies[p] for d in waiting for p in d.actor or () if p in agencies],
@@ -580,7 +648,9 @@ def escalation_gaps(protocol: Protocol) -> Iterator[Finding]:
             problems.append(f"its last step ({last.words or 'not described'}) names no one")
         else:
             if not_roles := [p for p in last.parties if p not in roles]:
-                problems.append(f"its last step names {listing(names[p] for p in not_roles)}, not a role held by a person in post")
+                problems.append(
+                    f"its last step names {listing(names[p] for p in not_roles)}, not a role held by a person in post"
+                )
             if outsiders := [p for p in last.parties if p in roles and disputing and roles[p] not in disputing]:
                 problems.append(
                     f"its last step names {listing(names[p] for p in outsiders)}, of an agency that is not in the dispute "
@@ -589,7 +659,10 @@ def escalation_gaps(protocol: Protocol) -> Iterator[Finding]:
         if not problems:
             continue
         yield make(
-            "escalation-gap", f"route {route.id}", "warning", route.clause,
+            "escalation-gap",
+            f"route {route.id}",
+            "warning",
+            route.clause,
             f"The dispute route for {route.about} ({clause_words(route.clause)}) does not end with a named person in "
             f"post: {'; and '.join(problems)}. A dispute that reaches the top of the route has no one to decide it, "
             "and while it is unresolved the child's plan can stall.",

@@ -59,10 +59,16 @@ def _names(protocol: Protocol) -> _Names:
         events: dict[str, str] = {}
         for event in protocol.events:
             events.setdefault(event.id, event.name)
-        _NAMES[:] = [_Names(
-            protocol, party_names(protocol), agency_of(protocol),
-            {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()}, events, duties,
-        )]
+        _NAMES[:] = [
+            _Names(
+                protocol,
+                party_names(protocol),
+                agency_of(protocol),
+                {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()},
+                events,
+                duties,
+            )
+        ]
     return _NAMES[0]
 
 
@@ -109,7 +115,9 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
                     "child can be left waiting without anyone having broken the protocol."
                 )
             yield make(
-                "vague-deadline", f"vague timescale of duty {duty.id}", "warning" if duty.modality == "must" and not limit else "info",
+                "vague-deadline",
+                f"vague timescale of duty {duty.id}",
+                "warning" if duty.modality == "must" and not limit else "info",
                 duty.clause,
                 f"In {where}, {who} {duty.modality} {duty.action} '{timescale.vague}'. {detail}",
                 agencies=duty_agencies(protocol, duty),
@@ -117,7 +125,10 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
             )
         elif timescale is None and duty.trigger is not None and duty.modality != "may":
             yield make(
-                "vague-deadline", f"no timescale for triggered duty {duty.id}", "warning", duty.clause,
+                "vague-deadline",
+                f"no timescale for triggered duty {duty.id}",
+                "warning",
+                duty.clause,
                 f"In {where}, {who} {duty.modality} {duty.action}. The duty is triggered by "
                 f"{trigger_words(protocol, duty.trigger)}, but the clause says nothing about by when. It is open-ended: "
                 "it cannot be late, so a delay for the child is never visible as a breach.",
@@ -176,9 +187,16 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
         span = numbers[0] if len(numbers) == 1 else f"{numbers[0]} to {numbers[-1]}"
         parents = sorted({printed_parent(n) for n in numbers}, key=clause_sort_key)
         clash = [p for p in parents if p in known and p not in clauses]
-        also = f" The protocol has its own clause {listing(clash)}, so a reference to these items is easily read as one to that clause." if clash else ""
+        also = (
+            f" The protocol has its own clause {listing(clash)}, so a reference to these items is easily read as one to that clause."
+            if clash
+            else ""
+        )
         yield make(
-            "numbering", f"list in {', '.join(clauses)}", "info", [*clauses, *numbers],
+            "numbering",
+            f"list in {', '.join(clauses)}",
+            "info",
+            [*clauses, *numbers],
             f"The list in {clause_words(clauses)} is numbered {span}, as if it belonged to {clause_words(parents)}.{also} "
             "The numbers are kept as printed; cross-references to these items are ambiguous, which matters when "
             "practitioners cite them in a dispute or a review.",
@@ -192,10 +210,15 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
 def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
     """The protocol's review date has passed, or it sets none."""
     metadata = protocol.metadata
-    agreed = f" It was agreed on {long_date(metadata.agreed)}." if metadata.agreed else " It gives no date of agreement."
+    agreed = (
+        f" It was agreed on {long_date(metadata.agreed)}." if metadata.agreed else " It gives no date of agreement."
+    )
     if metadata.review is None:
         yield make(
-            "review-missing", "review date", "warning", metadata.clause,
+            "review-missing",
+            "review date",
+            "warning",
+            metadata.clause,
             f"The protocol sets no review date.{agreed} Without one, nobody is due to check that it still matches the "
             "law, the services' structures and practice, so children may be handled under arrangements that no longer hold.",
             suggestion="State a review date (e.g. two years from agreement) and who is responsible for the review.",
@@ -203,9 +226,14 @@ def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
     elif metadata.review < today:
         days = (today - metadata.review).days
         years = days // 365
-        ago = f"{days:,} day{'s' if days != 1 else ''}" + (f" (over {years} year{'s' if years != 1 else ''})" if years else "")
+        ago = f"{days:,} day{'s' if days != 1 else ''}" + (
+            f" (over {years} year{'s' if years != 1 else ''})" if years else ""
+        )
         yield make(
-            "review-overdue", "review date", "warning", metadata.clause,
+            "review-overdue",
+            "review date",
+            "warning",
+            metadata.clause,
             f"The protocol was due for review on {long_date(metadata.review)}; as of {long_date(today)} that is {ago} ago.{agreed} "
             "Law, guidance and the services' structures may have changed since, so practitioners may be following "
             "arrangements that no longer hold for the children concerned.",

@@ -183,7 +183,9 @@ class Moments:
         key = ("enter", state, repr(when))
         if key not in self._moments:
             indices = self._entering.get(state, [])
-            self._moments[key] = self._moment(f"enter:{state}", indices, when, f"{self.situations.names.get(state, state)} begins")
+            self._moments[key] = self._moment(
+                f"enter:{state}", indices, when, f"{self.situations.names.get(state, state)} begins"
+            )
         return self._moments[key]  # type: ignore[return-value]
 
     def exit(self, state: str, when: Condition | None = None) -> Moment:
@@ -191,7 +193,9 @@ class Moments:
         key = ("exit", state, repr(when))
         if key not in self._moments:
             indices = self._leaving.get(state, [])
-            self._moments[key] = self._moment(f"exit:{state}", indices, when, f"{self.situations.names.get(state, state)} ends")
+            self._moments[key] = self._moment(
+                f"exit:{state}", indices, when, f"{self.situations.names.get(state, state)} ends"
+            )
         return self._moments[key]  # type: ignore[return-value]
 
     def enabling(self, event: str) -> Moment | None:
@@ -206,7 +210,9 @@ class Moments:
                 self._moments[key] = None
             else:
                 indices = sorted({i for x in ended for i in self._entering.get(x, ())})
-                self._moments[key] = self._moment(f"enables:{event}", indices, None, f"{self.event(event).words} becomes possible")
+                self._moments[key] = self._moment(
+                    f"enables:{event}", indices, None, f"{self.event(event).words} becomes possible"
+                )
         return self._moments[key]
 
     def applies(self, when: Condition | None) -> Moment | None:
@@ -223,7 +229,12 @@ class Moments:
             return None
         support = situations.support(when)
         if support is None:
-            indices = sorted(i for config, found in self._from_config.items() if situations.residual(when, config) is False for i in found)
+            indices = sorted(
+                i
+                for config, found in self._from_config.items()
+                if situations.residual(when, config) is False
+                for i in found
+            )
         else:  # only a step into a configuration with one of the states `when` requires can bring it about
             into = {i for config in situations.containing(support) for i in self._to_config.get(config, ())}
             indices = sorted(i for i in into if situations.residual(when, situations.steps[i].source) is False)
@@ -350,7 +361,11 @@ class Counting:
                     inside.append(day >= first)
                 if last is not None:
                     inside.append(day <= last)
-                facts.append(z3.Implies(inside[0] if len(inside) == 1 else z3.And(*inside), breaks == count) if inside else breaks == count)
+                facts.append(
+                    z3.Implies(inside[0] if len(inside) == 1 else z3.And(*inside), breaks == count)
+                    if inside
+                    else breaks == count
+                )
             self._templates[focus] = z3.And(*facts)
         return self._templates[focus], self.placeholders
 
@@ -376,7 +391,12 @@ class Timeline:
     admissible timeline of the protocol."""
 
     def __init__(
-        self, calendar: Calendar, window: tuple[dt.date, dt.date], margin: int, moments: Moments, ctx: z3.Context,
+        self,
+        calendar: Calendar,
+        window: tuple[dt.date, dt.date],
+        margin: int,
+        moments: Moments,
+        ctx: z3.Context,
         counting: dict[tuple, Counting] | None = None,
     ):
         self.moments = moments
@@ -393,7 +413,9 @@ class Timeline:
         self.instants: dict[str, Instant] = {}
         self.placed: dict[str, Moment] = {}
         self._facts: list[z3.BoolRef] = []
-        self._counts: dict[int, tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef]] = {}  # see `working_days`
+        self._counts: dict[
+            int, tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef]
+        ] = {}  # see `working_days`
 
     # --- instants ------------------------------------------------------------------------
 
@@ -404,7 +426,12 @@ class Timeline:
         """A fresh instant in the window (or the one already called `name`)."""
         if name not in self.instants:
             instant = Instant(z3.Int(f"{name}.day", self.ctx), z3.Int(f"{name}.hour", self.ctx))
-            self._facts += [instant.day >= self.low, instant.day <= self.high, instant.hour >= 0, instant.hour < HOURS_PER_DAY]
+            self._facts += [
+                instant.day >= self.low,
+                instant.day <= self.high,
+                instant.hour >= 0,
+                instant.hour < HOURS_PER_DAY,
+            ]
             self.instants[name] = instant
         return self.instants[name]
 
@@ -413,7 +440,9 @@ class Timeline:
         known = self.placed.get(moment.key)
         if known is not None:
             if known.steps is not None and moment.steps is not None:
-                self.placed[moment.key] = Moment(known.key, known.words, known.clause, known.steps & moment.steps, known.after, known.delays)
+                self.placed[moment.key] = Moment(
+                    known.key, known.words, known.clause, known.steps & moment.steps, known.after, known.delays
+                )
             return self.instants[moment.key]
         self.placed[moment.key] = moment
         instant = self.instant(moment.key)
@@ -487,7 +516,10 @@ class Timeline:
         """What ties each day counted in working days to its week, its place in the week and the
         breaks in the weekday pattern up to it (`Counting`)."""
         template, placeholders = self.counting.template(focus)
-        return [z3.substitute(template, *zip(placeholders, (day, week, weekday, breaks), strict=True)) for day, week, weekday, breaks, _ in self._counts.values()]
+        return [
+            z3.substitute(template, *zip(placeholders, (day, week, weekday, breaks), strict=True))
+            for day, week, weekday, breaks, _ in self._counts.values()
+        ]
 
     def is_working(self, day: z3.ArithRef) -> z3.BoolRef:
         return self.working_days(day) - self.working_days(day - 1) == 1
@@ -514,7 +546,9 @@ class Timeline:
             return event.hours == after.hours + amount
         if unit is Unit.WORKING_DAYS:  # the amount-th working day after
             counted = self.working_days(event.day) - self.working_days(after.day)
-            return z3.And(counted == amount, self.working_days(event.day - 1) - self.working_days(after.day) == amount - 1)
+            return z3.And(
+                counted == amount, self.working_days(event.day - 1) - self.working_days(after.day) == amount - 1
+            )
         return event.day == after.day + amount * DAYS[unit]  # type: ignore[index]
 
     # --- reading a model -----------------------------------------------------------------

@@ -52,7 +52,9 @@ def compare(
 ) -> Comparison:
     """Compare `new` with `old`, both counted after an anchor or both before one, on every date of `window`."""
     if old.before != new.before:
-        raise ValueError("a limit after a trigger and a limit before an event count from different moments; expected two of one kind")
+        raise ValueError(
+            "a limit after a trigger and a limit before an event count from different moments; expected two of one kind"
+        )
     new_calendar = old_calendar if new_calendar is None else new_calendar
     hours = HOURS_OF_DAY if Unit.HOURS in (old.unit, new.unit) else (0,)
     earlier: Example | None = None

@@ -49,7 +49,12 @@ def _print_problems(problem: LoadError) -> None:
         err.print(str(line), markup=False)
 
 
-Force = Annotated[bool, typer.Option("--force", help="Replace output files protoverify did not write, or that were changed since it wrote them.")]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace output files protoverify did not write, or that were changed since it wrote them."
+    ),
+]
 
 
 def _outputs_free(paths: list[Path | None], force: bool) -> None:
@@ -73,7 +78,9 @@ def _write(outputs: list[tuple[Path, str | bytes]], force: bool) -> None:
         raise typer.Exit(EXIT_INPUT) from None
 
 
-Yes = Annotated[bool, typer.Option("--yes", help="Run even if the estimated cost is over the limit (about ten minutes' computing).")]
+Yes = Annotated[
+    bool, typer.Option("--yes", help="Run even if the estimated cost is over the limit (about ten minutes' computing).")
+]
 
 
 def _interactive() -> bool:
@@ -131,25 +138,37 @@ def validate(
     protocol = _load(file)
     counts = protocol.counts()
     if format is Format.json:
-        out.print(json.dumps({"protocol": protocol.metadata.id, "file": str(file), "counts": counts}, indent=2), markup=False)
+        out.print(
+            json.dumps({"protocol": protocol.metadata.id, "file": str(file), "counts": counts}, indent=2), markup=False
+        )
         return
     meta, n = protocol.metadata, _counted(counts)
     out.print(f"[bold]{meta.title}[/bold]  ({meta.id})")
     out.print(f"  agreed {meta.agreed or 'not stated'}, review {meta.review or 'not stated'}", markup=False)
-    out.print(f"  {n('agencies', 'agency', 'agencies')}, {n('roles', 'role')}, {n('people', 'person', 'people')}; "
-              f"{n('lifecycles', 'lifecycle')}, {n('states', 'state')}, {n('transitions', 'transition')}, {n('events', 'event')}", markup=False)
-    out.print(f"  {n('duties', 'duty', 'duties')} ({counts['duties_without_actor']} with no named actor, "
-              f"{counts['duties_without_timescale']} with no timescale, {counts['vague_timescales']} vague); "
-              f"{n('dimensions', 'responsibility dimension')}, {n('ownership_rules', 'ownership rule')}; "
-              f"{n('escalation_routes', 'escalation route')}", markup=False)
+    out.print(
+        f"  {n('agencies', 'agency', 'agencies')}, {n('roles', 'role')}, {n('people', 'person', 'people')}; "
+        f"{n('lifecycles', 'lifecycle')}, {n('states', 'state')}, {n('transitions', 'transition')}, {n('events', 'event')}",
+        markup=False,
+    )
+    out.print(
+        f"  {n('duties', 'duty', 'duties')} ({counts['duties_without_actor']} with no named actor, "
+        f"{counts['duties_without_timescale']} with no timescale, {counts['vague_timescales']} vague); "
+        f"{n('dimensions', 'responsibility dimension')}, {n('ownership_rules', 'ownership rule')}; "
+        f"{n('escalation_routes', 'escalation route')}",
+        markup=False,
+    )
     out.print(f"  {n('clauses', 'clause')} ({counts['narrative_clauses']} narrative)", markup=False)
     out.print(f"[green]valid[/green]: {file}", markup=True)
 
 
 @app.command()
 def schema(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
-    scenario: Annotated[bool, typer.Option("--scenario", help="The schema of scenario files instead of protocol files.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")
+    ] = None,
+    scenario: Annotated[
+        bool, typer.Option("--scenario", help="The schema of scenario files instead of protocol files.")
+    ] = False,
     force: Force = False,
 ) -> None:
     """Print the JSON Schema of protocol files, or with --scenario of scenario files (for editors and other tools)."""
@@ -169,7 +188,9 @@ def schema(
 def export(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
     to: Annotated[Diagram, typer.Option("--to", help="What to write.")] = Diagram.mermaid,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")
+    ] = None,
     force: Force = False,
 ) -> None:
     """Write the protocol's case lifecycles as a statechart: SCXML, a Mermaid diagram or Graphviz DOT."""
@@ -204,10 +225,32 @@ def _date(value: str | None) -> dt.date | None:
 def check(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
-    today: Annotated[str | None, typer.Option("--today", help="Check as of this date (review dates); default today.", show_default=False)] = None,
-    accept: Annotated[Path | None, typer.Option("--accept", help="Judgements file (accepted findings, assumptions); default PROTOCOL.judgements.yaml beside the protocol, if present.", show_default=False)] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds per solver question; an undecided question is reported, never passed.")] = 10.0,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Statutory baseline to hold the protocol against; default the bundled England baseline (protocols/baseline/england.yaml).", show_default=False)] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Check as of this date (review dates); default today.", show_default=False),
+    ] = None,
+    accept: Annotated[
+        Path | None,
+        typer.Option(
+            "--accept",
+            help="Judgements file (accepted findings, assumptions); default PROTOCOL.judgements.yaml beside the protocol, if present.",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", min=0.001, help="Seconds per solver question; an undecided question is reported, never passed."
+        ),
+    ] = 10.0,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Statutory baseline to hold the protocol against; default the bundled England baseline (protocols/baseline/england.yaml).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check a protocol: ownership gaps and conflicts, deadline conflicts with dated witnesses, structure,
     text, metadata, and what it leaves to statute or states more loosely. Exit 0: no open error; 1: some;
@@ -240,7 +283,9 @@ def check(
 @app.command()
 def coverage(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
-    source: Annotated[Path, typer.Option("--source", help="The protocol's source document, as plain text.", show_default=False)],
+    source: Annotated[
+        Path, typer.Option("--source", help="The protocol's source document, as plain text.", show_default=False)
+    ],
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
 ) -> None:
     """Hold an encoding against its source text: every clause encoded, narrative or missing; every time
@@ -269,14 +314,19 @@ def _print_coverage(result, source: Path) -> None:
         f"{summary['narrative']} narrative, {len(summary['missing'])} missing",
         markup=False,
     )
-    out.print(f"  time phrases: {summary['timescales_total']} in the source; {summary['timescales_matched']} matched", markup=False)
+    out.print(
+        f"  time phrases: {summary['timescales_total']} in the source; {summary['timescales_matched']} matched",
+        markup=False,
+    )
     for clause in result.clauses:
         if clause.status == "missing":
             out.print(f"  [red]missing[/red]   {clause.id}  (line {clause.line}, {clause.kind})")
     for phrase in result.unmatched:
-        out.print(f"  [red]unmatched[/red] {phrase.clause}: \"{phrase.words}\"", markup=True)
+        out.print(f'  [red]unmatched[/red] {phrase.clause}: "{phrase.words}"', markup=True)
     for clause_id in result.not_in_source:
-        out.print(f"  [yellow]not in the source[/yellow] {clause_id}: cited by the encoding, but the source has no such clause")
+        out.print(
+            f"  [yellow]not in the source[/yellow] {clause_id}: cited by the encoding, but the source has no such clause"
+        )
     verdict = "[green]complete[/green]" if result.complete else "[red]incomplete[/red]"
     out.print(f"  {verdict}")
 
@@ -284,7 +334,9 @@ def _print_coverage(result, source: Path) -> None:
 @app.command()
 def extract(
     document: Annotated[Path, typer.Argument(help="A protocol document as plain text (UTF-8).", show_default=False)],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the draft to this file instead of printing it.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the draft to this file instead of printing it.")
+    ] = None,
     force: Force = False,
 ) -> None:
     """Draft a protocol YAML skeleton from a plain-text protocol: agencies named, a candidate duty for each
@@ -308,7 +360,10 @@ def diff(
     old: Annotated[Path, typer.Argument(help="The old version of the protocol (YAML).", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The new version of the protocol (YAML).", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
-    today: Annotated[str | None, typer.Option("--today", help="Check both as of this date (review dates); default today.", show_default=False)] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Check both as of this date (review dates); default today.", show_default=False),
+    ] = None,
 ) -> None:
     """Say what a redraft changes: duties added and removed, owners, timescales tightened or loosened,
     force, metadata, and findings introduced and resolved (each version with the judgements file beside
@@ -339,15 +394,59 @@ class SweepFormat(StrEnum):
 @app.command()
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)],
-    vary: Annotated[list[str] | None, typer.Option("--vary", help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several); default the scenario's own 'sweep:'.", show_default=False)] = None,
-    replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications per point; default the scenario's.", show_default=False)] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of every point; default the scenario's.", show_default=False)] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False)] = None,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False)] = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several); default the scenario's own 'sweep:'.",
+            show_default=False,
+        ),
+    ] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            "--replications", min=1, help="Replications per point; default the scenario's.", show_default=False
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", min=0, help="Seed of every point; default the scenario's.", show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False
+        ),
+    ] = None,
     format: Annotated[SweepFormat, typer.Option("--format", help="Table format.")] = SweepFormat.csv,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the table here instead of printing it (needed for xlsx).", show_default=False)] = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write the plot here (.svg, .png or .pdf); default the table's path with .svg, when -o is given.", show_default=False)] = None,
-    metric: Annotated[list[str] | None, typer.Option("--metric", help="A metric to plot (repeat for several); default the overall on-time rate and P(YDA spend > budget).", show_default=False)] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write the table here instead of printing it (needed for xlsx).", show_default=False
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Write the plot here (.svg, .png or .pdf); default the table's path with .svg, when -o is given.",
+            show_default=False,
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            help="A metric to plot (repeat for several); default the overall on-time rate and P(YDA spend > budget).",
+            show_default=False,
+        ),
+    ] = None,
     force: Force = False,
     yes: Yes = False,
 ) -> None:
@@ -378,17 +477,22 @@ def sweep(
             varies, per_point = load_scenario(scenario).planned_sweep()
             replications = replications or per_point
         if not varies:
-            raise VaryError(f"{scenario}: no --vary given and the scenario has no 'sweep:' section; expected --vary PATH=x,y,z, e.g. --vary staff.case_manager.count=6:12:2")
+            raise VaryError(
+                f"{scenario}: no --vary given and the scenario has no 'sweep:' section; expected --vary PATH=x,y,z, e.g. --vary staff.case_manager.count=6:12:2"
+            )
         _affordable(lambda: cost.of_sweep(scenario, varies, replications), scenario, yes)
-        result = run_sweep(scenario, varies, replications=replications, seed=seed, workers=workers,
-                           scheduler=scheduler, progress=True)
+        result = run_sweep(
+            scenario, varies, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True
+        )
     except LoadError as problem:
         _print_problems(problem)
         raise typer.Exit(EXIT_INPUT) from None
     except (VaryError, SchedulerError) as problem:
         err.print(str(problem), markup=False)
         raise typer.Exit(EXIT_INPUT) from None
-    table = {SweepFormat.csv: sweeps.to_csv, SweepFormat.json: sweeps.to_json, SweepFormat.xlsx: sweeps.to_xlsx}[format](result)
+    table = {SweepFormat.csv: sweeps.to_csv, SweepFormat.json: sweeps.to_json, SweepFormat.xlsx: sweeps.to_xlsx}[
+        format
+    ](result)
     if output is None:
         typer.echo(table, nl=False)
     else:
@@ -406,17 +510,69 @@ def sweep(
 
 @app.command()
 def report(
-    protocols: Annotated[list[Path] | None, typer.Argument(help="Protocol YAML files; none: the bundled seed protocols with their baseline scenarios.", show_default=False)] = None,
-    scenario: Annotated[list[Path] | None, typer.Option("--scenario", help="A scenario to simulate (repeat: one per protocol; each names its protocol).", show_default=False)] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="A statutory baseline to check the protocols against.", show_default=False)] = None,
-    source: Annotated[list[Path] | None, typer.Option("--source", help="A protocol's source text, for clause coverage (repeat; matched by the file name the protocol's metadata gives).", show_default=False)] = None,
-    vary: Annotated[list[str] | None, typer.Option("--vary", help="Sweep each scenario over a setting: PATH=start:stop:step or PATH=x,y,z (repeat for several).", show_default=False)] = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the reports into.")] = Path("out/report"),
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write a workbook per protocol (findings, scenario, results, sweep).")] = False,
-    today: Annotated[str | None, typer.Option("--today", help="Check as of this date, and show it; default today, not shown.", show_default=False)] = None,
+    protocols: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Protocol YAML files; none: the bundled seed protocols with their baseline scenarios.",
+            show_default=False,
+        ),
+    ] = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            help="A scenario to simulate (repeat: one per protocol; each names its protocol).",
+            show_default=False,
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="A statutory baseline to check the protocols against.", show_default=False),
+    ] = None,
+    source: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--source",
+            help="A protocol's source text, for clause coverage (repeat; matched by the file name the protocol's metadata gives).",
+            show_default=False,
+        ),
+    ] = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            help="Sweep each scenario over a setting: PATH=start:stop:step or PATH=x,y,z (repeat for several).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the reports into.")] = Path(
+        "out/report"
+    ),
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Also write a workbook per protocol (findings, scenario, results, sweep).")
+    ] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today", help="Check as of this date, and show it; default today, not shown.", show_default=False
+        ),
+    ] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds per solver question.")] = 10.0,
-    replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications per scenario; default the scenario's.", show_default=False)] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes for the simulation; default one per CPU.", show_default=False)] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            "--replications", min=1, help="Replications per scenario; default the scenario's.", show_default=False
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Local worker processes for the simulation; default one per CPU.",
+            show_default=False,
+        ),
+    ] = None,
     force: Force = False,
     yes: Yes = False,
 ) -> None:
@@ -428,11 +584,23 @@ def report(
     as_of = _date(today)
     try:
         request = folder.request(
-            tuple(protocols or ()), scenarios=tuple(scenario or ()), sources=tuple(source or ()), baseline=baseline,
-            varies=tuple(vary or ()), xlsx=xlsx, today=as_of, timeout=timeout, replications=replications, workers=workers,
+            tuple(protocols or ()),
+            scenarios=tuple(scenario or ()),
+            sources=tuple(source or ()),
+            baseline=baseline,
+            varies=tuple(vary or ()),
+            xlsx=xlsx,
+            today=as_of,
+            timeout=timeout,
+            replications=replications,
+            workers=workers,
         )
         if request.scenarios:
-            _affordable(lambda: _report_cost(request), request.scenarios[0] if len(request.scenarios) == 1 else "--scenario", yes)
+            _affordable(
+                lambda: _report_cost(request),
+                request.scenarios[0] if len(request.scenarios) == 1 else "--scenario",
+                yes,
+            )
         _, files = folder.build(request, say=lambda words: err.print(words, markup=False))
         claim([output / name for name in files], force=force)
         written = folder.write(output, files)
@@ -473,15 +641,39 @@ class SimulateFormat(StrEnum):
 @app.command()
 def simulate(
     scenario: Annotated[Path, typer.Argument(help="A scenario YAML file (it names its protocol).", show_default=False)],
-    replications: Annotated[int | None, typer.Option("--replications", min=1, help="Replications; default the scenario's.", show_default=False)] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed; default the scenario's.", show_default=False)] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", min=1, help="Replications; default the scenario's.", show_default=False),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed; default the scenario's.", show_default=False)
+    ] = None,
     format: Annotated[SimulateFormat, typer.Option("--format", help="Output format.")] = SimulateFormat.text,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of printing (needed for xlsx).", show_default=False)] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False)] = None,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False)] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write here instead of printing (needed for xlsx).", show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False
+        ),
+    ] = None,
     force: Force = False,
     yes: Yes = False,
-    timing: Annotated[bool, typer.Option("--timing", help="Add wall_seconds (how long the replications took) to JSON output; it then differs from run to run.")] = False,
+    timing: Annotated[
+        bool,
+        typer.Option(
+            "--timing",
+            help="Add wall_seconds (how long the replications took) to JSON output; it then differs from run to run.",
+        ),
+    ] = False,
 ) -> None:
     """Simulate a caseload against a protocol: on-time rates per clause and duty type, staff utilisation
     and backlog, court cover, RiLAA waits, YDA bed nights and spend, P(spend > budget), each with a 95%
@@ -499,15 +691,27 @@ def simulate(
     _outputs_free([output], force)
     _affordable(lambda: cost.of_scenario(load_scenario(scenario), replications), scenario, yes)
     try:
-        result = run_scenario(scenario, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True,
-                              timing=timing or format is SimulateFormat.text)
+        result = run_scenario(
+            scenario,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            progress=True,
+            timing=timing or format is SimulateFormat.text,
+        )
     except LoadError as problem:
         _print_problems(problem)
         raise typer.Exit(EXIT_INPUT) from None
     except SchedulerError as problem:
         err.print(str(problem), markup=False)
         raise typer.Exit(EXIT_INPUT) from None
-    writers = {SimulateFormat.text: render.to_text, SimulateFormat.json: render.to_json, SimulateFormat.csv: render.to_csv, SimulateFormat.xlsx: render.to_xlsx}
+    writers = {
+        SimulateFormat.text: render.to_text,
+        SimulateFormat.json: render.to_json,
+        SimulateFormat.csv: render.to_csv,
+        SimulateFormat.xlsx: render.to_xlsx,
+    }
     content = writers[format](result)
     if output is None:
         typer.echo(content, nl=False)
@@ -526,15 +730,27 @@ class CompareFormat(StrEnum):
 def compare(
     files: Annotated[list[Path], typer.Argument(help="Two or more protocol YAML files.", show_default=False)],
     format: Annotated[CompareFormat, typer.Option("--format", help="Output format.")] = CompareFormat.text,
-    today: Annotated[str | None, typer.Option("--today", help="Review status as of this date; default today.", show_default=False)] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Add a statutory baseline as the last column (e.g. protocols/baseline/england.yaml).", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Review status as of this date; default today.", show_default=False)
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Add a statutory baseline as the last column (e.g. protocols/baseline/england.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")
+    ] = None,
     force: Force = False,
 ) -> None:
     """Put protocols side by side: for each duty kind of the shared vocabulary, who does it, by when and
     under which clause in each, the kinds some address and others do not, and each one's review status."""
     from .model.source import Located
-    from .reports.compare import compare as build, to_html, to_markdown, to_text
+    from .reports.compare import compare as build
+    from .reports.compare import to_html, to_markdown, to_text
 
     as_of = _date(today) or dt.date.today()
     _outputs_free([output], force)
@@ -543,7 +759,18 @@ def compare(
     seen: dict[str, Path] = {}
     for path, protocol in zip(paths, protocols):
         if protocol.metadata.id in seen:
-            _print_problems(LoadError([Located(str(path), 0, 0, f"protocol id '{protocol.metadata.id}' is also the id of {seen[protocol.metadata.id]}; expected different protocols")]))
+            _print_problems(
+                LoadError(
+                    [
+                        Located(
+                            str(path),
+                            0,
+                            0,
+                            f"protocol id '{protocol.metadata.id}' is also the id of {seen[protocol.metadata.id]}; expected different protocols",
+                        )
+                    ]
+                )
+            )
             raise typer.Exit(EXIT_INPUT)
         seen[protocol.metadata.id] = path
     if len(protocols) < 2:

@@ -91,7 +91,17 @@ def chronology(protocol: Protocol, timeline: tuple[TimelineEntry, ...], ident: s
         x = left + COLUMN_WIDTH * k
         working = next(r.working_day for r in rows if r.date == day)
         if working is False:
-            body.append(rect(x + 2, HEADER - 4, COLUMN_WIDTH - 4, LANE_HEIGHT * len(lanes) + 4, rx=0, fill="url(#closed-" + ident + ")", stroke="none"))
+            body.append(
+                rect(
+                    x + 2,
+                    HEADER - 4,
+                    COLUMN_WIDTH - 4,
+                    LANE_HEIGHT * len(lanes) + 4,
+                    rx=0,
+                    fill="url(#closed-" + ident + ")",
+                    stroke="none",
+                )
+            )
         words = [day.strftime("%a %d %b %Y")] + (["not a working day"] if working is False else [])
         body.append(text(x + COLUMN_WIDTH / 2, 14, words, size=10))
         if k:
@@ -101,9 +111,12 @@ def chronology(protocol: Protocol, timeline: tuple[TimelineEntry, ...], ident: s
         y = HEADER + LANE_HEIGHT * i
         body.append(f'<line x1="0" y1="{n(y)}" x2="{n(width)}" y2="{n(y)}" stroke="#999" stroke-width="0.6"/>')
         first = y + LANE_HEIGHT / 2 + 4 - 6 * (len(label_lines[lane]) - 1)
-        body.append(text(8, first, label_lines[lane], anchor="start", size=10,
-                         weight="bold" if lane == CASE else "normal"))
-        body.append(f'<line x1="{n(left)}" y1="{n(y + LANE_HEIGHT / 2)}" x2="{n(width - 10)}" y2="{n(y + LANE_HEIGHT / 2)}" stroke="#bbb" stroke-dasharray="2 3"/>')
+        body.append(
+            text(8, first, label_lines[lane], anchor="start", size=10, weight="bold" if lane == CASE else "normal")
+        )
+        body.append(
+            f'<line x1="{n(left)}" y1="{n(y + LANE_HEIGHT / 2)}" x2="{n(width - 10)}" y2="{n(y + LANE_HEIGHT / 2)}" stroke="#bbb" stroke-dasharray="2 3"/>'
+        )
     for k, day in enumerate(dates):
         for i, lane in enumerate(lanes):
             here = [r for r in rows if r.date == day and r.lane == lane]
@@ -113,10 +126,16 @@ def chronology(protocol: Protocol, timeline: tuple[TimelineEntry, ...], ident: s
                 y = HEADER + LANE_HEIGHT * i + LANE_HEIGHT / 2
                 if lane == CASE:
                     body.append(f'<circle cx="{n(x)}" cy="{n(y)}" r="11" fill="black"/>')
-                    body.append(text(x, y + 4, [str(row.number)], size=10, weight="bold").replace("<text ", '<text fill="white" ', 1))
+                    body.append(
+                        text(x, y + 4, [str(row.number)], size=10, weight="bold").replace(
+                            "<text ", '<text fill="white" ', 1
+                        )
+                    )
                 else:
                     body.append(badge(x, y, str(row.number)))
-    hatch = (f'<defs><pattern id="closed-{ident}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-             f'<rect width="6" height="6" fill="#f0f0f0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#ccc" stroke-width="2"/></pattern></defs>')
+    hatch = (
+        f'<defs><pattern id="closed-{ident}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="#f0f0f0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#ccc" stroke-width="2"/></pattern></defs>'
+    )
     svg = page(width, height, [hatch, *body], title="witness timeline by agency", css_class="chronology")
     return Chronology(svg, rows, lanes)

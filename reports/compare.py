@@ -97,7 +97,13 @@ class Comparison:
         for row in self.rows:
             covered = row.covered_by()
             if 0 < len(covered) < len(self.columns):
-                found.append((row, [self.columns[i].id for i in covered], [c.id for i, c in enumerate(self.columns) if i not in covered]))
+                found.append(
+                    (
+                        row,
+                        [self.columns[i].id for i in covered],
+                        [c.id for i, c in enumerate(self.columns) if i not in covered],
+                    )
+                )
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -124,7 +130,9 @@ class Comparison:
                 }
                 for row in self.rows
             ],
-            "differences": [{"kind": row.kind, "addressed_by": yes, "not_addressed_by": no} for row, yes, no in self.differences()],
+            "differences": [
+                {"kind": row.kind, "addressed_by": yes, "not_addressed_by": no} for row, yes, no in self.differences()
+            ],
         }
 
 
@@ -179,12 +187,34 @@ def entries(protocol: Protocol, kind: str) -> list[Entry]:
         statute = provisions_words(protocol, element.statute) if element.statute else ""
         when = describe(element.when) if element.when is not None else ""
         if isinstance(element, Duty):
-            found.append(Entry(element.id, "duty", who(element.actor), element.modality, element.action,
-                               timescale_words(protocol, element), when, element.clause, statute))
+            found.append(
+                Entry(
+                    element.id,
+                    "duty",
+                    who(element.actor),
+                    element.modality,
+                    element.action,
+                    timescale_words(protocol, element),
+                    when,
+                    element.clause,
+                    statute,
+                )
+            )
         else:
             assert isinstance(element, OwnershipRule)
-            found.append(Entry(element.id, "responsibility", who(element.owner), "is responsible for", dimensions[element.dimension].name,
-                               "", when, element.clause, statute))
+            found.append(
+                Entry(
+                    element.id,
+                    "responsibility",
+                    who(element.owner),
+                    "is responsible for",
+                    dimensions[element.dimension].name,
+                    "",
+                    when,
+                    element.clause,
+                    statute,
+                )
+            )
     return sorted(found, key=lambda e: (clause_sort_key(e.clauses[0]), e.what, e.element))
 
 
@@ -195,7 +225,9 @@ def to_text(comparison: Comparison) -> str:
     """The comparison for a terminal: each kind, then each protocol's entries under it."""
     lines = [f"Comparison as of {comparison.today.isoformat()}", ""]
     for c, untagged in zip(comparison.columns, comparison.untagged):
-        lines.append(f"  {c.id}: {c.title}; agreed {c.agreed or 'not stated'}; {c.review_words(comparison.today)}; {untagged} duties without a kind (not compared)")
+        lines.append(
+            f"  {c.id}: {c.title}; agreed {c.agreed or 'not stated'}; {c.review_words(comparison.today)}; {untagged} duties without a kind (not compared)"
+        )
     topic = None
     for row in comparison.rows:
         if row.topic != topic:
@@ -208,7 +240,10 @@ def to_text(comparison: Comparison) -> str:
             for entry in cell:
                 lines.append(f"    {c.id}: {entry.line()}")
     lines += ["", "== Addressed by some and not others", ""]
-    lines += [f"  {row.kind}: addressed by {', '.join(yes)}; not by {', '.join(no)}" for row, yes, no in comparison.differences()] or ["  (none)"]
+    lines += [
+        f"  {row.kind}: addressed by {', '.join(yes)}; not by {', '.join(no)}"
+        for row, yes, no in comparison.differences()
+    ] or ["  (none)"]
     return "\n".join(lines) + "\n"
 
 
@@ -230,15 +265,27 @@ def to_markdown(comparison: Comparison) -> str:
         "| protocol | agreed | review | duties without a kind |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {c.id}: {c.title} | {c.agreed or 'not stated'} | {c.review_words(comparison.today)} | {n} |" for c, n in zip(columns, comparison.untagged)]
+    lines += [
+        f"| {c.id}: {c.title} | {c.agreed or 'not stated'} | {c.review_words(comparison.today)} | {n} |"
+        for c, n in zip(columns, comparison.untagged)
+    ]
     topic = None
     for row in comparison.rows:
         if row.topic != topic:
             topic = row.topic
-            lines += ["", f"## {topic.capitalize()}", "", "| duty kind | " + " | ".join(c.id for c in columns) + " |", "|---" * (len(columns) + 1) + "|"]
+            lines += [
+                "",
+                f"## {topic.capitalize()}",
+                "",
+                "| duty kind | " + " | ".join(c.id for c in columns) + " |",
+                "|---" * (len(columns) + 1) + "|",
+            ]
         lines.append(f"| **{row.kind}**: {row.name} | " + " | ".join(_cell_markdown(cell) for cell in row.cells) + " |")
     lines += ["", "## Addressed by some and not others", ""]
-    lines += [f"- `{row.kind}` ({row.name}): addressed by {', '.join(yes)}; not by {', '.join(no)}" for row, yes, no in comparison.differences()] or ["(none)"]
+    lines += [
+        f"- `{row.kind}` ({row.name}): addressed by {', '.join(yes)}; not by {', '.join(no)}"
+        for row, yes, no in comparison.differences()
+    ] or ["(none)"]
     return "\n".join(lines) + "\n"
 
 

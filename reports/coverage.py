@@ -24,7 +24,9 @@ from ..model import conditions
 from ..model.schema import Attribute, Duration, Event, Protocol, Timescale, clause_sort_key
 from ..model.sourcetext import Segment, TimePhrase, document_time_phrases, segments
 
-Key = tuple[Any, ...]  # ("after", 10, "working_days") | ("before", 14, "days") | ("per", 2, "days", "weeks") | ("vague",)
+Key = tuple[
+    Any, ...
+]  # ("after", 10, "working_days") | ("before", 14, "days") | ("per", 2, "days", "weeks") | ("vague",)
 
 
 @dataclass(frozen=True)
@@ -151,15 +153,24 @@ def _words(duration: Duration) -> str:
 def _timescale_times(timescale: Timescale) -> list[tuple[Key, str]]:
     times: list[tuple[Key, str]] = []
     if timescale.within is not None:
-        times.append((("after", timescale.within.amount, timescale.within.unit.value), f"within {_words(timescale.within)}"))
+        times.append(
+            (("after", timescale.within.amount, timescale.within.unit.value), f"within {_words(timescale.within)}")
+        )
     before = timescale.before
     if before is not None and before.amount is not None and before.unit is not None:
-        times.append((("before", before.amount, before.unit.value), f"{before.amount} {before.unit.value.replace('_', ' ')} before {before.event}"))
+        times.append(
+            (
+                ("before", before.amount, before.unit.value),
+                f"{before.amount} {before.unit.value.replace('_', ' ')} before {before.event}",
+            )
+        )
     if timescale.also is not None:
         relation = "before" if before is not None else "after"
         times.append(((relation, timescale.also.amount, timescale.also.unit.value), f"also {_words(timescale.also)}"))
     if timescale.every is not None:
-        times.append((("after", timescale.every.amount, timescale.every.unit.value), f"every {_words(timescale.every)}"))
+        times.append(
+            (("after", timescale.every.amount, timescale.every.unit.value), f"every {_words(timescale.every)}")
+        )
         if timescale.lasting is not None:
             per = ("per", timescale.lasting.amount, timescale.lasting.unit.value, timescale.every.unit.value)
             times.append((per, f"{_words(timescale.lasting)} every {_words(timescale.every)}"))
@@ -172,7 +183,12 @@ def _event_times(event: Event) -> list[tuple[Key, str]]:
     schedule = event.scheduled
     if schedule is None:
         return []
-    times = [(("after", schedule.delay.amount, schedule.delay.unit.value), f"{_words(schedule.delay)} after {schedule.after}")]
+    times = [
+        (
+            ("after", schedule.delay.amount, schedule.delay.unit.value),
+            f"{_words(schedule.delay)} after {schedule.after}",
+        )
+    ]
     if schedule.also is not None:
         times.append((("after", schedule.also.amount, schedule.also.unit.value), f"also {_words(schedule.also)}"))
     return times
@@ -187,7 +203,12 @@ def _condition_times(condition: conditions.Condition | None, attributes: dict[st
         if attribute is None or attribute.unit is None or not isinstance(comparison.value, int):
             continue
         unit = attribute.unit.value
-        times.append((("after", comparison.value, unit), f"condition {comparison.key} {comparison.op} {comparison.value} {unit.replace('_', ' ')}"))
+        times.append(
+            (
+                ("after", comparison.value, unit),
+                f"condition {comparison.key} {comparison.op} {comparison.value} {unit.replace('_', ' ')}",
+            )
+        )
     return times
 
 

@@ -142,7 +142,11 @@ class Diff:
     @property
     def introduced_errors(self) -> list[Change]:
         """Open error-severity findings of the new version that the old one had not as open errors."""
-        return [c for c in self.changes if c.kind in ("finding-introduced", "finding-severity-changed") and c.severity == "error"]
+        return [
+            c
+            for c in self.changes
+            if c.kind in ("finding-introduced", "finding-severity-changed") and c.severity == "error"
+        ]
 
     @property
     def exit_code(self) -> int:
@@ -175,7 +179,9 @@ class Diff:
 def diff(old: Report, new: Report) -> Diff:
     """What changes from the old version to the new, each checked (`properties.check.check`)."""
     text = compare(old.protocol, new.protocol)
-    renamed = [c for change in text if change.kind in ("duty-renamed", "ownership-rule-renamed") for c in change.clauses]
+    renamed = [
+        c for change in text if change.kind in ("duty-renamed", "ownership-rule-renamed") for c in change.clauses
+    ]
     return Diff(old, new, ordered(text + compare_findings(old, new, renamed)))
 
 
@@ -222,8 +228,12 @@ def match_duties(old: Protocol, new: Protocol) -> tuple[list[tuple[Duty, Duty, s
     removed = [d for d in old.duties if d.id not in kept]
     added = [d for d in new.duties if d.id not in {o.id for o in old.duties}]
     rules: list[tuple[Callable[[Duty, Duty], bool], Callable[[Duty, Duty], str]]] = [
-        (lambda o, n: o.type is not None and o.type == n.type and bool(set(o.clause) & set(n.clause)),
-         lambda o, n: f"type {o.type} and clause {_listing(sorted(set(o.clause) & set(n.clause), key=clause_sort_key))}"),
+        (
+            lambda o, n: o.type is not None and o.type == n.type and bool(set(o.clause) & set(n.clause)),
+            lambda o, n: (
+                f"type {o.type} and clause {_listing(sorted(set(o.clause) & set(n.clause), key=clause_sort_key))}"
+            ),
+        ),
         (lambda o, n: o.action == n.action, lambda o, n: "the same action"),
         (lambda o, n: set(o.clause) == set(n.clause), lambda o, n: f"clause {_listing(o.clause)}"),
     ]
@@ -240,7 +250,9 @@ def match_duties(old: Protocol, new: Protocol) -> tuple[list[tuple[Duty, Duty, s
 def _duties(old: Protocol, new: Protocol) -> list[Change]:
     pairs, removed, added = match_duties(old, new)
     changes = [
-        Change("duty-removed", d.id, d.clause, f"duty {d.id} is removed: {_duty_words(old, d)}.", old=_duty_words(old, d))
+        Change(
+            "duty-removed", d.id, d.clause, f"duty {d.id} is removed: {_duty_words(old, d)}.", old=_duty_words(old, d)
+        )
         for d in removed
     ] + [
         Change("duty-added", d.id, d.clause, f"new duty {d.id}: {_duty_words(new, d)}.", new=_duty_words(new, d))
@@ -256,7 +268,9 @@ def _duty_changes(old: Protocol, o: Duty, new: Protocol, n: Duty, how: str) -> l
     name = f"{n.action} (duty {n.id})"
     changes = []
     if how != "id":
-        changes.append(Change("duty-renamed", n.id, clauses, f"duty {o.id} is now {n.id} (matched by {how}).", old=o.id, new=n.id))
+        changes.append(
+            Change("duty-renamed", n.id, clauses, f"duty {o.id} is now {n.id} (matched by {how}).", old=o.id, new=n.id)
+        )
     if (o.actor, o.lead) != (n.actor, n.lead):
         was, now = _actor_words(old, o), _actor_words(new, n)
         changes.append(Change("owner-changed", n.id, clauses, f"{name}: now {now} (was {was}).", old=was, new=now))
@@ -264,15 +278,35 @@ def _duty_changes(old: Protocol, o: Duty, new: Protocol, n: Duty, how: str) -> l
     if timescale is not None:
         kind, verdict, reason = timescale
         was, now = _timescale_words(old, o), _timescale_words(new, n)
-        changes.append(Change(kind, n.id, clauses, f"{name}: {now} (was {was}): {verdict}{'; ' + reason if reason else ''}.", old=was, new=now))
+        changes.append(
+            Change(
+                kind,
+                n.id,
+                clauses,
+                f"{name}: {now} (was {was}): {verdict}{'; ' + reason if reason else ''}.",
+                old=was,
+                new=now,
+            )
+        )
     if o.modality != n.modality:
         force = "stronger" if FORCE[n.modality] > FORCE[o.modality] else "weaker"
-        changes.append(Change("modality-changed", n.id, clauses, f"{name}: {n.modality} (was {o.modality}): {force}.", old=o.modality, new=n.modality))
+        changes.append(
+            Change(
+                "modality-changed",
+                n.id,
+                clauses,
+                f"{name}: {n.modality} (was {o.modality}): {force}.",
+                old=o.modality,
+                new=n.modality,
+            )
+        )
     for field, label in DUTY_FIELDS.items():
         was, now = getattr(o, field), getattr(n, field)
         if was != now:
             was, now = _words(old, field, was), _words(new, field, now)
-            changes.append(Change("duty-changed", n.id, clauses, f"{name}: {label}: {now} (was {was}).", old=was, new=now))
+            changes.append(
+                Change("duty-changed", n.id, clauses, f"{name}: {label}: {now} (was {was}).", old=was, new=now)
+            )
     return changes
 
 
@@ -297,9 +331,23 @@ def compare_timescales(old: Protocol, o: Duty, new: Protocol, n: Duty) -> tuple[
     if also_o != also_n:
         if also_o and also_n and main_o and main_n and main_o[0] == main_n[0] and main_o[1] is not None:
             before = main_o[1].before
-            verdicts.append(_compare_limits(Limit(also_o.amount, also_o.unit, before), Limit(also_n.amount, also_n.unit, before), calendars, True, "second reading"))
+            verdicts.append(
+                _compare_limits(
+                    Limit(also_o.amount, also_o.unit, before),
+                    Limit(also_n.amount, also_n.unit, before),
+                    calendars,
+                    True,
+                    "second reading",
+                )
+            )
         else:
-            verdicts.append(("changed", "the second reading of the limit is " + ("dropped" if also_n is None else "added" if also_o is None else "changed")))
+            verdicts.append(
+                (
+                    "changed",
+                    "the second reading of the limit is "
+                    + ("dropped" if also_n is None else "added" if also_o is None else "changed"),
+                )
+            )
     every_o, every_n = (("every", Limit(t.every.amount, t.every.unit)) if t and t.every else None for t in (ot, nt))
     verdicts.append(_compare_main(every_o, every_n, calendars, True, "interval"))
     if (ot and ot.lasting) != (nt and nt.lasting):
@@ -331,7 +379,9 @@ def _main(duty: Duty) -> Reading | None:
     return None
 
 
-def _compare_main(old: Reading | None, new: Reading | None, calendars: Calendars, show_dates: bool, what: str = "limit") -> tuple[str, str] | None:
+def _compare_main(
+    old: Reading | None, new: Reading | None, calendars: Calendars, show_dates: bool, what: str = "limit"
+) -> tuple[str, str] | None:
     """How one reading of a limit changes, as (direction, reason); None if it does not."""
     if old == new:
         return None
@@ -352,11 +402,17 @@ def _compare_limits(old: Limit, new: Limit, calendars: Calendars, show_dates: bo
     direction = {"tighter": "tightened", "looser": "loosened", "neither": "changed"}[result.verdict]
     if result.verdict == "neither":
         shown = f"{_example_words(result.earlier, old, new)}; {_example_words(result.later, old, new)}"  # type: ignore[arg-type]
-        return direction, f"on the working-day calendar the new {what} is earlier on some dates and later on others: {shown}"
+        return (
+            direction,
+            f"on the working-day calendar the new {what} is earlier on some dates and later on others: {shown}",
+        )
     if not show_dates:
         return direction, ""
     example = result.earlier or result.later
-    return direction, f"on the working-day calendar it is never {'later' if result.earlier else 'earlier'}, and differs most {_example_words(example, old, new)}"  # type: ignore[arg-type]
+    return (
+        direction,
+        f"on the working-day calendar it is never {'later' if result.earlier else 'earlier'}, and differs most {_example_words(example, old, new)}",
+    )  # type: ignore[arg-type]
 
 
 def _example_words(example: timescales.Example, old: Limit, new: Limit) -> str:
@@ -384,34 +440,85 @@ def _ownership(old: Protocol, new: Protocol) -> list[Change]:
     old_dims, new_dims = ({d.id: d for d in p.dimensions} for p in (old, new))
     for d in old_dims.values():
         if d.id not in new_dims:
-            changes.append(Change("responsibility-removed", d.id, d.clause, f"{d.name} is no longer a responsibility anyone must hold.", old=d.name))
+            changes.append(
+                Change(
+                    "responsibility-removed",
+                    d.id,
+                    d.clause,
+                    f"{d.name} is no longer a responsibility anyone must hold.",
+                    old=d.name,
+                )
+            )
     for d in new_dims.values():
         o = old_dims.get(d.id)
         if o is None:
-            changes.append(Change("responsibility-added", d.id, d.clause, f"new responsibility: {d.name}, {_applies(d.applies)}.", new=d.name))
+            changes.append(
+                Change(
+                    "responsibility-added",
+                    d.id,
+                    d.clause,
+                    f"new responsibility: {d.name}, {_applies(d.applies)}.",
+                    new=d.name,
+                )
+            )
         elif (o.name, o.applies) != (d.name, d.applies):
             was, now = f"{o.name}, {_applies(o.applies)}", f"{d.name}, {_applies(d.applies)}"
-            changes.append(Change("responsibility-changed", d.id, _union(o.clause, d.clause), f"{now} (was {was}).", old=was, new=now))
+            changes.append(
+                Change(
+                    "responsibility-changed", d.id, _union(o.clause, d.clause), f"{now} (was {was}).", old=was, new=now
+                )
+            )
     pairs, removed, added = _match_rules(old, new)
     for r in removed:
-        changes.append(Change("ownership-rule-removed", r.id, r.clause, f"rule {r.id} is removed: {_rule_words(old, r)}.", old=_rule_words(old, r)))
+        changes.append(
+            Change(
+                "ownership-rule-removed",
+                r.id,
+                r.clause,
+                f"rule {r.id} is removed: {_rule_words(old, r)}.",
+                old=_rule_words(old, r),
+            )
+        )
     for r in added:
-        changes.append(Change("ownership-rule-added", r.id, r.clause, f"new rule {r.id}: {_rule_words(new, r)}.", new=_rule_words(new, r)))
+        changes.append(
+            Change(
+                "ownership-rule-added",
+                r.id,
+                r.clause,
+                f"new rule {r.id}: {_rule_words(new, r)}.",
+                new=_rule_words(new, r),
+            )
+        )
     for o, n in pairs:
         clauses = _union(o.clause, n.clause)
         subject = f"{_dimension_name(new, n.dimension)}, when {_condition(n.when)} (rule {n.id})"
         if o.id != n.id:
-            changes.append(Change("ownership-rule-renamed", n.id, clauses, f"rule {o.id} is now {n.id} (matched by responsibility and situations).", old=o.id, new=n.id))
+            changes.append(
+                Change(
+                    "ownership-rule-renamed",
+                    n.id,
+                    clauses,
+                    f"rule {o.id} is now {n.id} (matched by responsibility and situations).",
+                    old=o.id,
+                    new=n.id,
+                )
+            )
         if (o.owner, o.lead) != (n.owner, n.lead):
             was, now = _owner_words(old, o), _owner_words(new, n)
-            changes.append(Change("owner-changed", n.id, clauses, f"{subject}: now {now} (was {was}).", old=was, new=now))
+            changes.append(
+                Change("owner-changed", n.id, clauses, f"{subject}: now {now} (was {was}).", old=was, new=now)
+            )
         if (o.dimension, o.when) != (n.dimension, n.when):
             was, now = _rule_scope(old, o), _rule_scope(new, n)
-            changes.append(Change("ownership-rule-changed", n.id, clauses, f"rule {n.id}: {now} (was {was}).", old=was, new=now))
+            changes.append(
+                Change("ownership-rule-changed", n.id, clauses, f"rule {n.id}: {now} (was {was}).", old=was, new=now)
+            )
     return changes
 
 
-def _match_rules(old: Protocol, new: Protocol) -> tuple[list[tuple[OwnershipRule, OwnershipRule]], list[OwnershipRule], list[OwnershipRule]]:
+def _match_rules(
+    old: Protocol, new: Protocol
+) -> tuple[list[tuple[OwnershipRule, OwnershipRule]], list[OwnershipRule], list[OwnershipRule]]:
     """Ownership rules paired by id, then by the same dimension and situations (one to one); the rest."""
     kept = {r.id: r for r in new.ownership}
     pairs = [(r, kept[r.id]) for r in old.ownership if r.id in kept]
@@ -440,13 +547,30 @@ def _metadata(old: Protocol, new: Protocol) -> list[Change]:
         was, now = (getattr(p.calendar, field) for p in (old, new))
         if was != now:
             was, now = (", ".join(map(str, v)) or "none" if isinstance(v, tuple) else str(v) for v in (was, now))
-            changes.append(Change("metadata-changed", field, clauses, f"{label}: {now} (was {was}); working-day limits are now counted on this calendar.", old=was, new=now))
+            changes.append(
+                Change(
+                    "metadata-changed",
+                    field,
+                    clauses,
+                    f"{label}: {now} (was {was}); working-day limits are now counted on this calendar.",
+                    old=was,
+                    new=now,
+                )
+            )
     return changes
 
 
 def _metadata_words(meta: Metadata, field: str) -> str:
     value = getattr(meta, field)
-    return "not stated" if value is None else value.isoformat() if isinstance(value, dt.date) else str(value).lower() if isinstance(value, bool) else str(value)
+    return (
+        "not stated"
+        if value is None
+        else value.isoformat()
+        if isinstance(value, dt.date)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 # --- findings ------------------------------------------------------------------------------------
@@ -462,7 +586,9 @@ def compare_findings(old: Report, new: Report, renamed: Iterable[str] = ()) -> l
     them `renamed`, are taken to be the same finding, where that pairing is one to one."""
     old_all = {f.id: f for f in old.findings}
     new_all = {f.id: f for f in new.findings}
-    same = _renamed_findings([f for f in old.findings if f.id not in new_all], [f for f in new.findings if f.id not in old_all], set(renamed))
+    same = _renamed_findings(
+        [f for f in old.findings if f.id not in new_all], [f for f in new.findings if f.id not in old_all], set(renamed)
+    )
     was = {new_id: old_all[old_id] for new_id, old_id in same.items()}
     now = {old_id: new_all[new_id] for new_id, old_id in same.items()}
     changes = []
@@ -477,7 +603,11 @@ def compare_findings(old: Report, new: Report, renamed: Iterable[str] = ()) -> l
     for f in old.open:
         after = now.get(f.id, new_all.get(f.id))
         if after is None or after.accepted is not None:
-            note = "no longer found" if after is None else f"still found, but accepted in the new version's judgements: {after.accepted}"
+            note = (
+                "no longer found"
+                if after is None
+                else f"still found, but accepted in the new version's judgements: {after.accepted}"
+            )
             changes.append(_finding_change("finding-resolved", f, f"{_finding_words(f)} ({note})", old=f.severity))
     return changes
 
@@ -491,11 +621,14 @@ def _renamed_findings(gone: list[Finding], appeared: list[Finding], renamed: set
     return {
         f.id: matches[0].id
         for f in appeared
-        if len(matches := [g for g in gone if same(g, f)]) == 1 and sum(same(matches[0], other) for other in appeared) == 1
+        if len(matches := [g for g in gone if same(g, f)]) == 1
+        and sum(same(matches[0], other) for other in appeared) == 1
     }
 
 
-def _finding_change(kind: ChangeKind, f: Finding, message: str, old: str | None = None, new: str | None = None) -> Change:
+def _finding_change(
+    kind: ChangeKind, f: Finding, message: str, old: str | None = None, new: str | None = None
+) -> Change:
     return Change(kind, f.id, f.clauses, message, old=old, new=new, severity=f.severity)
 
 
@@ -621,7 +754,8 @@ def _title(d: Diff) -> list[str]:
     findings = counts["finding-introduced"] + counts["finding-severity-changed"] + counts["finding-resolved"]
     verdict = (
         f"the new version brings in {len(d.introduced_errors)} open error{'s' if len(d.introduced_errors) != 1 else ''} (exit 1)"
-        if d.introduced_errors else "the new version brings in no open error (exit 0)"
+        if d.introduced_errors
+        else "the new version brings in no open error (exit 0)"
     )
     return [
         f"{old.id} (version {old.version or 'not stated'}, review {old.review or 'not stated'}) -> "
@@ -632,7 +766,11 @@ def _title(d: Diff) -> list[str]:
 
 
 def _groups(d: Diff) -> list[tuple[str, list[Change]]]:
-    return [(kind, [c for c in d.changes if c.kind == kind]) for kind in CHANGE_KINDS if any(c.kind == kind for c in d.changes)]
+    return [
+        (kind, [c for c in d.changes if c.kind == kind])
+        for kind in CHANGE_KINDS
+        if any(c.kind == kind for c in d.changes)
+    ]
 
 
 def _clause_words(change: Change) -> str:
@@ -654,7 +792,14 @@ def to_text(d: Diff) -> str:
 def to_markdown(d: Diff) -> str:
     """The diff as a Markdown document, for a review pack or a pull request."""
     head = _title(d)
-    lines = [f"# What the redraft changes: {d.new.protocol.metadata.title}", "", head[0], "", f"**{head[1][0].upper()}{head[1][1:]}.**", ""]
+    lines = [
+        f"# What the redraft changes: {d.new.protocol.metadata.title}",
+        "",
+        head[0],
+        "",
+        f"**{head[1][0].upper()}{head[1][1:]}.**",
+        "",
+    ]
     if not d.changes:
         lines += ["No changes: the two versions say the same, and the checks find the same.", ""]
     for kind, changes in _groups(d):

@@ -38,14 +38,24 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False) -> list[P
     problems, taken = [], []
     for path in map(Path, paths):
         if path.name == MANIFEST:
-            problems.append(Located(str(path), 0, 0, "is protoverify's record of the files it wrote; expected another file name"))
+            problems.append(
+                Located(str(path), 0, 0, "is protoverify's record of the files it wrote; expected another file name")
+            )
         elif path.is_dir():
             problems.append(Located(str(path), 0, 0, "is a folder; expected the path of a file to write"))
         elif not replaceable(path):
             taken.append(path)
     if not force:
-        problems += [Located(str(p), 0, 0, "file exists and protoverify did not write it (or it was changed since); "
-                             "expected a new path, or --force to replace it") for p in taken]
+        problems += [
+            Located(
+                str(p),
+                0,
+                0,
+                "file exists and protoverify did not write it (or it was changed since); "
+                "expected a new path, or --force to replace it",
+            )
+            for p in taken
+        ]
     if problems:
         raise LoadError(problems)
     return taken
@@ -79,11 +89,15 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(target.stat().st_mode) if target.is_file() and not target.is_symlink() else 0o666 & ~_umask()
+        mode = (
+            stat.S_IMODE(target.stat().st_mode) if target.is_file() and not target.is_symlink() else 0o666 & ~_umask()
+        )
         _replace(target, data, mode)
         _record(target, _digest(data))
     except OSError as problem:
-        raise LoadError([Located(str(target), 0, 0, f"cannot write ({problem.strerror or problem}); expected a writable path")]) from None
+        raise LoadError(
+            [Located(str(target), 0, 0, f"cannot write ({problem.strerror or problem}); expected a writable path")]
+        ) from None
     return target
 
 
@@ -116,7 +130,11 @@ def _written(folder: Path) -> dict[str, str | None]:
     try:
         record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = record["files"]
-        return {str(k): v if isinstance(v, str) or v is None else "" for k, v in files.items()} if isinstance(files, dict) else {}
+        return (
+            {str(k): v if isinstance(v, str) or v is None else "" for k, v in files.items()}
+            if isinstance(files, dict)
+            else {}
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no record, or one that cannot be read: nothing there counts as protoverify's
 

@@ -64,7 +64,10 @@ def to_text(report: Report) -> str:
 
 def _text_finding(finding: Finding) -> list[str]:
     undecided = " [UNDECIDED]" if not finding.decided else ""
-    lines = [f"  {finding.kind}{undecided}  clause {', '.join(finding.clauses)}  ({finding.id})", f"    {finding.message}"]
+    lines = [
+        f"  {finding.kind}{undecided}  clause {', '.join(finding.clauses)}  ({finding.id})",
+        f"    {finding.message}",
+    ]
     lines += [f"    {line}" for line in _witness_lines(finding)]
     if finding.suggestion:
         lines.append(f"    Suggestion: {finding.suggestion}")

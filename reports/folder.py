@@ -56,8 +56,18 @@ def bundled(root: Path) -> Request:
     protocols = tuple(root / "protocols" / f"{name}.yaml" for name in SEEDS)
     missing = [p for p in protocols if not p.is_file()]
     if missing:
-        raise LoadError([Located(str(p), 0, 0, "bundled protocol not found; expected to run from a protoverify checkout, "
-                                 "or name the protocols to report on") for p in missing])
+        raise LoadError(
+            [
+                Located(
+                    str(p),
+                    0,
+                    0,
+                    "bundled protocol not found; expected to run from a protoverify checkout, "
+                    "or name the protocols to report on",
+                )
+                for p in missing
+            ]
+        )
     scenarios = tuple(s for s in sorted((root / "scenarios").glob("*-baseline.yaml")) if _runs_against(s, protocols))
     seeds = root / ".." / "shared" / "seeds"
     named = " ".join(load_protocol(p).metadata.source for p in protocols)
@@ -65,8 +75,14 @@ def bundled(root: Path) -> Request:
     return Request(protocols, scenarios, sources)
 
 
-def request(protocols: tuple[Path, ...], *, scenarios: tuple[Path, ...] = (), sources: tuple[Path, ...] = (),
-            baseline: Path | None = None, **settings) -> Request:
+def request(
+    protocols: tuple[Path, ...],
+    *,
+    scenarios: tuple[Path, ...] = (),
+    sources: tuple[Path, ...] = (),
+    baseline: Path | None = None,
+    **settings,
+) -> Request:
     """The request for these protocols, or with none the bundled one (from the current folder if it
     holds the bundled protocols, else from the checkout protoverify runs from), plus what is given."""
     if protocols:
@@ -74,7 +90,9 @@ def request(protocols: tuple[Path, ...], *, scenarios: tuple[Path, ...] = (), so
     here = all((Path("protocols") / f"{n}.yaml").is_file() for n in SEEDS)
     root = Path() if here else Path(__file__).resolve().parents[1]
     demo = bundled(root)
-    return Request(demo.protocols, demo.scenarios + scenarios, demo.sources + sources, baseline or demo.baseline, **settings)
+    return Request(
+        demo.protocols, demo.scenarios + scenarios, demo.sources + sources, baseline or demo.baseline, **settings
+    )
 
 
 def _runs_against(scenario: Path, protocols: tuple[Path, ...]) -> bool:
@@ -115,18 +133,26 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
         if name in scenarios:
             say(f"simulating {name} with {scenarios[name]}")
             simulation = simulate(scenarios[name], request, varies, say)
-        reports.append(assemble(
-            protocol, str(path), report, dated=request.today is not None, coverage=measured,
-            source_file=source.name if source else None,
-            baseline=baseline_words,
-            simulation=simulation,
-        ))
+        reports.append(
+            assemble(
+                protocol,
+                str(path),
+                report,
+                dated=request.today is not None,
+                coverage=measured,
+                source_file=source.name if source else None,
+                baseline=baseline_words,
+                simulation=simulation,
+            )
+        )
     say("rendering")
     files: dict[str, str | bytes] = {}
     for report in reports:
         files[f"{report.name}.html"] = to_html(report)
         files[f"{report.name}.md"] = to_markdown(report)
-        files[f"{report.name}.json"] = json.dumps(report.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        files[f"{report.name}.json"] = (
+            json.dumps(report.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        )
         if request.xlsx:
             from .xlsx import workbook
 
@@ -137,7 +163,9 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
 
         comparison = "compare.html"
         files[comparison] = compare.to_html(compare.compare([p for _, p in loaded], request.today or dt.date.today()))
-    files["index.html"] = index_html(reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")])
+    files["index.html"] = index_html(
+        reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]
+    )
     return reports, files
 
 
@@ -147,8 +175,18 @@ def _distinct(protocols: list[Protocol]) -> None:
         seen[protocol.metadata.id] = seen.get(protocol.metadata.id, 0) + 1
     repeated = [name for name, count in seen.items() if count > 1]
     if repeated:
-        raise LoadError([Located("protocols", 0, 0, f"protocol id '{name}' is given more than once; "
-                                 "expected each protocol once (its id names its report files)") for name in repeated])
+        raise LoadError(
+            [
+                Located(
+                    "protocols",
+                    0,
+                    0,
+                    f"protocol id '{name}' is given more than once; "
+                    "expected each protocol once (its id names its report files)",
+                )
+                for name in repeated
+            ]
+        )
 
 
 def _pair_sources(sources: tuple[Path, ...], loaded: list[tuple[Path, Protocol]]) -> dict[str, tuple[Path, str]]:
@@ -159,8 +197,17 @@ def _pair_sources(sources: tuple[Path, ...], loaded: list[tuple[Path, Protocol]]
         if not named and len(loaded) == 1:
             named = [loaded[0][1]]
         if len(named) != 1:
-            raise LoadError([Located(str(source), 0, 0, "cannot tell which protocol this is the source text of; expected "
-                                     "a file whose name a protocol's metadata 'source' gives")])
+            raise LoadError(
+                [
+                    Located(
+                        str(source),
+                        0,
+                        0,
+                        "cannot tell which protocol this is the source text of; expected "
+                        "a file whose name a protocol's metadata 'source' gives",
+                    )
+                ]
+            )
         paired[named[0].metadata.id] = (source, read_text(source, "protocol document as plain text"))
     return paired
 
@@ -191,11 +238,29 @@ def _pair_scenarios(scenarios: tuple[Path, ...], loaded: list[tuple[Path, Protoc
         scenario = load_scenario(path)
         name = by_path.get(scenario.protocol_path.resolve())
         if name is None:
-            raise LoadError([Located(str(path), 0, 0, f"runs against {scenario.protocol_path}, which is not reported on; "
-                                     "expected a scenario of one of the protocols given")])
+            raise LoadError(
+                [
+                    Located(
+                        str(path),
+                        0,
+                        0,
+                        f"runs against {scenario.protocol_path}, which is not reported on; "
+                        "expected a scenario of one of the protocols given",
+                    )
+                ]
+            )
         if name in paired:
-            raise LoadError([Located(str(path), 0, 0, f"a second scenario for '{name}' (the first is {paired[name]}); "
-                                     "expected one scenario per protocol")])
+            raise LoadError(
+                [
+                    Located(
+                        str(path),
+                        0,
+                        0,
+                        f"a second scenario for '{name}' (the first is {paired[name]}); "
+                        "expected one scenario per protocol",
+                    )
+                ]
+            )
         paired[name] = path
     return paired
 
@@ -212,14 +277,22 @@ def simulate(path: Path, request: Request, varies: list, say: Say) -> Simulation
     protocol = load_protocol_of(scenario)
     model = engine.prepare(scenario, protocol)
     count = request.replications or scenario.replications
-    summary = replications.run(engine.run_replication, model, replications=count, seed=scenario.seed,
-                               workers=request.workers, progress=f"{scenario.id}")
+    summary = replications.run(
+        engine.run_replication,
+        model,
+        replications=count,
+        seed=scenario.seed,
+        workers=request.workers,
+        progress=f"{scenario.id}",
+    )
     say(f"  {count} replications in {summary.wall_seconds:.1f} s")
     swept = None
     planned, per_point = ([], None) if varies else scenario.planned_sweep()
     if varies or planned:
         try:
-            swept = sweep.sweep(path, varies or planned, replications=request.replications or per_point, workers=request.workers)
+            swept = sweep.sweep(
+                path, varies or planned, replications=request.replications or per_point, workers=request.workers
+            )
         except sweep.VaryError as problem:
             raise LoadError([Located(str(path), 0, 0, str(problem))]) from None
         say(f"  sweep of {len(swept.points)} points in {swept.wall_seconds:.1f} s")
@@ -241,8 +314,16 @@ def write(out: Path, files: dict[str, str | bytes]) -> list[Path]:
     for name in files:
         target = folder / name
         if Path(name).name != name or name.startswith(".") or target.resolve().parent != folder:
-            raise LoadError([Located(str(out / name), 0, 0, "would be written outside the output folder; "
-                                     "expected a plain file name inside it")])
+            raise LoadError(
+                [
+                    Located(
+                        str(out / name),
+                        0,
+                        0,
+                        "would be written outside the output folder; expected a plain file name inside it",
+                    )
+                ]
+            )
         targets.append(target)
     written = []
     mask = os.umask(0)
@@ -252,5 +333,7 @@ def write(out: Path, files: dict[str, str | bytes]) -> list[Path]:
             written.append(write_atomic(target, content))
             target.chmod(0o666 & ~mask)  # readable as an ordinary file, not only by its owner
         except OSError as problem:
-            raise LoadError([Located(str(target), 0, 0, f"cannot write ({problem.strerror}); expected a writable folder")]) from None
+            raise LoadError(
+                [Located(str(target), 0, 0, f"cannot write ({problem.strerror}); expected a writable folder")]
+            ) from None
     return written

@@ -50,8 +50,14 @@ def _environment(markup: bool) -> Environment:
         setting=_setting,
     )
     environment.globals.update(
-        SEVERITIES=SEVERITIES, SYMBOLS=SYMBOLS, LIGHT_WORDS=LIGHT_WORDS, AREAS=AREAS, words_for=words_for,
-        by_kind=_by_kind, measure=_measure, metric_rows=_metric_rows,
+        SEVERITIES=SEVERITIES,
+        SYMBOLS=SYMBOLS,
+        LIGHT_WORDS=LIGHT_WORDS,
+        AREAS=AREAS,
+        words_for=words_for,
+        by_kind=_by_kind,
+        measure=_measure,
+        metric_rows=_metric_rows,
     )
     return environment
 
@@ -69,7 +75,11 @@ def to_markdown(report: GapReport) -> str:
 def index_html(reports: Sequence[GapReport], *, comparison: str | None = None, workbooks: Sequence[str] = ()) -> str:
     """The page linking every protocol's report (and workbook, where written), with each one's lights,
     and the comparison page if there is one."""
-    return _environment(True).get_template("index.html.j2").render(reports=reports, comparison=comparison, workbooks=workbooks)
+    return (
+        _environment(True)
+        .get_template("index.html.j2")
+        .render(reports=reports, comparison=comparison, workbooks=workbooks)
+    )
 
 
 # --- helpers the templates use ------------------------------------------------------------------------

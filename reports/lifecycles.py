@@ -77,14 +77,22 @@ def diagrams(protocol: Protocol) -> list[Diagram]:
 
 def _diagram(lifecycle: Lifecycle, events: dict[str, str]) -> Diagram:
     names: dict[str, str] = {}
-    root = _Box(lifecycle.id, [], [_box(s, names) for s in lifecycle.states], lifecycle.initial or lifecycle.states[0].id)
+    root = _Box(
+        lifecycle.id, [], [_box(s, names) for s in lifecycle.states], lifecycle.initial or lifecycle.states[0].id
+    )
     pairs = [(s, t.target) for t in lifecycle.transitions for s in t.source]
     paths = _paths(root)
     _size(root, pairs, paths, top=True)
     places = _absolute(root, 0, 0)
     arrows = tuple(
-        Arrow(i, events.get(t.event, t.event), tuple(names[s] for s in t.source), names[t.target],
-              describe(t.guard) if t.guard else None, t.clause)
+        Arrow(
+            i,
+            events.get(t.event, t.event),
+            tuple(names[s] for s in t.source),
+            names[t.target],
+            describe(t.guard) if t.guard else None,
+            t.clause,
+        )
         for i, t in enumerate(lifecycle.transitions, start=1)
     )
     numbers: dict[tuple[str, str], list[int]] = {}
@@ -187,7 +195,7 @@ def _columns(box: _Box, pairs: list[tuple[str, str]], paths: dict[str, tuple[str
     for k in range(1, count):
         placed = {c: i for j in range(k) for i, c in enumerate(columns[j])}
 
-        def centre(child: str) -> tuple[float, int]:
+        def centre(child: str, placed: dict[str, int] = placed) -> tuple[float, int]:
             near = [placed[o] for s, t in links for o, me in ((s, t), (t, s)) if me == child and o in placed]
             return (sum(near) / len(near) if near else float(rank_of[child]), rank_of[child])
 
@@ -243,8 +251,9 @@ class _Route:
     lane: int = 0
 
 
-
-def _routes(pairs: list[tuple[str, str]], places: dict[str, Rect], paths: dict[str, tuple[str, ...]]) -> dict[tuple[str, str], _Route]:
+def _routes(
+    pairs: list[tuple[str, str]], places: dict[str, Rect], paths: dict[str, tuple[str, ...]]
+) -> dict[tuple[str, str], _Route]:
     """A route for every arrow. Arrows to the next column are curves; arrows to a box in the same
     column, or one inside the other, curve round the right; longer arrows forward run along a lane
     above the boxes and arrows back along a lane below, each lane shared by arrows that do not overlap."""
@@ -306,7 +315,9 @@ def _lanes(spans: list[tuple[float, float]]) -> list[int]:
     chosen = [0] * len(spans)
     for i in sorted(range(len(spans)), key=lambda i: (spans[i][1] - spans[i][0], spans[i])):
         low, high = spans[i]
-        lane = next((k for k, used in enumerate(taken) if all(high + 24 < a or b + 24 < low for a, b in used)), len(taken))
+        lane = next(
+            (k for k, used in enumerate(taken) if all(high + 24 < a or b + 24 < low for a, b in used)), len(taken)
+        )
         if lane == len(taken):
             taken.append([])
         taken[lane].append((low, high))
@@ -318,7 +329,9 @@ def _centre(place: Rect) -> float:
     return place[0] + place[2] / 2
 
 
-def _bezier(start: tuple[float, float], c1: tuple[float, float], c2: tuple[float, float], end: tuple[float, float]) -> _Route:
+def _bezier(
+    start: tuple[float, float], c1: tuple[float, float], c2: tuple[float, float], end: tuple[float, float]
+) -> _Route:
     middle = ((start[0] + 3 * c1[0] + 3 * c2[0] + end[0]) / 8, (start[1] + 3 * c1[1] + 3 * c2[1] + end[1]) / 8)
     path = f"M{n(start[0])},{n(start[1])} C{n(c1[0])},{n(c1[1])} {n(c2[0])},{n(c2[1])} {n(end[0])},{n(end[1])}"
     return _Route(path, middle)

@@ -93,8 +93,16 @@ def on_time(summary, prefix: str = "on-time") -> str | None:
         for row, name in enumerate(names):
             metric = summary[name]
             low, high = _ci(metric)
-            axis.errorbar([metric.mean * 100], [row], xerr=[[low * 100], [high * 100]], fmt="o", color=INK,
-                          markerfacecolor="white", capsize=3, linewidth=1.2)
+            axis.errorbar(
+                [metric.mean * 100],
+                [row],
+                xerr=[[low * 100], [high * 100]],
+                fmt="o",
+                color=INK,
+                markerfacecolor="white",
+                capsize=3,
+                linewidth=1.2,
+            )
         axis.set_yticks(range(len(names)), [f"clause {n.removeprefix('on_time/clause/')}" for n in names])
         axis.set_ylim(-0.6, len(names) - 0.4)
         axis.set_xlim(0, 102)
@@ -117,7 +125,15 @@ def utilisation(summary, prefix: str = "utilisation") -> str | None:
             metric = summary[name]
             low, high = _ci(metric)
             axis.barh([row], [metric.mean * 100], height=0.6, color="white", edgecolor=INK, hatch="///", linewidth=0.8)
-            axis.errorbar([metric.mean * 100], [row], xerr=[[low * 100], [high * 100]], fmt="none", color=INK, ecolor=INK, capsize=3)
+            axis.errorbar(
+                [metric.mean * 100],
+                [row],
+                xerr=[[low * 100], [high * 100]],
+                fmt="none",
+                color=INK,
+                ecolor=INK,
+                capsize=3,
+            )
         axis.set_yticks(range(len(names)), [n.removeprefix("utilisation/role/").replace("_", " ") for n in names])
         axis.set_ylim(-0.6, len(names) - 0.4)
         axis.set_xlim(0, max(100, max(summary[n].ci_high or summary[n].mean for n in names) * 100 + 5))
@@ -137,8 +153,15 @@ def spend(summary, budget: float | None, prefix: str = "spend") -> str | None:
     with matplotlib.rc_context(STYLE):
         figure, axis = _figure(2.8)
         bins = max(1, min(20, len(set(metric.sample)), round(len(metric.sample) ** 0.5 * 2)))
-        axis.hist(metric.sample, bins=bins, color=PALE, edgecolor=INK, hatch="..", linewidth=0.6,
-                  label=f"replications ({len(metric.sample)})")
+        axis.hist(
+            metric.sample,
+            bins=bins,
+            color=PALE,
+            edgecolor=INK,
+            hatch="..",
+            linewidth=0.6,
+            label=f"replications ({len(metric.sample)})",
+        )
         axis.axvline(metric.mean, color=INK, linestyle=":", linewidth=1.4, label=f"mean £{metric.mean:,.0f}")
         if budget is not None:
             axis.axvline(budget, color=INK, linestyle="--", linewidth=1.4, label=f"budget £{budget:,.0f}")
@@ -152,8 +175,12 @@ def spend(summary, budget: float | None, prefix: str = "spend") -> str | None:
 
 def label(metric: str) -> str:
     """Words and unit for an axis showing `metric`; shares are shown as percentages."""
-    for prefix, words in (("on_time/clause/", "on time, clause {} (% of duties due)"), ("on_time/all", "on time, all duties{} (% of duties due)"),
-                          ("utilisation/role/", "utilisation, {} (% of working hours)"), ("yda/over_budget", "replications over the YDA budget{} (%)")):
+    for prefix, words in (
+        ("on_time/clause/", "on time, clause {} (% of duties due)"),
+        ("on_time/all", "on time, all duties{} (% of duties due)"),
+        ("utilisation/role/", "utilisation, {} (% of working hours)"),
+        ("yda/over_budget", "replications over the YDA budget{} (%)"),
+    ):
         if metric.startswith(prefix):
             return words.format(metric.removeprefix(prefix).replace("_", " "))
     return axis_label(metric)
@@ -187,11 +214,15 @@ def sweep(result, prefix: str = "sweep") -> str | None:
     lines: dict[tuple, list] = {}
     for point in result.points:
         values = dict(point.values)
-        lines.setdefault(tuple((v.path, values[v.path]) for v in others), []).append((values[x_vary.path], point.summary["metrics"]))
+        lines.setdefault(tuple((v.path, values[v.path]) for v in others), []).append(
+            (values[x_vary.path], point.summary["metrics"])
+        )
     dashes, markers = ("-", "--", ":", "-."), ("o", "s", "^", "D")
     styles = [(dashes[k % 4], markers[(k + k // 4) % 4]) for k in range(16)]
     with matplotlib.rc_context(STYLE):
-        figure, axes = plt.subplots(len(metrics), 1, figsize=(WIDTH, 2.3 * len(metrics) + 0.5), sharex=True, squeeze=False)
+        figure, axes = plt.subplots(
+            len(metrics), 1, figsize=(WIDTH, 2.3 * len(metrics) + 0.5), sharex=True, squeeze=False
+        )
         for axis, metric in zip(axes[:, 0], metrics):
             scale = 100 if _share(metric) else 1
             for number, (names, points) in enumerate(lines.items()):
@@ -206,8 +237,18 @@ def sweep(result, prefix: str = "sweep") -> str | None:
                     means.append(stats["mean"] * scale)
                     below.append((stats["mean"] - low) * scale)
                     above.append((high - stats["mean"]) * scale)
-                axis.errorbar(xs, means, yerr=[below, above], linestyle=dash, marker=marker, color=INK, markerfacecolor="white",
-                              capsize=3, linewidth=1.2, label=", ".join(f"{p} = {v}" for p, v in names) or None)
+                axis.errorbar(
+                    xs,
+                    means,
+                    yerr=[below, above],
+                    linestyle=dash,
+                    marker=marker,
+                    color=INK,
+                    markerfacecolor="white",
+                    capsize=3,
+                    linewidth=1.2,
+                    label=", ".join(f"{p} = {v}" for p, v in names) or None,
+                )
             if scale == 100:
                 axis.yaxis.set_major_formatter(PercentFormatter(100))  # as many decimals as the range needs
             axis.set_ylabel("\n".join(wrap(label(metric), 28)), fontsize=8)

@@ -93,33 +93,76 @@ class GapReport:
         simulation = self.simulation
         return {
             "protoverify_report": FORMAT,
-            "protocol": {"id": meta.id, "title": meta.title, "authority": meta.authority, "source": meta.source,
-                         "file": self.protocol_file},
+            "protocol": {
+                "id": meta.id,
+                "title": meta.title,
+                "authority": meta.authority,
+                "source": meta.source,
+                "file": self.protocol_file,
+            },
             "checked_as_of": self.check.today.isoformat() if self.dated else None,
             "review": self.review(),
             "summary": self.check.summary(),
-            "areas": [{"area": x.area, "name": x.name, "light": x.colour, "counts": x.counts, "why": x.why} for x in self.lights],
+            "areas": [
+                {"area": x.area, "name": x.name, "light": x.colour, "counts": x.counts, "why": x.why}
+                for x in self.lights
+            ],
             "fix_first": [
-                {"severity": i.severity, "kind": i.kind, "count": i.count, "words": i.words, "clauses": list(i.clauses),
-                 "suggestion": i.suggestion, "first": i.first}
+                {
+                    "severity": i.severity,
+                    "kind": i.kind,
+                    "count": i.count,
+                    "words": i.words,
+                    "clauses": list(i.clauses),
+                    "suggestion": i.suggestion,
+                    "first": i.first,
+                }
                 for i in self.fix_first
             ],
             "findings": [f.model_dump(mode="json", exclude_none=True) for f in self.check.findings],
             "chronologies": {
-                finding: [{"number": r.number, "date": r.date.isoformat(), "lane": r.lane, "event": r.event, "clause": r.clause}
-                          for r in c.rows]
+                finding: [
+                    {
+                        "number": r.number,
+                        "date": r.date.isoformat(),
+                        "lane": r.lane,
+                        "event": r.event,
+                        "clause": r.clause,
+                    }
+                    for r in c.rows
+                ]
                 for finding, c in self.chronologies.items()
             },
             "encoding": self.protocol.counts(),
-            "coverage": None if self.coverage is None else {"source": self.source_file, **_coverage_summary(self.coverage)},
-            "baseline": {"baseline": self.baseline, "open": sum(f.kind.startswith("statutory-") for f in self.check.open)},
+            "coverage": None
+            if self.coverage is None
+            else {"source": self.source_file, **_coverage_summary(self.coverage)},
+            "baseline": {
+                "baseline": self.baseline,
+                "open": sum(f.kind.startswith("statutory-") for f in self.check.open),
+            },
             "lifecycles": [
-                {"id": d.id, "name": d.name, "states": d.states,
-                 "transitions": [{"number": a.number, "event": a.event, "from": list(a.sources), "to": a.target,
-                                  "condition": a.condition, "clauses": list(a.clauses)} for a in d.arrows]}
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "states": d.states,
+                    "transitions": [
+                        {
+                            "number": a.number,
+                            "event": a.event,
+                            "from": list(a.sources),
+                            "to": a.target,
+                            "condition": a.condition,
+                            "clauses": list(a.clauses),
+                        }
+                        for a in d.arrows
+                    ],
+                }
                 for d in self.lifecycles
             ],
-            "simulation": None if simulation is None else {
+            "simulation": None
+            if simulation is None
+            else {
                 **simulation.document,
                 "sweep": simulation.sweep.to_dict() if simulation.sweep is not None else None,
             },
@@ -128,9 +171,19 @@ class GapReport:
 
 def _coverage_summary(coverage: Coverage) -> dict[str, Any]:
     found = coverage.to_json()
-    return {key: found[key] for key in (
-        "clauses_total", "encoded", "narrative", "missing", "not_in_source", "timescales_total", "timescales_matched",
-        "timescales_unmatched")}
+    return {
+        key: found[key]
+        for key in (
+            "clauses_total",
+            "encoded",
+            "narrative",
+            "missing",
+            "not_in_source",
+            "timescales_total",
+            "timescales_matched",
+            "timescales_unmatched",
+        )
+    }
 
 
 def assemble(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..model.conditions import ORDERING, All, AnyOf, Condition, Not, Comparison
+from ..model.conditions import ORDERING, All, AnyOf, Comparison, Condition, Not
 from ..model.schema import Lifecycle, Protocol, State, Transition
 
 SCXML = "http://www.w3.org/2005/07/scxml"
@@ -38,10 +38,12 @@ def to_scxml(protocol: Protocol) -> str:
     case = protocol.metadata.id
     export = _Export(protocol)
     root = ET.Element(f"{{{SCXML}}}scxml", {"version": "1.0", "name": case, "initial": case, "datamodel": "python"})
-    root.append(ET.Comment(
-        f" The case statechart of protocol {case}, written by protoverify: one region per lifecycle. Guards (cond) "
-        "use attribute ids, literals, comparisons, In('state'), and, or, not; pv:clause gives the source clauses. "
-    ))
+    root.append(
+        ET.Comment(
+            f" The case statechart of protocol {case}, written by protoverify: one region per lifecycle. Guards (cond) "
+            "use attribute ids, literals, comparisons, In('state'), and, or, not; pv:clause gives the source clauses. "
+        )
+    )
     parallel = ET.SubElement(root, f"{{{SCXML}}}parallel", {"id": case})
     for lifecycle in protocol.lifecycles:
         parallel.append(export.region(lifecycle))
@@ -59,7 +61,9 @@ class _Export:
         for lifecycle in protocol.lifecycles:
             for transition in lifecycle.transitions:
                 for source in transition.source:
-                    self.leaving.setdefault(source, []).append((transition, protocol.guard_of(lifecycle.id, transition)))
+                    self.leaving.setdefault(source, []).append(
+                        (transition, protocol.guard_of(lifecycle.id, transition))
+                    )
 
     def region(self, lifecycle: Lifecycle) -> ET.Element:
         element = _element("state", id=lifecycle.id, initial=lifecycle.initial or lifecycle.states[0].id)

@@ -30,7 +30,9 @@ from ..simulate.scenario import Scenario
 from .sweeps import STATISTICS
 
 
-def document(scenario: Scenario, protocol: Protocol, model: Model, summary: Any, scenario_file: str, timing: bool = False) -> dict[str, Any]:
+def document(
+    scenario: Scenario, protocol: Protocol, model: Model, summary: Any, scenario_file: str, timing: bool = False
+) -> dict[str, Any]:
     """The result as a JSON-ready mapping; `summary` is a `replications.Summary`. With `timing`, it
     also holds `wall_seconds`, which differs from run to run."""
     data = summary.to_dict()
@@ -52,8 +54,12 @@ def document(scenario: Scenario, protocol: Protocol, model: Model, summary: Any,
         "metrics": metrics,
         "duties": [plan.to_dict() for plan in model.plans],
         "interpretations": scenario.interpretations.model_dump(mode="json"),
-        "budget": None if scenario.budget is None else {"yda_per_year": scenario.budget.yda_per_year, "yda_for_window": model.budget},
-        "events_processed": 0 if not processed or processed["mean"] is None else round(processed["mean"] * processed["n"]),
+        "budget": None
+        if scenario.budget is None
+        else {"yda_per_year": scenario.budget.yda_per_year, "yda_for_window": model.budget},
+        "events_processed": 0
+        if not processed or processed["mean"] is None
+        else round(processed["mean"] * processed["n"]),
     }
     if timing:
         doc["wall_seconds"] = round(summary.wall_seconds, 3)
@@ -70,7 +76,9 @@ def rows(doc: dict[str, Any]) -> list[list[Any]]:
     table: list[list[Any]] = [["metric", *STATISTICS]]
     for name, stats in doc["metrics"].items():
         low, high = stats["ci95"] or (None, None)
-        table.append([name, stats["n"], stats["undefined"], stats["mean"], stats["sd"], low, high, stats["min"], stats["max"]])
+        table.append(
+            [name, stats["n"], stats["undefined"], stats["mean"], stats["sd"], low, high, stats["min"], stats["max"]]
+        )
     return table
 
 
@@ -96,7 +104,17 @@ def to_xlsx(doc: dict[str, Any]) -> bytes:
     duties = book.create_sheet("duties")
     duties.append(["duty", "clauses", "type", "status", "raised by", "worked by", "deadline"])
     for d in doc["duties"]:
-        duties.append([d["duty"], ", ".join(d["clauses"]), d["type"], d["status"], d["raised_by"], ", ".join(d["worked_by"]), d["deadline"]])
+        duties.append(
+            [
+                d["duty"],
+                ", ".join(d["clauses"]),
+                d["type"],
+                d["status"],
+                d["raised_by"],
+                ", ".join(d["worked_by"]),
+                d["deadline"],
+            ]
+        )
     for table in (sheet, duties):
         for cell in table[1]:
             cell.font = Font(bold=True)
@@ -116,7 +134,10 @@ def _about(doc: dict[str, Any]) -> list[tuple[str, Any]]:
         ("protocol", f"{doc['protocol']['title']} ({doc['protocol']['file']})"),
         ("replications", doc["replications"]),
         ("seed", doc["seed"]),
-        ("measured", f"{window['measured_from']} to {window['measured_to']}, after {window['warm_up_days']} days' warm-up"),
+        (
+            "measured",
+            f"{window['measured_from']} to {window['measured_to']}, after {window['warm_up_days']} days' warm-up",
+        ),
         ("confidence intervals", "95%, Student t over the replications"),
         ("events processed", doc["events_processed"]),
     ]
@@ -160,25 +181,50 @@ def to_text(doc: dict[str, Any]) -> str:
     for name in sorted(k for k in m if k.startswith("on_time/clause/")):
         stats = m[name]
         if stats["n"]:
-            lines.append(f"  {'clause ' + name.split('/', 2)[2]:<36} {_estimate(stats)}   ({stats['n']} of {doc['replications']} replications)")
-    lines += ["", f"Tasks raised {_estimate(m.get('tasks/raised'), 0)}; with no owner (the protocol names none) {_estimate(m.get('tasks/no_owner'), 0)}; "
-              f"with no deadline {_estimate(m.get('tasks/no_deadline'), 0)}", "", "Staff"]
+            lines.append(
+                f"  {'clause ' + name.split('/', 2)[2]:<36} {_estimate(stats)}   ({stats['n']} of {doc['replications']} replications)"
+            )
+    lines += [
+        "",
+        f"Tasks raised {_estimate(m.get('tasks/raised'), 0)}; with no owner (the protocol names none) {_estimate(m.get('tasks/no_owner'), 0)}; "
+        f"with no deadline {_estimate(m.get('tasks/no_deadline'), 0)}",
+        "",
+        "Staff",
+    ]
     lines.append(f"  {'pool':<16} {'utilisation':<22} {'tasks waiting':<22} wait for a practitioner (h)")
     for name in sorted(k for k in m if k.startswith("utilisation/role/")):
         pool = name.rsplit("/", 1)[1]
-        lines.append(f"  {pool:<16} {_estimate(m[name]):<22} {_estimate(m.get('backlog/role/' + pool)):<22} {_estimate(m.get('wait_hours/role/' + pool), 1)}")
+        lines.append(
+            f"  {pool:<16} {_estimate(m[name]):<22} {_estimate(m.get('backlog/role/' + pool)):<22} {_estimate(m.get('wait_hours/role/' + pool), 1)}"
+        )
     if "court/sittings" in m:
-        lines += ["", f"Court: sittings with a child of the area {_estimate(m['court/sittings'], 0)}, covered {_estimate(m['court/sittings_covered'])}, "
-                  f"on-call call-outs {_estimate(m['court/on_call_callouts'], 0)}"]
+        lines += [
+            "",
+            f"Court: sittings with a child of the area {_estimate(m['court/sittings'], 0)}, covered {_estimate(m['court/sittings_covered'])}, "
+            f"on-call call-outs {_estimate(m['court/on_call_callouts'], 0)}",
+        ]
     if "rilaa/remands" in m:
-        lines += ["", f"RiLAA: remands {_estimate(m['rilaa/remands'], 0)}, wait for a placement {_estimate(m['rilaa/wait_hours'], 1)} h, "
-                  f"never placed {_estimate(m['rilaa/not_placed'], 1)}"]
+        lines += [
+            "",
+            f"RiLAA: remands {_estimate(m['rilaa/remands'], 0)}, wait for a placement {_estimate(m['rilaa/wait_hours'], 1)} h, "
+            f"never placed {_estimate(m['rilaa/not_placed'], 1)}",
+        ]
     if "yda/remands" in m:
-        lines += ["", f"YDA: remands {_estimate(m['yda/remands'], 0)}, bed nights {_estimate(m['yda/bed_nights'], 0)}, "
-                  f"beds occupied {_estimate(m['yda/mean_occupied'])}, spend £{_estimate(m['yda/spend'], 0)}"]
+        lines += [
+            "",
+            f"YDA: remands {_estimate(m['yda/remands'], 0)}, bed nights {_estimate(m['yda/bed_nights'], 0)}, "
+            f"beds occupied {_estimate(m['yda/mean_occupied'])}, spend £{_estimate(m['yda/spend'], 0)}",
+        ]
         if "yda/over_budget" in m and doc["budget"] is not None:
-            lines.append(f"  P(spend > budget of £{doc['budget']['yda_for_window']:,.0f}) {_estimate(m['yda/over_budget'])}")
+            lines.append(
+                f"  P(spend > budget of £{doc['budget']['yda_for_window']:,.0f}) {_estimate(m['yda/over_budget'])}"
+            )
     simulated = [d for d in doc["duties"] if d["status"] == "simulated"]
-    lines += ["", f"Duties: {len(simulated)} of {len(doc['duties'])} simulated; the rest, each with the reason, are listed with --format json or xlsx",
-              f"events processed {doc['events_processed']:,}" + (f"; {doc['wall_seconds']:.1f} s" if "wall_seconds" in doc else ""), ""]
+    lines += [
+        "",
+        f"Duties: {len(simulated)} of {len(doc['duties'])} simulated; the rest, each with the reason, are listed with --format json or xlsx",
+        f"events processed {doc['events_processed']:,}"
+        + (f"; {doc['wall_seconds']:.1f} s" if "wall_seconds" in doc else ""),
+        "",
+    ]
     return "\n".join(lines)

@@ -46,7 +46,7 @@ def axis_label(metric: str) -> str:
     """Words and unit for an axis showing `metric`, e.g. "on-time rate, clause 6.5 (share of duties, 0-1)"."""
     for prefix, words in _MEANINGS:
         if metric.startswith(prefix):
-            rest = metric[len(prefix):]
+            rest = metric[len(prefix) :]
             detail = f", {rest.replace('/', ' ')}" if rest else ""
             return words.format(detail=detail)
     return f"{metric} (mean per replication)"
@@ -66,7 +66,20 @@ def rows(sweep: Sweep) -> list[list[Any]]:
         values = [value for _, value in point.values]
         for metric, stats in point.summary["metrics"].items():
             low, high = stats["ci95"] or (None, None)
-            table.append([*values, metric, stats["n"], stats["undefined"], stats["mean"], stats["sd"], low, high, stats["min"], stats["max"]])
+            table.append(
+                [
+                    *values,
+                    metric,
+                    stats["n"],
+                    stats["undefined"],
+                    stats["mean"],
+                    stats["sd"],
+                    low,
+                    high,
+                    stats["min"],
+                    stats["max"],
+                ]
+            )
     return table
 
 
@@ -123,7 +136,9 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
     known = sorted({name for point in sweep.points for name in point.summary["metrics"]})
     unknown = [m for m in metrics if m not in known]
     if unknown or not metrics:
-        raise ValueError(f"no metric {', '.join(map(repr, unknown)) or 'chosen'} in the sweep; expected some of: {', '.join(known)}")
+        raise ValueError(
+            f"no metric {', '.join(map(repr, unknown)) or 'chosen'} in the sweep; expected some of: {', '.join(known)}"
+        )
     x_vary, others = sweep.varies[0], sweep.varies[1:]
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in x_vary.values)
     position = {v: (v if numeric else i) for i, v in enumerate(x_vary.values)}
@@ -131,11 +146,19 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
     series: dict[tuple, list] = {}
     for point in sweep.points:
         values = dict(point.values)
-        series.setdefault(tuple((v.path, values[v.path]) for v in others), []).append((values[x_vary.path], point.summary))
-    styles = [(line, marker, grey) for grey in ("black", "0.5") for line, marker in zip(("-", "--", ":", "-."), ("o", "s", "^", "D"))]
+        series.setdefault(tuple((v.path, values[v.path]) for v in others), []).append(
+            (values[x_vary.path], point.summary)
+        )
+    styles = [
+        (line, marker, grey)
+        for grey in ("black", "0.5")
+        for line, marker in zip(("-", "--", ":", "-."), ("o", "s", "^", "D"))
+    ]
     replications = sweep.points[0].summary["replications"] if sweep.points else 0
     with matplotlib.rc_context({"svg.hashsalt": "protoverify", "svg.fonttype": "path", "font.size": 9}):
-        figure, axes = plt.subplots(len(metrics), 1, figsize=(6.4, 2.6 * len(metrics) + 0.6), sharex=True, squeeze=False)
+        figure, axes = plt.subplots(
+            len(metrics), 1, figsize=(6.4, 2.6 * len(metrics) + 0.6), sharex=True, squeeze=False
+        )
         for axis, metric in zip(axes[:, 0], metrics):
             for number, (label, points) in enumerate(series.items()):
                 line, marker, grey = styles[number % len(styles)]
@@ -151,8 +174,18 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
                     below.append(stats["mean"] - low)
                     above.append(high - stats["mean"])
                 name = ", ".join(f"{path}={value}" for path, value in label) or None
-                axis.errorbar(xs, means, yerr=[below, above], linestyle=line, marker=marker, color=grey,
-                              markerfacecolor="white", capsize=3, linewidth=1.2, label=name)
+                axis.errorbar(
+                    xs,
+                    means,
+                    yerr=[below, above],
+                    linestyle=line,
+                    marker=marker,
+                    color=grey,
+                    markerfacecolor="white",
+                    capsize=3,
+                    linewidth=1.2,
+                    label=name,
+                )
             axis.set_ylabel(axis_label(metric), wrap=True)
             axis.grid(True, color="0.85", linewidth=0.6)
         if any(label for label in series):

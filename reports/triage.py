@@ -38,37 +38,72 @@ class Area:
 
 
 AREAS = (
-    Area("responsibility", "Who is responsible", ("ownership-gap", "ownership-conflict", "silent-handover", "escalation-gap")),
+    Area(
+        "responsibility",
+        "Who is responsible",
+        ("ownership-gap", "ownership-conflict", "silent-handover", "escalation-gap"),
+    ),
     Area("timescales", "Timescales", ("deadline-conflict", "deadline-divergence", "vague-deadline")),
-    Area("structure", "Structure and references", ("dangling-reference", "unreachable-state", "dead-end-state", "numbering")),
+    Area(
+        "structure",
+        "Structure and references",
+        ("dangling-reference", "unreachable-state", "dead-end-state", "numbering"),
+    ),
     Area("review", "Review and currency", ("review-overdue", "review-missing")),
     Area("statute", "Statutory duties", ("statutory-gap", "statutory-conflict")),
 )
 FAITHFULNESS = "Faithfulness to the source"
 
 FIX_ORDER = (
-    "statutory-gap", "ownership-gap", "deadline-conflict", "dangling-reference", "ownership-conflict",
-    "statutory-conflict", "escalation-gap", "silent-handover", "deadline-divergence", "vague-deadline",
-    "review-overdue", "review-missing", "unreachable-state", "dead-end-state", "numbering",
+    "statutory-gap",
+    "ownership-gap",
+    "deadline-conflict",
+    "dangling-reference",
+    "ownership-conflict",
+    "statutory-conflict",
+    "escalation-gap",
+    "silent-handover",
+    "deadline-divergence",
+    "vague-deadline",
+    "review-overdue",
+    "review-missing",
+    "unreachable-state",
+    "dead-end-state",
+    "numbering",
 )
 FIX_FIRST = 6
 
 # What a group of findings of each kind is, in a manager's words: (one, several).
 KIND_WORDS = {
-    "ownership-gap": ("duty or responsibility with nobody named to hold it", "duties or responsibilities with nobody named to hold them"),
-    "ownership-conflict": ("responsibility given to two agencies with no lead", "responsibilities given to two agencies with no lead"),
+    "ownership-gap": (
+        "duty or responsibility with nobody named to hold it",
+        "duties or responsibilities with nobody named to hold them",
+    ),
+    "ownership-conflict": (
+        "responsibility given to two agencies with no lead",
+        "responsibilities given to two agencies with no lead",
+    ),
     "deadline-conflict": ("deadline that cannot always be met", "deadlines that cannot always be met"),
     "deadline-divergence": ("time limit stated two ways that disagree", "time limits stated two ways that disagree"),
     "vague-deadline": ("timescale in words only (no time limit)", "timescales in words only (no time limit)"),
-    "silent-handover": ("handover with no duty to tell the new holder", "handovers with no duty to tell the new holder"),
+    "silent-handover": (
+        "handover with no duty to tell the new holder",
+        "handovers with no duty to tell the new holder",
+    ),
     "unreachable-state": ("situation no case can reach", "situations no case can reach"),
     "dead-end-state": ("situation a case can never leave", "situations a case can never leave"),
-    "dangling-reference": ("reference to something the protocol does not have", "references to things the protocol does not have"),
+    "dangling-reference": (
+        "reference to something the protocol does not have",
+        "references to things the protocol does not have",
+    ),
     "numbering": ("numbering fault", "numbering faults"),
     "review-overdue": ("review date passed", "review dates passed"),
     "review-missing": ("review date missing", "review dates missing"),
     "statutory-gap": ("statutory duty the protocol leaves out", "statutory duties the protocol leaves out"),
-    "statutory-conflict": ("statutory duty stated more loosely than the law", "statutory duties stated more loosely than the law"),
+    "statutory-conflict": (
+        "statutory duty stated more loosely than the law",
+        "statutory duties stated more loosely than the law",
+    ),
     "escalation-gap": ("dispute route that ends at no named role", "dispute routes that end at no named role"),
 }
 LIGHT_WORDS = {"red": "act now", "amber": "review", "green": "no open problem", "grey": "not assessed"}
@@ -116,7 +151,9 @@ def _light(area: Area, open_findings: list[Finding]) -> Light:
     tally = {"error": counts["error"], "warning": counts["warning"], "info": counts["info"], "undecided": undecided}
     if counts["error"]:
         colour = "red"
-        why = f"{_n(counts['error'], 'open error')}" + (f", of which {undecided} undecided by the solver" if undecided else "")
+        why = f"{_n(counts['error'], 'open error')}" + (
+            f", of which {undecided} undecided by the solver" if undecided else ""
+        )
     elif counts["warning"]:
         colour, why = "amber", f"no open error; {_n(counts['warning'], 'open warning')}"
     else:
@@ -129,15 +166,29 @@ def _faithfulness(coverage: Coverage | None) -> Light:
     if coverage is None:
         return Light("faithfulness", FAITHFULNESS, "grey", {}, "not assessed: the source text was not given")
     counts = {
-        "clauses": len(coverage.clauses), "missing": len(coverage.missing),
-        "unmatched_time_phrases": len(coverage.unmatched), "not_in_source": len(coverage.not_in_source),
+        "clauses": len(coverage.clauses),
+        "missing": len(coverage.missing),
+        "unmatched_time_phrases": len(coverage.unmatched),
+        "not_in_source": len(coverage.not_in_source),
     }
     if coverage.missing:
-        return Light("faithfulness", FAITHFULNESS, "red", counts, f"{_n(len(coverage.missing), 'clause')} of the source not encoded")
+        return Light(
+            "faithfulness",
+            FAITHFULNESS,
+            "red",
+            counts,
+            f"{_n(len(coverage.missing), 'clause')} of the source not encoded",
+        )
     if coverage.unmatched or coverage.not_in_source:
         why = f"{_n(len(coverage.unmatched), 'time phrase')} unmatched, {_n(len(coverage.not_in_source), 'cited clause')} not in the source"
         return Light("faithfulness", FAITHFULNESS, "amber", counts, why)
-    return Light("faithfulness", FAITHFULNESS, "green", counts, f"all {len(coverage.clauses)} clauses accounted for, every time phrase matched")
+    return Light(
+        "faithfulness",
+        FAITHFULNESS,
+        "green",
+        counts,
+        f"all {len(coverage.clauses)} clauses accounted for, every time phrase matched",
+    )
 
 
 def fix_first(findings: list[Finding], limit: int = FIX_FIRST) -> list[FixItem]:
@@ -150,8 +201,17 @@ def fix_first(findings: list[Finding], limit: int = FIX_FIRST) -> list[FixItem]:
                 continue
             clauses = tuple(sorted({c for f in group for c in f.clauses}, key=clause_sort_key))
             suggestion = Counter(f.suggestion for f in group if f.suggestion).most_common(1)
-            items.append(FixItem(severity, kind, len(group), words_for(kind, len(group)), clauses,
-                                 suggestion[0][0] if suggestion else "", group[0].id))
+            items.append(
+                FixItem(
+                    severity,
+                    kind,
+                    len(group),
+                    words_for(kind, len(group)),
+                    clauses,
+                    suggestion[0][0] if suggestion else "",
+                    group[0].id,
+                )
+            )
     return items[:limit]
 
 

@@ -23,7 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .report import GapReport
-from .sweeps import axis_label, rows as sweep_rows
+from .sweeps import axis_label
+from .sweeps import rows as sweep_rows
 
 FIXED = dt.datetime(2000, 1, 1)  # the workbook's created/modified dates, when no --today was given
 PERCENT, POUNDS, NUMBER, COUNT = "0.0%", '"£"#,##0', "#,##0.00", "#,##0"
@@ -47,14 +48,46 @@ def workbook(report: GapReport) -> bytes:
     about.title = "About"
     _table(about, ["", ""], list(_about(report)), widths=[34, 90])
     findings = book.create_sheet("Findings")
-    header = ["id", "severity", "kind", "clauses", "agencies", "what", "situation", "suggestion", "accepted because", "decided"]
-    _table(findings, header, [_finding_row(f) for f in report.check.findings], widths=[28, 10, 20, 14, 18, 80, 50, 50, 40, 9])
+    header = [
+        "id",
+        "severity",
+        "kind",
+        "clauses",
+        "agencies",
+        "what",
+        "situation",
+        "suggestion",
+        "accepted because",
+        "decided",
+    ]
+    _table(
+        findings,
+        header,
+        [_finding_row(f) for f in report.check.findings],
+        widths=[28, 10, 20, 14, 18, 80, 50, 50, 40, 9],
+    )
     simulation = report.simulation
     if simulation is not None:
         scenario = book.create_sheet("Scenario")
-        _table(scenario, ["setting", "value"], [[path, value] for path, value in _flatten(simulation.settings)], widths=[48, 40])
+        _table(
+            scenario,
+            ["setting", "value"],
+            [[path, value] for path, value in _flatten(simulation.settings)],
+            widths=[48, 40],
+        )
         results = book.create_sheet("Results")
-        header = ["measure", "what it is", "mean", "95% CI low", "95% CI high", "sd", "replications with a value", "undefined", "min", "max"]
+        header = [
+            "measure",
+            "what it is",
+            "mean",
+            "95% CI low",
+            "95% CI high",
+            "sd",
+            "replications with a value",
+            "undefined",
+            "min",
+            "max",
+        ]
         rows, formats = [], []
         for name in simulation.summary.names():
             m = simulation.summary[name]
@@ -68,7 +101,18 @@ def workbook(report: GapReport) -> bytes:
             sweep = book.create_sheet("Sweep")
             table = sweep_rows(simulation.sweep)
             varied = len(simulation.sweep.varies)
-            header = [*table[0][:varied], "measure", "replications with a value", "undefined", "mean", "sd", "95% CI low", "95% CI high", "min", "max"]
+            header = [
+                *table[0][:varied],
+                "measure",
+                "replications with a value",
+                "undefined",
+                "mean",
+                "sd",
+                "95% CI low",
+                "95% CI high",
+                "min",
+                "max",
+            ]
             _table(sweep, header, table[1:], widths=[16] * varied + [34, 14, 10, 12, 12, 12, 12, 12, 12])
             for row, values in enumerate(table[1:], start=2):
                 fmt = number_format(values[varied])
@@ -103,8 +147,11 @@ def _about(report: GapReport) -> Iterator[list[Any]]:
         yield ["seed", simulation.summary.seed]
         if simulation.budget is not None:
             yield ["YDA budget for the horizon (£)", round(simulation.budget, 2)]
-        yield ["confidence intervals", "95% intervals of the mean across replications (Student's t); "
-                                       "'undefined' counts replications where a measure had no value (no duty of that clause arose)"]
+        yield [
+            "confidence intervals",
+            "95% intervals of the mean across replications (Student's t); "
+            "'undefined' counts replications where a measure had no value (no duty of that clause arose)",
+        ]
 
 
 def _finding_row(finding) -> list[Any]:
@@ -115,8 +162,18 @@ def _finding_row(finding) -> list[Any]:
         if witness.timeline:
             dated = "; ".join(f"{e.date.isoformat()}: {e.event}" for e in witness.timeline)
             situation = f"{situation}; {dated}" if situation else dated
-    return [finding.id, finding.severity, finding.kind, ", ".join(finding.clauses), ", ".join(finding.agencies),
-            finding.message, situation, finding.suggestion, finding.accepted or "", "yes" if finding.decided else "no (undecided)"]
+    return [
+        finding.id,
+        finding.severity,
+        finding.kind,
+        ", ".join(finding.clauses),
+        ", ".join(finding.agencies),
+        finding.message,
+        situation,
+        finding.suggestion,
+        finding.accepted or "",
+        "yes" if finding.decided else "no (undecided)",
+    ]
 
 
 def _flatten(settings: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

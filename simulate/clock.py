@@ -139,7 +139,9 @@ class Sittings:
     weekday_times: tuple[float, ...]
 
     @staticmethod
-    def build(clock: Clock, days: int, weekdays: tuple[str, ...], saturday: bool, bank_holidays: bool, start_hour: float) -> Sittings:
+    def build(
+        clock: Clock, days: int, weekdays: tuple[str, ...], saturday: bool, bank_holidays: bool, start_hour: float
+    ) -> Sittings:
         """Sittings on the listed weekdays (not on bank holidays), on Saturdays and on bank holidays
         (Monday to Saturday) if asked; there are no Sunday courts."""
         wanted = {WEEKDAY_INDEX[w] for w in weekdays}

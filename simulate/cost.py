@@ -86,7 +86,9 @@ def total(costs: Iterable[Cost]) -> Cost:
     costs = list(costs)
     lasts = [c.last_day for c in costs]
     return Cost(
-        sum(c.runs for c in costs), sum(c.replications for c in costs), math.fsum(c.steps for c in costs),
+        sum(c.runs for c in costs),
+        sum(c.replications for c in costs),
+        math.fsum(c.steps for c in costs),
         None if None in lasts else max(lasts, default=dt.date.min),
     )
 
@@ -96,15 +98,33 @@ def allow(cost: Cost, where: str | Path, *, yes: bool, ask: Callable[[str], bool
     `ask`, a prompt returning the answer, where one can be shown). Otherwise raise `LoadError` at
     `where` with the estimate. A run past the calendar's last date is always refused."""
     if cost.last_day is None:
-        raise LoadError([Located(str(where), 0, 0, f"the run would simulate days past {LAST_DAY:%d %B %Y}, the last date the "
-                                 "calendar has; expected a start, warm-up and horizon that end before then")])
+        raise LoadError(
+            [
+                Located(
+                    str(where),
+                    0,
+                    0,
+                    f"the run would simulate days past {LAST_DAY:%d %B %Y}, the last date the "
+                    "calendar has; expected a start, warm-up and horizon that end before then",
+                )
+            ]
+        )
     if cost.steps <= LIMIT or yes:
         return
     estimate = f"the run is estimated at {cost.words()}"
     if ask is not None and ask(f"{where}: {estimate}. Run it?"):
         return
-    raise LoadError([Located(str(where), 0, 0, f"{estimate}; expected at most {LIMIT:,} steps (about {_duration(LIMIT / STEPS_PER_SECOND)}): "
-                             "fewer replications, fewer points or a shorter horizon, or --yes to run it anyway")])
+    raise LoadError(
+        [
+            Located(
+                str(where),
+                0,
+                0,
+                f"{estimate}; expected at most {LIMIT:,} steps (about {_duration(LIMIT / STEPS_PER_SECOND)}): "
+                "fewer replications, fewer points or a shorter horizon, or --yes to run it anyway",
+            )
+        ]
+    )
 
 
 def _duration(seconds: float) -> str:

@@ -102,8 +102,14 @@ class Sampler:
         return self.a + (self.b - self.a) * stream.uniform()
 
 
-def sampler(kind: str, hours_per_unit: float, mean: float | None = None, sd: float | None = None,
-            low: float | None = None, high: float | None = None) -> Sampler:
+def sampler(
+    kind: str,
+    hours_per_unit: float,
+    mean: float | None = None,
+    sd: float | None = None,
+    low: float | None = None,
+    high: float | None = None,
+) -> Sampler:
     """A `Sampler` from a scenario's description of a distribution (already validated), in hours."""
     if kind == "uniform":
         return Sampler("uniform", low * hours_per_unit, high * hours_per_unit)  # type: ignore[operator]

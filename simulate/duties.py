@@ -32,9 +32,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ..model.calendar import Unit
-from ..model.conditions import Condition
+from ..model.conditions import Condition, comparisons
 from ..model.schema import Duty, Protocol, Timescale
-from ..model.conditions import comparisons
 from .scenario import LEAVE, Dist
 
 if TYPE_CHECKING:
@@ -84,7 +83,6 @@ class DutyPlan:
     effort: Dist | None
     deadline_words: str | None = None  # how the deadline is read, or why there is none
 
-
     @property
     def simulated(self) -> bool:
         return self.status == SIMULATED
@@ -96,7 +94,11 @@ class DutyPlan:
             "clauses": list(self.clauses),
             "type": self.type,
             "status": self.status,
-            "raised_by": None if self.start is None else f"{self.start.kind}:{self.start.name}" if self.start.name else self.start.kind,
+            "raised_by": None
+            if self.start is None
+            else f"{self.start.kind}:{self.start.name}"
+            if self.start.name
+            else self.start.kind,
             "worked_by": [f"{kind}:{name}" if kind != "nobody" else NOBODY for kind, name in self.workers],
             "deadline": self.deadline_words,
         }
@@ -141,11 +143,23 @@ def deadline_of(duty: Duty, interpretations: Interpretations) -> Deadline | None
         rule = interpretations.no_timescale
         if rule == "none":
             return None
-        return Deadline("within", rule.amount, rule.unit, None, f"no timescale in the protocol; read as within {_size(rule.amount, rule.unit)} (scenario)")
+        return Deadline(
+            "within",
+            rule.amount,
+            rule.unit,
+            None,
+            f"no timescale in the protocol; read as within {_size(rule.amount, rule.unit)} (scenario)",
+        )
     words = vague_words(ts)
     if words is not None:
         limit = interpretations.vague[words]
-        return Deadline("within", limit.amount, limit.unit, None, f'"{words}" read as within {_size(limit.amount, limit.unit)} (scenario)')
+        return Deadline(
+            "within",
+            limit.amount,
+            limit.unit,
+            None,
+            f'"{words}" read as within {_size(limit.amount, limit.unit)} (scenario)',
+        )
     if ts.within is not None:
         limit = ts.also if second and ts.also is not None else ts.within
         return Deadline("within", limit.amount, limit.unit, None, f"within {_size(limit.amount, limit.unit)}")
@@ -153,7 +167,9 @@ def deadline_of(duty: Duty, interpretations: Interpretations) -> Deadline | None
         before = ts.before
         if before.amount is None:
             return Deadline("before", None, None, before.event, f"before {before.event}")
-        amount, unit = (ts.also.amount, ts.also.unit) if second and ts.also is not None else (before.amount, before.unit)
+        amount, unit = (
+            (ts.also.amount, ts.also.unit) if second and ts.also is not None else (before.amount, before.unit)
+        )
         return Deadline("before", amount, unit, before.event, f"{_size(amount, unit)} before {before.event}")
     if ts.at is not None:
         hours = interpretations.at_event_hours
@@ -261,14 +277,21 @@ def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:
             return start.name in exited
         if start.kind == "duty":
             upstream = start.name
-            return upstream in found and upstream not in seen and found[upstream] == SIMULATED and can_start(upstream, seen | {duty_id})  # type: ignore[arg-type]
+            return (
+                upstream in found
+                and upstream not in seen
+                and found[upstream] == SIMULATED
+                and can_start(upstream, seen | {duty_id})
+            )  # type: ignore[arg-type]
         if start.kind == "possible":
             return bool(ends.get(start.name, set()) & entered) or scheduled_after.get(start.name) in events  # type: ignore[arg-type]
         return True
 
     for duty in protocol.duties:
         if found[duty.id] == SIMULATED and not can_start(duty.id):
-            found[duty.id] = f"not raised in this scenario: what starts it ({_start_words(starts[duty.id])}) never happens"
+            found[duty.id] = (
+                f"not raised in this scenario: what starts it ({_start_words(starts[duty.id])}) never happens"
+            )
     return found
 
 
@@ -290,8 +313,17 @@ def plan(protocol: Protocol, scenario: Scenario) -> tuple[DutyPlan, ...]:
             deadline = None
         plans.append(
             DutyPlan(
-                duty.id, duty.clause, duty_type(duty), duty.modality, status[duty.id], start_of(protocol, duty), duty.when,
-                deadline, workers_of(duty, scenario) if simulated else (), effort_of(duty, scenario) if simulated else None, words,
+                duty.id,
+                duty.clause,
+                duty_type(duty),
+                duty.modality,
+                status[duty.id],
+                start_of(protocol, duty),
+                duty.when,
+                deadline,
+                workers_of(duty, scenario) if simulated else (),
+                effort_of(duty, scenario) if simulated else None,
+                words,
             )
         )
     return tuple(plans)
@@ -300,7 +332,9 @@ def plan(protocol: Protocol, scenario: Scenario) -> tuple[DutyPlan, ...]:
 def _start_words(start: Start | None) -> str:
     if start is None:
         return "nothing"
-    return {"event": "event", "enter": "entering", "exit": "leaving", "duty": "duty", "possible": "event"}.get(start.kind, start.kind) + f" {start.name}"
+    return {"event": "event", "enter": "entering", "exit": "leaving", "duty": "duty", "possible": "event"}.get(
+        start.kind, start.kind
+    ) + f" {start.name}"
 
 
 def _ends(protocol: Protocol) -> dict[str, set[str]]:

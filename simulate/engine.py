@@ -111,16 +111,22 @@ class Model:
     specs: tuple[tuple[Condition | None, Any, tuple[tuple[str, Any], ...], Sampler | None], ...]
     """Per plan, what raising it needs: its `when`, its deadline, its parts (("staff", pool index) |
     ("external", delay Sampler) | ("nobody", None)) and its effort."""
-    on_event: dict[str, tuple[int, ...]]  # the plans an event raises (by trigger, or as the event a duty is due before being scheduled)
+    on_event: dict[
+        str, tuple[int, ...]
+    ]  # the plans an event raises (by trigger, or as the event a duty is due before being scheduled)
     on_enter: dict[str, tuple[int, ...]]  # ... entering a state raises (by trigger, or as making an event possible)
     on_exit: dict[str, tuple[int, ...]]
     by_duty: dict[str, tuple[int, ...]]  # ... a duty's completion raises
-    situational: tuple[tuple[int, frozenset[int]], ...]  # plans raised on coming into a situation, with the lifecycles it reads (by index)
+    situational: tuple[
+        tuple[int, frozenset[int]], ...
+    ]  # plans raised on coming into a situation, with the lifecycles it reads (by index)
     initial: tuple[Configuration, ...]  # each lifecycle's initial configuration, in the order of `lifecycles`
     lifecycle_index: dict[str, int]  # lifecycle -> its place in `lifecycles` (and in a case's configurations)
     scheduled: dict[str, tuple[tuple[str, int, Unit], ...]]  # event -> events the protocol schedules after it
     logged: frozenset[str]  # events whose times deadlines count from
-    takers: dict[str, tuple[tuple[int, CompiledLifecycle], ...]]  # an event on some transition -> the lifecycles with a transition on it, with their indexes
+    takers: dict[
+        str, tuple[tuple[int, CompiledLifecycle], ...]
+    ]  # an event on some transition -> the lifecycles with a transition on it, with their indexes
     tracked: frozenset[str]  # states whose entry or exit the engine acts on: with a flow, YDA, RiLAA
     flows: dict[str, FlowPlan]
     pools: tuple[PoolPlan, ...]
@@ -131,9 +137,15 @@ class Model:
     looked_after_share: float
     looked_after: Choice | None
     attribute_index: dict[str, int]  # attribute -> where a case keeps its value's code
-    attribute_items: tuple[tuple[Any, ...], ...]  # in that order: the values each can take (a case keeps the index of its own)
-    attribute_draws: tuple[Choice | None, ...]  # in that order: the Choice a code is drawn from, or None for the value every case has (code 0)
-    court_day: tuple[int, dict[str, int]] | None  # the court's day attribute: its index, and the code of its value for each kind of sitting
+    attribute_items: tuple[
+        tuple[Any, ...], ...
+    ]  # in that order: the values each can take (a case keeps the index of its own)
+    attribute_draws: tuple[
+        Choice | None, ...
+    ]  # in that order: the Choice a code is drawn from, or None for the value every case has (code 0)
+    court_day: (
+        tuple[int, dict[str, int]] | None
+    )  # the court's day attribute: its index, and the code of its value for each kind of sitting
     cohorts: tuple[tuple[int, tuple[str, ...]], ...]
     court: CourtPlan | None
     at_event_hours: float
@@ -182,15 +194,28 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
     window = (scenario.warm_up_days * 24.0, days * 24.0)
     table_days = days + MARGIN_DAYS
     pools = tuple(
-        PoolPlan(name, p.count, WorkTime.build(clock, table_days, p.hours, p.days == "every_day"), p.absence, p.other_work, p.on_call)
+        PoolPlan(
+            name,
+            p.count,
+            WorkTime.build(clock, table_days, p.hours, p.days == "every_day"),
+            p.absence,
+            p.other_work,
+            p.on_call,
+        )
         for name, p in scenario.staff.items()
     )
     pool_index = {p.name: i for i, p in enumerate(pools)}
     plans = duty_plans.plan(protocol, scenario)
     external = {actor: _sampler(dist) for actor, dist in scenario.external.items()}
     parts = tuple(
-        tuple(("staff", pool_index[name]) if kind == "staff" else ("external", external[name]) if kind == "external" else ("nobody", None)
-              for kind, name in plan.workers)
+        tuple(
+            ("staff", pool_index[name])
+            if kind == "staff"
+            else ("external", external[name])
+            if kind == "external"
+            else ("nobody", None)
+            for kind, name in plan.workers
+        )
         for plan in plans
     )
     index = _indexes(protocol, plans)
@@ -201,9 +226,13 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
     if scenario.court is not None:
         c = scenario.court
         court = CourtPlan(
-            pool_index[c.pool], pool_index[c.on_call_pool or c.pool],
+            pool_index[c.pool],
+            pool_index[c.on_call_pool or c.pool],
             Sittings.build(clock, table_days, c.weekdays, c.saturday, c.bank_holidays, c.start_hour),
-            c.session_hours, frozenset(c.hearings), c.day_attribute, tuple(sorted(c.day_values.items())),
+            c.session_hours,
+            frozenset(c.hearings),
+            c.day_attribute,
+            tuple(sorted(c.day_values.items())),
         )
     rilaa = None
     if scenario.rilaa is not None:
@@ -213,11 +242,17 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
     yda = None
     if scenario.yda is not None:
         y = scenario.yda
-        yda = (y.state, Choice.of({k: e.share for k, e in y.establishments.items()}), {k: e.nightly for k, e in y.establishments.items()})
+        yda = (
+            y.state,
+            Choice.of({k: e.share for k, e in y.establishments.items()}),
+            {k: e.nightly for k, e in y.establishments.items()},
+        )
     budget = None if scenario.budget is None else scenario.budget.yda_per_year * scenario.horizon_days / 365.0
     factors = _day_factors(scenario, days)
     peak = max(factors) if factors else 1.0
-    logged = {p.deadline.event for p in plans if p.simulated and p.deadline is not None and p.deadline.event is not None}
+    logged = {
+        p.deadline.event for p in plans if p.simulated and p.deadline is not None and p.deadline.event is not None
+    }
     return Model(
         scenario=scenario.id,
         protocol=protocol.metadata.id,
@@ -228,9 +263,14 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
         lifecycle_index={lc.id: i for i, lc in enumerate(lifecycles)},
         plans=plans,
         specs=tuple(
-            (p.when, p.deadline, parts[i], _sampler(p.effort) if p.effort is not None else None) for i, p in enumerate(plans)
+            (p.when, p.deadline, parts[i], _sampler(p.effort) if p.effort is not None else None)
+            for i, p in enumerate(plans)
         ),
-        takers={e: tuple((i, lc) for i, lc in enumerate(lifecycles) if lc.takes(e)) for lc0 in lifecycles for e in lc0.transitions},
+        takers={
+            e: tuple((i, lc) for i, lc in enumerate(lifecycles) if lc.takes(e))
+            for lc0 in lifecycles
+            for e in lc0.transitions
+        },
         tracked=frozenset(demand.flows) | {x.state for x in (scenario.yda, scenario.rilaa) if x is not None},
         flows={state: _flow(flow) for state, flow in demand.flows.items()},
         pools=pools,
@@ -263,12 +303,16 @@ def _sampler(dist: Dist) -> Sampler:
 def _flow(flow) -> FlowPlan:
     hearing = None if flow.hearing is None else (flow.hearing.event, flow.hearing.sittings == "weekday")
     return FlowPlan(
-        None if flow.stay is None else _sampler(flow.stay), hearing, Choice.of(dict(flow.next)),
+        None if flow.stay is None else _sampler(flow.stay),
+        hearing,
+        Choice.of(dict(flow.next)),
         tuple((r.event, _sampler(r.every)) for r in flow.repeat),
     )
 
 
-def _attributes(scenario: Scenario) -> tuple[dict[str, int], tuple[tuple[Any, ...], ...], tuple[Choice | None, ...], tuple[int, dict[str, int]] | None]:
+def _attributes(
+    scenario: Scenario,
+) -> tuple[dict[str, int], tuple[tuple[Any, ...], ...], tuple[Choice | None, ...], tuple[int, dict[str, int]] | None]:
     """Where a case keeps each attribute's value, the values it can take, what it is drawn from (a
     Choice) or None if fixed (its one value), and the court's day attribute. A case keeps a value as
     its index among the values (a code). The day attribute, set at each hearing, starts unset (None)
@@ -298,7 +342,9 @@ def _attributes(scenario: Scenario) -> tuple[dict[str, int], tuple[tuple[Any, ..
 def _day_factors(scenario: Scenario, days: int) -> tuple[float, ...]:
     """The relative arrival rate of each day: month factor times weekday factor, each scaled to average 1."""
     demand = scenario.demand
-    months = [1.0] * 12 if demand.seasonality is None else [m / (sum(demand.seasonality) / 12) for m in demand.seasonality]
+    months = (
+        [1.0] * 12 if demand.seasonality is None else [m / (sum(demand.seasonality) / 12) for m in demand.seasonality]
+    )
     weekdays = [1.0] * 7 if demand.weekday is None else [w / (sum(demand.weekday) / 7) for w in demand.weekday]
     found = []
     for d in range(days):
@@ -311,7 +357,9 @@ def _schedules(protocol: Protocol) -> dict[str, tuple[tuple[str, int, Unit], ...
     found: dict[str, list[tuple[str, int, Unit]]] = {}
     for event in protocol.events:
         if event.scheduled is not None:
-            found.setdefault(event.scheduled.after, []).append((event.id, event.scheduled.delay.amount, event.scheduled.delay.unit))
+            found.setdefault(event.scheduled.after, []).append(
+                (event.id, event.scheduled.delay.amount, event.scheduled.delay.unit)
+            )
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -346,8 +394,11 @@ def _indexes(protocol: Protocol, plans: tuple[DutyPlan, ...]) -> dict[str, Any]:
         return {k: tuple(v) for k, v in found.items()}
 
     return {
-        "on_event": joined(by["event"], on_event), "on_enter": joined(by["enter"], on_enter), "on_exit": joined(by["exit"]),
-        "by_duty": joined(by["duty"]), "situational": tuple(situational),
+        "on_event": joined(by["event"], on_event),
+        "on_enter": joined(by["enter"], on_enter),
+        "on_exit": joined(by["exit"]),
+        "by_duty": joined(by["duty"]),
+        "situational": tuple(situational),
     }
 
 
@@ -425,8 +476,16 @@ class Move:
 
     __slots__ = ("after", "leave", "enter", "raises", "situational", "logged", "scheduled")
 
-    def __init__(self, after: Situation, leave: tuple[str, ...], enter: tuple[str, ...], raises: tuple[int, ...],
-                 situational: tuple[int, ...], logged: bool, scheduled: tuple[tuple[str, int, Unit], ...]):
+    def __init__(
+        self,
+        after: Situation,
+        leave: tuple[str, ...],
+        enter: tuple[str, ...],
+        raises: tuple[int, ...],
+        situational: tuple[int, ...],
+        logged: bool,
+        scheduled: tuple[tuple[str, int, Unit], ...],
+    ):
         self.after = after
         self.leave = leave
         self.enter = enter
@@ -538,13 +597,27 @@ class Replication:
         self.staff_draws: Stream = draws[Purpose.STAFFING]
         self.placement_draws: Stream = draws[Purpose.PLACEMENTS]
         self.external_draws: Stream = draws[Purpose.EXTERNAL]
-        self.staff = [Practitioners(pool.count, partial(self.take_up, i), pool.work, model.window) for i, pool in enumerate(model.pools)]
+        self.staff = [
+            Practitioners(pool.count, partial(self.take_up, i), pool.work, model.window)
+            for i, pool in enumerate(model.pools)
+        ]
         self.works = [pool.work for pool in model.pools]
         self.on_call = [Practitioners(pool.on_call) if pool.on_call else None for pool in model.pools]
-        for name in ("next_arrival", "happen_scheduled", "placement_due", "flow_ends", "sit", "court_over", "external_done", "days_away"):
+        for name in (
+            "next_arrival",
+            "happen_scheduled",
+            "placement_due",
+            "flow_ends",
+            "sit",
+            "court_over",
+            "external_done",
+            "days_away",
+        ):
             setattr(self, name, getattr(self, name))  # bound once: every timer on the queue shares the one bound method
         self.finishers = [partial(self.finish, i) for i in range(len(model.pools))]
-        self.repeaters = [partial(self.repeat, i) for i in range(max((len(f.repeat) for f in model.flows.values()), default=0))]
+        self.repeaters = [
+            partial(self.repeat, i) for i in range(max((len(f.repeat) for f in model.flows.values()), default=0))
+        ]
         self.cases: list[Case] = []
         self.arrivals: list[float] = []
         self.tasks: list[Task] = []
@@ -559,7 +632,9 @@ class Replication:
         self.situations_seen: dict[tuple[Configuration, ...], Situation] = {}
         self.initial = self.situation_of(model.initial)
         # a case's attribute values as codes: bytes, unless an attribute can take more than 256 values
-        self.codes: Callable[[list[int]], bytes | tuple[int, ...]] = bytes if all(len(v) <= 256 for v in model.attribute_items) else tuple
+        self.codes: Callable[[list[int]], bytes | tuple[int, ...]] = (
+            bytes if all(len(v) <= 256 for v in model.attribute_items) else tuple
+        )
         self.no_values = self.codes([0] * len(model.attribute_items))
         self._sitting_now: int | None = None  # the sitting whose hearings are happening now
         self._sitting_pool: int | None = None  # the pool covering it
@@ -702,8 +777,15 @@ class Replication:
             raises = [plan for state in exited for plan in m.on_exit.get(state, ())]
             raises += m.on_event.get(event, ())
             raises += [plan for state in entered for plan in m.on_enter.get(state, ())]
-            move = Move(after, tuple(s for s in exited if s in tracked), tuple(s for s in entered if s in tracked), tuple(raises),
-                        situational, event in m.logged, m.scheduled.get(event, ()))
+            move = Move(
+                after,
+                tuple(s for s in exited if s in tracked),
+                tuple(s for s in entered if s in tracked),
+                tuple(raises),
+                situational,
+                event in m.logged,
+                m.scheduled.get(event, ()),
+            )
         if not guarded:
             situation.moves[event] = move
         return move
@@ -731,7 +813,9 @@ class Replication:
             return decided
         return self.m.holds(decided, situation.states, values)
 
-    def steps(self, case: Case, event: str, takers: tuple[tuple[int, CompiledLifecycle], ...] | None = None) -> list[tuple[int, Any]] | None:
+    def steps(
+        self, case: Case, event: str, takers: tuple[tuple[int, CompiledLifecycle], ...] | None = None
+    ) -> list[tuple[int, Any]] | None:
         """What the event would do to each lifecycle of the case (by the lifecycle's index; nothing
         applied yet); None if the protocol's lifecycles take the event but none can from where the
         case is."""
@@ -855,7 +939,8 @@ class Replication:
             return
         plan = self.m.flows[flow.state]
         options = [
-            (event, p) for event, p in zip(plan.outcomes.items, _probabilities(plan.outcomes))
+            (event, p)
+            for event, p in zip(plan.outcomes.items, _probabilities(plan.outcomes))
             if event != outcome and p > 0 and (event == LEAVE or self.steps(case, event) is not None)
         ]
         if not options:
@@ -906,7 +991,7 @@ class Replication:
             case = listing.case if type(listing) is Flow else listing[0]
             if day is not None:  # the day attribute takes the kind of sitting
                 i, values = day[0], case.values
-                case.values = self.codes([*values[:i], day[1][kind], *values[i + 1:]])
+                case.values = self.codes([*values[:i], day[1][kind], *values[i + 1 :]])
             if type(listing) is not Flow:  # an event the protocol scheduled
                 self.happen(case, listing[1])
                 continue
@@ -1052,10 +1137,26 @@ class Practitioners:
     practitioners were busy and the hours they were at work but free: utilisation is the first over
     the two together."""
 
-    __slots__ = ("capacity", "busy", "urgent", "waiting", "take_up", "work", "window", "since", "busy_hours", "free_hours")
+    __slots__ = (
+        "capacity",
+        "busy",
+        "urgent",
+        "waiting",
+        "take_up",
+        "work",
+        "window",
+        "since",
+        "busy_hours",
+        "free_hours",
+    )
 
-    def __init__(self, capacity: int, take_up: Callable[[Part], None] | None = None, work: WorkTime | None = None,
-                 window: tuple[float, float] = (0.0, 0.0)):
+    def __init__(
+        self,
+        capacity: int,
+        take_up: Callable[[Part], None] | None = None,
+        work: WorkTime | None = None,
+        window: tuple[float, float] = (0.0, 0.0),
+    ):
         self.capacity = capacity
         self.busy = 0
         self.urgent: deque = deque()  # callables: court cover

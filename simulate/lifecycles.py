@@ -59,7 +59,9 @@ class CompiledLifecycle:
     transitions: Mapping[str, tuple[Transition, ...]]  # event -> transitions on it, in file order
     _candidates: dict = field(default_factory=dict, compare=False, repr=False)
     _steps: dict = field(default_factory=dict, compare=False, repr=False)
-    _fixed: dict = field(default_factory=dict, compare=False, repr=False)  # (config, event) -> step, where no guard is tried
+    _fixed: dict = field(
+        default_factory=dict, compare=False, repr=False
+    )  # (config, event) -> step, where no guard is tried
 
     def states(self) -> tuple[str, ...]:
         """Every state, in document order."""
@@ -127,7 +129,9 @@ class CompiledLifecycle:
         """For each active atomic state in document order, the transitions on `event` to try: its
         own, then its enclosing states', each in file order."""
         on_event = self.transitions.get(event, ())
-        atomic = sorted((s for s in config if not any(c in config for c in self.children.get(s, ()))), key=self.order.__getitem__)
+        atomic = sorted(
+            (s for s in config if not any(c in config for c in self.children.get(s, ()))), key=self.order.__getitem__
+        )
         found = []
         for state in atomic:
             tries = [(t, s) for s in (state, *self.ancestors(state)) for t in on_event if s in t.sources]
@@ -203,7 +207,13 @@ def _compile(protocol: Protocol, lifecycle: Lifecycle) -> CompiledLifecycle:
         guard = protocol.guard_of(lifecycle.id, t)
         transitions.setdefault(t.event, []).append(Transition(t.event, t.source, t.target, guard, t.clause))
     compiled = CompiledLifecycle(
-        lifecycle.id, parent, children, initial_child, frozenset(parallel), order, frozenset(),
+        lifecycle.id,
+        parent,
+        children,
+        initial_child,
+        frozenset(parallel),
+        order,
+        frozenset(),
         {event: tuple(ts) for event, ts in transitions.items()},
     )
     start: list[str] = []
@@ -212,7 +222,9 @@ def _compile(protocol: Protocol, lifecycle: Lifecycle) -> CompiledLifecycle:
     return compiled
 
 
-def lookup(configs: Mapping[str, Configuration], attributes: Mapping[str, Scalar]) -> Callable[[Comparison], Scalar | tuple[Scalar, ...]]:
+def lookup(
+    configs: Mapping[str, Configuration], attributes: Mapping[str, Scalar]
+) -> Callable[[Comparison], Scalar | tuple[Scalar, ...]]:
     """The value a condition's test reads: a lifecycle's active states, or an attribute's value."""
 
     def value_of(test: Comparison) -> Scalar | tuple[Scalar, ...]:
@@ -224,6 +236,8 @@ def lookup(configs: Mapping[str, Configuration], attributes: Mapping[str, Scalar
     return value_of
 
 
-def condition_holds(condition: Condition, configs: Mapping[str, Configuration], attributes: Mapping[str, Scalar]) -> bool:
+def condition_holds(
+    condition: Condition, configs: Mapping[str, Configuration], attributes: Mapping[str, Scalar]
+) -> bool:
     """Whether `condition` holds for a case with these configurations and attributes."""
     return holds(condition, lookup(configs, attributes))

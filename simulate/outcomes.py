@@ -130,8 +130,10 @@ def _duties(model: Model, run: Replication) -> dict[str, float]:
             decided[key] += 1
             on_time[key] += result
     metrics = {
-        "tasks/raised": float(sum(raised)), "tasks/no_owner": float(no_owner),
-        "tasks/no_deadline": float(no_deadline), "tasks/undecided": float(undecided),
+        "tasks/raised": float(sum(raised)),
+        "tasks/no_owner": float(no_owner),
+        "tasks/no_deadline": float(no_deadline),
+        "tasks/undecided": float(undecided),
         "on_time/all": _ratio(on_time["all"], decided["all"]),
     }
     per_clause: dict[str, int] = defaultdict(int)
@@ -169,7 +171,9 @@ def _staff(model: Model, run: Replication) -> dict[str, float]:
                 waited += resume(taken) - requested
                 started += 1
         practitioners = run.staff[i]
-        metrics[f"utilisation/role/{pool.name}"] = _ratio(practitioners.busy_hours, practitioners.busy_hours + practitioners.free_hours)
+        metrics[f"utilisation/role/{pool.name}"] = _ratio(
+            practitioners.busy_hours, practitioners.busy_hours + practitioners.free_hours
+        )
         metrics[f"backlog/role/{pool.name}"] = waiting / (high - low)
         metrics[f"wait_hours/role/{pool.name}"] = waited / started if started else NAN
     return metrics
@@ -184,7 +188,8 @@ def _court(model: Model, run: Replication) -> dict[str, float]:
         "court/sittings": float(len(held)),
         "court/sittings_covered": _ratio(covered, len(held)),
         "court/on_call_callouts": float(callouts),
-        "court/on_call_hours": float(sum(kind != "weekday" and cover < INFINITY for _, kind, cover in held)) * model.court.session_hours,  # type: ignore[union-attr]
+        "court/on_call_hours": float(sum(kind != "weekday" and cover < INFINITY for _, kind, cover in held))
+        * model.court.session_hours,  # type: ignore[union-attr]
     }
 
 

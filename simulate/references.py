@@ -23,7 +23,7 @@ def check(scenario: Scenario, protocol: Protocol) -> list[Problem]:
 
 
 def _unknown(kind: str, name: object, known: Iterable[str]) -> str:
-    """"unknown state 'x'; did you mean 'y'? expected one of: ..." """
+    """ "unknown state 'x'; did you mean 'y'? expected one of: ..." """
     known = sorted(known)
     close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
     guess = f"; did you mean '{close[0]}'?" if close else ";"
@@ -143,7 +143,10 @@ class _Checker:
                     moved = True
             if not moved and any(lc.takes(event) for lc in self.lifecycles):
                 where = "; ".join(f"{lc.id}: {', '.join(sorted(configs[lc.id]))}" for lc in self.lifecycles)
-                yield Problem(path, f"'{event}' cannot happen to {who} after {events[: events.index(event)] or 'nothing'} (it is then in {where}); expected events the protocol's transitions take in turn")
+                yield Problem(
+                    path,
+                    f"'{event}' cannot happen to {who} after {events[: events.index(event)] or 'nothing'} (it is then in {where}); expected events the protocol's transitions take in turn",
+                )
                 return
 
     def _can_end(self, state: str, event: str) -> bool:
@@ -163,16 +166,27 @@ class _Checker:
         covered: dict[str, str] = {}
         for pool, staff in self.s.staff.items():
             if pool == duties.NOBODY:
-                yield Problem(("staff", pool), f"'{duties.NOBODY}' is reserved (interpretations.no_actor: {duties.NOBODY}); expected another name", at_key=True)
+                yield Problem(
+                    ("staff", pool),
+                    f"'{duties.NOBODY}' is reserved (interpretations.no_actor: {duties.NOBODY}); expected another name",
+                    at_key=True,
+                )
             for i, actor in enumerate(staff.actors):
                 yield from self._party(actor, ("staff", pool, "actors", i))
                 if actor in covered:
-                    yield Problem(("staff", pool, "actors", i), f"'{actor}' is already covered by staff pool '{covered[actor]}'; expected each actor in one pool")
+                    yield Problem(
+                        ("staff", pool, "actors", i),
+                        f"'{actor}' is already covered by staff pool '{covered[actor]}'; expected each actor in one pool",
+                    )
                 covered.setdefault(actor, pool)
         for actor in self.s.external:
             yield from self._party(actor, ("external", actor), at_key=True)
             if actor in covered:
-                yield Problem(("external", actor), f"'{actor}' is covered by staff pool '{covered[actor]}'; expected a party the simulation does not staff", at_key=True)
+                yield Problem(
+                    ("external", actor),
+                    f"'{actor}' is covered by staff pool '{covered[actor]}'; expected a party the simulation does not staff",
+                    at_key=True,
+                )
         types = {duties.duty_type(d) for d in self.p.duties} | set(self.duties)
         for name in self.s.effort.types:
             if name not in types:
@@ -186,16 +200,23 @@ class _Checker:
             for key in ("pool", "on_call_pool"):
                 pool = getattr(court, key)
                 if pool is not None and pool not in self.s.staff:
-                    yield Problem(("court", key), f"unknown staff pool '{pool}'; expected one of: {', '.join(self.s.staff)}")
+                    yield Problem(
+                        ("court", key), f"unknown staff pool '{pool}'; expected one of: {', '.join(self.s.staff)}"
+                    )
             rota = court.on_call_pool or court.pool
             if (court.saturday or court.bank_holidays) and rota in self.s.staff and self.s.staff[rota].on_call == 0:
-                yield Problem(("court",), f"Saturday or bank-holiday courts need an on-call rota, but staff pool '{rota}' has on_call 0; expected on_call of at least 1")
+                yield Problem(
+                    ("court",),
+                    f"Saturday or bank-holiday courts need an on-call rota, but staff pool '{rota}' has on_call 0; expected on_call of at least 1",
+                )
             for i, event in enumerate(court.hearings):
                 yield from self._event(event, ("court", "hearings", i))
             if court.day_attribute is not None:
                 attribute = self.attributes.get(court.day_attribute)
                 if attribute is None:
-                    yield Problem(("court", "day_attribute"), _unknown("attribute", court.day_attribute, self.attributes))
+                    yield Problem(
+                        ("court", "day_attribute"), _unknown("attribute", court.day_attribute, self.attributes)
+                    )
                 else:
                     for kind, value in court.day_values.items():
                         problem = _fits(attribute, value)
@@ -216,7 +237,10 @@ class _Checker:
     def _interpretations(self) -> Iterator[Problem]:
         pool = self.s.interpretations.no_actor
         if pool != duties.NOBODY and pool not in self.s.staff:
-            yield Problem(("interpretations", "no_actor"), f"unknown staff pool '{pool}'; expected '{duties.NOBODY}' or one of: {', '.join(self.s.staff)}")
+            yield Problem(
+                ("interpretations", "no_actor"),
+                f"unknown staff pool '{pool}'; expected '{duties.NOBODY}' or one of: {', '.join(self.s.staff)}",
+            )
         used = {duties.vague_words(d.timescale) for d in self.p.duties} - {None}
         for words in self.s.interpretations.vague:
             if words not in used:
@@ -273,4 +297,3 @@ def _fits(attribute: Attribute, value: object) -> str | None:
         if value not in values:
             return f"{value!r} is not a value of attribute '{attribute.id}'; expected one of: {', '.join(values)}"
     return None
-

@@ -115,10 +115,12 @@ def chunks(replications: int, workers: int) -> list[tuple[int, int]]:
     return found
 
 
-def _chunked(submit: Callable[[int, list[SeedSequence]], Any], children: list[SeedSequence], workers: int) -> Iterator[Mapping[str, float]]:
+def _chunked(
+    submit: Callable[[int, list[SeedSequence]], Any], children: list[SeedSequence], workers: int
+) -> Iterator[Mapping[str, float]]:
     """Results in replication order, from chunks submitted with `submit(first, children)` (which
     returns a future of the chunk's results)."""
-    pieces = [(first, children[first:first + count]) for first, count in chunks(len(children), workers)]
+    pieces = [(first, children[first : first + count]) for first, count in chunks(len(children), workers)]
     for results in _in_order(lambda piece: submit(*piece), pieces, workers):
         yield from results
 
@@ -211,7 +213,9 @@ def _on_dask(task: Task, model: Any, children: list[SeedSequence], address: str)
     with client:
         workers = max(1, sum(client.nthreads().values()))
         [shared_model] = client.scatter([model], broadcast=True)
-        yield from _chunked(lambda first, piece: client.submit(_chunk, task, shared_model, first, piece, pure=False), children, workers)
+        yield from _chunked(
+            lambda first, piece: client.submit(_chunk, task, shared_model, first, piece, pure=False), children, workers
+        )
 
 
 # --- progress -----------------------------------------------------------------------------------------
@@ -229,8 +233,12 @@ class _progress_bar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
             self.task = self.bar.add_task(wanted if isinstance(wanted, str) else "replications", total=total)
 

@@ -21,7 +21,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, StrictBool, StrictInt, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ..model.loader import load_protocol
@@ -39,7 +49,9 @@ LARGEST = 1e15
 """No number in a scenario is larger (a float holds whole numbers exactly up to about 9e15)."""
 
 
-def _number(whole: bool, low: float | None = None, high: float | None = None, low_open: bool = False, high_open: bool = False) -> Any:
+def _number(
+    whole: bool, low: float | None = None, high: float | None = None, low_open: bool = False, high_open: bool = False
+) -> Any:
     """A number type with bounds, whose errors say what was expected: "'count' is 0; expected a whole
     number of at least 1"."""
 
@@ -55,12 +67,16 @@ def _number(whole: bool, low: float | None = None, high: float | None = None, lo
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
             raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
         if high is None and isinstance(value, int) and abs(value) > LARGEST:
-            raise PydanticCustomError("number", f"{name} is a number of {len(str(value))} digits; expected {expected}, at most {LARGEST:g}")
+            raise PydanticCustomError(
+                "number", f"{name} is a number of {len(str(value))} digits; expected {expected}, at most {LARGEST:g}"
+            )
         if high is None and isinstance(value, float) and math.isfinite(value) and abs(value) > LARGEST:
             raise PydanticCustomError("number", f"{name} is {value:g}; expected {expected}, at most {LARGEST:g}")
-        if (isinstance(value, float) and not math.isfinite(value)) or (
-            low is not None and (value < low or (low_open and value == low))
-        ) or (high is not None and (value > high or (high_open and value == high))):
+        if (
+            (isinstance(value, float) and not math.isfinite(value))
+            or (low is not None and (value < low or (low_open and value == low)))
+            or (high is not None and (value > high or (high_open and value == high)))
+        ):
             raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
         return value
 
@@ -85,9 +101,13 @@ Seed = _number(True, 0, 2**128 - 1)
 def _probabilities(weights: dict[Any, float], what: str) -> None:
     """Refuse probabilities that are negative or do not add up to 1."""
     if not weights:
-        raise PydanticCustomError("probabilities", f"no {what}; expected at least one, with probabilities adding up to 1")
+        raise PydanticCustomError(
+            "probabilities", f"no {what}; expected at least one, with probabilities adding up to 1"
+        )
     if any(not math.isfinite(w) or w < 0 for w in weights.values()):
-        raise PydanticCustomError("probabilities", f"a negative or infinite probability among the {what}; expected numbers from 0 to 1")
+        raise PydanticCustomError(
+            "probabilities", f"a negative or infinite probability among the {what}; expected numbers from 0 to 1"
+        )
     total = sum(weights.values())
     if abs(total - 1) > TOLERANCE:
         raise PydanticCustomError("probabilities", f"the probabilities of the {what} add up to {total:.6g}; expected 1")
@@ -106,7 +126,9 @@ class Dist(Element):
     sd: Positive | None = None
     low: NonNegative | None = None
     high: Positive | None = None
-    unit: Literal["hours", "days"] = Field("hours", description="The unit of mean, sd, low and high (hours if not given).")
+    unit: Literal["hours", "days"] = Field(
+        "hours", description="The unit of mean, sd, low and high (hours if not given)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -117,11 +139,18 @@ class Dist(Element):
 
     @model_validator(mode="after")
     def _parameters(self) -> Dist:
-        needs = {"fixed": ("mean",), "exponential": ("mean",), "lognormal": ("mean", "sd"), "gamma": ("mean", "sd"), "uniform": ("low", "high")}[self.dist]
+        needs = {
+            "fixed": ("mean",),
+            "exponential": ("mean",),
+            "lognormal": ("mean", "sd"),
+            "gamma": ("mean", "sd"),
+            "uniform": ("low", "high"),
+        }[self.dist]
         given = [k for k in ("mean", "sd", "low", "high") if getattr(self, k) is not None]
         if sorted(given) != sorted(needs):
             raise PydanticCustomError(
-                "dist", f"a {self.dist} distribution takes {' and '.join(needs)}, not {', '.join(given) or 'nothing'}; expected e.g. {_EXAMPLE[self.dist]}"
+                "dist",
+                f"a {self.dist} distribution takes {' and '.join(needs)}, not {', '.join(given) or 'nothing'}; expected e.g. {_EXAMPLE[self.dist]}",
             )
         if self.dist == "uniform" and self.low >= self.high:  # type: ignore[operator]
             raise PydanticCustomError("dist", f"uniform from {self.low} to {self.high} is empty; expected low < high")
@@ -148,8 +177,12 @@ class Hearing(Element):
     """A court hearing a case goes to: at the next sitting (`any`: weekday, Saturday or bank-holiday
     court; `weekday`: a weekday youth court only), where `event` happens (if given) before the outcome."""
 
-    event: Id | None = Field(None, description="The protocol event that is the hearing itself (court_appearance), if the protocol has one.")
-    sittings: Literal["any", "weekday"] = Field(description="Which sittings: 'any' for a child held in custody overnight, 'weekday' for one on bail.")
+    event: Id | None = Field(
+        None, description="The protocol event that is the hearing itself (court_appearance), if the protocol has one."
+    )
+    sittings: Literal["any", "weekday"] = Field(
+        description="Which sittings: 'any' for a child held in custody overnight, 'weekday' for one on bail."
+    )
 
 
 class Repeat(Element):
@@ -180,7 +213,10 @@ class Flow(Element):
     @model_validator(mode="after")
     def _shape(self) -> Flow:
         if self.stay is None and self.hearing is None:
-            raise PydanticCustomError("flow", "a flow needs 'stay', 'hearing' or both; expected e.g. stay: {dist: exponential, mean: 60, unit: days}")
+            raise PydanticCustomError(
+                "flow",
+                "a flow needs 'stay', 'hearing' or both; expected e.g. stay: {dist: exponential, mean: 60, unit: days}",
+            )
         return self
 
 
@@ -193,16 +229,22 @@ class Demand(Element):
     to it, in order, and its `flows` take over."""
 
     remands_per_year: NonNegative
-    entry: tuple[Id, ...] = Field(min_length=1, description="The protocol events that bring an arrival to its first hearing, in order: [arrested, charged].")
+    entry: tuple[Id, ...] = Field(
+        min_length=1,
+        description="The protocol events that bring an arrival to its first hearing, in order: [arrested, charged].",
+    )
     seasonality: tuple[Positive, ...] | None = Field(
-        None, description="Relative arrival rates January to December (12 numbers, scaled to average 1); none: the same all year."
+        None,
+        description="Relative arrival rates January to December (12 numbers, scaled to average 1); none: the same all year.",
     )
     weekday: tuple[Positive, ...] | None = Field(
-        None, description="Relative arrival rates Monday to Sunday (7 numbers, scaled to average 1); none: the same every day."
+        None,
+        description="Relative arrival rates Monday to Sunday (7 numbers, scaled to average 1); none: the same every day.",
     )
     looked_after_share: Share = Field(description="The share of arrivals already looked after.")
     looked_after_events: dict[Id, Share] = Field(
-        default_factory=dict, description="Events that make an arrival looked after, with probabilities adding up to 1 (needed if the share is above 0)."
+        default_factory=dict,
+        description="Events that make an arrival looked after, with probabilities adding up to 1 (needed if the share is above 0).",
     )
     ages: dict[StrictInt, NonNegative] = Field(default_factory=dict, description="Age in years -> relative weight.")
     attributes: dict[Id, dict[AttributeValue, Share] | AttributeValue] = Field(
@@ -213,9 +255,13 @@ class Demand(Element):
     @model_validator(mode="after")
     def _shape(self) -> Demand:
         if self.seasonality is not None and len(self.seasonality) != 12:
-            raise PydanticCustomError("demand", f"'seasonality' has {len(self.seasonality)} numbers; expected 12, January to December")
+            raise PydanticCustomError(
+                "demand", f"'seasonality' has {len(self.seasonality)} numbers; expected 12, January to December"
+            )
         if self.weekday is not None and len(self.weekday) != 7:
-            raise PydanticCustomError("demand", f"'weekday' has {len(self.weekday)} numbers; expected 7, Monday to Sunday")
+            raise PydanticCustomError(
+                "demand", f"'weekday' has {len(self.weekday)} numbers; expected 7, Monday to Sunday"
+            )
         if self.looked_after_share > 0 or self.looked_after_events:
             _probabilities(self.looked_after_events, "looked_after_events")
         if self.ages and sum(self.ages.values()) <= 0:
@@ -250,11 +296,10 @@ class StaffPool(Element):
 
     count: AtLeastOne
     actors: tuple[Id, ...] = Field(min_length=1)
-    hours: tuple[Hour, Hour] = Field(
-        description="Start and end of the working day, in hours from midnight: [9, 17]."
-    )
+    hours: tuple[Hour, Hour] = Field(description="Start and end of the working day, in hours from midnight: [9, 17].")
     days: Literal["working_days", "every_day"] = Field(
-        "working_days", description="working_days: the protocol calendar's (Monday to Friday less bank holidays); every_day: all days."
+        "working_days",
+        description="working_days: the protocol calendar's (Monday to Friday less bank holidays); every_day: all days.",
     )
     absence: Fraction
     other_work: Fraction = Field(0.0, description="Share of working time on unmodelled work; 0 if not given.")
@@ -263,7 +308,9 @@ class StaffPool(Element):
     @model_validator(mode="after")
     def _day(self) -> StaffPool:
         if self.hours[0] >= self.hours[1]:
-            raise PydanticCustomError("staff", f"working hours {list(self.hours)} are empty; expected [start, end] with start < end")
+            raise PydanticCustomError(
+                "staff", f"working hours {list(self.hours)} are empty; expected [start, end] with start < end"
+            )
         return self
 
 
@@ -284,16 +331,21 @@ class Court(Element):
     of `pool`, at a weekend or bank holiday one of the on-call rota of `on_call_pool` (a call-out)."""
 
     pool: Id
-    on_call_pool: Id | None = Field(None, description="The pool whose on-call rota covers Saturday and bank-holiday courts; `pool` if not given.")
+    on_call_pool: Id | None = Field(
+        None, description="The pool whose on-call rota covers Saturday and bank-holiday courts; `pool` if not given."
+    )
     weekdays: tuple[Weekday, ...] = Field(min_length=1)
     saturday: bool
     bank_holidays: bool
     start_hour: _number(False, 0, 24, high_open=True)  # type: ignore[valid-type]
     session_hours: Positive
     hearings: tuple[Id, ...] = Field(
-        (), description="Protocol events the protocol schedules that are court hearings (sentencing_hearing): held at the next weekday sitting."
+        (),
+        description="Protocol events the protocol schedules that are court hearings (sentencing_hearing): held at the next weekday sitting.",
     )
-    day_attribute: Id | None = Field(None, description="An attribute set at each hearing to the kind of sitting, if the protocol has one.")
+    day_attribute: Id | None = Field(
+        None, description="An attribute set at each hearing to the kind of sitting, if the protocol has one."
+    )
     day_values: dict[Literal["weekday", "saturday", "bank_holiday"], Id] = Field(
         default_factory=dict, description="With day_attribute: its value for each kind of sitting."
     )
@@ -301,7 +353,10 @@ class Court(Element):
     @model_validator(mode="after")
     def _days(self) -> Court:
         if "sat" in self.weekdays or "sun" in self.weekdays:
-            raise PydanticCustomError("court", "'weekdays' lists Monday to Friday sittings; expected 'saturday: true' for Saturday courts (Sunday courts are not modelled)")
+            raise PydanticCustomError(
+                "court",
+                "'weekdays' lists Monday to Friday sittings; expected 'saturday: true' for Saturday courts (Sunday courts are not modelled)",
+            )
         if (self.day_attribute is None) != (not self.day_values):
             raise PydanticCustomError("court", "give 'day_attribute' and 'day_values' together, or neither")
         return self
@@ -342,7 +397,9 @@ class Yda(Element):
 class Budget(Element):
     """The money the simulation holds spending against."""
 
-    yda_per_year: NonNegative = Field(description="The YDA remand budget for a year (£); a shorter horizon is held against its share.")
+    yda_per_year: NonNegative = Field(
+        description="The YDA remand budget for a year (£); a shorter horizon is held against its share."
+    )
 
 
 # --- interpretations ------------------------------------------------------------------------------
@@ -352,15 +409,24 @@ class Interpretations(Element):
     """How the simulation reads what the protocol leaves open. Each is an assumption the scenario states."""
 
     vague: dict[str, Duration] = Field(
-        default_factory=dict, description="A vague timescale's words ('as soon as') -> the limit it is read as: {amount: 1, unit: working_days}."
+        default_factory=dict,
+        description="A vague timescale's words ('as soon as') -> the limit it is read as: {amount: 1, unit: working_days}.",
     )
-    no_timescale: Duration | Literal["none"] = Field(description="A duty with no timescale: the limit it is read as, or 'none' (worked, never late).")
-    no_actor: Id = Field(description="A duty with no named actor: the staff pool that works it, or 'nobody' (never done).")
-    at_event_hours: NonNegative = Field(description="A duty done at an event (attending court) is on time if begun within this many hours of it.")
+    no_timescale: Duration | Literal["none"] = Field(
+        description="A duty with no timescale: the limit it is read as, or 'none' (worked, never late)."
+    )
+    no_actor: Id = Field(
+        description="A duty with no named actor: the staff pool that works it, or 'nobody' (never done)."
+    )
+    at_event_hours: NonNegative = Field(
+        description="A duty done at an event (attending court) is on time if begun within this many hours of it."
+    )
     dual_reading: Literal["first", "second"] = Field(
         description="A limit the protocol states two ways ('3 weeks (15 working days)'): which reading the simulation uses."
     )
-    modalities: tuple[Literal["must", "should", "may"], ...] = Field(min_length=1, description="Which duties become tasks: [must, should].")
+    modalities: tuple[Literal["must", "should", "may"], ...] = Field(
+        min_length=1, description="Which duties become tasks: [must, should]."
+    )
 
 
 # --- the sweep a report runs ------------------------------------------------------------------------
@@ -375,16 +441,24 @@ class SweepPlan(Element):
     vary: dict[str, tuple[SettingValue, ...]] = Field(
         min_length=1, description="A setting -> the values it takes: {staff.case_manager.count: [6, 8, 10, 12]}."
     )
-    replications: AtLeastOne | None = Field(default=None, description="Replications at each point; default the scenario's.")
+    replications: AtLeastOne | None = Field(
+        default=None, description="Replications at each point; default the scenario's."
+    )
 
     @field_validator("vary")
     @classmethod
     def _values(cls, value: dict[str, tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
         for path, values in value.items():
             if not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*", path):
-                raise PydanticCustomError("sweep", f"'{path}' is not a dotted path of names; expected a setting such as staff.case_manager.count")
+                raise PydanticCustomError(
+                    "sweep",
+                    f"'{path}' is not a dotted path of names; expected a setting such as staff.case_manager.count",
+                )
             if not values or len(set(map(repr, values))) < len(values):
-                raise PydanticCustomError("sweep", f"'{path}' has {'no values' if not values else 'a value repeated'}; expected distinct values to run")
+                raise PydanticCustomError(
+                    "sweep",
+                    f"'{path}' has {'no values' if not values else 'a value repeated'}; expected distinct values to run",
+                )
         return value
 
 
@@ -408,7 +482,8 @@ class Scenario(Element):
     staff: dict[Id, StaffPool] = Field(min_length=1)
     effort: Effort
     external: dict[Id, Dist] = Field(
-        default_factory=dict, description="Parties the simulation does not staff (police, court, ...) -> how long they take to do a duty."
+        default_factory=dict,
+        description="Parties the simulation does not staff (police, court, ...) -> how long they take to do a duty.",
     )
     court: Court | None = None
     rilaa: Rilaa | None = None
@@ -450,8 +525,11 @@ class Scenario(Element):
                     continue
                 if not isinstance(node, dict) or name not in node:
                     where = ".".join(path.split(".")[:depth]) or "the scenario"
-                    raise PydanticCustomError("sweep", f"'{path}' is not a setting of this scenario (no '{name}' in {where}); "
-                                              "expected the dotted path of a value the scenario sets")
+                    raise PydanticCustomError(
+                        "sweep",
+                        f"'{path}' is not a setting of this scenario (no '{name}' in {where}); "
+                        "expected the dotted path of a value the scenario sets",
+                    )
                 node = node[name]
         return value
 
@@ -556,13 +634,24 @@ def _base(data: dict[str, Any], folder: Path, fail) -> Source | None:
         return None
     name = data["base"]
     if not isinstance(name, str) or not name:
-        raise fail(Problem(("base",), f"'base' is {name!r}; expected the path of another scenario file, relative to this one"))
+        raise fail(
+            Problem(("base",), f"'base' is {name!r}; expected the path of another scenario file, relative to this one")
+        )
     path = folder / name
     if not path.is_file():
-        raise fail(Problem(("base",), f"no scenario file at {path}; expected the path of another scenario file, relative to this one"))
+        raise fail(
+            Problem(
+                ("base",),
+                f"no scenario file at {path}; expected the path of another scenario file, relative to this one",
+            )
+        )
     base = read(path, "scenario")
     if "base" in base.data:
-        raise fail(Problem(("base",), f"{path} is itself a variant (it names a base); expected a complete scenario as the base"))
+        raise fail(
+            Problem(
+                ("base",), f"{path} is itself a variant (it names a base); expected a complete scenario as the base"
+            )
+        )
     return base
 
 
@@ -613,7 +702,12 @@ def _against_protocol(scenario: Scenario) -> list[Problem]:
 
     path = scenario.protocol_path
     if not path.is_file():
-        return [Problem(("protocol",), f"no protocol file at {path}; expected the path of a protocol YAML file, relative to the scenario")]
+        return [
+            Problem(
+                ("protocol",),
+                f"no protocol file at {path}; expected the path of a protocol YAML file, relative to the scenario",
+            )
+        ]
     return references.check(scenario, load_protocol_of(scenario))
 
 

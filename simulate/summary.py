@@ -137,7 +137,9 @@ class Tally:
         index = self.replications
         for name, value in result.items():
             if not isinstance(name, str):
-                raise ValueError(f"replication {index}: metric name {name!r} is not text; expected names like 'yda/spend'")
+                raise ValueError(
+                    f"replication {index}: metric name {name!r} is not text; expected names like 'yda/spend'"
+                )
             try:
                 number = float(value) if not isinstance(value, (str, bytes)) else None
             except (TypeError, ValueError):

@@ -82,7 +82,9 @@ def parse_vary(text: str) -> Vary:
     """`PATH=start:stop:step` or `PATH=x,y,z` (or a single `PATH=x`) as a `Vary`."""
 
     def fail(what: str) -> VaryError:
-        return VaryError(f"--vary {text!r}: {what}; expected PATH=start:stop:step or PATH=x,y,z, e.g. staff.case_manager.count=6:12:2")
+        return VaryError(
+            f"--vary {text!r}: {what}; expected PATH=start:stop:step or PATH=x,y,z, e.g. staff.case_manager.count=6:12:2"
+        )
 
     path, sep, spec = text.partition("=")
     path, spec = path.strip(), spec.strip()
@@ -161,7 +163,9 @@ def apply(data: Mapping[str, Any], values: Sequence[tuple[str, Value]]) -> dict[
             where = ".".join(steps[: depth + 1])
             if isinstance(node, list):
                 if not _INTEGER.fullmatch(step) or not 0 <= int(step) < len(node):
-                    raise VaryError(f"--vary {path}: {where} is not one of the {len(node)} items of a list; expected an index from 0 to {len(node) - 1}")
+                    raise VaryError(
+                        f"--vary {path}: {where} is not one of the {len(node)} items of a list; expected an index from 0 to {len(node) - 1}"
+                    )
                 key: Any = int(step)
             elif isinstance(node, dict):
                 key = step
@@ -169,7 +173,9 @@ def apply(data: Mapping[str, Any], values: Sequence[tuple[str, Value]]) -> dict[
                     node[key] = {}
             else:
                 above = ".".join(steps[:depth])
-                raise VaryError(f"--vary {path}: {above} is a single value in the scenario, not a mapping; expected a path that ends at a setting")
+                raise VaryError(
+                    f"--vary {path}: {above} is a single value in the scenario, not a mapping; expected a path that ends at a setting"
+                )
             if last:
                 node[key] = value
             else:
@@ -221,4 +227,3 @@ def sweep(
         )
         done.append(Point(values, summary.to_dict(), time.perf_counter() - started))
     return Sweep(origin, tuple(varies), tuple(done))
-

@@ -66,7 +66,9 @@ def protocols(draw) -> dict[str, Any]:
     clause = st.sampled_from(CLAUSES)
     agencies, parties = [], []
     for i in range(draw(st.integers(1, 3))):
-        roles = [{"id": f"r{i}_{j}", "name": f"role {i}.{j}", "clause": draw(clause)} for j in range(draw(st.integers(0, 2)))]
+        roles = [
+            {"id": f"r{i}_{j}", "name": f"role {i}.{j}", "clause": draw(clause)} for j in range(draw(st.integers(0, 2)))
+        ]
         agency = {"id": f"a{i}", "name": f"agency {i}", "clause": draw(clause), "roles": roles}
         if draw(st.booleans()):
             agency["kind"] = draw(st.sampled_from(list(vocabulary.BODY)))
@@ -87,7 +89,11 @@ def protocols(draw) -> dict[str, Any]:
         if any(a["id"] == "flag" for a in attributes):
             options.append({"flag": draw(st.booleans())})
         chosen = draw(st.lists(st.sampled_from(options), min_size=1, max_size=2))
-        return chosen[0] if len(chosen) == 1 else draw(st.sampled_from([{"all": chosen}, {"any": chosen}, {"not": chosen[0]}]))
+        return (
+            chosen[0]
+            if len(chosen) == 1
+            else draw(st.sampled_from([{"all": chosen}, {"any": chosen}, {"not": chosen[0]}]))
+        )
 
     lifecycles, states_of = [], {}
     for k in range(draw(st.integers(1, 2))):
@@ -106,7 +112,12 @@ def protocols(draw) -> dict[str, Any]:
         ids = states_of[lifecycle["id"]]
         transitions = []
         for _ in range(draw(st.integers(1, 5))):
-            transition = {"event": draw(st.sampled_from(event_ids)), "from": _subset(draw, ids), "to": draw(st.sampled_from(ids)), "clause": draw(clause)}
+            transition = {
+                "event": draw(st.sampled_from(event_ids)),
+                "from": _subset(draw, ids),
+                "to": draw(st.sampled_from(ids)),
+                "clause": draw(clause),
+            }
             if draw(st.integers(0, 3)) == 0:
                 transition["guard"] = condition({}) if attributes else condition(states_of)
             transitions.append(transition)
@@ -114,7 +125,9 @@ def protocols(draw) -> dict[str, Any]:
     if len(events) > 1 and draw(st.booleans()):
         events[-1]["scheduled"] = {"after": event_ids[0], "delay": _duration(draw)}
     all_states = [s for ids in states_of.values() for s in ids]
-    artefacts = [{"id": f"art{i}", "name": f"artefact {i}", "clause": draw(clause)} for i in range(draw(st.integers(0, 2)))]
+    artefacts = [
+        {"id": f"art{i}", "name": f"artefact {i}", "clause": draw(clause)} for i in range(draw(st.integers(0, 2)))
+    ]
     dimensions = []
     for i in range(draw(st.integers(0, 2))):
         dimension = {"id": f"d{i}", "name": f"dimension {i}", "clause": draw(clause)}
@@ -124,8 +137,12 @@ def protocols(draw) -> dict[str, Any]:
     ownership = []
     for i in range(draw(st.integers(0, 3)) if dimensions else 0):
         owners = _subset(draw, parties)
-        rule = {"id": f"own{i}", "dimension": draw(st.sampled_from([d["id"] for d in dimensions])),
-                "owner": draw(st.sampled_from([owners, "unspecified"])), "clause": draw(clause)}
+        rule = {
+            "id": f"own{i}",
+            "dimension": draw(st.sampled_from([d["id"] for d in dimensions])),
+            "owner": draw(st.sampled_from([owners, "unspecified"])),
+            "clause": draw(clause),
+        }
         if draw(st.booleans()):
             rule["when"] = condition(states_of)
         if rule["owner"] != "unspecified" and len(owners) > 1 and draw(st.booleans()):
@@ -133,9 +150,25 @@ def protocols(draw) -> dict[str, Any]:
         ownership.append(rule)
     duties = []
     for i in range(draw(st.integers(0, 4))):
-        trigger_kind = draw(st.sampled_from(["event", "enter", "exit", "duty", None] if duties else ["event", "enter", "exit", None]))
-        trigger = None if trigger_kind is None else {trigger_kind: draw(st.sampled_from(
-            {"event": event_ids, "enter": all_states, "exit": all_states, "duty": [d["id"] for d in duties]}[trigger_kind]))}
+        trigger_kind = draw(
+            st.sampled_from(["event", "enter", "exit", "duty", None] if duties else ["event", "enter", "exit", None])
+        )
+        trigger = (
+            None
+            if trigger_kind is None
+            else {
+                trigger_kind: draw(
+                    st.sampled_from(
+                        {
+                            "event": event_ids,
+                            "enter": all_states,
+                            "exit": all_states,
+                            "duty": [d["id"] for d in duties],
+                        }[trigger_kind]
+                    )
+                )
+            }
+        )
         shapes = ["unspecified", "vague", "before", "every"] + (["within", "within_also"] if trigger else [])
         shape = draw(st.sampled_from(shapes))
         timescale: Any = {
@@ -146,8 +179,14 @@ def protocols(draw) -> dict[str, Any]:
             "within": {"within": _duration(draw)},
             "within_also": {"within": _duration(draw), "also": _duration(draw), "words": "two readings"},
         }[shape]
-        duty = {"id": f"duty{i}", "clause": draw(clause), "actor": draw(st.sampled_from([_subset(draw, parties), "unspecified"])),
-                "action": f"do thing {i}", "timescale": timescale, "modality": draw(st.sampled_from(["must", "should", "may"]))}
+        duty = {
+            "id": f"duty{i}",
+            "clause": draw(clause),
+            "actor": draw(st.sampled_from([_subset(draw, parties), "unspecified"])),
+            "action": f"do thing {i}",
+            "timescale": timescale,
+            "modality": draw(st.sampled_from(["must", "should", "may"])),
+        }
         if trigger is not None:
             duty["trigger"] = trigger
         if draw(st.booleans()):
@@ -159,9 +198,17 @@ def protocols(draw) -> dict[str, Any]:
         duties.append(duty)
     protocol: dict[str, Any] = {
         "protoverify": 1,
-        "metadata": {"id": "fuzzed", "title": "a generated protocol", "authority": "unspecified",
-                     "agreed": _date_or_silence(draw), "review": _date_or_silence(draw), "version": "unspecified",
-                     "source": "generated by the fuzz tests", "clause": "front", "example": True},
+        "metadata": {
+            "id": "fuzzed",
+            "title": "a generated protocol",
+            "authority": "unspecified",
+            "agreed": _date_or_silence(draw),
+            "review": _date_or_silence(draw),
+            "version": "unspecified",
+            "source": "generated by the fuzz tests",
+            "clause": "front",
+            "example": True,
+        },
         "agencies": agencies,
         "attributes": attributes,
         "events": events,
@@ -172,8 +219,16 @@ def protocols(draw) -> dict[str, Any]:
         "duties": duties,
     }
     if draw(st.booleans()):
-        protocol["escalation"] = [{"id": "route", "about": "disputes", "clause": draw(clause),
-                                   "steps": [{"parties": draw(st.sampled_from([_subset(draw, parties), "unspecified"])), "words": "managers"}]}]
+        protocol["escalation"] = [
+            {
+                "id": "route",
+                "about": "disputes",
+                "clause": draw(clause),
+                "steps": [
+                    {"parties": draw(st.sampled_from([_subset(draw, parties), "unspecified"])), "words": "managers"}
+                ],
+            }
+        ]
     if draw(st.booleans()):
         protocol["narrative"] = [{"clause": draw(clause), "reason": "a statement of principle"}]
     return protocol
@@ -182,12 +237,24 @@ def protocols(draw) -> dict[str, Any]:
 # --- faults put into data ------------------------------------------------------------------------
 
 Path_ = tuple[Any, ...]
-ODD_KEY = st.one_of(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), st.text(max_size=8), st.integers(), st.none(), st.booleans())
-HUGE = st.sampled_from([10**20, -(10**20), 2**63, -(2**63) - 1, 10**400, 1e308, -1e308, float("inf"), float("-inf"), float("nan"), 0, -1])
+ODD_KEY = st.one_of(
+    st.from_regex(r"[a-z_]{1,12}", fullmatch=True), st.text(max_size=8), st.integers(), st.none(), st.booleans()
+)
+HUGE = st.sampled_from(
+    [10**20, -(10**20), 2**63, -(2**63) - 1, 10**400, 1e308, -1e308, float("inf"), float("-inf"), float("nan"), 0, -1]
+)
 ANY_VALUE = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), HUGE, st.floats(), st.text(max_size=12),
-    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)), st.just([]), st.just({}),
-    st.lists(st.integers(0, 3), max_size=3), st.dictionaries(st.sampled_from(["a", "id", "amount"]), st.integers(0, 3), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    HUGE,
+    st.floats(),
+    st.text(max_size=12),
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    st.just([]),
+    st.just({}),
+    st.lists(st.integers(0, 3), max_size=3),
+    st.dictionaries(st.sampled_from(["a", "id", "amount"]), st.integers(0, 3), max_size=2),
 )
 UNICODE = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
 
@@ -220,7 +287,17 @@ def _nested(value: Any, depth: int, as_list: bool) -> Any:
     return value
 
 
-FAULTS = ("delete", "swap_type", "break_reference", "huge_number", "deep", "long_string", "unicode", "repeat_item", "rename_key")
+FAULTS = (
+    "delete",
+    "swap_type",
+    "break_reference",
+    "huge_number",
+    "deep",
+    "long_string",
+    "unicode",
+    "repeat_item",
+    "rename_key",
+)
 
 
 @st.composite
@@ -238,9 +315,11 @@ def mutated(draw, data: dict[str, Any], faults: int = 3) -> tuple[dict[str, Any]
         if fault == "delete":
             del parent[key]
         elif fault == "swap_type":
-            parent[key] = draw(ANY_VALUE.filter(lambda v: type(v) is not type(value)))
+            parent[key] = draw(ANY_VALUE.filter(lambda v, value=value: type(v) is not type(value)))
         elif fault == "break_reference":
-            parent[key] = draw(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)) if isinstance(value, str) else "nowhere"
+            parent[key] = (
+                draw(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)) if isinstance(value, str) else "nowhere"
+            )
         elif fault == "huge_number":
             parent[key] = draw(HUGE)
         elif fault == "deep":
@@ -279,8 +358,44 @@ def to_yaml(data: Any) -> str:
 
 KEYED = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):( .*)?$")
 BOMB = "".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9)}]\n" for i in range(1, 9))
-JUNK = st.sampled_from(["\t", ":", "- ", "{", "}", "[", "]", "&", "*", "!", "%", "@", "`", "|", ">", "'", '"', "#", "? ", "\\", "\x85", "\u2028", "\x07", "\ufeff"])
-TAGS = ("!!python/object/apply:os.system ['echo pwned']", "!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!custom x", "!!timestamp 2019-02-30", "!!float nan", "!!int 0x1F")
+JUNK = st.sampled_from(
+    [
+        "\t",
+        ":",
+        "- ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "&",
+        "*",
+        "!",
+        "%",
+        "@",
+        "`",
+        "|",
+        ">",
+        "'",
+        '"',
+        "#",
+        "? ",
+        "\\",
+        "\x85",
+        "\u2028",
+        "\x07",
+        "\ufeff",
+    ]
+)
+TAGS = (
+    "!!python/object/apply:os.system ['echo pwned']",
+    "!!binary aGVsbG8=",
+    "!!set {a, b}",
+    "!!omap [a: 1]",
+    "!custom x",
+    "!!timestamp 2019-02-30",
+    "!!float nan",
+    "!!int 0x1F",
+)
 BAD_DATES = ("2019-13-45", "2019-02-30", "0000-01-01", "2019-00-10", "99999-01-01")
 
 
@@ -289,8 +404,27 @@ def damaged(draw, text: str) -> tuple[bytes, str]:
     """YAML `text` with a fault of its own kind, as the bytes of a file, and what was done."""
     lines = text.splitlines(keepends=True)
     keyed = [i for i, line in enumerate(lines) if KEYED.match(line.rstrip("\n"))]
-    fault = draw(st.sampled_from(["duplicate_key", "anchor_alias", "merge_key", "alias_bomb", "tag", "bad_date", "truncate",
-                                   "junk", "very_deep", "not_utf8", "nul", "bom", "crlf", "tabs", "many_documents"]))
+    fault = draw(
+        st.sampled_from(
+            [
+                "duplicate_key",
+                "anchor_alias",
+                "merge_key",
+                "alias_bomb",
+                "tag",
+                "bad_date",
+                "truncate",
+                "junk",
+                "very_deep",
+                "not_utf8",
+                "nul",
+                "bom",
+                "crlf",
+                "tabs",
+                "many_documents",
+            ]
+        )
+    )
     if fault == "duplicate_key" and keyed:
         i = draw(st.sampled_from(keyed))
         lines.insert(i + 1, lines[i])
@@ -325,7 +459,9 @@ def damaged(draw, text: str) -> tuple[bytes, str]:
         lines = [joined[:at] + draw(JUNK) + joined[at:]]
     elif fault == "very_deep":
         depth = draw(st.sampled_from([65, 200, 1_000, 20_000]))
-        lines.append(f"deep: {'[' * depth}{']' * depth}\n" if draw(st.booleans()) else f"deep: {'{a: ' * depth}1{'}' * depth}\n")
+        lines.append(
+            f"deep: {'[' * depth}{']' * depth}\n" if draw(st.booleans()) else f"deep: {'{a: ' * depth}1{'}' * depth}\n"
+        )
     elif fault == "many_documents":
         lines.append("---\nanother: document\n")
     joined = "".join(lines)
@@ -371,7 +507,9 @@ def time_cap(seconds: float) -> Iterator[None]:
 LOCATED = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: (?P<what>.+)$")
 
 
-def assert_clean(result, *, command: str, ok: set[int], inputs: list[Path], outputs: list[Path] = (), case: str = "") -> None:
+def assert_clean(
+    result, *, command: str, ok: set[int], inputs: list[Path], outputs: list[Path] = (), case: str = ""
+) -> None:
     """The rule every run keeps (see the module docstring). `result` is a `click.testing.Result`;
     `inputs` are the files an error may name; `outputs` the files the run was asked to write."""
     CASES[command] += 1
@@ -390,7 +528,9 @@ def assert_clean(result, *, command: str, ok: set[int], inputs: list[Path], outp
         for line in problems:
             located = LOCATED.match(line)
             assert located and located["file"] in names, f"not located in {sorted(names)}: {line!r}; {where}"
-            assert "expected" in located["what"] or "; " in located["what"], f"does not say what was expected: {line!r}; {where}"
+            assert "expected" in located["what"] or "; " in located["what"], (
+                f"does not say what was expected: {line!r}; {where}"
+            )
         for output in outputs:
             assert not output.exists(), f"{output} written by a run that failed; {where}"
     else:

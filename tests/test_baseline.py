@@ -7,17 +7,15 @@ user's own clone) the tests that need it are skipped with the reason.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-
+from conftest import ROOT
 from copying import copied
 
 from protoverify import load_protocol
 from protoverify.model.schema import Duty
 from protoverify.properties.statute import bundled_baseline
 
-ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "protocols" / "baseline" / "england.yaml"
 FACTS = ROOT.parent / "shared" / "domain" / "statutory-duties.md"
 COPY_LIMIT = 7  # words in a row shared with the facts file: a short identifying phrase, not a sentence
@@ -67,7 +65,12 @@ def test_every_duty_and_ownership_rule_cites_a_provision(baseline) -> None:
 
 def test_unconfirmed_exactly_where_the_facts_file_says_check(baseline, bullets: dict[str, str]) -> None:
     marked = {b for b, text in bullets.items() if "*check*" in text}
-    unconfirmed = {c for e in [*baseline.duties, *baseline.ownership] if any(p.confidence == "unconfirmed" for p in e.statute) for c in e.clause}
+    unconfirmed = {
+        c
+        for e in [*baseline.duties, *baseline.ownership]
+        if any(p.confidence == "unconfirmed" for p in e.statute)
+        for c in e.clause
+    }
     assert marked and unconfirmed == marked
 
 
@@ -83,7 +86,9 @@ def test_every_timescale_is_the_one_in_its_bullet(baseline, bullets: dict[str, s
         text = " ".join(bullets[c] for c in duty.clause).lower()
         for limit in (timescale.within, timescale.every):
             if limit is not None:
-                said = rf"\b{limit.amount} {UNITS[limit.unit]}s?\b" + (r"|\bweekly\b" if (limit.amount, limit.unit) == (1, "weeks") else "")
+                said = rf"\b{limit.amount} {UNITS[limit.unit]}s?\b" + (
+                    r"|\bweekly\b" if (limit.amount, limit.unit) == (1, "weeks") else ""
+                )
                 assert re.search(said, text), f"{duty.id}: {limit.amount} {limit.unit} not in {duty.clause}"
                 checked += 1
         if timescale.vague is not None:
@@ -97,11 +102,20 @@ def test_duties_name_no_actor_the_facts_do_not_name(baseline) -> None:
     # the facts file names who acts only for these; everywhere else the baseline says `unspecified`
     named = {d.id for d in baseline.duties if d.actor is not None}
     assert named == {
-        "visit_within_1_week_of_placement", "visit_every_6_weeks_first_year", "visit_every_3_months_long_term",
-        "visit_every_6_weeks_otherwise", "visit_weekly_until_first_review", "visit_every_6_weeks_reg_19",
-        "visit_every_4_weeks_reg_24", "visit_care_order_child_with_parent", "detention_placement_plan",
-        "visit_within_10_working_days_of_detention", "visit_when_reasonably_requested", "transfer_after_charge",
-        "accept_transferred_child", "refer_to_housing_authority",
+        "visit_within_1_week_of_placement",
+        "visit_every_6_weeks_first_year",
+        "visit_every_3_months_long_term",
+        "visit_every_6_weeks_otherwise",
+        "visit_weekly_until_first_review",
+        "visit_every_6_weeks_reg_19",
+        "visit_every_4_weeks_reg_24",
+        "visit_care_order_child_with_parent",
+        "detention_placement_plan",
+        "visit_within_10_working_days_of_detention",
+        "visit_when_reasonably_requested",
+        "transfer_after_charge",
+        "accept_transferred_child",
+        "refer_to_housing_authority",
     }
     assert all(isinstance(d, Duty) and d.kind for d in baseline.duties)
 

@@ -8,19 +8,21 @@ import json
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, chromium, visit
+from conftest import ROOT, SEEDS
+
 from protoverify.reports import folder
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"
 QUEUE_SCENARIO = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.is_file(),
-    reason=f"headless Chromium is not installed at {CHROMIUM} (Debian package 'chromium'; .ci/run installs it)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=f"headless Chromium is not installed at {CHROMIUM} (Debian package 'chromium'; .ci/run installs it)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +31,15 @@ def reports(tmp_path_factory) -> Path:
     small simulated one, written."""
     out = tmp_path_factory.mktemp("report")
     seeds = folder.bundled(ROOT)
-    request = folder.Request((*seeds.protocols, QUEUE), scenarios=(*seeds.scenarios, QUEUE_SCENARIO), sources=seeds.sources,
-                             today=dt.date(2026, 11, 23), replications=3, workers=1, xlsx=True)
+    request = folder.Request(
+        (*seeds.protocols, QUEUE),
+        scenarios=(*seeds.scenarios, QUEUE_SCENARIO),
+        sources=seeds.sources,
+        today=dt.date(2026, 11, 23),
+        replications=3,
+        workers=1,
+        xlsx=True,
+    )
     _, files = folder.build(request)
     folder.write(out, files)
     return out
@@ -46,7 +55,9 @@ PAGES = ["stockport_2019", "warwickshire", "single_queue"]
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_a_report_renders_its_summary_and_findings_with_no_request_and_no_error(reports: Path, browser, name: str, tmp_path: Path) -> None:
+def test_a_report_renders_its_summary_and_findings_with_no_request_and_no_error(
+    reports: Path, browser, name: str, tmp_path: Path
+) -> None:
     page_file = reports / f"{name}.html"
     data = json.loads((reports / f"{name}.json").read_text(encoding="utf-8"))
     with visit(browser, page_file) as (page, seen):

@@ -52,9 +52,7 @@ ENGLAND_AND_WALES = {
 def weekday_holidays(calendar: Calendar, year: int) -> set[date]:
     """The weekdays of a year that are not working days."""
     days = (date(year, 1, 1) + timedelta(i) for i in range(366))
-    return {
-        x for x in days if x.year == year and x.weekday() < 5 and not calendar.is_working_day(x)
-    }
+    return {x for x in days if x.year == year and x.weekday() < 5 and not calendar.is_working_day(x)}
 
 
 # --- bank holidays -------------------------------------------------------------------------
@@ -347,6 +345,7 @@ calendars = st.builds(
 )
 
 
+@pytest.mark.slow
 @given(calendars, dates, counts)
 @settings(max_examples=300)
 def test_add_agrees_with_stepping_day_by_day(calendar: Calendar, start: date, n: int) -> None:
@@ -376,9 +375,7 @@ def test_subtract_inverts_add_on_working_days(calendar: Calendar, start: date, n
 
 
 @given(calendars, dates, st.integers(0, 400), st.integers(0, 400))
-def test_counting_is_additive_and_matches_the_table(
-    calendar: Calendar, a: date, gap1: int, gap2: int
-) -> None:
+def test_counting_is_additive_and_matches_the_table(calendar: Calendar, a: date, gap1: int, gap2: int) -> None:
     b, c = a + timedelta(gap1), a + timedelta(gap1 + gap2)
     between = calendar.working_days_between
     assert between(a, b) + between(b, c) == between(a, c)

@@ -9,21 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT
+from conftest import TODAY_ISO as TODAY
+from conftest import protoverify as run
 
 from protoverify import check, load_protocol
 from protoverify.properties.findings import KINDS
 from protoverify.properties.judgements import beside, load_judgements
 from protoverify.reports.findings import to_markdown
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
-TODAY = "2026-11-23"
 
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "protoverify", *args], capture_output=True, text=True)
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["stockport-2019", "warwickshire"])
 def test_committed_findings_documents_are_what_the_tool_writes(name: str) -> None:
     path = ROOT / "protocols" / f"{name}.yaml"
@@ -34,6 +30,7 @@ def test_committed_findings_documents_are_what_the_tool_writes(name: str) -> Non
     assert to_markdown(report) == committed, "run `make findings` and commit docs/findings-*.md"
 
 
+@pytest.mark.slow
 def test_json_contract_and_exit_code() -> None:
     result = run("check", str(EXAMPLE), "--today", TODAY, "--format", "json")
     report = json.loads(result.stdout)
@@ -47,6 +44,7 @@ def test_json_contract_and_exit_code() -> None:
     assert result.returncode == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["examples/example", "warwickshire"])
 def test_json_is_byte_identical_across_processes_and_hash_seeds(name: str) -> None:
     import os
@@ -55,14 +53,27 @@ def test_json_is_byte_identical_across_processes_and_hash_seeds(name: str) -> No
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
         result = subprocess.run(
-            [sys.executable, "-m", "protoverify", "check", str(ROOT / "protocols" / f"{name}.yaml"), "--today", TODAY, "--format", "json"],
-            capture_output=True, text=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "protoverify",
+                "check",
+                str(ROOT / "protocols" / f"{name}.yaml"),
+                "--today",
+                TODAY,
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
         )
         assert result.stdout, result.stderr
         outputs.add(result.stdout)
     assert len(outputs) == 1, "the same protocol and date must give byte-identical JSON in every process"
 
 
+@pytest.mark.slow
 def test_accepting_every_error_makes_the_check_pass(tmp_path: Path) -> None:
     protocol_path = tmp_path / "example.yaml"
     protocol_path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
@@ -80,25 +91,32 @@ def test_accepting_every_error_makes_the_check_pass(tmp_path: Path) -> None:
     assert "== Accepted" in text and "Stale acceptances" in text
 
 
+@pytest.mark.slow
 def test_bad_judgements_file_is_located_and_exits_2(tmp_path: Path) -> None:
     judgements = tmp_path / "j.yaml"
-    judgements.write_text("protoverify-judgements: 1\nprotocol: anytown_example\naccepted:\n  - {id: nonsense, reason: x}\n", encoding="utf-8")
+    judgements.write_text(
+        "protoverify-judgements: 1\nprotocol: anytown_example\naccepted:\n  - {id: nonsense, reason: x}\n",
+        encoding="utf-8",
+    )
     result = run("check", str(EXAMPLE), "--accept", str(judgements))
     assert result.returncode == 2 and result.stderr.startswith(f"{judgements}:4:") and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--today", "23/11/2026"], ["--timeout", "0"], ["--format", "pdf"]])
 def test_bad_options_are_usage_errors(args: list[str]) -> None:
     result = run("check", str(EXAMPLE), *args)
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_review_overdue_follows_today() -> None:
     before = json.loads(run("check", str(EXAMPLE), "--today", "2026-03-01", "--format", "json").stdout)
     after = json.loads(run("check", str(EXAMPLE), "--today", "2026-05-01", "--format", "json").stdout)
     assert "review-overdue" not in before["summary"]["by_kind"] and after["summary"]["by_kind"]["review-overdue"] == 1
 
 
+@pytest.mark.slow
 def test_text_groups_by_severity() -> None:
     text = run("check", str(EXAMPLE), "--today", TODAY).stdout
     assert text.index("== Errors") < text.index("== Warnings") < text.index("== For information")

@@ -5,21 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TODAY
+from conftest import protoverify as run
 
 from protoverify import load_protocol
 from protoverify.reports.compare import Comparison, compare, to_html, to_markdown, to_text
 from protoverify.reports.files import MANIFEST
 
-ROOT = Path(__file__).resolve().parents[1]
 STOCKPORT = ROOT / "protocols" / "stockport-2019.yaml"
 WARWICKSHIRE = ROOT / "protocols" / "warwickshire.yaml"
 BASELINE = ROOT / "protocols" / "baseline" / "england.yaml"
-TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +29,18 @@ def row(comparison: Comparison, kind: str):
     return next(r for r in comparison.rows if r.kind == kind)
 
 
+@pytest.mark.slow
 def test_who_provides_the_appropriate_adult(seeds: Comparison) -> None:
     stockport, warwickshire, baseline = row(seeds, "provide_appropriate_adult").cells
-    assert {e.who for e in stockport if e.what == "responsibility"} == {"Child Action North West (CANW), appropriate adult provider"}
+    assert {e.who for e in stockport if e.what == "responsibility"} == {
+        "Child Action North West (CANW), appropriate adult provider"
+    }
     owners = {e.who for e in warwickshire if e.what == "responsibility"}
-    assert {"WYJS practitioner", "Emergency Duty Team (EDT)", "(not named)"} <= owners  # 3.1: the known child's AA is undecided
+    assert {
+        "WYJS practitioner",
+        "Emergency Duty Team (EDT)",
+        "(not named)",
+    } <= owners  # 3.1: the known child's AA is undecided
     assert baseline == ()  # the facts file sets no duty about appropriate adults
 
 
@@ -44,8 +49,12 @@ def test_who_funds_transport_and_visit_timescales(seeds: Comparison) -> None:
     assert [e.clauses for e in stockport] == [("5.6.4",), ("5.6.4",)] and warwickshire == ()
     _, visits, statute = row(seeds, "visit_former_looked_after_child_in_detention").cells
     timescales = {e.clauses: e.timescale for e in visits if e.what == "duty"}
-    assert timescales[("8.8",)].startswith("within 10 working days") and any(t.startswith("within 7 days") for t in timescales.values())
-    assert [e.timescale.split(" of ")[0] for e in statute] == ["within 10 working days"] and "reg 4" in statute[0].statute
+    assert timescales[("8.8",)].startswith("within 10 working days") and any(
+        t.startswith("within 7 days") for t in timescales.values()
+    )
+    assert [e.timescale.split(" of ")[0] for e in statute] == ["within 10 working days"] and "reg 4" in statute[
+        0
+    ].statute
 
 
 def test_topics_one_covers_and_another_does_not(seeds: Comparison) -> None:
@@ -57,6 +66,7 @@ def test_topics_one_covers_and_another_does_not(seeds: Comparison) -> None:
     assert all(r.covered_by() for r in seeds.rows)
 
 
+@pytest.mark.slow
 def test_review_status(seeds: Comparison) -> None:
     stockport, warwickshire, _ = seeds.columns
     assert (stockport.status, stockport.review) == ("overdue", dt.date(2021, 3, 20))
@@ -79,6 +89,7 @@ def test_html_is_one_self_contained_page(seeds: Comparison) -> None:
     assert not re.search(r"<script|<link|<img|src=|href=|https?://|@import", html, flags=re.I)
 
 
+@pytest.mark.slow
 def test_html_escapes_what_the_files_say(tmp_path: Path) -> None:
     text = STOCKPORT.read_text(encoding="utf-8").replace(
         'name: "Child Action North West (CANW), appropriate adult provider"', 'name: "<script>alert(1)</script> CANW"'
@@ -93,12 +104,19 @@ def test_html_escapes_what_the_files_say(tmp_path: Path) -> None:
 # --- the command line -----------------------------------------------------------------------------
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "protoverify", *args], capture_output=True, text=True)
-
-
+@pytest.mark.slow
 def test_json_is_deterministic_and_matches_the_matrix(seeds: Comparison) -> None:
-    args = ("compare", str(STOCKPORT), str(WARWICKSHIRE), "--baseline", str(BASELINE), "--today", TODAY.isoformat(), "--format", "json")
+    args = (
+        "compare",
+        str(STOCKPORT),
+        str(WARWICKSHIRE),
+        "--baseline",
+        str(BASELINE),
+        "--today",
+        TODAY.isoformat(),
+        "--format",
+        "json",
+    )
     first, second = run(*args), run(*args)
     assert first.returncode == 0 and first.stdout == second.stdout
     data = json.loads(first.stdout)
@@ -107,14 +125,18 @@ def test_json_is_deterministic_and_matches_the_matrix(seeds: Comparison) -> None
     assert data["protocols"][0]["review_status"] == "overdue"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("format", ["text", "markdown", "html"])
 def test_output_file(tmp_path: Path, format: str) -> None:
     out = tmp_path / f"compare.{format}"
-    result = run("compare", str(STOCKPORT), str(WARWICKSHIRE), "--format", format, "--today", TODAY.isoformat(), "-o", str(out))
+    result = run(
+        "compare", str(STOCKPORT), str(WARWICKSHIRE), "--format", format, "--today", TODAY.isoformat(), "-o", str(out)
+    )
     assert result.returncode == 0 and "provide_appropriate_adult" in out.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir() if p.name != MANIFEST] == [out.name]  # no temporary file left behind
 
 
+@pytest.mark.slow
 def test_bad_input(tmp_path: Path) -> None:
     one = run("compare", str(STOCKPORT))
     assert one.returncode == 2 and "at least two" in one.stderr and "Traceback" not in one.stderr

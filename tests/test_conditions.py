@@ -22,24 +22,24 @@ def check(raw: dict) -> bool:
 
 
 EVALUATED = [
-        ({"age": 15}, True),
-        ({"age": 14}, False),
-        ({"age": {"gte": 13}}, True),
-        ({"age": {"gte": 13, "lt": 15}}, False),
-        ({"age": [10, 11, 15]}, True),
-        ({"age": {"not_in": [15, 16]}}, False),
-        ({"known_to_csc": False}, False),
-        ({"legal_status": ["section_20", "care_order"]}, True),
-        ({"justice": "remanded"}, True),  # a compound state holds while a state inside it is active
-        ({"justice": "yda"}, True),
-        ({"justice": "rilaa"}, False),
-        ({"justice": {"ne": "remanded"}}, False),
-        ({"justice": {"not_in": ["rilaa", "custody"]}}, True),
-        ({"age": {"gte": 13}, "justice": "rilaa"}, False),
-        ({"any": [{"justice": "rilaa"}, {"age": 15}]}, True),
-        ({"all": [{"justice": "yda"}, {"known_to_csc": True}]}, True),
-        ({"not": {"known_to_csc": True}}, False),
-        ({"not": {"any": [{"age": 10}, {"age": 11}]}, "justice": ["yda"]}, True),
+    ({"age": 15}, True),
+    ({"age": 14}, False),
+    ({"age": {"gte": 13}}, True),
+    ({"age": {"gte": 13, "lt": 15}}, False),
+    ({"age": [10, 11, 15]}, True),
+    ({"age": {"not_in": [15, 16]}}, False),
+    ({"known_to_csc": False}, False),
+    ({"legal_status": ["section_20", "care_order"]}, True),
+    ({"justice": "remanded"}, True),  # a compound state holds while a state inside it is active
+    ({"justice": "yda"}, True),
+    ({"justice": "rilaa"}, False),
+    ({"justice": {"ne": "remanded"}}, False),
+    ({"justice": {"not_in": ["rilaa", "custody"]}}, True),
+    ({"age": {"gte": 13}, "justice": "rilaa"}, False),
+    ({"any": [{"justice": "rilaa"}, {"age": 15}]}, True),
+    ({"all": [{"justice": "yda"}, {"known_to_csc": True}]}, True),
+    ({"not": {"known_to_csc": True}}, False),
+    ({"not": {"any": [{"age": 10}, {"age": 11}]}, "justice": ["yda"]}, True),
 ]
 
 
@@ -59,7 +59,10 @@ def states_of(test: Comparison):
         ({"justice": "yda", "age": 15}, Comparison("age", "eq", 15)),
         ({"justice": "rilaa", "age": 15}, False),
         ({"any": [{"justice": "yda"}, {"age": 15}]}, True),
-        ({"any": [{"justice": "rilaa"}, {"age": 15}, {"known_to_csc": True}]}, AnyOf((Comparison("age", "eq", 15), Comparison("known_to_csc", "eq", True)))),
+        (
+            {"any": [{"justice": "rilaa"}, {"age": 15}, {"known_to_csc": True}]},
+            AnyOf((Comparison("age", "eq", 15), Comparison("known_to_csc", "eq", True))),
+        ),
         ({"not": {"justice": "yda"}}, False),
         ({"not": {"justice": "rilaa", "age": 15}}, True),
         ({"not": {"justice": "yda", "age": 15}}, Not(Comparison("age", "eq", 15))),
@@ -79,7 +82,10 @@ def test_deciding_first_changes_no_answer(raw: dict, expected: bool) -> None:
 def test_parse_builds_a_tree() -> None:
     tree = parse({"age": {"gte": 13}, "any": [{"justice": "yda"}, {"not": {"known_to_csc": False}}]})
     assert tree == All(
-        (Comparison("age", "gte", 13), AnyOf((Comparison("justice", "eq", "yda"), Not(Comparison("known_to_csc", "eq", False)))))
+        (
+            Comparison("age", "gte", 13),
+            AnyOf((Comparison("justice", "eq", "yda"), Not(Comparison("known_to_csc", "eq", False)))),
+        )
     )
     assert [t.key for t in conditions.comparisons(tree)] == ["age", "justice", "known_to_csc"]
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import protoverify as run
 
 from protoverify import load_protocol
 from protoverify.reports.coverage import coverage
@@ -54,8 +53,16 @@ def result(tmp_path: Path):
 
 def test_clause_statuses(result) -> None:
     status = {c.id: c.status for c in result.clauses}
-    assert status == {"1.1": "encoded", "1.2": "encoded", "1.3": "encoded", "1.4": "encoded", "1.5": "encoded",
-                      "1.6": "encoded", "1.7": "narrative", "1.8": "missing"}
+    assert status == {
+        "1.1": "encoded",
+        "1.2": "encoded",
+        "1.3": "encoded",
+        "1.4": "encoded",
+        "1.5": "encoded",
+        "1.6": "encoded",
+        "1.7": "narrative",
+        "1.8": "missing",
+    }
     assert result.missing == ["1.8"] and result.not_in_source == ["9.9"]
 
 
@@ -85,10 +92,7 @@ def test_json_fields(result) -> None:
     assert data["timescales_unmatched"] == [{"clause": "1.1", "phrase": "as soon as"}]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "protoverify", *args], capture_output=True, text=True)
-
-
+@pytest.mark.slow
 def test_cli_exit_codes(tmp_path: Path) -> None:
     protocol, source = tmp_path / "tiny.yaml", tmp_path / "source.txt"
     protocol.write_text(PROTOCOL, encoding="utf-8")

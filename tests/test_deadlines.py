@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import z3
+from conftest import ROOT, TODAY
 
 from protoverify import load_protocol
 from protoverify.model.calendar import Calendar
@@ -17,8 +18,6 @@ from protoverify.properties.context import Context
 from protoverify.properties.deadlines import check
 from protoverify.properties.findings import Finding
 
-ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 23)
 CALENDAR = Calendar()
 
 SKELETON = """\
@@ -74,7 +73,11 @@ duties:
 def protocol_file(tmp_path: Path, duties: str, delay: str = "{amount: 3, unit: weeks}", also: str = "") -> Path:
     """A small protocol with the given duties (YAML list items) and the hearing's schedule."""
     path = tmp_path / "protocol.yaml"
-    text = SKELETON.format(duties=textwrap.indent(textwrap.dedent(duties).strip(), "  "), delay=delay, also=f", also: {also}" if also else "")
+    text = SKELETON.format(
+        duties=textwrap.indent(textwrap.dedent(duties).strip(), "  "),
+        delay=delay,
+        also=f", also: {also}" if also else "",
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -194,7 +197,9 @@ def test_an_upstream_duty_met_on_time_can_leave_the_downstream_duty_impossible(t
     assert_witness_on_calendar(finding)
     remanded = dated(finding, "remanded to youth detention")
     assessed = dated(finding, "done: complete the assessment")
-    assert dated(finding, "last day to complete the assessment") == last_day(CALENDAR.due_after(at(remanded), 20, "working_days"))
+    assert dated(finding, "last day to complete the assessment") == last_day(
+        CALENDAR.due_after(at(remanded), 20, "working_days")
+    )
     send_due = dated(finding, "last day to send the assessment")
     assert send_due == last_day(CALENDAR.due_after(at(remanded), 5, "working_days"))
     assert send_due < assessed <= last_day(CALENDAR.due_after(at(remanded), 20, "working_days"))
@@ -371,7 +376,9 @@ def test_a_best_practice_window_that_allows_a_breach_is_found(tmp_path: Path, li
 
 
 def test_a_best_practice_window_inside_the_requirement_is_clean(tmp_path: Path) -> None:
-    duties = BEST_PRACTICE.format(link="type: visit_in_custody", required_actor="social_worker", should="{amount: 5, unit: days}")
+    duties = BEST_PRACTICE.format(
+        link="type: visit_in_custody", required_actor="social_worker", should="{amount: 5, unit: days}"
+    )
     assert run(protocol_file(tmp_path, duties)) == []
 
 
@@ -381,7 +388,9 @@ EVERY_QUESTION = "\n".join(
     [
         UPSTREAM.format(assess=20, send=5),
         RESTATED.format(first="{amount: 7, unit: days}", second="{amount: 10, unit: working_days}"),
-        BEST_PRACTICE.format(link="type: visit_in_custody", required_actor="social_worker", should="{amount: 7, unit: working_days}"),
+        BEST_PRACTICE.format(
+            link="type: visit_in_custody", required_actor="social_worker", should="{amount: 7, unit: working_days}"
+        ),
         """
 - id: advise_child
   clause: "2.1"
@@ -394,6 +403,7 @@ EVERY_QUESTION = "\n".join(
 )
 
 
+@pytest.mark.slow
 def test_a_question_the_solver_cannot_answer_in_time_is_reported_not_passed(tmp_path: Path) -> None:
     path = protocol_file(tmp_path, EVERY_QUESTION, also="{amount: 15, unit: working_days}")
     decided = {f.id: f for f in run(path)}
@@ -406,13 +416,19 @@ def test_a_question_the_solver_cannot_answer_in_time_is_reported_not_passed(tmp_
         if finding.id not in decided:
             assert not finding.decided, "a question answered 'no' with time is, in a hurry, answered 'no' or undecided"
         elif finding.decided:
-            assert (finding.kind, finding.clauses, finding.severity) == (decided[finding.id].kind, decided[finding.id].clauses, decided[finding.id].severity)
+            assert (finding.kind, finding.clauses, finding.severity) == (
+                decided[finding.id].kind,
+                decided[finding.id].clauses,
+                decided[finding.id].severity,
+            )
             assert_witness_on_calendar(finding)
         else:
             assert finding.severity == "error" and "not a pass" in finding.message and finding.witness is None
 
 
-def test_every_question_the_solver_answers_unknown_is_reported_undecided(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_question_the_solver_answers_unknown_is_reported_undecided(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = protocol_file(tmp_path, EVERY_QUESTION, also="{amount: 15, unit: working_days}")
     decided = {f.id for f in run(path)}
     monkeypatch.setattr(z3.Solver, "check", lambda self, *assumptions: z3.unknown)  # any speed of machine
@@ -427,6 +443,7 @@ def test_a_clean_protocol_in_a_hurry_reports_nothing_it_has_not_decided(tmp_path
     assert all(not f.decided for f in rushed)
 
 
+@pytest.mark.slow
 def test_the_same_protocol_gives_the_same_findings(tmp_path: Path) -> None:
     path = protocol_file(tmp_path, EVERY_QUESTION, also="{amount: 15, unit: working_days}")
     first, second = run(path), run(path)
@@ -437,8 +454,18 @@ def test_the_same_protocol_gives_the_same_findings(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("protocols/examples/example.yaml", {("deadline-conflict", ("4.3",)), ("deadline-divergence", ("3.4",)), ("deadline-divergence", ("3.4", "3.4(b)"))}),
-        ("protocols/stockport-2019.yaml", {("deadline-conflict", ("5.8.4",)), ("deadline-divergence", ("5.9.1(a)", "5.9.2(b)"))}),
+        (
+            "protocols/examples/example.yaml",
+            {
+                ("deadline-conflict", ("4.3",)),
+                ("deadline-divergence", ("3.4",)),
+                ("deadline-divergence", ("3.4", "3.4(b)")),
+            },
+        ),
+        (
+            "protocols/stockport-2019.yaml",
+            {("deadline-conflict", ("5.8.4",)), ("deadline-divergence", ("5.9.1(a)", "5.9.2(b)"))},
+        ),
         (
             "protocols/warwickshire.yaml",
             {
@@ -451,6 +478,7 @@ def test_the_same_protocol_gives_the_same_findings(tmp_path: Path) -> None:
         ),
     ],
 )
+@pytest.mark.slow
 def test_the_bundled_protocols(path: str, expected: set) -> None:
     findings = run(ROOT / path)
     assert {(f.kind, f.clauses) for f in findings} == expected

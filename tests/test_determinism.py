@@ -11,16 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT
+from conftest import TODAY_ISO as TODAY
 
 from protoverify.reports.files import MANIFEST
 
-ROOT = Path(__file__).parent.parent
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
 STOCKPORT = ROOT / "protocols" / "stockport-2019.yaml"
 WARWICKSHIRE = ROOT / "protocols" / "warwickshire.yaml"
 SCENARIO = ROOT / "scenarios" / "stockport-baseline.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
-TODAY = "2026-11-23"
 
 
 def twice(tmp_path: Path, *args: str, workers: bool = False) -> tuple[bytes, bytes]:
@@ -38,52 +37,97 @@ def twice(tmp_path: Path, *args: str, workers: bool = False) -> tuple[bytes, byt
     return outputs[0], outputs[1]
 
 
+@pytest.mark.slow
 def test_check_json(tmp_path: Path) -> None:
     first, second = twice(tmp_path, "check", str(STOCKPORT), "--format", "json", "--today", TODAY)
     assert first == second and b'"findings"' in first
 
 
+@pytest.mark.slow
 def test_simulate_json(tmp_path: Path) -> None:
     first, second = twice(tmp_path, "simulate", str(SCENARIO), "--replications", "4", "--format", "json", workers=True)
     assert b'"metrics"' in first
     assert first == second
 
 
+@pytest.mark.slow
 def test_sweep_json(tmp_path: Path) -> None:
-    first, second = twice(tmp_path, "sweep", str(FIXTURES / "remand-scenario.yaml"), "--vary", "demand.remands_per_year=20,40",
-                          "--replications", "3", "--format", "json", workers=True)
+    first, second = twice(
+        tmp_path,
+        "sweep",
+        str(FIXTURES / "remand-scenario.yaml"),
+        "--vary",
+        "demand.remands_per_year=20,40",
+        "--replications",
+        "3",
+        "--format",
+        "json",
+        workers=True,
+    )
     assert first == second and b'"points"' in first
 
 
+@pytest.mark.slow
 def test_report_folder(tmp_path: Path) -> None:
     """Every file of a report with a simulation: HTML, Markdown, JSON, the workbook and the index."""
     folders = []
     for run, hash_seed in enumerate(("1", "2")):
         out = tmp_path / f"run{run}"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        result = subprocess.run([sys.executable, "-m", "protoverify", "report", str(FIXTURES / "remand.yaml"),
-                                 "--scenario", str(FIXTURES / "remand-scenario.yaml"), "--replications", "3", "--workers", str(run + 1),
-                                 "--today", TODAY, "--xlsx", "-o", str(out)], capture_output=True, text=True, env=env, timeout=600)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "protoverify",
+                "report",
+                str(FIXTURES / "remand.yaml"),
+                "--scenario",
+                str(FIXTURES / "remand-scenario.yaml"),
+                "--replications",
+                "3",
+                "--workers",
+                str(run + 1),
+                "--today",
+                TODAY,
+                "--xlsx",
+                "-o",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
         assert result.returncode == 0, result.stderr
         folders.append({p.name: p.read_bytes() for p in out.iterdir()})
-    assert folders[0].keys() == folders[1].keys() >= {"remand_only.json", "remand_only.html", "remand_only.xlsx", "index.html", MANIFEST}
+    assert (
+        folders[0].keys()
+        == folders[1].keys()
+        >= {"remand_only.json", "remand_only.html", "remand_only.xlsx", "index.html", MANIFEST}
+    )
     for name in folders[0]:
         assert folders[0][name] == folders[1][name], name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("format", ["json", "html"])
 def test_compare(tmp_path: Path, format: str) -> None:
     first, second = twice(tmp_path, "compare", str(STOCKPORT), str(WARWICKSHIRE), "--format", format, "--today", TODAY)
     assert first == second
 
 
+@pytest.mark.slow
 def test_diff_json(tmp_path: Path) -> None:
     redraft = tmp_path / "redraft.yaml"
-    redraft.write_text(EXAMPLE.read_text(encoding="utf-8").replace("amount: 5, unit: working_days", "amount: 7, unit: days"), encoding="utf-8")
+    redraft.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("amount: 5, unit: working_days", "amount: 7, unit: days"),
+        encoding="utf-8",
+    )
     first, second = twice(tmp_path, "diff", str(EXAMPLE), str(redraft), "--format", "json", "--today", TODAY)
     assert first == second and b"timescale" in first
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("to", ["scxml", "mermaid", "dot"])
 def test_export(tmp_path: Path, to: str) -> None:
     first, second = twice(tmp_path, "export", str(WARWICKSHIRE), "--to", to, "-o", "{out}")

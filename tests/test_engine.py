@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from numpy.random import SeedSequence
 from statemachine.exceptions import TransitionNotAllowed
 
@@ -24,8 +25,11 @@ from protoverify.simulate.duties import NOBODY, SIMULATED
 from protoverify.simulate.lifecycles import compile_lifecycles, condition_holds
 from protoverify.simulate.scenario import load_protocol_of, load_scenario, scenario_from_mapping
 
-ROOT = Path(__file__).parent.parent
-PROTOCOLS = [ROOT / "protocols" / "stockport-2019.yaml", ROOT / "protocols" / "warwickshire.yaml", ROOT / "protocols" / "examples" / "example.yaml"]
+PROTOCOLS = [
+    ROOT / "protocols" / "stockport-2019.yaml",
+    ROOT / "protocols" / "warwickshire.yaml",
+    ROOT / "protocols" / "examples" / "example.yaml",
+]
 STOCKPORT = ROOT / "scenarios" / "stockport-baseline.yaml"
 WARWICKSHIRE = ROOT / "scenarios" / "warwickshire-baseline.yaml"
 
@@ -65,6 +69,7 @@ def attributes_for(protocol, rng: random.Random) -> dict:
     return values
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PROTOCOLS, ids=lambda p: p.stem)
 def test_lifecycles_step_as_the_statechart_does(path: Path):
     """Random event sequences, mostly events some transition of the active states takes, move the fast
@@ -80,11 +85,25 @@ def test_lifecycles_step_as_the_statechart_does(path: Path):
         machine = statechart.start(chart, attributes)
         configs = {lc.id: lc.initial for lc in lifecycles}
         for _ in range(25):
-            possible = [e for e in events if any(
-                t.event == e and any(lc.is_inside(s, src) for s in configs[lc.id] for src in t.sources)
-                for lc in lifecycles for ts in lc.transitions.values() for t in ts)]
+            possible = [
+                e
+                for e in events
+                if any(
+                    t.event == e and any(lc.is_inside(s, src) for s in configs[lc.id] for src in t.sources)
+                    for lc in lifecycles
+                    for ts in lc.transitions.values()
+                    for t in ts
+                )
+            ]
             event = rng.choice(possible if possible and rng.random() < 0.85 else events)
-            steps = {lc.id: lc.step(configs[lc.id], event, lambda g: condition_holds(g, configs, attributes)) for lc in lifecycles}
+            steps = {
+                lc.id: lc.step(
+                    configs[lc.id],
+                    event,
+                    lambda g, configs=configs, attributes=attributes: condition_holds(g, configs, attributes),
+                )
+                for lc in lifecycles
+            }
             try:
                 machine.send(event)
                 taken = True
@@ -94,7 +113,9 @@ def test_lifecycles_step_as_the_statechart_does(path: Path):
             for lc in lifecycles:
                 if steps[lc.id] is not None:
                     configs[lc.id] = steps[lc.id].after
-            assert {k: set(v) for k, v in statechart.active_states(machine).items()} == {k: set(v) for k, v in configs.items()}
+            assert {k: set(v) for k, v in statechart.active_states(machine).items()} == {
+                k: set(v) for k, v in configs.items()
+            }
             moves += taken
             refusals += not taken
     assert moves > 500 and refusals > 20  # the walks went deep and also met refusals
@@ -170,8 +191,16 @@ def test_court_sits_on_weekdays_saturdays_and_bank_holidays_but_never_on_sunday(
     clock = Clock(dt.date(2025, 4, 14), Calendar())
     sittings = Sittings.build(clock, 14, ("tue", "thu"), saturday=True, bank_holidays=True, start_hour=10)
     days = {(clock.start + dt.timedelta(hours=t)).strftime("%a %d"): sittings.kind(t) for t in sittings.times}
-    assert days == {"Tue 15": "weekday", "Thu 17": "weekday", "Fri 18": "bank_holiday", "Sat 19": "saturday",
-                    "Mon 21": "bank_holiday", "Tue 22": "weekday", "Thu 24": "weekday", "Sat 26": "saturday"}
+    assert days == {
+        "Tue 15": "weekday",
+        "Thu 17": "weekday",
+        "Fri 18": "bank_holiday",
+        "Sat 19": "saturday",
+        "Mon 21": "bank_holiday",
+        "Tue 22": "weekday",
+        "Thu 24": "weekday",
+        "Sat 26": "saturday",
+    }
     assert sittings.next(4 * 24 + 11, weekday_only=True) == 8 * 24 + 10  # after Good Friday's sitting: Tuesday's
     assert sittings.next(4 * 24 + 11, weekday_only=False) == 5 * 24 + 10  # ... or Saturday's
 
@@ -181,7 +210,12 @@ def test_court_sits_on_weekdays_saturdays_and_bank_holidays_but_never_on_sunday(
 
 @pytest.mark.parametrize(
     ("kind", "parameters"),
-    [("exponential", {"mean": 3}), ("lognormal", {"mean": 3, "sd": 2}), ("gamma", {"mean": 3, "sd": 2}), ("uniform", {"low": 1, "high": 5})],
+    [
+        ("exponential", {"mean": 3}),
+        ("lognormal", {"mean": 3, "sd": 2}),
+        ("gamma", {"mean": 3, "sd": 2}),
+        ("uniform", {"low": 1, "high": 5}),
+    ],
 )
 def test_a_sampler_draws_the_mean_and_spread_it_was_given(kind: str, parameters: dict):
     stream = streams(SeedSequence(4))[Purpose.FLOWS]
@@ -203,7 +237,9 @@ def test_streams_are_the_same_for_the_same_seed_and_differ_by_purpose():
 
 
 def same(a: dict[str, float], b: dict[str, float]) -> bool:
-    return a.keys() == b.keys() and all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a.values(), b.values()))
+    return a.keys() == b.keys() and all(
+        x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a.values(), b.values())
+    )
 
 
 def test_a_replication_is_determined_by_its_seed_alone(stockport: engine.Model):
@@ -216,9 +252,22 @@ def test_a_replication_is_determined_by_its_seed_alone(stockport: engine.Model):
 
 def test_the_metrics_of_a_replication(stockport: engine.Model, stockport_run: engine.Replication):
     metrics = outcomes.measure(stockport, stockport_run)
-    for name in ("on_time/all", "tasks/raised", "utilisation/role/case_manager", "backlog/role/social_worker", "court/sittings",
-                 "court/sittings_covered", "court/on_call_callouts", "rilaa/wait_hours", "yda/bed_nights", "yda/spend",
-                 "yda/over_budget", "events_processed", "on_time/clause/5.6.1", "on_time/duty_type/notify_csc_of_rilaa"):
+    for name in (
+        "on_time/all",
+        "tasks/raised",
+        "utilisation/role/case_manager",
+        "backlog/role/social_worker",
+        "court/sittings",
+        "court/sittings_covered",
+        "court/on_call_callouts",
+        "rilaa/wait_hours",
+        "yda/bed_nights",
+        "yda/spend",
+        "yda/over_budget",
+        "events_processed",
+        "on_time/clause/5.6.1",
+        "on_time/duty_type/notify_csc_of_rilaa",
+    ):
         assert name in metrics, name
     assert 0 <= metrics["on_time/all"] <= 1 and 0 < metrics["utilisation/role/case_manager"] < 1
     assert metrics["yda/over_budget"] in (0.0, 1.0) and metrics["events_processed"] > 1000
@@ -231,7 +280,9 @@ def test_the_metrics_of_a_replication(stockport: engine.Model, stockport_run: en
 def test_tasks_for_nobody_are_never_done(stockport: engine.Model, stockport_run: engine.Replication):
     nobody = [t for t in stockport_run.tasks if t.no_owner]
     assert nobody and all(t.done is None for t in nobody)
-    judged = [outcomes.verdict(stockport, stockport_run, t) for t in nobody if stockport.plans[t.plan].deadline is not None]
+    judged = [
+        outcomes.verdict(stockport, stockport_run, t) for t in nobody if stockport.plans[t.plan].deadline is not None
+    ]
     assert judged and not any(judged)  # each one with a deadline is late or undecided, never on time
 
 
@@ -239,13 +290,17 @@ def test_yda_nights_are_charged_at_the_establishments_rate(stockport: engine.Mod
     low, high = stockport.window
     nightly = stockport.yda[2]
     nights = sum(outcomes._midnights(max(a, low), min(b, high)) for a, b, _ in stockport_run.yda_stays)
-    spend = sum(outcomes._midnights(max(a, low), min(b, high)) * nightly[kind] for a, b, kind in stockport_run.yda_stays)
+    spend = sum(
+        outcomes._midnights(max(a, low), min(b, high)) * nightly[kind] for a, b, kind in stockport_run.yda_stays
+    )
     metrics = outcomes.measure(stockport, stockport_run)
     assert metrics["yda/bed_nights"] == nights > 0 and metrics["yda/spend"] == spend
     assert outcomes._midnights(10, 50) == 2 and outcomes._midnights(24, 50) == 1 and outcomes._midnights(30, 40) == 0
 
 
-def test_a_rilaa_placement_waits_for_the_search_and_for_a_placement(stockport: engine.Model, stockport_run: engine.Replication):
+def test_a_rilaa_placement_waits_for_the_search_and_for_a_placement(
+    stockport: engine.Model, stockport_run: engine.Replication
+):
     placed = [s for s in stockport_run.rilaa_stays if s[3] is not None]
     assert placed
     for entered, available, searched, found in placed:

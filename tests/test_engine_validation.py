@@ -43,6 +43,7 @@ def test_erlang_c_by_formula():
     assert erlang_c_wait(1.5, 1.0, 3) == pytest.approx(0.15789, abs=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rho", [0.5, 0.7, 0.9])
 def test_mean_wait_of_an_m_m_3_queue_matches_erlang_c(rho: float):
     arrivals = rho * SERVERS / MEAN_SERVICE  # an hour

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SEEDS
 from ruamel.yaml import YAML
 
 from protoverify.model.extract import NO_DUTY, NO_MODAL, draft, dump, mentions, parse_date
 from protoverify.model.loader import load_protocol
 from protoverify.reports.files import MANIFEST
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILES = ("stockport-yos-csc-principles-2019.txt", "warwickshire-yjs-childrens-services-protocol.txt")
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "extraction_figures.py"
 
@@ -101,7 +101,9 @@ def test_questions_and_pointers_are_not_duties() -> None:
     text = "8.1 Will it be in the child's best interests?\n8.2 The guidance can be found at the link.\n8.3 The plan is agreed.\n"
     assert "duties" not in drafted(text)
     assert drafted(text)["narrative"] == [
-        {"clause": "8.1", "reason": NO_DUTY}, {"clause": "8.2", "reason": NO_DUTY}, {"clause": "8.3", "reason": NO_MODAL}
+        {"clause": "8.1", "reason": NO_DUTY},
+        {"clause": "8.2", "reason": NO_DUTY},
+        {"clause": "8.3", "reason": NO_MODAL},
     ]
 
 
@@ -121,7 +123,10 @@ def test_vague_timescale_keeps_its_words() -> None:
 
 def test_dual_units_are_within_and_also() -> None:
     (duty,) = duties("5.9 The YOS officer will request a 3 weeks (15 working days) adjournment.\n")
-    assert duty["timescale"] == {"within": {"amount": 3, "unit": "weeks"}, "also": {"amount": 15, "unit": "working_days"}}
+    assert duty["timescale"] == {
+        "within": {"amount": 3, "unit": "weeks"},
+        "also": {"amount": 15, "unit": "working_days"},
+    }
 
 
 def test_within_of_names_a_placeholder_trigger_event(tmp_path: Path) -> None:
@@ -144,16 +149,23 @@ def test_before_counts_back_from_a_placeholder_event(tmp_path: Path) -> None:
 def test_several_time_phrases_are_kept_where_the_format_allows_and_commented() -> None:
     text = "8.15 As soon as possible and no later than 14 days before release, the child must be advised of the plan.\n"
     (duty,) = duties(text)
-    assert duty["timescale"] == {"vague": "As soon as possible", "before": {"event": "release", "amount": 14, "unit": "days"}}
+    assert duty["timescale"] == {
+        "vague": "As soon as possible",
+        "before": {"event": "release", "amount": 14, "unit": "days"},
+    }
     assert duty["actor"] == "unspecified"
     assert "time phrases: 'As soon as possible', 'no later than 14 days before'" in dump(draft(text, "invented.txt"))
 
 
 def test_recurring_and_per_week_timescales() -> None:
     assert duties("3.1 Cases will be discussed at the hub every Tuesday.\n")[0]["timescale"] == {
-        "every": {"amount": 1, "unit": "weeks"}, "words": "every Tuesday"}
+        "every": {"amount": 1, "unit": "weeks"},
+        "words": "every Tuesday",
+    }
     assert duties("7.2 The YOS will second a worker for two days per week.\n")[0]["timescale"] == {
-        "every": {"amount": 1, "unit": "weeks"}, "lasting": {"amount": 2, "unit": "days"}}
+        "every": {"amount": 1, "unit": "weeks"},
+        "lasting": {"amount": 2, "unit": "days"},
+    }
 
 
 def test_no_time_phrase_is_unspecified() -> None:
@@ -166,14 +178,36 @@ def test_no_time_phrase_is_unspecified() -> None:
 @pytest.mark.parametrize(
     ("words", "party"),
     [
-        ("YOS", "yjs"), ("YOT", "yjs"), ("YJS", "yjs"), ("WYJS", "yjs"), ("Youth Offending Service", "yjs"),
-        ("Youth Offending Team", "yjs"), ("Youth Justice Service", "yjs"), ("Children's Social Care", "csc"),
-        ("Children’s Social Care", "csc"), ("CSC", "csc"), ("Children's Services", "csc"),
-        ("local children's team", "local_childrens_team"), ("social worker", "social_worker"), ("police", "police"),
-        ("CPS", "cps"), ("court", "court"), ("IRO", "iro"), ("Virtual School", "virtual_school"), ("housing department", "housing"),
-        ("Leaving Care Team", "leaving_care"), ("Personal Advisor", "personal_advisor"), ("Appropriate Adult", "appropriate_adult"),
-        ("EDT", "edt"), ("CAFCASS", "cafcass"), ("National Probation Service", "probation"), ("NPS", "probation"),
-        ("CRC", "probation"), ("YCS", "secure_estate"), ("secure estate", "secure_estate"), ("YOS Officers", "yjs_practitioner"),
+        ("YOS", "yjs"),
+        ("YOT", "yjs"),
+        ("YJS", "yjs"),
+        ("WYJS", "yjs"),
+        ("Youth Offending Service", "yjs"),
+        ("Youth Offending Team", "yjs"),
+        ("Youth Justice Service", "yjs"),
+        ("Children's Social Care", "csc"),
+        ("Children’s Social Care", "csc"),
+        ("CSC", "csc"),
+        ("Children's Services", "csc"),
+        ("local children's team", "local_childrens_team"),
+        ("social worker", "social_worker"),
+        ("police", "police"),
+        ("CPS", "cps"),
+        ("court", "court"),
+        ("IRO", "iro"),
+        ("Virtual School", "virtual_school"),
+        ("housing department", "housing"),
+        ("Leaving Care Team", "leaving_care"),
+        ("Personal Advisor", "personal_advisor"),
+        ("Appropriate Adult", "appropriate_adult"),
+        ("EDT", "edt"),
+        ("CAFCASS", "cafcass"),
+        ("National Probation Service", "probation"),
+        ("NPS", "probation"),
+        ("CRC", "probation"),
+        ("YCS", "secure_estate"),
+        ("secure estate", "secure_estate"),
+        ("YOS Officers", "yjs_practitioner"),
     ],
 )
 def test_agency_names_and_abbreviations(words: str, party: str) -> None:
@@ -211,18 +245,22 @@ def test_a_text_with_no_agency_still_drafts_valid_yaml() -> None:
 
 
 def test_invented_protocol_draft_loads(tmp_path: Path) -> None:
-    loads(tmp_path, (
-        "Anytown YOS and CSC Protocol\n\nAgreed: 1 April 2024\n\n1 Introduction\n\n"
-        "1.1 The YOS will notify CSC within 24 hours of a remand.\n1.2 The YOS will notify CSC within 2 days of a remand.\n"
-        "1.3 The child must be advised of the plan no later than 14 days before release.\n"
-        "1.4 A visit should be made within 7 days. Another visit will be made within 7 days.\n"
-        "Signed:\n\nDate: March 2024\n"
-    ))
+    loads(
+        tmp_path,
+        (
+            "Anytown YOS and CSC Protocol\n\nAgreed: 1 April 2024\n\n1 Introduction\n\n"
+            "1.1 The YOS will notify CSC within 24 hours of a remand.\n1.2 The YOS will notify CSC within 2 days of a remand.\n"
+            "1.3 The child must be advised of the plan no later than 14 days before release.\n"
+            "1.4 A visit should be made within 7 days. Another visit will be made within 7 days.\n"
+            "Signed:\n\nDate: March 2024\n"
+        ),
+    )
 
 
 # --- the seeds -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEED_FILES)
 def test_seed_draft_is_yaml_and_loads(tmp_path: Path, seed: str) -> None:
     if not (SEEDS / seed).exists():
@@ -240,6 +278,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "protoverify", "extract", *args], capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_extract_prints_the_draft_or_writes_it_once(tmp_path: Path) -> None:
     source = tmp_path / "protocol.txt"
     source.write_text("1.1 The YOS must notify CSC as soon as possible.\n", encoding="utf-8")
@@ -254,7 +293,9 @@ def test_extract_prints_the_draft_or_writes_it_once(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "kept"
     assert run(str(source), "-o", str(target), "--force").returncode == 0
     assert target.read_text(encoding="utf-8") == printed.stdout
-    assert [p.name for p in target.parent.iterdir() if p.name != MANIFEST] == ["draft.yaml"]  # no temporary file left behind
+    assert [p.name for p in target.parent.iterdir() if p.name != MANIFEST] == [
+        "draft.yaml"
+    ]  # no temporary file left behind
 
 
 @pytest.mark.parametrize(
@@ -266,6 +307,7 @@ def test_extract_prints_the_draft_or_writes_it_once(tmp_path: Path) -> None:
         (b"  \n", "empty file"),
     ],
 )
+@pytest.mark.slow
 def test_extract_of_an_unreadable_document_is_located(tmp_path: Path, content: bytes | None, message: str) -> None:
     source = tmp_path / "protocol.txt"
     if content is not None:
@@ -279,25 +321,36 @@ def test_extract_of_an_unreadable_document_is_located(tmp_path: Path, content: b
 
 FLOORS: dict[str, dict[str, float]] = {
     "stockport-2019": {
-        "duty precision": 0.920, "duty recall": 0.865, "timescale precision": 0.714, "timescale recall": 0.263,
-        "unspecified actor precision": 0.608, "unspecified actor recall": 0.875, "modality equal": 0.948,
+        "duty precision": 0.920,
+        "duty recall": 0.865,
+        "timescale precision": 0.714,
+        "timescale recall": 0.263,
+        "unspecified actor precision": 0.608,
+        "unspecified actor recall": 0.875,
+        "modality equal": 0.948,
     },
     "warwickshire": {
-        "duty precision": 0.694, "duty recall": 0.925, "timescale precision": 1.000, "timescale recall": 0.625,
-        "unspecified actor precision": 0.727, "unspecified actor recall": 0.960, "modality equal": 0.820,
+        "duty precision": 0.694,
+        "duty recall": 0.925,
+        "timescale precision": 1.000,
+        "timescale recall": 0.625,
+        "unspecified actor precision": 0.727,
+        "unspecified actor recall": 0.960,
+        "modality equal": 0.820,
     },
 }
 """The figures reported in docs/extraction.md (rounded down to three decimals): seed -> measure -> floor.
 Re-measure and update both together when the extractor or a hand encoding changes."""
 
 
+@pytest.mark.slow
 def test_figures_do_not_fall_below_those_reported() -> None:
     spec = importlib.util.spec_from_file_location("extraction_figures", BENCH)
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bench  # dataclasses look their module up here
     spec.loader.exec_module(bench)
-    for name, (seed, encoding) in bench.PAIRS.items():
+    for seed, encoding in bench.PAIRS.values():
         if not (SEEDS / seed).exists():
             pytest.skip(f"seed documents not found at {SEEDS} (they live outside the repository)")
         if not encoding.exists():
@@ -306,8 +359,10 @@ def test_figures_do_not_fall_below_those_reported() -> None:
     for name, floors in FLOORS.items():
         result = results[name]
         values = {
-            "duty precision": result.duties.precision, "duty recall": result.duties.recall,
-            "timescale precision": result.timescales.precision, "timescale recall": result.timescales.recall,
+            "duty precision": result.duties.precision,
+            "duty recall": result.duties.recall,
+            "timescale precision": result.timescales.precision,
+            "timescale recall": result.timescales.recall,
             "unspecified actor precision": result.unspecified_actor.precision,
             "unspecified actor recall": result.unspecified_actor.recall,
             "modality equal": result.modality.equal / result.modality.clauses,

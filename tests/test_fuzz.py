@@ -19,19 +19,18 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT
+from fuzzing import CASES, SCALE, Hang, assert_clean, damaged, mutated, protocols, time_cap, to_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from fuzzing import CASES, SCALE, Hang, assert_clean, damaged, mutated, protocols, time_cap, to_yaml
 from protoverify import check, load_protocol
 from protoverify.cli import app
 from protoverify.model.source import LoadError, read
 from protoverify.model.statechart import compile_protocol, start
 from protoverify.properties.situations import Situations
 
-ROOT = Path(__file__).parent.parent
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
 CAP = 120.0  # seconds a single case may take before it counts as a hang
 TODAY = "2026-01-01"
@@ -48,7 +47,12 @@ def fuzz(cases: int):
         derandomize=SCALE == 1,
         database=None,
         print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example, HealthCheck.filter_too_much],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+            HealthCheck.filter_too_much,
+        ],
     )
 
 
@@ -73,6 +77,7 @@ def count_cases():
 # --- protocols ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @fuzz(100)
 @given(st.data())
 def test_validate_example_with_faults_in_its_data(data) -> None:
@@ -83,6 +88,7 @@ def test_validate_example_with_faults_in_its_data(data) -> None:
         assert_clean(invoke(["validate", str(path)]), command="validate", ok={0}, inputs=[path], case="; ".join(done))
 
 
+@pytest.mark.slow
 @fuzz(100)
 @given(st.data())
 def test_validate_example_with_faults_in_its_text(data) -> None:
@@ -93,6 +99,7 @@ def test_validate_example_with_faults_in_its_text(data) -> None:
         assert_clean(invoke(["validate", str(path)]), command="validate", ok={0}, inputs=[path], case=fault)
 
 
+@pytest.mark.slow
 @fuzz(60)
 @given(protocols(), st.data())
 def test_check_generated_protocols(protocol, data) -> None:
@@ -109,6 +116,7 @@ def test_check_generated_protocols(protocol, data) -> None:
             assert '"findings"' in result.stdout
 
 
+@pytest.mark.slow
 @fuzz(20)
 @given(st.data())
 def test_check_example_with_a_fault(data) -> None:
@@ -120,6 +128,7 @@ def test_check_example_with_a_fault(data) -> None:
         assert_clean(result, command="check", ok={0, 1}, inputs=[path], case="; ".join(done))
 
 
+@pytest.mark.slow
 @fuzz(40)
 @given(protocols(), st.data(), st.sampled_from(["scxml", "mermaid", "dot"]))
 def test_export_generated_protocols(protocol, data, to) -> None:
@@ -131,11 +140,14 @@ def test_export_generated_protocols(protocol, data, to) -> None:
         path, target = Path(folder) / "protocol.yaml", Path(folder) / "out" / f"chart.{to}"
         path.write_text(to_yaml(protocol), encoding="utf-8")
         result = invoke(["export", str(path), "--to", to, "-o", str(target)])
-        assert_clean(result, command="export", ok={0}, inputs=[path], outputs=[target], case="; ".join(done) or "generated")
+        assert_clean(
+            result, command="export", ok={0}, inputs=[path], outputs=[target], case="; ".join(done) or "generated"
+        )
         if result.exit_code == 0 and to == "scxml":
             ET.parse(target)
 
 
+@pytest.mark.slow
 @fuzz(15)
 @given(protocols(), st.data())
 def test_report_generated_protocols(protocol, data) -> None:
@@ -147,9 +159,16 @@ def test_report_generated_protocols(protocol, data) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path, out = Path(folder) / "protocol.yaml", Path(folder) / "report"
         path.write_text(to_yaml(protocol), encoding="utf-8")
-        files = [out / name for name in ("fuzzed.html", "fuzzed.md", "fuzzed.json", "index.html", *(["fuzzed.xlsx"] if xlsx else []))]
-        result = invoke(["report", str(path), "-o", str(out), "--today", TODAY, "--timeout", "2", *(["--xlsx"] if xlsx else [])])
-        assert_clean(result, command="report", ok={0}, inputs=[path], outputs=files, case="; ".join(done) or "generated")
+        files = [
+            out / name
+            for name in ("fuzzed.html", "fuzzed.md", "fuzzed.json", "index.html", *(["fuzzed.xlsx"] if xlsx else []))
+        ]
+        result = invoke(
+            ["report", str(path), "-o", str(out), "--today", TODAY, "--timeout", "2", *(["--xlsx"] if xlsx else [])]
+        )
+        assert_clean(
+            result, command="report", ok={0}, inputs=[path], outputs=files, case="; ".join(done) or "generated"
+        )
 
 
 # --- scenarios ---------------------------------------------------------------------------------
@@ -164,6 +183,7 @@ def small_scenario(name: str) -> dict:
     return scenario
 
 
+@pytest.mark.slow
 @fuzz(60)
 @given(st.sampled_from(["remand", "queue"]), st.data(), st.sampled_from(["json", "text", "csv"]))
 def test_simulate_scenarios_with_faults(name, data, format) -> None:
@@ -177,10 +197,17 @@ def test_simulate_scenarios_with_faults(name, data, format) -> None:
         path, target = Path(folder) / "scenario.yaml", Path(folder) / "out" / f"result.{format}"
         path.write_text(to_yaml(scenario), encoding="utf-8")
         result = invoke(["simulate", str(path), "--workers", "1", "--format", format, "-o", str(target)])
-        assert_clean(result, command="simulate", ok={0}, inputs=[path, protocol, Path(folder) / "." / protocol.name],
-                     outputs=[target], case="; ".join(done) or name)
+        assert_clean(
+            result,
+            command="simulate",
+            ok={0},
+            inputs=[path, protocol, Path(folder) / "." / protocol.name],
+            outputs=[target],
+            case="; ".join(done) or name,
+        )
 
 
+@pytest.mark.slow
 @fuzz(30)
 @given(st.data())
 def test_simulate_scenario_text_with_faults(data) -> None:
@@ -190,22 +217,32 @@ def test_simulate_scenario_text_with_faults(data) -> None:
         path, target = Path(folder) / "scenario.yaml", Path(folder) / "result.json"
         path.write_bytes(raw)
         result = invoke(["simulate", str(path), "--workers", "1", "--format", "json", "-o", str(target)])
-        assert_clean(result, command="simulate", ok={0}, inputs=[path, Path(folder) / "remand.yaml"], outputs=[target], case=fault)
+        assert_clean(
+            result,
+            command="simulate",
+            ok={0},
+            inputs=[path, Path(folder) / "remand.yaml"],
+            outputs=[target],
+            case=fault,
+        )
 
 
 # --- real processes ----------------------------------------------------------------------------
 
 NASTY = {
-    "alias bomb": "protoverify: 1\nb0: &b0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9)}]\n" for i in range(1, 9)),
+    "alias bomb": "protoverify: 1\nb0: &b0 [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9)}]\n" for i in range(1, 9)),
     "deep nesting": "protoverify: 1\nmetadata: " + "[" * 20_000 + "]" * 20_000 + "\n",
     "impossible date": "protoverify: 1\nmetadata: {agreed: 2019-02-30}\n",
     "python tag": "protoverify: 1\nmetadata: !!python/object/apply:os.system ['echo pwned']\n",
     "truncated": EXAMPLE.read_text(encoding="utf-8")[:5000],
-    "huge timescale": EXAMPLE.read_text(encoding="utf-8").replace("amount: 5, unit: working_days", "amount: 100000000000000000000, unit: working_days"),
+    "huge timescale": EXAMPLE.read_text(encoding="utf-8").replace(
+        "amount: 5, unit: working_days", "amount: 100000000000000000000, unit: working_days"
+    ),
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "check", "report"])
 @pytest.mark.parametrize("kind", sorted(NASTY))
 def test_real_processes(tmp_path: Path, kind: str, command: str) -> None:
@@ -215,7 +252,9 @@ def test_real_processes(tmp_path: Path, kind: str, command: str) -> None:
     path.write_text(NASTY[kind], encoding="utf-8")
     out = tmp_path / "report"
     args = {"validate": [], "check": ["--today", TODAY], "report": ["-o", str(out), "--today", TODAY]}[command]
-    result = subprocess.run([sys.executable, "-m", "protoverify", command, str(path), *args], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "protoverify", command, str(path), *args], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert all(line.startswith(f"{path}:") and "expected" in line for line in result.stderr.splitlines()), result.stderr
     assert not out.exists()
@@ -241,17 +280,25 @@ def problems_in(tmp_path: Path, text: str) -> list[str]:
 def test_an_impossible_date_is_located(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("agreed: 2024-04-01", "agreed: 2024-02-30")
     (problem,) = problems_in(tmp_path, text)
-    assert problem.endswith(at(text, "2024-02-30") + "'2024-02-30' is not a real date (day is out of range for month); expected a real date such as 2019-03-20")
+    assert problem.endswith(
+        at(text, "2024-02-30")
+        + "'2024-02-30' is not a real date (day is out of range for month); expected a real date such as 2019-03-20"
+    )
 
 
+@pytest.mark.slow
 def test_a_time_limit_over_a_century_is_refused(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     (problem,) = problems_in(tmp_path, text.replace("amount: 5, unit: working_days", "amount: 3000000, unit: days"))
     assert "3,000,000 days is more than 100 years; expected a time limit of at most 100 years" in problem
-    (problem,) = problems_in(tmp_path, text.replace("amount: 5, unit: working_days", "amount: 1" + "0" * 400 + ", unit: working_days"))
+    (problem,) = problems_in(
+        tmp_path, text.replace("amount: 5, unit: working_days", "amount: 1" + "0" * 400 + ", unit: working_days")
+    )
     assert "an amount of 401 digits in working days is more than 100 years" in problem  # once an OverflowError
     path = tmp_path / "long.yaml"
-    path.write_text(text.replace("amount: 5, unit: working_days", "amount: 20000, unit: working_days"), encoding="utf-8")
+    path.write_text(
+        text.replace("amount: 5, unit: working_days", "amount: 20000, unit: working_days"), encoding="utf-8"
+    )
     assert check(load_protocol(path), timeout=5).findings  # 80 years still loads and checks
 
 
@@ -262,17 +309,24 @@ def test_line_100_is_not_an_emoji(tmp_path: Path) -> None:
     path = tmp_path / "protocol.yaml"
     path.write_text("#\n" * (100 - line) + text, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(path)])
-    assert result.exit_code == 2 and result.stderr.startswith(f"{path}:100:") and "\N{HUNDRED POINTS SYMBOL}" not in result.stderr
+    assert (
+        result.exit_code == 2
+        and result.stderr.startswith(f"{path}:100:")
+        and "\N{HUNDRED POINTS SYMBOL}" not in result.stderr
+    )
 
 
-@pytest.mark.parametrize(("value", "words"), [
-    ("!!set {a, b}", "a set (!!set)"),
-    ("!!omap [a: 1]", "a value tagged !!omap"),
-    ("!!binary aGVsbG8=", "binary data (!!binary)"),
-    ("!!python/object/apply:os.system ['false']", "a value tagged !!python/object/apply:os.system"),
-    ("!custom {a: 1}", "a value tagged !custom"),
-    ('"a\\x07b"', "text with the control character U+0007"),
-])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("!!set {a, b}", "a set (!!set)"),
+        ("!!omap [a: 1]", "a value tagged !!omap"),
+        ("!!binary aGVsbG8=", "binary data (!!binary)"),
+        ("!!python/object/apply:os.system ['false']", "a value tagged !!python/object/apply:os.system"),
+        ("!custom {a: 1}", "a value tagged !custom"),
+        ('"a\\x07b"', "text with the control character U+0007"),
+    ],
+)
 def test_tags_and_control_characters_are_refused_where_they_stand(tmp_path: Path, value: str, words: str) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("  version: unspecified", f"  version: {value}")
     (problem,) = problems_in(tmp_path, text)
@@ -287,8 +341,14 @@ def test_a_bare_control_character_is_located(tmp_path: Path) -> None:
 
 def test_an_anchored_true_stays_true(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    text = text.replace("when: {justice: police_custody, known_to_csc: false}", "when: {justice: police_custody, known_to_csc: &no false}")
-    text = text.replace("when: {justice: police_custody, known_to_csc: true}", "when: {justice: police_custody, known_to_csc: &yes true}")
+    text = text.replace(
+        "when: {justice: police_custody, known_to_csc: false}",
+        "when: {justice: police_custody, known_to_csc: &no false}",
+    )
+    text = text.replace(
+        "when: {justice: police_custody, known_to_csc: true}",
+        "when: {justice: police_custody, known_to_csc: &yes true}",
+    )
     path = tmp_path / "protocol.yaml"
     path.write_text(text, encoding="utf-8")
     rules = {r.id: r.when for r in load_protocol(path).ownership}
@@ -297,17 +357,23 @@ def test_an_anchored_true_stays_true(tmp_path: Path) -> None:
 
 def test_merge_keys_are_located(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace(
-        "  - {id: parents, name: parents or carers, clause: \"2.2\"}",
-        "  - &parents {id: parents, name: parents or carers, clause: \"2.2\"}\n  - {<<: *parents, id: carers, nme: x}")
+        '  - {id: parents, name: parents or carers, clause: "2.2"}',
+        '  - &parents {id: parents, name: parents or carers, clause: "2.2"}\n  - {<<: *parents, id: carers, nme: x}',
+    )
     (problem,) = problems_in(tmp_path, text)
-    assert problem.endswith(at(text, "nme") + "unknown key 'nme'; did you mean 'name'? expected one of: id, name, clause")
+    assert problem.endswith(
+        at(text, "nme") + "unknown key 'nme'; did you mean 'name'? expected one of: id, name, clause"
+    )
 
 
-@pytest.mark.parametrize(("key", "words"), [
-    ("1", "key 1 is not a name; expected a key written as text"),
-    ("regoin", "unknown key 'regoin'; did you mean 'region'?"),
-    ('"x\\ny"', "unknown key 'x\\ny'"),
-])
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        ("1", "key 1 is not a name; expected a key written as text"),
+        ("regoin", "unknown key 'regoin'; did you mean 'region'?"),
+        ('"x\\ny"', "unknown key 'x\\ny'"),
+    ],
+)
 def test_odd_keys_are_one_located_line_each(tmp_path: Path, key: str, words: str) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("calendar:\n", f"calendar:\n  {key}: 1\n")
     (problem,) = problems_in(tmp_path, text)
@@ -316,7 +382,9 @@ def test_odd_keys_are_one_located_line_each(tmp_path: Path, key: str, words: str
 
 def test_too_many_digits_and_too_many_items_say_what_was_expected(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("protoverify: 1", "protoverify: 1" + "0" * 5000)
-    assert problems_in(tmp_path, text)[0].endswith(at(text, "1000") + "a number of 5,001 characters; expected a number of ordinary size")
+    assert problems_in(tmp_path, text)[0].endswith(
+        at(text, "1000") + "a number of 5,001 characters; expected a number of ordinary size"
+    )
     text = EXAMPLE.read_text(encoding="utf-8").replace("protoverify: 1", "protoverify: 1" + "0" * 400)
     assert "the number given for 'protoverify' has too many digits to read; expected" in problems_in(tmp_path, text)[0]
     text = EXAMPLE.read_text(encoding="utf-8").replace("range: [10, 17]", "range: [10, 17, 18]")
@@ -327,7 +395,9 @@ def test_a_missing_field_of_a_later_defined_model_says_what_was_expected(tmp_pat
     text = EXAMPLE.read_text(encoding="utf-8").replace("delay: {amount: 3, unit: weeks}", "delay: {amount: 3}")
     (problem,) = problems_in(tmp_path, text)
     assert "missing required field 'unit'; expected 'hours' or 'days' or 'working_days' or 'weeks'" in problem
-    text = EXAMPLE.read_text(encoding="utf-8").replace("also: {amount: 15, unit: working_days}\n      words", "also: {unit: working_days}\n      words", 1)
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "also: {amount: 15, unit: working_days}\n      words", "also: {unit: working_days}\n      words", 1
+    )
     (problem,) = problems_in(tmp_path, text)
     assert "missing required field 'amount'; expected a whole number" in problem
 
@@ -335,16 +405,19 @@ def test_a_missing_field_of_a_later_defined_model_says_what_was_expected(tmp_pat
 def test_an_empty_actor_or_escalation_step_is_refused(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("actor: [yjs, csc]", "actor: []")
     assert "'actor' is empty; expected a party, a list of them, or 'unspecified'" in problems_in(tmp_path, text)[0]
-    text = EXAMPLE.read_text(encoding="utf-8").replace("{parties: [yjs_team_leader, csc_team_manager]}", "{parties: []}")
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "{parties: [yjs_team_leader, csc_team_manager]}", "{parties: []}"
+    )
     assert "'parties' is empty; expected" in problems_in(tmp_path, text)[0]
 
 
 def test_a_transition_from_a_child_to_its_parent_state(tmp_path: Path) -> None:
     """The explorer once put the lifecycle itself into the configuration (a KeyError in check)."""
     text = EXAMPLE.read_text(encoding="utf-8").replace(
-        "      - {event: released_on_licence, from: custody, to: licence, clause: \"4.3\"}",
-        "      - {event: released_on_licence, from: custody, to: licence, clause: \"4.3\"}\n"
-        "      - {event: accommodated, from: yda, to: remanded, clause: \"3.3\"}")
+        '      - {event: released_on_licence, from: custody, to: licence, clause: "4.3"}',
+        '      - {event: released_on_licence, from: custody, to: licence, clause: "4.3"}\n'
+        '      - {event: accommodated, from: yda, to: remanded, clause: "3.3"}',
+    )
     path = tmp_path / "protocol.yaml"
     path.write_text(text, encoding="utf-8")
     protocol = load_protocol(path)
@@ -365,7 +438,9 @@ def test_a_transition_from_a_child_to_its_parent_state(tmp_path: Path) -> None:
 
 def test_a_line_break_in_a_state_name_keeps_mermaid_on_one_line(tmp_path: Path) -> None:
     path = tmp_path / "protocol.yaml"
-    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("name: on bail,", 'name: "on\\nbail",'), encoding="utf-8")
+    path.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("name: on bail,", 'name: "on\\nbail",'), encoding="utf-8"
+    )
     result = runner.invoke(app, ["export", str(path), "--to", "mermaid"])
     assert result.exit_code == 0 and 'state "on bail" as bail' in result.stdout
 
@@ -376,7 +451,12 @@ def test_a_line_break_in_a_state_name_keeps_mermaid_on_one_line(tmp_path: Path) 
 def test_a_huge_whole_number_in_a_scenario_is_located(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "remand.yaml", tmp_path / "remand.yaml")
     path = tmp_path / "scenario.yaml"
-    path.write_text((FIXTURES / "remand-scenario.yaml").read_text(encoding="utf-8").replace("replications: 30", "replications: 1" + "0" * 400), encoding="utf-8")
+    path.write_text(
+        (FIXTURES / "remand-scenario.yaml")
+        .read_text(encoding="utf-8")
+        .replace("replications: 30", "replications: 1" + "0" * 400),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["simulate", str(path), "--workers", "1"])
     assert result.exit_code == 2 and result.stderr.startswith(f"{path}:10:") and "expected" in result.stderr
 
@@ -385,6 +465,11 @@ def test_a_huge_spread_in_a_scenario_is_located(tmp_path: Path) -> None:
     """A finite but huge standard deviation overflowed while fitting the lognormal (a traceback)."""
     shutil.copy(FIXTURES / "remand.yaml", tmp_path / "remand.yaml")
     path = tmp_path / "scenario.yaml"
-    path.write_text((FIXTURES / "remand-scenario.yaml").read_text(encoding="utf-8").replace("sd: 20", "sd: 1.0e+300"), encoding="utf-8")
+    path.write_text(
+        (FIXTURES / "remand-scenario.yaml").read_text(encoding="utf-8").replace("sd: 20", "sd: 1.0e+300"),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["simulate", str(path), "--workers", "1"])
-    assert result.exit_code == 2 and result.stderr.startswith(f"{path}:") and "'sd' is 1e+300; expected" in result.stderr
+    assert (
+        result.exit_code == 2 and result.stderr.startswith(f"{path}:") and "'sd' is 1e+300; expected" in result.stderr
+    )

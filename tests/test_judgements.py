@@ -80,7 +80,12 @@ def test_judgements_file_sits_beside_the_protocol(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "fragment", "words"),
     [
-        ("then: {care: looked_after}", "then: {care: looked_afterr}", "looked_afterr", "unknown state 'looked_afterr' in lifecycle 'care'"),
+        (
+            "then: {care: looked_after}",
+            "then: {care: looked_afterr}",
+            "looked_afterr",
+            "unknown state 'looked_afterr' in lifecycle 'care'",
+        ),
         ("protocol: tiny", "protocol: other", "other", "these judgements are about 'other'"),
         ('"ownership-gap:0123456789"', '"ownership gap 12"', "ownership gap", "is not a valid id"),
         ("reason: known", "reasn: known", "reasn", "unknown key 'reasn'"),

@@ -12,20 +12,21 @@ from pathlib import Path
 
 import pytest
 import z3
+from conftest import EXAMPLE, ROOT
+from fuzzing import time_cap
 from typer.testing import CliRunner
 
-from fuzzing import time_cap
 from protoverify import cli
 from protoverify.cli import app
 from protoverify.model.source import MAX_BYTES, read
 from protoverify.simulate import cost
 from protoverify.simulate.scenario import load_scenario
 
-ROOT = Path(__file__).parent.parent
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
 STOCKPORT_SCENARIO = ROOT / "scenarios" / "stockport-baseline.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
-BOMB = "b0: &b0 [x, x, x, x, x, x, x, x, x]\n" + "".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9)}]\n" for i in range(1, 10))
+BOMB = "b0: &b0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9)}]\n" for i in range(1, 10)
+)
 runner = CliRunner()
 
 
@@ -53,17 +54,26 @@ def edit(path: Path, old: str, new: str) -> Path:
 # --- files too large -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [["validate"], ["check"], ["export", "--to", "dot"], ["report", "--today", "2026-01-01"]])
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command", [["validate"], ["check"], ["export", "--to", "dot"], ["report", "--today", "2026-01-01"]]
+)
 def test_an_alias_bomb_protocol_is_refused(tmp_path: Path, command: list[str]) -> None:
     path = tmp_path / "protocol.yaml"
     path.write_text("protoverify: 1\n" + BOMB, encoding="utf-8")
     out = tmp_path / "out"
-    result = invoke([command[0], str(path), *command[1:], *(["-o", str(out)] if command[0] in ("export", "report") else [])])
+    result = invoke(
+        [command[0], str(path), *command[1:], *(["-o", str(out)] if command[0] in ("export", "report") else [])]
+    )
     assert result.exit_code == 2
-    assert result.stderr == f"{path}: the file expands to more than 500,000 values (YAML aliases repeating large blocks?); expected a protocol of ordinary size\n"
+    assert (
+        result.stderr
+        == f"{path}: the file expands to more than 500,000 values (YAML aliases repeating large blocks?); expected a protocol of ordinary size\n"
+    )
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_scenario_and_judgements_file_are_refused(tmp_path: Path, remand: Path) -> None:
     remand.write_text(remand.read_text(encoding="utf-8") + BOMB, encoding="utf-8")
     result = invoke(["simulate", str(remand), "--workers", "1"])
@@ -71,7 +81,9 @@ def test_an_alias_bomb_scenario_and_judgements_file_are_refused(tmp_path: Path, 
     judgements = tmp_path / "judgements.yaml"
     judgements.write_text("protoverify-judgements: 1\n" + BOMB, encoding="utf-8")
     result = invoke(["check", str(EXAMPLE), "--accept", str(judgements)])
-    assert result.exit_code == 2 and result.stderr.startswith(f"{judgements}: the file expands to more than 500,000 values")
+    assert result.exit_code == 2 and result.stderr.startswith(
+        f"{judgements}: the file expands to more than 500,000 values"
+    )
 
 
 def test_an_oversized_protocol_and_scenario_are_refused_before_reading(tmp_path: Path, remand: Path) -> None:
@@ -81,12 +93,20 @@ def test_an_oversized_protocol_and_scenario_are_refused_before_reading(tmp_path:
     size = big.stat().st_size
     result = invoke(["validate", str(big)])
     assert result.exit_code == 2
-    assert result.stderr == f"{big}: file is {size:,} bytes; expected a protocol YAML file of at most {MAX_BYTES:,} bytes\n"
+    assert (
+        result.stderr
+        == f"{big}: file is {size:,} bytes; expected a protocol YAML file of at most {MAX_BYTES:,} bytes\n"
+    )
     remand.write_text(remand.read_text(encoding="utf-8") + padding * (MAX_BYTES // 100), encoding="utf-8")
     result = invoke(["simulate", str(remand), "--workers", "1"])
-    assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: file is ") and f"at most {MAX_BYTES:,} bytes" in result.stderr
+    assert (
+        result.exit_code == 2
+        and result.stderr.startswith(f"{remand}: file is ")
+        and f"at most {MAX_BYTES:,} bytes" in result.stderr
+    )
 
 
+@pytest.mark.slow
 def test_deep_nesting_in_a_scenario_is_refused(remand: Path) -> None:
     edit(remand, "seed: 1\n", "seed: 1\nextra: " + "[" * 5000 + "]" * 5000 + "\n")
     result = invoke(["simulate", str(remand), "--workers", "1"])
@@ -96,7 +116,9 @@ def test_deep_nesting_in_a_scenario_is_refused(remand: Path) -> None:
 # --- the solver ----------------------------------------------------------------------------------
 
 
-def test_questions_the_solver_leaves_unanswered_are_reported_undecided_with_their_clauses(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_questions_the_solver_leaves_unanswered_are_reported_undecided_with_their_clauses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Every finding a check makes with the solver comes back, with the same clauses, as undecided
     when the solver answers every question 'unknown' (as on a time-out, on any machine)."""
     args = ["check", str(EXAMPLE), "--format", "json", "--today", "2026-01-01"]
@@ -108,9 +130,17 @@ def test_questions_the_solver_leaves_unanswered_are_reported_undecided_with_thei
     undecided = [f for f in report["findings"] if not f["decided"]]
     assert undecided and report["summary"]["undecided"] == len(undecided)
     for finding in undecided:
-        assert finding["severity"] == "error" and finding["clauses"] and re.search(r"not (as )?a pass", finding["message"])
+        assert (
+            finding["severity"] == "error" and finding["clauses"] and re.search(r"not (as )?a pass", finding["message"])
+        )
     by_id = {f["id"]: f for f in report["findings"]}
-    solver_kinds = {"ownership-gap", "ownership-conflict", "deadline-conflict", "deadline-divergence", "silent-handover"}
+    solver_kinds = {
+        "ownership-gap",
+        "ownership-conflict",
+        "deadline-conflict",
+        "deadline-divergence",
+        "silent-handover",
+    }
     witnessed = [f for f in answered if f["kind"] in solver_kinds and f.get("witness")]
     assert {f["kind"] for f in witnessed} >= {"ownership-gap", "deadline-conflict", "deadline-divergence"}
     for finding in witnessed:
@@ -130,16 +160,23 @@ def test_the_estimate_counts_days_and_children_of_every_replication() -> None:
     days = data["warm_up_days"] + data["horizon_days"]
     children = sum(c["count"] for c in data["initial_caseload"]) + data["demand"]["remands_per_year"] * days / 365
     estimate = cost.of_scenario(scenario)
-    assert estimate.replications == data["replications"] and estimate.steps == pytest.approx(data["replications"] * (days + children))
+    assert estimate.replications == data["replications"] and estimate.steps == pytest.approx(
+        data["replications"] * (days + children)
+    )
     assert cost.of_scenario(scenario, replications=7, runs=3).steps == pytest.approx(21 * (days + children))
     assert estimate.steps < cost.LIMIT, "the bundled scenario runs without asking"
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["--replications", "1000000000000"], "1,000,000,000,000 replications in all"),
-    (["--replications", "50000"], "50,000 replications in all"),
-])
-def test_an_absurd_replication_count_is_refused_with_the_estimate(tmp_path: Path, remand: Path, args: list[str], words: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--replications", "1000000000000"], "1,000,000,000,000 replications in all"),
+        (["--replications", "50000"], "50,000 replications in all"),
+    ],
+)
+def test_an_absurd_replication_count_is_refused_with_the_estimate(
+    tmp_path: Path, remand: Path, args: list[str], words: str
+) -> None:
     target = tmp_path / "result.json"
     result = invoke(["simulate", str(remand), *args, "--workers", "1", "-o", str(target)])
     assert result.exit_code == 2 and not target.exists()
@@ -151,23 +188,50 @@ def test_an_absurd_horizon_in_the_file_is_refused(remand: Path) -> None:
     edit(remand, "horizon_days: 1000", "horizon_days: 20000000")
     result = invoke(["simulate", str(remand), "--workers", "1", "--yes"])
     assert result.exit_code == 2
-    assert result.stderr == (f"{remand}: the run would simulate days past 31 December 9999, the last date the calendar has; "
-                             "expected a start, warm-up and horizon that end before then\n")
+    assert result.stderr == (
+        f"{remand}: the run would simulate days past 31 December 9999, the last date the calendar has; "
+        "expected a start, warm-up and horizon that end before then\n"
+    )
 
 
 def test_a_sweep_and_a_report_are_costed_before_they_start(tmp_path: Path, remand: Path) -> None:
-    result = invoke(["sweep", str(remand), "--vary", "horizon_days=1:1000:1", "--vary", "demand.remands_per_year=1:1000:1", "--workers", "1"])
+    result = invoke(
+        [
+            "sweep",
+            str(remand),
+            "--vary",
+            "horizon_days=1:1000:1",
+            "--vary",
+            "demand.remands_per_year=1:1000:1",
+            "--workers",
+            "1",
+        ]
+    )
     assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: the run is estimated at 1,000,000 runs")
     result = invoke(["sweep", str(remand), "--vary", "replications=10000,20000", "--workers", "1"])
     assert result.exit_code == 2 and "2 runs, 30,000 replications in all" in result.stderr
     out = tmp_path / "report"
-    result = invoke(["report", str(remand.parent / "remand.yaml"), "--scenario", str(remand), "--replications", "100000",
-                     "--today", "2026-01-01", "-o", str(out)])
+    result = invoke(
+        [
+            "report",
+            str(remand.parent / "remand.yaml"),
+            "--scenario",
+            str(remand),
+            "--replications",
+            "100000",
+            "--today",
+            "2026-01-01",
+            "-o",
+            str(out),
+        ]
+    )
     assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: the run is estimated at 100,000 replications")
     assert not out.exists()
 
 
-def test_over_the_limit_runs_with_yes_or_when_confirmed(tmp_path: Path, remand: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_over_the_limit_runs_with_yes_or_when_confirmed(
+    tmp_path: Path, remand: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(cost, "LIMIT", 10)
     quick = ["simulate", str(remand), "--replications", "2", "--workers", "1", "--format", "json"]
     assert invoke(quick).exit_code == 2
@@ -177,4 +241,4 @@ def test_over_the_limit_runs_with_yes_or_when_confirmed(tmp_path: Path, remand: 
     assert declined.exit_code == 2 and "Run it?" in declined.stderr and "--yes to run it anyway" in declined.stderr
     confirmed = invoke(quick, input="y\n")
     assert confirmed.exit_code == 0 and "Run it?" in confirmed.stderr
-    assert json.loads(confirmed.stdout[confirmed.stdout.index("{"):])["replications"] == 2  # after the answer, echoed
+    assert json.loads(confirmed.stdout[confirmed.stdout.index("{") :])["replications"] == 2  # after the answer, echoed

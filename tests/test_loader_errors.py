@@ -69,7 +69,9 @@ def test_empty_file(tmp_path: Path) -> None:
 
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(TEXT.replace("Anytown Youth Justice Service\n", "Anytown Youth Justice Servic\xe9\n").encode("latin-1"))
+    path.write_bytes(
+        TEXT.replace("Anytown Youth Justice Service\n", "Anytown Youth Justice Servic\xe9\n").encode("latin-1")
+    )
     problem = only(problems(path))
     assert "not UTF-8" in problem.message
     line, col = position_of(TEXT, "Anytown Youth Justice Service\n")
@@ -94,8 +96,11 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
 
 
 def test_unknown_key_suggests_the_near_one(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, "    modality: should\n    when: {legal_status: [section_20, care_order]}\n    produces",
-                        "    modality: should\n    wehn: {legal_status: [section_20, care_order]}\n    produces")
+    path, text = broken(
+        tmp_path,
+        "    modality: should\n    when: {legal_status: [section_20, care_order]}\n    produces",
+        "    modality: should\n    wehn: {legal_status: [section_20, care_order]}\n    produces",
+    )
     problem = only(problems(path))
     assert "unknown key 'wehn'" in problem.message and "did you mean 'when'?" in problem.message
     assert (problem.line, problem.col) == position_of(text, "wehn")
@@ -125,17 +130,33 @@ def test_missing_required_field(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "fragment", "kind"),
     [
-        ("actor: yjs_court_officer\n    action: notify", "actor: yjs_court_oficer\n    action: notify", "yjs_court_oficer", "agency, role or person"),
-        ("recipient: csc\n    trigger: {event: remanded_to_la}", "recipient: cssc\n    trigger: {event: remanded_to_la}", "cssc", "agency, role or person"),
+        (
+            "actor: yjs_court_officer\n    action: notify",
+            "actor: yjs_court_oficer\n    action: notify",
+            "yjs_court_oficer",
+            "agency, role or person",
+        ),
+        (
+            "recipient: csc\n    trigger: {event: remanded_to_la}",
+            "recipient: cssc\n    trigger: {event: remanded_to_la}",
+            "cssc",
+            "agency, role or person",
+        ),
         ("trigger: {enter: remanded}", "trigger: {enter: remandd}", "remandd", "state"),
         ("trigger: {event: remanded_to_la}", "trigger: {event: remanded_to_lau}", "remanded_to_lau", "event"),
         ("when: {justice: rilaa}", "when: {justise: rilaa}", "justise", "attribute or lifecycle"),
         ("dimension: placement", "dimension: placements", "placements", "dimension"),
-        ("trigger: {duty: notify_csc_of_remand}", "trigger: {duty: notify_csc_of_remands}", "notify_csc_of_remands", "duty"),
+        (
+            "trigger: {duty: notify_csc_of_remand}",
+            "trigger: {duty: notify_csc_of_remands}",
+            "notify_csc_of_remands",
+            "duty",
+        ),
         ("needs: [bail_remand_assessment]", "needs: [bail_remand_asessment]", "bail_remand_asessment", "artefact"),
     ],
     ids=["agency-or-role", "recipient", "state", "event", "attribute", "dimension", "duty", "artefact"],
 )
+@pytest.mark.slow
 def test_unknown_reference(tmp_path: Path, old: str, new: str, fragment: str, kind: str) -> None:
     path, text = broken(tmp_path, old, new)
     problem = only(problems(path))
@@ -167,8 +188,11 @@ def test_duplicate_id_across_kinds(tmp_path: Path) -> None:
 
 
 def test_duplicate_yaml_key(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, "    modality: should\n    when: {legal_status: [section_20, care_order]}\n    produces",
-                        "    modality: should\n    modality: must\n    when: {legal_status: [section_20, care_order]}\n    produces")
+    path, text = broken(
+        tmp_path,
+        "    modality: should\n    when: {legal_status: [section_20, care_order]}\n    produces",
+        "    modality: should\n    modality: must\n    when: {legal_status: [section_20, care_order]}\n    produces",
+    )
     problem = only(problems(path))
     assert 'duplicate key "modality"' in problem.message
     assert problem.line == position_of(text, "modality: should\n    modality: must")[0] + 1
@@ -207,7 +231,10 @@ def test_condition_value_outside_declared_range(tmp_path: Path) -> None:
 def test_condition_value_not_among_enum_values(tmp_path: Path) -> None:
     path, text = broken(tmp_path, "guard: {legal_status: section_20}", "guard: {legal_status: section20}")
     problem = only(problems(path))
-    assert "unknown value 'section20' of 'legal_status'" in problem.message and "did you mean 'section_20'" in problem.message
+    assert (
+        "unknown value 'section20' of 'legal_status'" in problem.message
+        and "did you mean 'section_20'" in problem.message
+    )
     assert (problem.line, problem.col) == position_of(text, "section20")
 
 
@@ -219,24 +246,32 @@ def test_condition_unknown_operator(tmp_path: Path) -> None:
 
 
 def test_several_problems_are_all_reported_in_file_order(tmp_path: Path) -> None:
-    text = TEXT.replace("dimension: placement", "dimension: placements", 1).replace("to: licence, clause", "to: license, clause")
+    text = TEXT.replace("dimension: placement", "dimension: placements", 1).replace(
+        "to: licence, clause", "to: license, clause"
+    )
     path = tmp_path / "two.yaml"
     path.write_text(text, encoding="utf-8")
     found = problems(path)
     assert [p.line for p in found] == sorted(p.line for p in found) and len(found) == 2
 
 
+@pytest.mark.slow
 def test_cli_prints_located_errors_and_exits_2_without_a_traceback(tmp_path: Path) -> None:
     path, text = broken(tmp_path, "to: licence, clause", "to: license, clause")
-    result = subprocess.run([sys.executable, "-m", "protoverify", "validate", str(path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "protoverify", "validate", str(path)], capture_output=True, text=True
+    )
     line, col = position_of(text, "license")
     assert result.returncode == 2
     assert result.stderr.startswith(f"{path}:{line}:{col}: unknown state")
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 def test_cli_validates_the_example() -> None:
-    result = subprocess.run([sys.executable, "-m", "protoverify", "validate", str(EXAMPLE)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "protoverify", "validate", str(EXAMPLE)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert "10 duties (1 with no named actor, 2 with no timescale, 2 vague)" in result.stdout
 
@@ -250,6 +285,7 @@ def test_event_id_reserved_by_the_statechart_engine(tmp_path: Path) -> None:
     assert (problem.line, problem.col) == position_of(text, "send, name:")
 
 
+@pytest.mark.slow
 def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]  # 9**9 values once expanded
@@ -258,6 +294,7 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     assert "expands to more than" in only(problems(path)).message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("depth", [80, 5000])
 def test_deep_nesting_is_refused_without_a_traceback(tmp_path: Path, depth: int) -> None:
     path = tmp_path / "deep.yaml"
@@ -266,7 +303,11 @@ def test_deep_nesting_is_refused_without_a_traceback(tmp_path: Path, depth: int)
 
 
 def test_event_lifecycle_must_take_the_event(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, "{id: bailed, name: bailed by the court, clause: \"3.1\"}", "{id: bailed, name: bailed by the court, clause: \"3.1\", lifecycle: care}")
+    path, text = broken(
+        tmp_path,
+        '{id: bailed, name: bailed by the court, clause: "3.1"}',
+        '{id: bailed, name: bailed by the court, clause: "3.1", lifecycle: care}',
+    )
     problem = only(problems(path))
     assert "event 'bailed' happens in lifecycle 'care', which has no transition on it" in problem.message
     assert (problem.line, problem.col) == position_of(text, "care}")

@@ -29,7 +29,11 @@ def test_timescale_forms_are_kept() -> None:
     hearing = {e.id: e for e in load_protocol(EXAMPLE).events}["sentencing_hearing"].scheduled
     assert (hearing.after, hearing.delay.amount, hearing.also.unit) == ("adjourned_for_report", 3, "working_days")
     mixed = duties["advise_child_of_release_plan"].timescale
-    assert mixed.vague == "as soon as possible" and mixed.before.event == "released_on_licence" and mixed.before.amount == 14
+    assert (
+        mixed.vague == "as soon as possible"
+        and mixed.before.event == "released_on_licence"
+        and mixed.before.amount == 14
+    )
     assert duties["notify_csc_of_remand"].timescale.vague == "as soon as"
 
 
@@ -55,4 +59,7 @@ def test_protocol_calendar_includes_its_local_closures() -> None:
     # Tue 31 is 3; 1 Jan bank holiday; Thu 2 is 4, Fri 3 is 5. Due by the close of Friday 3 January.
     due = calendar.due_after(datetime(2024, 12, 23, 15), 5, "working_days")
     assert due == datetime(2025, 1, 4)
-    assert load_protocol(EXAMPLE).calendar.closures and calendar.working_days_between(date(2024, 12, 23), date(2025, 1, 3)) == 5
+    assert (
+        load_protocol(EXAMPLE).calendar.closures
+        and calendar.working_days_between(date(2024, 12, 23), date(2025, 1, 3)) == 5
+    )

@@ -24,16 +24,18 @@ def summary(seed: int = 1, replications: int = 40):
     tally = Tally(seed)
     for _ in range(replications):
         spend = float(rng.normal(500_000, 80_000))
-        tally.add({
-            "on_time/all": rng.uniform(0.7, 0.95),
-            "on_time/clause/6.5": rng.uniform(0.6, 0.9),
-            "on_time/clause/10.2": rng.uniform(0.9, 1.0),
-            "on_time/clause/4.3.1": math.nan,
-            "utilisation/role/case_manager": rng.uniform(0.5, 0.8),
-            "utilisation/role/social_worker": rng.uniform(0.7, 1.0),
-            "yda/spend": spend,
-            "yda/over_budget": float(spend > BUDGET),
-        })
+        tally.add(
+            {
+                "on_time/all": rng.uniform(0.7, 0.95),
+                "on_time/clause/6.5": rng.uniform(0.6, 0.9),
+                "on_time/clause/10.2": rng.uniform(0.9, 1.0),
+                "on_time/clause/4.3.1": math.nan,
+                "utilisation/role/case_manager": rng.uniform(0.5, 0.8),
+                "utilisation/role/social_worker": rng.uniform(0.7, 1.0),
+                "yda/spend": spend,
+                "yda/over_budget": float(spend > BUDGET),
+            }
+        )
     return tally.summary()
 
 
@@ -115,8 +117,13 @@ def _sweep() -> Sweep:
         tally = Tally(1)
         rng = np.random.default_rng(count)
         for _ in range(10):
-            tally.add({"on_time/all": rng.uniform(0.5, 0.6) + count / 50, "on_time/clause/6.5": rng.uniform(0.4, 0.5) + count / 40,
-                       "yda/over_budget": float(rng.random() < 0.3)})
+            tally.add(
+                {
+                    "on_time/all": rng.uniform(0.5, 0.6) + count / 50,
+                    "on_time/clause/6.5": rng.uniform(0.4, 0.5) + count / 40,
+                    "yda/over_budget": float(rng.random() < 0.3),
+                }
+            )
         points.append(Point((("staff.case_manager.count", count),), tally.summary().to_dict(), 0.0))
     return Sweep("scenarios/x.yaml", (Vary("staff.case_manager.count", (6, 8, 10)),), tuple(points))
 

@@ -168,6 +168,7 @@ def test_serial_and_local_pool_give_byte_identical_summaries():
     assert dumped(run(mm1, MM1, replications=12, seed=2025, workers=1)) != dumped(serial)
 
 
+@pytest.mark.slow
 def test_the_pool_starts_workers_safely_while_another_thread_runs():
     """With a second thread running, workers come from a fork server instead of fork: same results."""
     import threading
@@ -184,6 +185,7 @@ def test_the_pool_starts_workers_safely_while_another_thread_runs():
     assert dumped(pooled) == dumped(run(mm1, MM1, replications=6, seed=8, workers=1))
 
 
+@pytest.mark.slow
 def test_the_toy_queue_is_a_queue():
     """The toy task means something: an M/M/1 at rho = 0.7 waits rho / (mu - lambda) = 2.33 hours."""
     s = run(mm1, (0.7, 1.0, 3000.0), replications=30, seed=1, workers=1)
@@ -221,7 +223,7 @@ def test_in_flight_replications_are_bounded():
     folded = 0
     most_ahead = 0
     children = SeedSequence(0).spawn(100)
-    for result in replications._in_order(lambda child: submitted.append(1) or Done(child), children, workers=2):
+    for _result in replications._in_order(lambda child: submitted.append(1) or Done(child), children, workers=2):
         folded += 1
         most_ahead = max(most_ahead, len(submitted) - folded)
     assert folded == 100 and len(submitted) == 100
@@ -242,13 +244,16 @@ def test_a_malformed_scheduler_address_is_a_clear_error(address):
 
 @pytest.fixture(scope="module")
 def dask_cluster():
-    distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (the test extra installs it)")
+    distributed = pytest.importorskip(
+        "distributed", reason="dask[distributed] is not installed (the test extra installs it)"
+    )
     with distributed.LocalCluster(
         processes=True, n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         yield cluster.scheduler_address
 
 
+@pytest.mark.slow
 def test_serial_local_pool_and_dask_give_byte_identical_summaries(dask_cluster):
     serial = run(mm1, MM1, replications=16, seed=99, workers=1)
     pooled = run(mm1, MM1, replications=16, seed=99, workers=2)
@@ -275,6 +280,7 @@ def stockport_model():
     return engine.run_replication, engine.prepare(scenario, load_protocol_of(scenario))
 
 
+@pytest.mark.slow
 def test_the_engine_gives_byte_identical_summaries_serially_on_a_pool_and_on_dask(stockport_model, dask_cluster):
     task, model = stockport_model
     serial = run(task, model, replications=6, seed=11, workers=1)

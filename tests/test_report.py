@@ -3,7 +3,6 @@ report folder (written whole, only inside the output folder, byte-identical for 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -11,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT, TODAY
 
 from protoverify import check, load_protocol
 from protoverify.model.source import LoadError
@@ -22,19 +22,26 @@ from protoverify.reports.html import index_html, to_html, to_markdown
 from protoverify.reports.report import assemble
 from protoverify.reports.triage import AREAS, FIX_ORDER, fix_first, lights
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
 QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"
 QUEUE_SCENARIO = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"
-TODAY = dt.date(2026, 11, 23)
 
 
 def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "protoverify", *args], capture_output=True, text=True, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "protoverify", *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
 
 
 def finding(kind: str, severity: str, clause: str = "1", *, accepted: str | None = None, decided: bool = True):
-    found = make(kind, f"{kind} {severity} {clause}", severity, [clause], f"{kind} at {clause}", suggestion=f"fix {kind}", decided=decided)
+    found = make(
+        kind,
+        f"{kind} {severity} {clause}",
+        severity,
+        [clause],
+        f"{kind} at {clause}",
+        suggestion=f"fix {kind}",
+        decided=decided,
+    )
     return found.model_copy(update={"accepted": accepted})
 
 
@@ -58,21 +65,35 @@ def _colours(found, coverage=None) -> dict[str, str]:
 
 
 def test_an_area_is_red_with_an_open_error_amber_with_a_warning_green_otherwise() -> None:
-    colours = _colours([
-        finding("ownership-gap", "error"), finding("vague-deadline", "warning"), finding("numbering", "info"),
-        finding("statutory-conflict", "warning"),
-    ])
-    assert colours == {"responsibility": "red", "timescales": "amber", "structure": "green", "review": "green",
-                       "statute": "amber", "faithfulness": "grey"}
+    colours = _colours(
+        [
+            finding("ownership-gap", "error"),
+            finding("vague-deadline", "warning"),
+            finding("numbering", "info"),
+            finding("statutory-conflict", "warning"),
+        ]
+    )
+    assert colours == {
+        "responsibility": "red",
+        "timescales": "amber",
+        "structure": "green",
+        "review": "green",
+        "statute": "amber",
+        "faithfulness": "grey",
+    }
 
 
 def test_accepted_findings_do_not_count_and_undecided_ones_are_red() -> None:
-    colours = _colours([
-        finding("ownership-gap", "error", accepted="joint working is deliberate"),
-        finding("deadline-conflict", "error", decided=False),
-    ])
+    colours = _colours(
+        [
+            finding("ownership-gap", "error", accepted="joint working is deliberate"),
+            finding("deadline-conflict", "error", decided=False),
+        ]
+    )
     assert colours["responsibility"] == "green" and colours["timescales"] == "red"
-    why = next(x.why for x in lights([finding("deadline-conflict", "error", decided=False)], None) if x.area == "timescales")
+    why = next(
+        x.why for x in lights([finding("deadline-conflict", "error", decided=False)], None) if x.area == "timescales"
+    )
     assert "undecided" in why
 
 
@@ -87,13 +108,19 @@ def test_faithfulness_light_follows_the_coverage() -> None:
 
 def test_fix_first_puts_errors_before_warnings_in_priority_order_and_skips_accepted() -> None:
     found = [
-        finding("vague-deadline", "warning", "2"), finding("deadline-conflict", "error", "5"),
-        finding("ownership-gap", "error", "3"), finding("ownership-gap", "error", "1"),
-        finding("dangling-reference", "error", "4", accepted="made elsewhere"), finding("numbering", "info"),
+        finding("vague-deadline", "warning", "2"),
+        finding("deadline-conflict", "error", "5"),
+        finding("ownership-gap", "error", "3"),
+        finding("ownership-gap", "error", "1"),
+        finding("dangling-reference", "error", "4", accepted="made elsewhere"),
+        finding("numbering", "info"),
     ]
     items = fix_first(found)
     assert [(i.severity, i.kind, i.count) for i in items] == [
-        ("error", "ownership-gap", 2), ("error", "deadline-conflict", 1), ("warning", "vague-deadline", 1)]
+        ("error", "ownership-gap", 2),
+        ("error", "deadline-conflict", 1),
+        ("warning", "vague-deadline", 1),
+    ]
     assert items[0].clauses == ("1", "3") and items[0].suggestion == "fix ownership-gap"
     assert len(fix_first([finding(k, "error") for k in KINDS], limit=3)) == 3
 
@@ -107,7 +134,9 @@ def test_report_json_keeps_the_check_contract_and_adds_the_sections(example_repo
     assert data["findings"] == checked["findings"] and data["summary"] == checked["summary"]
     assert data["checked_as_of"] == TODAY.isoformat()
     assert data["coverage"] is None and data["simulation"] is None
-    assert data["baseline"]["open"] == sum(f["kind"].startswith("statutory-") and "accepted" not in f for f in checked["findings"])
+    assert data["baseline"]["open"] == sum(
+        f["kind"].startswith("statutory-") and "accepted" not in f for f in checked["findings"]
+    )
     protocol = example_report.protocol
     assert [len(lc["transitions"]) for lc in data["lifecycles"]] == [len(lc.transitions) for lc in protocol.lifecycles]
     timelines = [f for f in checked["findings"] if f.get("witness", {}).get("timeline")]
@@ -132,7 +161,14 @@ def test_html_page_is_self_contained_and_shows_every_finding(example_report) -> 
 
 def test_markdown_has_the_sections_and_every_open_finding(example_report) -> None:
     text = to_markdown(example_report)
-    for heading in ("## Summary", "## What to fix first", "## Findings", "## Clause coverage", "## Statutory baseline", "## Lifecycles"):
+    for heading in (
+        "## Summary",
+        "## What to fix first",
+        "## Findings",
+        "## Clause coverage",
+        "## Statutory baseline",
+        "## Lifecycles",
+    ):
         assert heading in text
     for finding_ in example_report.check.open:
         assert f"`{finding_.id}`" in text
@@ -149,7 +185,13 @@ def test_index_links_every_report() -> None:
     protocol = load_protocol(EXAMPLE)
     report = assemble(protocol, "example.yaml", check(protocol, today=TODAY), dated=True)
     page = index_html([report], comparison="compare.html", workbooks=["anytown_example.xlsx"])
-    for link in ("anytown_example.html", "anytown_example.md", "anytown_example.json", "anytown_example.xlsx", "compare.html"):
+    for link in (
+        "anytown_example.html",
+        "anytown_example.md",
+        "anytown_example.json",
+        "anytown_example.xlsx",
+        "compare.html",
+    ):
         assert f'href="{link}"' in page
 
 
@@ -185,17 +227,24 @@ def test_write_refuses_an_output_path_that_is_a_file(tmp_path: Path) -> None:
     assert "is a file" in str(raised.value)
 
 
+@pytest.mark.slow
 def test_report_command_writes_every_file_and_no_temporary_one(tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = run("report", str(EXAMPLE), "-o", str(out), "--today", TODAY.isoformat())
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == ["anytown_example.html", "anytown_example.json", "anytown_example.md", "index.html"]
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == [
+        "anytown_example.html",
+        "anytown_example.json",
+        "anytown_example.md",
+        "index.html",
+    ]
     assert result.stdout.strip() == f"report: {out / 'index.html'}"
     assert "checking anytown_example" in result.stderr
     data = json.loads((out / "anytown_example.json").read_text(encoding="utf-8"))
     assert data["protocol"]["id"] == "anytown_example"
 
 
+@pytest.mark.slow
 def test_with_no_protocol_named_it_reports_on_both_seeds_with_the_comparison(tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = run("report", "-o", str(out), "--replications", "2", "--workers", "1")
@@ -203,10 +252,13 @@ def test_with_no_protocol_named_it_reports_on_both_seeds_with_the_comparison(tmp
     names = {p.name for p in out.iterdir()}
     assert {"stockport_2019.html", "warwickshire.html", "compare.html", "index.html"} <= names
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="stockport_2019.html"' in index and 'href="warwickshire.html"' in index and 'href="compare.html"' in index
+    assert (
+        'href="stockport_2019.html"' in index and 'href="warwickshire.html"' in index and 'href="compare.html"' in index
+    )
     assert result.stdout.strip() == f"report: {out / 'index.html'}"
 
 
+@pytest.mark.slow
 def test_same_inputs_give_byte_identical_files_across_processes(tmp_path: Path) -> None:
     outputs = []
     for seed in ("1", "2"):
@@ -220,9 +272,12 @@ def test_same_inputs_give_byte_identical_files_across_processes(tmp_path: Path) 
         assert outputs[0][name] == outputs[1][name], name
 
 
+@pytest.mark.slow
 def test_a_protocol_that_does_not_load_is_located_and_nothing_is_written(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text(EXAMPLE.read_text(encoding="utf-8").replace("to: licence, clause", "to: license, clause"), encoding="utf-8")
+    broken.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("to: licence, clause", "to: license, clause"), encoding="utf-8"
+    )
     out = tmp_path / "report"
     result = run("report", str(EXAMPLE), str(broken), "-o", str(out))
     assert result.returncode == 2 and "Traceback" not in result.stderr
@@ -239,17 +294,24 @@ def test_a_protocol_that_does_not_load_is_located_and_nothing_is_written(tmp_pat
         (["--vary", "staff.worker.count=3:5"], "--vary"),
     ],
 )
-def test_inputs_that_cannot_be_used_exit_2_with_a_message_and_write_nothing(tmp_path: Path, extra: list[str], words: str) -> None:
+@pytest.mark.slow
+def test_inputs_that_cannot_be_used_exit_2_with_a_message_and_write_nothing(
+    tmp_path: Path, extra: list[str], words: str
+) -> None:
     out = tmp_path / "report"
     protocols = [str(EXAMPLE), str(ROOT / "protocols" / "warwickshire.yaml")]
     if extra[0] == "--vary":
-        protocols, extra = [str(QUEUE)], ["--scenario", str(QUEUE_SCENARIO), "--replications", "2", "--workers", "1", *extra]
+        protocols, extra = (
+            [str(QUEUE)],
+            ["--scenario", str(QUEUE_SCENARIO), "--replications", "2", "--workers", "1", *extra],
+        )
     result = run("report", *protocols, *extra, "-o", str(out))
     assert result.returncode == 2, result.stderr
     assert words in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_the_same_protocol_twice_is_refused(tmp_path: Path) -> None:
     result = run("report", str(EXAMPLE), str(EXAMPLE), "-o", str(tmp_path / "out"))
     assert result.returncode == 2 and "given more than once" in result.stderr
@@ -260,12 +322,20 @@ def test_the_same_protocol_twice_is_refused(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def simulated():
-    request = folder.Request((QUEUE,), scenarios=(QUEUE_SCENARIO,), varies=("staff.worker.count=3:4:1",), xlsx=True,
-                             today=TODAY, replications=3, workers=1)
+    request = folder.Request(
+        (QUEUE,),
+        scenarios=(QUEUE_SCENARIO,),
+        varies=("staff.worker.count=3:4:1",),
+        xlsx=True,
+        today=TODAY,
+        replications=3,
+        workers=1,
+    )
     reports, files = folder.build(request)
     return reports[0], files
 
 
+@pytest.mark.slow
 def test_a_scenario_adds_the_simulation_section_from_its_summary(simulated) -> None:
     report, files = simulated
     summary = report.simulation.summary
@@ -274,7 +344,10 @@ def test_a_scenario_adds_the_simulation_section_from_its_summary(simulated) -> N
     assert data["simulation"]["metrics"] == json.loads(json.dumps(summary.to_dict()["metrics"]))
     assert data["simulation"]["replications"] == 3 and data["simulation"]["scenario"]["id"] == "mmc_queue"
     assert "wall_seconds" not in data["simulation"] and data["simulation"]["window"]["horizon_days"] == 80
-    assert [p["values"] for p in data["simulation"]["sweep"]["points"]] == [{"staff.worker.count": 3}, {"staff.worker.count": 4}]
+    assert [p["values"] for p in data["simulation"]["sweep"]["points"]] == [
+        {"staff.worker.count": 3},
+        {"staff.worker.count": 4},
+    ]
     page = files["single_queue.html"]
     assert 'id="simulation"' in page and 'id="on-time"' in page and 'id="utilisation"' in page and 'id="sweep"' in page
     on_time = summary["on_time/clause/1"]
@@ -287,12 +360,18 @@ def test_without_a_scenario_there_is_no_simulation_section(example_report) -> No
     assert 'id="simulation"' not in to_html(example_report) and example_report.charts == {}
 
 
+@pytest.mark.slow
 def test_a_report_runs_the_sweep_its_scenario_plans_when_no_vary_is_given(tmp_path: Path) -> None:
     (tmp_path / "queue.yaml").write_bytes(QUEUE.read_bytes())
     scenario = tmp_path / "queue-scenario.yaml"
-    scenario.write_text(QUEUE_SCENARIO.read_text(encoding="utf-8").replace("horizon_days: 80", "horizon_days: 10")
-                        + "sweep:\n  vary: {staff.worker.count: [3, 5]}\n  replications: 2\n", encoding="utf-8")
-    reports, files = folder.build(folder.Request((tmp_path / "queue.yaml",), scenarios=(scenario,), xlsx=True, today=TODAY, workers=1))
+    scenario.write_text(
+        QUEUE_SCENARIO.read_text(encoding="utf-8").replace("horizon_days: 80", "horizon_days: 10")
+        + "sweep:\n  vary: {staff.worker.count: [3, 5]}\n  replications: 2\n",
+        encoding="utf-8",
+    )
+    reports, files = folder.build(
+        folder.Request((tmp_path / "queue.yaml",), scenarios=(scenario,), xlsx=True, today=TODAY, workers=1)
+    )
     sweep = json.loads(files["single_queue.json"])["simulation"]["sweep"]
     assert [p["values"] for p in sweep["points"]] == [{"staff.worker.count": 3}, {"staff.worker.count": 5}]
     assert {p["summary"]["replications"] for p in sweep["points"]} == {2} and 'id="sweep"' in files["single_queue.html"]

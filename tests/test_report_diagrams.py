@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from protoverify import load_protocol
 from protoverify.properties.findings import TimelineEntry
 from protoverify.reports.chronology import CASE, NO_ONE, chronology, lane_of
 from protoverify.reports.lifecycles import diagrams
 
-ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = ["protocols/examples/example.yaml", "protocols/stockport-2019.yaml", "protocols/warwickshire.yaml"]
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -25,25 +24,32 @@ def boxes(svg: str) -> dict[str, tuple[float, float, float, float]]:
     root = ET.fromstring(svg)
     return {
         rect.get("data-state"): tuple(float(rect.get(k)) for k in ("x", "y", "width", "height"))
-        for rect in root.iter(f"{SVG}rect") if rect.get("data-state")
+        for rect in root.iter(f"{SVG}rect")
+        if rect.get("data-state")
     }
 
 
 def inside(inner, outer) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[0] + inner[2] <= outer[0] + outer[2] and inner[1] + inner[3] <= outer[1] + outer[3]
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[0] + inner[2] <= outer[0] + outer[2]
+        and inner[1] + inner[3] <= outer[1] + outer[3]
+    )
 
 
 def apart(a, b) -> bool:
     return a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PROTOCOLS)
 def test_every_state_is_drawn_inside_its_parent_and_apart_from_its_siblings(path: str) -> None:
     protocol = load_protocol(ROOT / path)
     for lifecycle, diagram in zip(protocol.lifecycles, diagrams(protocol)):
         drawn = boxes(diagram.svg)
 
-        def walk(states, parent):
+        def walk(states, parent, drawn=drawn, lifecycle=lifecycle):
             assert {s.id for s in states} <= drawn.keys(), f"{lifecycle.id}: states not drawn"
             for i, state in enumerate(states):
                 if parent is not None:
@@ -56,6 +62,7 @@ def test_every_state_is_drawn_inside_its_parent_and_apart_from_its_siblings(path
         assert diagram.states == len(drawn)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PROTOCOLS)
 def test_every_transition_has_a_numbered_arrow_and_a_row(path: str) -> None:
     protocol = load_protocol(ROOT / path)
@@ -70,6 +77,7 @@ def test_every_transition_has_a_numbered_arrow_and_a_row(path: str) -> None:
             assert arrow.clauses == transition.clause
 
 
+@pytest.mark.slow
 def test_the_same_protocol_gives_the_same_drawing() -> None:
     protocol = load_protocol(ROOT / PROTOCOLS[2])
     assert [d.svg for d in diagrams(protocol)] == [d.svg for d in diagrams(load_protocol(ROOT / PROTOCOLS[2]))]
@@ -90,10 +98,16 @@ def test_entries_go_in_the_lane_of_the_agency_holding_the_duty(example) -> None:
     day = dt.date(2026, 4, 2)
     timeline = [
         TimelineEntry(date=day, event="custodial sentence imposed", clause="6.5", working_day=True),
-        TimelineEntry(date=day + dt.timedelta(days=3), event=f"last day to {named.action} under clause {named.clause[0]}",
-                      clause=named.clause[0], working_day=False),
+        TimelineEntry(
+            date=day + dt.timedelta(days=3),
+            event=f"last day to {named.action} under clause {named.clause[0]}",
+            clause=named.clause[0],
+            working_day=False,
+        ),
     ]
-    timeline.append(TimelineEntry(date=day + dt.timedelta(days=9), event=f"done: {unnamed.action}", clause=unnamed.clause[0]))
+    timeline.append(
+        TimelineEntry(date=day + dt.timedelta(days=9), event=f"done: {unnamed.action}", clause=unnamed.clause[0])
+    )
     drawn = chronology(example, tuple(timeline), "t")
     assert [r.lane for r in drawn.rows] == [CASE, agency.name, NO_ONE]
     assert drawn.lanes[0] == CASE and len(drawn.rows) == len(timeline)

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from openpyxl import load_workbook
 
 from protoverify.reports import folder
 from protoverify.reports.xlsx import PERCENT, POUNDS, number_format, workbook
 
-ROOT = Path(__file__).resolve().parents[1]
 QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"
 QUEUE_SCENARIO = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"
 
 
 @pytest.fixture(scope="module")
 def report():
-    request = folder.Request((QUEUE,), scenarios=(QUEUE_SCENARIO,), varies=("staff.worker.count=3:4:1",),
-                             today=dt.date(2026, 11, 23), replications=3, workers=1)
+    request = folder.Request(
+        (QUEUE,),
+        scenarios=(QUEUE_SCENARIO,),
+        varies=("staff.worker.count=3:4:1",),
+        today=dt.date(2026, 11, 23),
+        replications=3,
+        workers=1,
+    )
     reports, _ = folder.build(request)
     return reports[0]
 
@@ -30,6 +35,7 @@ def book(report):
     return load_workbook(io.BytesIO(workbook(report)))
 
 
+@pytest.mark.slow
 def test_the_workbook_has_the_findings_scenario_results_and_sweep(book, report) -> None:
     assert book.sheetnames == ["About", "Findings", "Scenario", "Results", "Sweep"]
     findings = book["Findings"]

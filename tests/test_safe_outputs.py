@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT
 from typer.testing import CliRunner
 
 from protoverify.cli import app
@@ -17,8 +18,6 @@ from protoverify.model.source import LoadError
 from protoverify.reports import files, folder
 from protoverify.reports.files import MANIFEST, check_outputs, claim, replaceable, write_atomic
 
-ROOT = Path(__file__).parent.parent
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
 runner = CliRunner()
 
@@ -57,7 +56,9 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path: Path, umask) -> None:
     assert target.read_text(encoding="utf-8") == "two" and mode(target) == 0o640
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = write_atomic(tmp_path / "out.txt", "old")
 
     def broken(*args):
@@ -150,14 +151,45 @@ def commands(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:
         "schema": (["schema", "-o", str(out / "schema.json")], out / "schema.json"),
         "export": (["export", str(EXAMPLE), "--to", "dot", "-o", str(out / "chart.dot")], out / "chart.dot"),
         "extract": (["extract", str(source), "-o", str(out / "draft.yaml")], out / "draft.yaml"),
-        "compare": (["compare", str(EXAMPLE), str(ROOT / "protocols" / "warwickshire.yaml"), "-o", str(out / "compare.txt")], out / "compare.txt"),
-        "simulate": (["simulate", str(FIXTURES / "remand-scenario.yaml"), "--replications", "2", "--workers", "1", "-o", str(out / "result.txt")], out / "result.txt"),
-        "sweep": (["sweep", str(FIXTURES / "remand-scenario.yaml"), "--vary", "demand.remands_per_year=20,30", "--replications", "2",
-                   "--workers", "1", "-o", str(out / "sweep.csv"), "--plot", str(out / "sweep.svg")], out / "sweep.csv"),
+        "compare": (
+            ["compare", str(EXAMPLE), str(ROOT / "protocols" / "warwickshire.yaml"), "-o", str(out / "compare.txt")],
+            out / "compare.txt",
+        ),
+        "simulate": (
+            [
+                "simulate",
+                str(FIXTURES / "remand-scenario.yaml"),
+                "--replications",
+                "2",
+                "--workers",
+                "1",
+                "-o",
+                str(out / "result.txt"),
+            ],
+            out / "result.txt",
+        ),
+        "sweep": (
+            [
+                "sweep",
+                str(FIXTURES / "remand-scenario.yaml"),
+                "--vary",
+                "demand.remands_per_year=20,30",
+                "--replications",
+                "2",
+                "--workers",
+                "1",
+                "-o",
+                str(out / "sweep.csv"),
+                "--plot",
+                str(out / "sweep.svg"),
+            ],
+            out / "sweep.csv",
+        ),
         "report": (["report", str(EXAMPLE), "--today", "2026-01-01", "-o", str(out)], out / "index.html"),
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["schema", "export", "extract", "compare", "simulate", "sweep", "report"])
 def test_every_command_keeps_the_overwrite_rule(tmp_path: Path, name: str) -> None:
     args, target = commands(tmp_path)[name]
@@ -168,8 +200,10 @@ def test_every_command_keeps_the_overwrite_rule(tmp_path: Path, name: str) -> No
     target.write_text("edited", encoding="utf-8")
     refused = runner.invoke(app, args)
     assert refused.exit_code == 2
-    assert (f"{target}: file exists and protoverify did not write it (or it was changed since); "
-            "expected a new path, or --force to replace it") in refused.stderr.splitlines()
+    assert (
+        f"{target}: file exists and protoverify did not write it (or it was changed since); "
+        "expected a new path, or --force to replace it"
+    ) in refused.stderr.splitlines()
     assert target.read_text(encoding="utf-8") == "edited"
     forced = runner.invoke(app, [*args, "--force"])
     assert forced.exit_code == 0, forced.stderr
@@ -190,8 +224,21 @@ def test_a_sweep_whose_plot_is_refused_writes_no_table(tmp_path: Path) -> None:
     """Both outputs are checked before the sweep runs."""
     table, plot = tmp_path / "sweep.csv", tmp_path / "sweep.svg"
     plot.write_text("someone's drawing", encoding="utf-8")
-    result = runner.invoke(app, ["sweep", str(FIXTURES / "remand-scenario.yaml"), "--vary", "demand.remands_per_year=20,30",
-                                 "--replications", "2", "--workers", "1", "-o", str(table)])
+    result = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(FIXTURES / "remand-scenario.yaml"),
+            "--vary",
+            "demand.remands_per_year=20,30",
+            "--replications",
+            "2",
+            "--workers",
+            "1",
+            "-o",
+            str(table),
+        ],
+    )
     assert result.exit_code == 2 and result.stderr.startswith(f"{plot}: file exists")
     assert not table.exists()
 
@@ -199,8 +246,10 @@ def test_a_sweep_whose_plot_is_refused_writes_no_table(tmp_path: Path) -> None:
 def test_a_command_that_fails_writes_nothing(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("protoverify: 1\nmetadata: [\n", encoding="utf-8")
-    for args in (["export", str(broken), "-o", str(tmp_path / "out" / "chart.dot")],
-                 ["report", str(broken), "-o", str(tmp_path / "out")]):
+    for args in (
+        ["export", str(broken), "-o", str(tmp_path / "out" / "chart.dot")],
+        ["report", str(broken), "-o", str(tmp_path / "out")],
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 2 and result.stderr.startswith(f"{broken}:")
     assert not (tmp_path / "out").exists()

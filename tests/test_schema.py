@@ -6,17 +6,15 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import EXAMPLE, ROOT
 from ruamel.yaml import YAML
 
 from protoverify.model.schema import json_schema
 
-ROOT = Path(__file__).parent.parent
 COMMITTED = ROOT / "docs" / "protocol.schema.json"
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
 
 
 def as_json(value: object) -> object:
@@ -38,7 +36,9 @@ def validator() -> jsonschema.Draft202012Validator:
 
 
 def test_committed_schema_is_current() -> None:
-    assert json.loads(COMMITTED.read_text(encoding="utf-8")) == json_schema(), "run `make schema` and commit docs/protocol.schema.json"
+    assert json.loads(COMMITTED.read_text(encoding="utf-8")) == json_schema(), (
+        "run `make schema` and commit docs/protocol.schema.json"
+    )
 
 
 def test_cli_prints_the_schema() -> None:

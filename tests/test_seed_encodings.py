@@ -6,17 +6,13 @@ clone) these tests are skipped with the reason.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
+from conftest import ROOT, SEEDS
 from copying import copied
 
 from protoverify import load_protocol
 from protoverify.reports.coverage import coverage
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 ENCODINGS = {
     "stockport": (ROOT / "protocols" / "stockport-2019.yaml", "stockport-yos-csc-principles-2019.txt"),
     "warwickshire": (ROOT / "protocols" / "warwickshire.yaml", "warwickshire-yjs-childrens-services-protocol.txt"),
@@ -40,6 +36,7 @@ def seed(request):
     return name, load_protocol(ENCODINGS[name][0]), text
 
 
+@pytest.mark.slow
 def test_coverage_is_complete(seed) -> None:
     name, protocol, text = seed
     result = coverage(protocol, text)
@@ -69,7 +66,12 @@ def test_stockport_silences_are_recorded() -> None:
     assert by_id["inform_virtual_school"].actor == ("yjs", "csc") and by_id["inform_virtual_school"].lead is None
     # the adjournment period is kept in both readings
     hearing = {e.id: e for e in protocol.events}["sentencing_hearing"].scheduled
-    assert (hearing.delay.amount, hearing.delay.unit, hearing.also.amount, hearing.also.unit) == (3, "weeks", 15, "working_days")
+    assert (hearing.delay.amount, hearing.delay.unit, hearing.also.amount, hearing.also.unit) == (
+        3,
+        "weeks",
+        15,
+        "working_days",
+    )
     before = by_id["initial_assessment_to_psr_writer"].timescale.before
     assert (before.event, before.amount, before.unit) == ("sentencing_hearing", 2, "days")
     # 5.1: who covers a youth court elsewhere in Greater Manchester is left to a decision
@@ -89,8 +91,13 @@ def test_warwickshire_silences_are_recorded() -> None:
     assert {f"8.4.{n}" for n in range(1, 36)} <= set(items), "the misnumbered 8.4.x items are kept as printed"
     assert items["8.4.9"].cites == ("8.7.2",), "8.4.9 refers to a clause 8.7.2 the document does not have"
     visits = [d for d in protocol.duties if "8.8" in d.clause]
-    assert any(d.timescale and d.timescale.within and (d.timescale.within.amount, d.timescale.within.unit) == (10, "working_days")
-               and d.unless for d in visits)
+    assert any(
+        d.timescale
+        and d.timescale.within
+        and (d.timescale.within.amount, d.timescale.within.unit) == (10, "working_days")
+        and d.unless
+        for d in visits
+    )
 
 
 COPY_LIMIT = 10  # words in a row shared with the source: enough for a short identifying quote, not a sentence

@@ -13,25 +13,30 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from protoverify.cli import app
 from protoverify.reports.files import MANIFEST
 
-ROOT = Path(__file__).parent.parent
 SCENARIO = ROOT / "scenarios" / "warwickshire-baseline.yaml"
 QUICK = ["--replications", "3", "--workers", "1"]
 
 
 def simulate_in_a_process(hash_seed: str) -> dict:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    result = subprocess.run([sys.executable, "-m", "protoverify", "simulate", str(SCENARIO), *QUICK, "--format", "json"],
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "protoverify", "simulate", str(SCENARIO), *QUICK, "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_json_is_the_same_in_every_process():
     first, second = simulate_in_a_process("1"), simulate_in_a_process("2")
     assert "wall_seconds" not in first
@@ -41,8 +46,13 @@ def test_json_is_the_same_in_every_process():
     on_time = first["metrics"]["on_time/all"]
     assert on_time["n"] == 3 and on_time["ci95"][0] <= on_time["mean"] <= on_time["ci95"][1]
     assert {d["status"] for d in first["duties"]} >= {"simulated"} and len(first["duties"]) > 50
-    assert first["window"] == {"start": "2025-04-01", "measured_from": "2025-09-28", "measured_to": "2026-09-28",
-                               "warm_up_days": 180, "horizon_days": 365}
+    assert first["window"] == {
+        "start": "2025-04-01",
+        "measured_from": "2025-09-28",
+        "measured_to": "2026-09-28",
+        "warm_up_days": 180,
+        "horizon_days": 365,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +60,7 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.mark.slow
 def test_text_csv_and_xlsx(runner: CliRunner, tmp_path: Path):
     text = runner.invoke(app, ["simulate", str(SCENARIO), *QUICK])
     assert text.exit_code == 0, text.output
@@ -61,11 +72,24 @@ def test_text_csv_and_xlsx(runner: CliRunner, tmp_path: Path):
     assert rows[0] == ["metric", "n", "undefined", "mean", "sd", "ci95_low", "ci95_high", "min", "max"]
     assert "yda/over_budget" in {r[0] for r in rows[1:]}
     book_path = tmp_path / "result.xlsx"
-    assert runner.invoke(app, ["simulate", str(SCENARIO), *QUICK, "--format", "xlsx", "-o", str(book_path)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["simulate", str(SCENARIO), *QUICK, "--format", "xlsx", "-o", str(book_path)]).exit_code == 0
+    )
     book = load_workbook(book_path)
     assert book.sheetnames == ["metrics", "duties", "about"]
-    assert [c.value for c in book["duties"][1]] == ["duty", "clauses", "type", "status", "raised by", "worked by", "deadline"]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST) == ["out", "result.xlsx"]  # no temporary file left
+    assert [c.value for c in book["duties"][1]] == [
+        "duty",
+        "clauses",
+        "type",
+        "status",
+        "raised by",
+        "worked by",
+        "deadline",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST) == [
+        "out",
+        "result.xlsx",
+    ]  # no temporary file left
 
 
 def test_timing_adds_the_wall_time_to_json_and_text_always_shows_it(runner: CliRunner):

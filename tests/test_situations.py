@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 import z3
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statemachine.exceptions import TransitionNotAllowed
@@ -16,7 +16,6 @@ from protoverify.model import conditions
 from protoverify.model.statechart import compile_protocol, start
 from protoverify.properties.situations import Situations
 
-ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = ["protocols/examples/example.yaml", "protocols/stockport-2019.yaml", "protocols/warwickshire.yaml"]
 
 
@@ -41,16 +40,26 @@ def attribute_values(protocol):
 def holds_for(situations: Situations, attributes: dict, condition) -> bool:
     def value_of(c):
         return attributes[c.key]
-    return all(conditions.holds(c, value_of) == held for c, held in condition if all(k.key in attributes for k in conditions.comparisons(c)))
+
+    return all(
+        conditions.holds(c, value_of) == held
+        for c, held in condition
+        if all(k.key in attributes for k in conditions.comparisons(c))
+    )
 
 
 def successor(situations: Situations, config, event: str, attributes: dict):
     """The explorer's next configuration for concrete attribute values, or None if no lifecycle moves."""
-    matches = {step.target for step in situations.steps if step.source == config and step.event == event and holds_for(situations, attributes, step.condition)}
+    matches = {
+        step.target
+        for step in situations.steps
+        if step.source == config and step.event == event and holds_for(situations, attributes, step.condition)
+    }
     assert len(matches) <= 1, f"the explorer gives {len(matches)} outcomes for one event"
     return next(iter(matches), None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PROTOCOLS)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

@@ -48,19 +48,36 @@ A. Person, Head of Service
 
 def test_clause_ids_follow_the_printed_numbering_and_letter_the_rest() -> None:
     assert clause_ids(TEXT) == [
-        "front(a)", "front(b)",
-        "1.1", "1.2", "1.2(a)", "1.2(b)",
-        "2.1.1", "2.1.2",
-        "2.2(a)", "2.2(b)",
-        "2.3", "2.3.1", "2.3.2", "2.4", "2.4(i)", "2.4(ii)", "2.5",
-        "signatures(a)", "signatures(b)",
+        "front(a)",
+        "front(b)",
+        "1.1",
+        "1.2",
+        "1.2(a)",
+        "1.2(b)",
+        "2.1.1",
+        "2.1.2",
+        "2.2(a)",
+        "2.2(b)",
+        "2.3",
+        "2.3.1",
+        "2.3.2",
+        "2.4",
+        "2.4(i)",
+        "2.4(ii)",
+        "2.5",
+        "signatures(a)",
+        "signatures(b)",
     ]
 
 
 def test_headings_are_structure_not_clauses() -> None:
     headings = [(s.id, s.text) for s in segments(TEXT) if s.kind == "heading"]
-    assert headings == [("1", "INTRODUCTION"), ("2", "Remands"), ("2.1", "Remands to Local Authority Accommodation"),
-                        ("2.2", "YRO with accommodation requirement")]
+    assert headings == [
+        ("1", "INTRODUCTION"),
+        ("2", "Remands"),
+        ("2.1", "Remands to Local Authority Accommodation"),
+        ("2.2", "YRO with accommodation requirement"),
+    ]
 
 
 def test_a_line_broken_by_a_page_joins_its_paragraph_and_markings_are_dropped() -> None:
@@ -78,12 +95,15 @@ def test_items_know_the_clause_they_are_listed_under() -> None:
 
 
 def test_time_phrases() -> None:
-    found = [(p.relation, p.amount, p.unit, p.words) for p in time_phrases(
-        "notify as soon as possible and no later than 14 days before release; visit within 10 working days of "
-        "custody; a 3 week adjournment (15 working days); within five working days; two days per week; "
-        "held every Tuesday; at the earliest opportunity; in a timely manner; accommodated immediately before sentence;"
-        " aged 13 years and over"
-    )]
+    found = [
+        (p.relation, p.amount, p.unit, p.words)
+        for p in time_phrases(
+            "notify as soon as possible and no later than 14 days before release; visit within 10 working days of "
+            "custody; a 3 week adjournment (15 working days); within five working days; two days per week; "
+            "held every Tuesday; at the earliest opportunity; in a timely manner; accommodated immediately before sentence;"
+            " aged 13 years and over"
+        )
+    ]
     assert found == [
         ("vague", None, None, "as soon as possible"),
         ("before", 14, "days", "no later than 14 days before"),

@@ -244,17 +244,34 @@ def test_scxml_loads_back_as_the_same_chart(name: str, request: pytest.FixtureRe
     compiled = compile_protocol(protocol)
     loaded = load(to_scxml(protocol), format="scxml")
     assert states_of(loaded) == states_of(compiled)
-    assert {s[0] for s in states_of(compiled)} == {s.id for s in protocol.states()} | {lc.id for lc in protocol.lifecycles} | {protocol.metadata.id}
+    assert {s[0] for s in states_of(compiled)} == {s.id for s in protocol.states()} | {
+        lc.id for lc in protocol.lifecycles
+    } | {protocol.metadata.id}
     assert sorted(transitions_of(loaded)) == sorted(transitions_of(compiled))
     assert set(transitions_of(compiled)) == protocol_transitions(protocol)
 
 
 def test_scxml_guards_behave_as_the_compiled_ones(example: Protocol, small: Protocol) -> None:
     cases = [
-        (example, youth(age, legal_status=status), ["arrested", "remanded_to_yda", "remanded_to_la", "remanded_to_yda", "sentenced_to_custody", "released_on_licence"])
+        (
+            example,
+            youth(age, legal_status=status),
+            [
+                "arrested",
+                "remanded_to_yda",
+                "remanded_to_la",
+                "remanded_to_yda",
+                "sentenced_to_custody",
+                "released_on_licence",
+            ],
+        )
         for age, status in itertools.product([11, 12, 15], ["none", "section_20", "care_order"])
     ] + [
-        (small, {"age": age, "status": status, "known": known}, ["charged", "remanded", "moved", "sentenced", "charged", "sentenced"])
+        (
+            small,
+            {"age": age, "status": status, "known": known},
+            ["charged", "remanded", "moved", "sentenced", "charged", "sentenced"],
+        )
         for age, status, known in itertools.product([11, 15], ["none", "s20", "care_order"], [False, True])
     ]
     for protocol, attributes, events in cases:

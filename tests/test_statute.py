@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TODAY
+from conftest import protoverify as run
 
 import protoverify
 from protoverify import load_protocol
@@ -16,9 +16,6 @@ from protoverify.model.calendar import Calendar
 from protoverify.properties.check import check
 from protoverify.properties.findings import Finding, finding_id
 from protoverify.properties.statute import bundled_baseline
-
-ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 23)
 
 BASELINE = """\
 protoverify: 1
@@ -138,7 +135,9 @@ def write(tmp_path: Path, name: str, text: str, *edits: tuple[str, str]) -> Path
     return path
 
 
-def statutory(tmp_path: Path, *edits: tuple[str, str], baseline_edits: tuple[tuple[str, str], ...] = ()) -> list[Finding]:
+def statutory(
+    tmp_path: Path, *edits: tuple[str, str], baseline_edits: tuple[tuple[str, str], ...] = ()
+) -> list[Finding]:
     protocol = load_protocol(write(tmp_path, "protocol.yaml", PROTOCOL, *edits))
     baseline = load_protocol(write(tmp_path, "baseline.yaml", BASELINE, *baseline_edits))
     return [f for f in check(protocol, today=TODAY, baseline=baseline).findings if f.kind.startswith("statutory")]
@@ -165,7 +164,13 @@ def test_a_tighter_visit_is_no_finding_and_a_duty_of_no_state_is_always_in_scope
 
 
 def test_a_baseline_duty_comes_into_scope_with_a_state_of_its_kind(tmp_path: Path) -> None:
-    found = statutory(tmp_path, ("      - {id: community, clause: \"2\"}\n", "      - {id: community, clause: \"2\"}\n      - {id: remand, name: on remand in YDA, kind: remanded_yda, clause: \"2.2\"}\n"))
+    found = statutory(
+        tmp_path,
+        (
+            '      - {id: community, clause: "2"}\n',
+            '      - {id: community, clause: "2"}\n      - {id: remand, name: on remand in YDA, kind: remanded_yda, clause: "2.2"}\n',
+        ),
+    )
     plan = next(f for f in found if f.id == gap("detention_placement_plan"))
     assert plan.severity == "info" and plan.clauses == ("2.2",) and "'on remand in YDA'" in plan.message
     assert "unconfirmed" in plan.message  # the provision is marked unconfirmed in the baseline
@@ -186,13 +191,22 @@ def test_scope_implied_by_two_kinds_together(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("timescale", "modality"),
-    [("{vague: as soon as possible}", "must"), ("unspecified", "must"), ("{within: {amount: 15, unit: working_days}}", "may"),
-     ("{every: {amount: 2, unit: weeks}}", "must")],
+    [
+        ("{vague: as soon as possible}", "must"),
+        ("unspecified", "must"),
+        ("{within: {amount: 15, unit: working_days}}", "may"),
+        ("{every: {amount: 2, unit: weeks}}", "must"),
+    ],
 )
-def test_a_limit_that_cannot_be_compared_leaves_the_statutory_timescale_implicit(tmp_path: Path, timescale: str, modality: str) -> None:
+def test_a_limit_that_cannot_be_compared_leaves_the_statutory_timescale_implicit(
+    tmp_path: Path, timescale: str, modality: str
+) -> None:
     found = statutory(
         tmp_path,
-        ("    timescale: {within: {amount: 7, unit: days}}\n    modality: must\n", f"    timescale: {timescale}\n    modality: {modality}\n"),
+        (
+            "    timescale: {within: {amount: 7, unit: days}}\n    modality: must\n",
+            f"    timescale: {timescale}\n    modality: {modality}\n",
+        ),
     )
     implicit = finding_id("statutory-gap", "test_baseline kind visit_former_looked_after_child_in_detention timescales")
     assert implicit in ids(found) and not any(f.kind == "statutory-conflict" for f in found)
@@ -207,7 +221,11 @@ def test_a_looser_limit_is_an_error_with_a_dated_witness(tmp_path: Path) -> None
     found = statutory(tmp_path, ("{within: {amount: 7, unit: days}}", "{within: {amount: 3, unit: weeks}}"))
     [conflict] = [f for f in found if f.kind == "statutory-conflict"]
     assert conflict.severity == "error" and conflict.clauses == ("4",) and conflict.agencies == ("csc",)
-    assert "within 3 weeks" in conflict.message and "within 10 working days" in conflict.message and "reg 4" in conflict.message
+    assert (
+        "within 3 weeks" in conflict.message
+        and "within 10 working days" in conflict.message
+        and "reg 4" in conflict.message
+    )
     start, law, own = conflict.witness.timeline  # type: ignore[union-attr]
     calendar = Calendar()
     assert law.date == calendar.add_working_days(start.date, 10)
@@ -226,21 +244,41 @@ def test_a_limit_later_only_on_some_dates_is_a_conflict(tmp_path: Path) -> None:
 def test_a_looser_limit_under_an_unconfirmed_provision_is_a_warning(tmp_path: Path) -> None:
     found = statutory(
         tmp_path,
-        ("      - {id: community, clause: \"2\"}\n", "      - {id: community, clause: \"2\"}\n      - {id: remand, name: on remand in YDA, kind: remanded_yda, clause: \"2.2\"}\n"),
-        ("    transitions:\n      - {event: sentenced", "    transitions:\n      - {event: remanded, from: community, to: remand, clause: \"2\"}\n      - {event: sentenced"),
-        ("  - {id: accommodated, name: accommodated, clause: \"3\"}\n", "  - {id: accommodated, name: accommodated, clause: \"3\"}\n  - {id: remanded, name: remanded, clause: \"2\", lifecycle: justice}\n"),
-        ("duties:\n", "duties:\n  - {id: plan, clause: \"5\", actor: csc, action: plan the placement, kind: detention_placement_plan, trigger: {enter: remand}, timescale: {within: {amount: 10, unit: working_days}}, modality: must}\n"),
+        (
+            '      - {id: community, clause: "2"}\n',
+            '      - {id: community, clause: "2"}\n      - {id: remand, name: on remand in YDA, kind: remanded_yda, clause: "2.2"}\n',
+        ),
+        (
+            "    transitions:\n      - {event: sentenced",
+            '    transitions:\n      - {event: remanded, from: community, to: remand, clause: "2"}\n      - {event: sentenced',
+        ),
+        (
+            '  - {id: accommodated, name: accommodated, clause: "3"}\n',
+            '  - {id: accommodated, name: accommodated, clause: "3"}\n  - {id: remanded, name: remanded, clause: "2", lifecycle: justice}\n',
+        ),
+        (
+            "duties:\n",
+            'duties:\n  - {id: plan, clause: "5", actor: csc, action: plan the placement, kind: detention_placement_plan, trigger: {enter: remand}, timescale: {within: {amount: 10, unit: working_days}}, modality: must}\n',
+        ),
     )
     [conflict] = [f for f in found if f.kind == "statutory-conflict"]
     assert conflict.severity == "warning" and conflict.clauses == ("5",) and "unconfirmed" in conflict.message
 
 
-@pytest.mark.parametrize(("owner", "conflict"), [("yos", True), ("csc", False), ("[yos, csc]", False), ("charity", False)])
+@pytest.mark.parametrize(
+    ("owner", "conflict"), [("yos", True), ("csc", False), ("[yos, csc]", False), ("charity", False)]
+)
 def test_a_duty_given_to_another_body_is_a_warning(tmp_path: Path, owner: str, conflict: bool) -> None:
     found = statutory(
         tmp_path,
-        ("      - {id: community, clause: \"2\"}\n", "      - {id: community, clause: \"2\"}\n      - {id: remand, name: on remand in YDA, kind: remanded_yda, clause: \"2.2\"}\n"),
-        ("events:\n", f"dimensions:\n  - {{id: remand_costs, name: remand costs, kind: fund_remand_placement, clause: \"6\"}}\nownership:\n  - {{id: who_pays, dimension: remand_costs, owner: {owner}, clause: \"6\"}}\nevents:\n"),
+        (
+            '      - {id: community, clause: "2"}\n',
+            '      - {id: community, clause: "2"}\n      - {id: remand, name: on remand in YDA, kind: remanded_yda, clause: "2.2"}\n',
+        ),
+        (
+            "events:\n",
+            f'dimensions:\n  - {{id: remand_costs, name: remand costs, kind: fund_remand_placement, clause: "6"}}\nownership:\n  - {{id: who_pays, dimension: remand_costs, owner: {owner}, clause: "6"}}\nevents:\n',
+        ),
     )
     conflicts = [f for f in found if f.kind == "statutory-conflict"]
     # the YOS is another body; the local authority's own service, a shared duty that includes it, or
@@ -248,19 +286,20 @@ def test_a_duty_given_to_another_body_is_a_warning(tmp_path: Path, owner: str, c
     assert bool(conflicts) is conflict
     if conflict:
         [finding] = conflicts
-        assert finding.severity == "warning" and finding.clauses == ("6",) and "a youth offending team" in finding.message
+        assert (
+            finding.severity == "warning" and finding.clauses == ("6",) and "a youth offending team" in finding.message
+        )
         assert "The Test Act, s1" in finding.message
 
 
 # --- the command line and the API -----------------------------------------------------------------
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "protoverify", *args], capture_output=True, text=True)
-
-
+@pytest.mark.slow
 def test_check_baseline_option_and_default(tmp_path: Path) -> None:
-    protocol = write(tmp_path, "protocol.yaml", PROTOCOL, ("{within: {amount: 7, unit: days}}", "{within: {amount: 3, unit: weeks}}"))
+    protocol = write(
+        tmp_path, "protocol.yaml", PROTOCOL, ("{within: {amount: 7, unit: days}}", "{within: {amount: 3, unit: weeks}}")
+    )
     baseline = write(tmp_path, "baseline.yaml", BASELINE)
     given = run("check", str(protocol), "--baseline", str(baseline), "--today", TODAY.isoformat(), "--format", "json")
     assert given.returncode == 1, given.stderr  # the looser visit is an error
@@ -274,10 +313,15 @@ def test_check_baseline_option_and_default(tmp_path: Path) -> None:
     assert {f.id for f in report.findings if f.kind.startswith("statutory")} == bundled
 
 
+@pytest.mark.slow
 def test_a_bad_baseline_is_a_located_error(tmp_path: Path) -> None:
     baseline = write(tmp_path, "baseline.yaml", BASELINE, ("kind: decide_on_referral", "kind: decide_referal"))
     result = run("check", str(ROOT / "protocols" / "examples" / "example.yaml"), "--baseline", str(baseline))
-    assert result.returncode == 2 and result.stderr.startswith(f"{baseline}:") and "did you mean 'decide_on_referral'" in result.stderr
+    assert (
+        result.returncode == 2
+        and result.stderr.startswith(f"{baseline}:")
+        and "did you mean 'decide_on_referral'" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -310,14 +354,19 @@ def test_stockport_leaves_the_former_looked_after_visit_to_statute_and_gives_yda
     assert all(f.severity == "info" for f in found if f.kind == "statutory-gap")
 
 
+@pytest.mark.slow
 def test_warwickshire_visits_meet_statute_and_a_looser_redraft_is_caught(tmp_path: Path) -> None:
     found = seed_findings("warwickshire")
-    assert not [f for f in found if f.kind == "statutory-conflict"]  # 7 days, 7 and 10 working days: none later than 10 working days
+    assert not [
+        f for f in found if f.kind == "statutory-conflict"
+    ]  # 7 days, 7 and 10 working days: none later than 10 working days
     assert england("visit_former_looked_after_child_in_detention") not in ids(found)
-    assert finding_id("statutory-gap", "england_baseline kind visit_former_looked_after_child_in_detention timescales") not in ids(found)
+    assert finding_id(
+        "statutory-gap", "england_baseline kind visit_former_looked_after_child_in_detention timescales"
+    ) not in ids(found)
     assert england("refer_to_housing") in ids(found)  # 12.2 refers to the children's team, not to a housing authority
     text = (ROOT / "protocols" / "warwickshire.yaml").read_text(encoding="utf-8")
-    old = "    trigger: {enter: yda}      # \"entering custody\", read as in 8.1\n    timescale: {within: {amount: 10, unit: working_days}}"
+    old = '    trigger: {enter: yda}      # "entering custody", read as in 8.1\n    timescale: {within: {amount: 10, unit: working_days}}'
     assert text.count(old) == 1
     loosened = seed_findings("warwickshire", text.replace(old, old.replace("amount: 10", "amount: 15")), tmp_path)
     [conflict] = [f for f in loosened if f.kind == "statutory-conflict"]

@@ -6,7 +6,6 @@ thing, and loads the result through the ordinary loader.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import z3
+from conftest import ROOT, TODAY
 from ruamel.yaml import YAML
 
 from protoverify import load_protocol
@@ -26,12 +26,12 @@ from protoverify.properties.context import Context
 from protoverify.properties.findings import Finding
 from protoverify.properties.situations import Situations
 
-ROOT = Path(__file__).resolve().parents[1]
 BASE = Path(__file__).parent / "fixtures" / "structure" / "base.yaml"
-TODAY = dt.date(2026, 11, 23)
 
 
-def findings(tmp_path: Path, change: Callable[[dict], None] = lambda data: None, kind: str | None = None) -> list[Finding]:
+def findings(
+    tmp_path: Path, change: Callable[[dict], None] = lambda data: None, kind: str | None = None
+) -> list[Finding]:
     """The structure findings on the base protocol after `change`, of one kind if given."""
     yaml = YAML(typ="safe")
     data = yaml.load(BASE)
@@ -72,7 +72,13 @@ def test_a_state_entered_only_under_an_impossible_guard_is_unreachable(tmp_path:
     def add_guarded(data: dict) -> None:
         justice(data)["states"].append({"id": "secure", "clause": "2.6"})
         justice(data)["transitions"].append(
-            {"event": "sentenced", "from": "community", "to": "secure", "guard": {"age": {"gte": 15, "lte": 12}}, "clause": "2.6"}
+            {
+                "event": "sentenced",
+                "from": "community",
+                "to": "secure",
+                "guard": {"age": {"gte": 15, "lte": 12}},
+                "clause": "2.6",
+            }
         )
         justice(data)["transitions"].insert(0, justice(data)["transitions"].pop())  # tried before the unguarded one
 
@@ -89,7 +95,9 @@ def test_a_reachable_state_is_not_reported(tmp_path: Path) -> None:
     assert findings(tmp_path, add_reachable, "unreachable-state") == []
 
 
-def test_states_not_reached_by_an_unfinished_search_are_undecided(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_states_not_reached_by_an_unfinished_search_are_undecided(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(situations_module, "MAX_CONFIGURATIONS", 1)
     unreached = findings(tmp_path, kind="unreachable-state")
     assert unreached and all(not f.decided for f in unreached)
@@ -159,7 +167,15 @@ def test_duties_that_together_cover_every_child_carry_the_handover(tmp_path: Pat
     def split_by_age(data: dict) -> None:
         younger = duty(data, "send_release_plan")
         younger["when"] = {"age": {"lte": 15}}
-        data["duties"].append({**younger, "id": "send_release_plan_older", "when": {"age": {"gte": 16}}, "actor": "social_worker", "recipient": "yjs"})
+        data["duties"].append(
+            {
+                **younger,
+                "id": "send_release_plan_older",
+                "when": {"age": {"gte": 16}},
+                "actor": "social_worker",
+                "recipient": "yjs",
+            }
+        )
 
     assert findings(tmp_path, split_by_age, "silent-handover") == []
 
@@ -168,7 +184,15 @@ def test_no_handover_where_the_new_holder_is_not_an_agency(tmp_path: Path) -> No
     def unspecified_or_person(data: dict) -> None:
         duty(data, "send_release_plan")["recipient"] = "child"
         data["ownership"][1]["owner"] = "unspecified"
-        data["ownership"].append({"id": "child_supervises", "dimension": "supervision", "when": {"justice": "licence"}, "owner": "child", "clause": "2.5"})
+        data["ownership"].append(
+            {
+                "id": "child_supervises",
+                "dimension": "supervision",
+                "when": {"justice": "licence"},
+                "owner": "child",
+                "clause": "2.5",
+            }
+        )
 
     assert findings(tmp_path, unspecified_or_person, "silent-handover") == []
 
@@ -208,7 +232,9 @@ def test_an_undecided_handover_is_reported_as_undecided(tmp_path: Path, monkeypa
         yield Unknown()
 
     monkeypatch.setattr(Situations, "query", undecided)
-    [finding] = findings(tmp_path, lambda data: duty(data, "send_release_plan").update(recipient="child"), "silent-handover")
+    [finding] = findings(
+        tmp_path, lambda data: duty(data, "send_release_plan").update(recipient="child"), "silent-handover"
+    )
     assert not finding.decided and "Could not decide" in finding.message
 
 
@@ -218,7 +244,9 @@ def test_an_undecided_handover_is_reported_as_undecided(tmp_path: Path, monkeypa
 def test_a_citation_of_a_missing_clause_dangles(tmp_path: Path) -> None:
     def cite_missing(data: dict) -> None:
         duty(data, "send_release_plan")["cites"] = ["3.9"]
-        duty(data, "write_release_plan")["items"] = [{"clause": "3.1(a)", "what": "contacts, as in 7.2", "cites": ["7.2"]}]
+        duty(data, "write_release_plan")["items"] = [
+            {"clause": "3.1(a)", "what": "contacts, as in 7.2", "cites": ["7.2"]}
+        ]
 
     found = findings(tmp_path, cite_missing, "dangling-reference")
     assert sorted(f.clauses for f in found) == [("3.1(a)", "3.1"), ("3.2",)]
@@ -246,7 +274,9 @@ def test_an_artefact_needed_but_never_produced_is_an_error(tmp_path: Path) -> No
         ({"parties": ["yjs_manager", "custody_sergeant"]}, "not in the dispute"),
     ],
 )
-def test_a_route_that_does_not_end_at_a_role_in_the_dispute_has_a_gap(tmp_path: Path, last_step: dict, words: str) -> None:
+def test_a_route_that_does_not_end_at_a_role_in_the_dispute_has_a_gap(
+    tmp_path: Path, last_step: dict, words: str
+) -> None:
     def end_with(data: dict) -> None:
         data["escalation"][0]["steps"][-1] = last_step
 
@@ -269,12 +299,21 @@ def everything_wrong(data: dict) -> None:
 
 def test_findings_are_the_same_on_a_second_run(tmp_path: Path) -> None:
     first, second = findings(tmp_path, everything_wrong), findings(tmp_path, everything_wrong)
-    assert {f.kind for f in first} == {"unreachable-state", "dead-end-state", "silent-handover", "dangling-reference", "escalation-gap"}
+    assert {f.kind for f in first} == {
+        "unreachable-state",
+        "dead-end-state",
+        "silent-handover",
+        "dangling-reference",
+        "escalation-gap",
+    }
     assert first == second
     assert len({f.id for f in first}) == len(first)
 
 
-@pytest.mark.parametrize("protocol", ["tests/fixtures/structure/base.yaml", "protocols/stockport-2019.yaml", "protocols/warwickshire.yaml"])
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "protocol", ["tests/fixtures/structure/base.yaml", "protocols/stockport-2019.yaml", "protocols/warwickshire.yaml"]
+)
 def test_findings_do_not_depend_on_the_hash_seed(tmp_path: Path, protocol: str) -> None:
     """Witnesses, ids and order are the same whatever order Python happens to keep sets in."""
     path = ROOT / protocol
@@ -292,13 +331,17 @@ def test_findings_do_not_depend_on_the_hash_seed(tmp_path: Path, protocol: str) 
     runs = [
         subprocess.run(
             [sys.executable, "-c", script, str(path)],
-            env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         for seed in ("1", "2")
     ]
     assert json.loads(runs[0]) == json.loads(runs[1]) != []
 
 
+@pytest.mark.slow
 def test_the_seeds_known_structural_faults_are_found() -> None:
     """Faults of the source documents themselves, whatever else the encodings come to say."""
     found = {}
@@ -306,6 +349,9 @@ def test_the_seeds_known_structural_faults_are_found() -> None:
         protocol = load_protocol(ROOT / "protocols" / f"{name}.yaml")
         found[name] = structure.check(protocol, Context(protocol, today=TODAY))
     # Warwickshire 8.4.9 (under 8.7) refers to "8.7.2 above", which the document does not have
-    assert any(f.kind == "dangling-reference" and f.clauses[0] == "8.4.9" and "8.7.2" in f.message for f in found["warwickshire"])
+    assert any(
+        f.kind == "dangling-reference" and f.clauses[0] == "8.4.9" and "8.7.2" in f.message
+        for f in found["warwickshire"]
+    )
     # Stockport says nothing of when care-leaver status ends (4.4, 4.5)
     assert any(f.kind == "dead-end-state" and "'care leaver'" in f.message for f in found["stockport-2019"])

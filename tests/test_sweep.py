@@ -21,7 +21,6 @@ from protoverify.reports.files import MANIFEST
 from protoverify.simulate.replications import run
 from protoverify.simulate.sweep import Point, Sweep, VaryError, apply, grid, parse_vary
 
-
 # --- --vary ------------------------------------------------------------------------------------------
 
 
@@ -73,8 +72,12 @@ def test_grid_is_every_combination_with_the_last_vary_fastest():
     varies = [parse_vary("a=1:2:1"), parse_vary("b=x,y,z")]
     points = grid(varies)
     assert points == [
-        (("a", 1), ("b", "x")), (("a", 1), ("b", "y")), (("a", 1), ("b", "z")),
-        (("a", 2), ("b", "x")), (("a", 2), ("b", "y")), (("a", 2), ("b", "z")),
+        (("a", 1), ("b", "x")),
+        (("a", 1), ("b", "y")),
+        (("a", 1), ("b", "z")),
+        (("a", 2), ("b", "x")),
+        (("a", 2), ("b", "y")),
+        (("a", 2), ("b", "z")),
     ]
     with pytest.raises(VaryError, match="given twice"):
         grid([parse_vary("a=1"), parse_vary("a=2")])
@@ -84,7 +87,9 @@ def test_apply_sets_paths_in_a_copy():
     data = {"staff": {"case_manager": {"count": 9}}, "demand": {}, "courts": [{"day": "mon"}, {"day": "sat"}]}
     changed = apply(data, [("staff.case_manager.count", 6), ("demand.remands_per_year", 30), ("courts.1.day", "sun")])
     assert changed == {
-        "staff": {"case_manager": {"count": 6}}, "demand": {"remands_per_year": 30}, "courts": [{"day": "mon"}, {"day": "sun"}]
+        "staff": {"case_manager": {"count": 6}},
+        "demand": {"remands_per_year": 30},
+        "courts": [{"day": "mon"}, {"day": "sun"}],
     }
     assert data == {"staff": {"case_manager": {"count": 9}}, "demand": {}, "courts": [{"day": "mon"}, {"day": "sat"}]}
     assert apply(data, [("staff.new_role.count", 2)])["staff"]["new_role"] == {"count": 2}
@@ -115,7 +120,11 @@ def queue(model: tuple[float, int], seed: SeedSequence) -> dict[str, float]:
     arrivals, servers = model
     rng = np.random.default_rng(seed)
     late = rng.binomial(50, min(1.0, arrivals / (servers * 10)))
-    return {"on_time/all": 1 - late / 50, "yda/over_budget": float(late > 20), "rilaa/wait_hours": math.nan if arrivals < 30 else late}
+    return {
+        "on_time/all": 1 - late / 50,
+        "yda/over_budget": float(late > 20),
+        "rilaa/wait_hours": math.nan if arrivals < 30 else late,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +133,9 @@ def toy_sweep() -> Sweep:
     points = []
     for values in grid(varies):
         v = dict(values)
-        summary = run(queue, (v["demand.remands_per_year"], v["staff.case_manager.count"]), replications=20, seed=5, workers=1)
+        summary = run(
+            queue, (v["demand.remands_per_year"], v["staff.case_manager.count"]), replications=20, seed=5, workers=1
+        )
         points.append(Point(values, summary.to_dict(), summary.wall_seconds))
     return Sweep("scenarios/toy.yaml", varies, tuple(points))
 
@@ -136,8 +147,14 @@ def test_the_table_has_a_row_per_point_and_metric(toy_sweep):
     row = {(r[0], r[1], r[2]): r for r in table[1:]}
     point = toy_sweep.points[3].summary["metrics"]["on_time/all"]  # count 8, remands 60
     assert row[("8", "60", "on_time/all")][3:] == [
-        str(point["n"]), str(point["undefined"]), repr(point["mean"]), repr(point["sd"]),
-        repr(point["ci95"][0]), repr(point["ci95"][1]), repr(point["min"]), repr(point["max"]),
+        str(point["n"]),
+        str(point["undefined"]),
+        repr(point["mean"]),
+        repr(point["sd"]),
+        repr(point["ci95"][0]),
+        repr(point["ci95"][1]),
+        repr(point["min"]),
+        repr(point["max"]),
     ]
     undefined = [r for r in table[1:] if r[2] == "rilaa/wait_hours" and r[3] == "0"]
     assert undefined and all(cell == "" for cell in undefined[0][5:])
@@ -149,14 +166,22 @@ def test_json_is_deterministic_and_has_no_wall_time(toy_sweep):
     assert data["vary"] == {"staff.case_manager.count": [6, 8, 10], "demand.remands_per_year": [20, 60]}
     assert data["points"][0]["values"] == {"staff.case_manager.count": 6, "demand.remands_per_year": 20}
     assert "wall_seconds" not in text
-    assert text == sweeps.to_json(Sweep(toy_sweep.scenario, toy_sweep.varies, tuple(
-        Point(p.values, p.summary, p.wall_seconds + 1) for p in toy_sweep.points)))
+    assert text == sweeps.to_json(
+        Sweep(
+            toy_sweep.scenario,
+            toy_sweep.varies,
+            tuple(Point(p.values, p.summary, p.wall_seconds + 1) for p in toy_sweep.points),
+        )
+    )
 
 
 def test_more_staff_means_more_on_time_in_the_toy(toy_sweep):
     """The toy is not constant, so the table and plot tests compare numbers that differ."""
-    means = {dict(p.values)["staff.case_manager.count"]: p.summary["metrics"]["on_time/all"]["mean"]
-             for p in toy_sweep.points if dict(p.values)["demand.remands_per_year"] == 60}
+    means = {
+        dict(p.values)["staff.case_manager.count"]: p.summary["metrics"]["on_time/all"]["mean"]
+        for p in toy_sweep.points
+        if dict(p.values)["demand.remands_per_year"] == 60
+    }
     assert means[6] < means[10]
 
 
@@ -172,6 +197,7 @@ def test_the_workbook_holds_the_same_table(toy_sweep):
     assert about["varied demand.remands_per_year"] == "20, 60"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("format", sweeps.PLOT_FORMATS)
 def test_the_plot_is_identical_for_an_identical_sweep(toy_sweep, format):
     first = sweeps.plot(toy_sweep, ["on_time/all", "yda/over_budget"], format)
@@ -186,11 +212,15 @@ def test_the_plot_labels_axes_with_units(toy_sweep):
     assert "staff.case_manager.count" in svg
     assert sweeps.axis_label("on_time/clause/6.5") == "on-time rate, clause 6.5 (share of duties, 0-1)"
     assert sweeps.axis_label("yda/spend") == "YDA spend (£)"
-    assert sweeps.axis_label("utilisation/role/case_manager") == "utilisation, case_manager (share of working hours, 0-1)"
+    assert (
+        sweeps.axis_label("utilisation/role/case_manager") == "utilisation, case_manager (share of working hours, 0-1)"
+    )
 
 
 def test_the_plot_refuses_a_metric_that_is_not_in_the_sweep(toy_sweep):
-    with pytest.raises(ValueError, match=r"no metric 'on_time/al' in the sweep; expected some of: on_time/all, rilaa/wait_hours"):
+    with pytest.raises(
+        ValueError, match=r"no metric 'on_time/al' in the sweep; expected some of: on_time/all, rilaa/wait_hours"
+    ):
         sweeps.plot(toy_sweep, ["on_time/al"])
 
 
@@ -205,12 +235,24 @@ def protoverify(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str
     return subprocess.run([sys.executable, "-m", "protoverify", *args], capture_output=True, text=True, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_sweep_writes_a_table_and_a_plot_identical_whatever_the_executor(tmp_path: Path):
     outputs = {}
     for workers in ("1", "2"):
         table = tmp_path / workers / "sweep.json"
-        result = protoverify("sweep", str(SCENARIO), "--vary", "staff.case_manager.count=3,12", *SHORT,
-                             "--workers", workers, "--format", "json", "-o", str(table))
+        result = protoverify(
+            "sweep",
+            str(SCENARIO),
+            "--vary",
+            "staff.case_manager.count=3,12",
+            *SHORT,
+            "--workers",
+            workers,
+            "--format",
+            "json",
+            "-o",
+            str(table),
+        )
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr and f"wrote {table}" in result.stderr
         outputs[workers] = (table.read_bytes(), table.with_suffix(".svg").read_bytes())
@@ -223,8 +265,11 @@ def test_sweep_writes_a_table_and_a_plot_identical_whatever_the_executor(tmp_pat
     assert all(p["summary"]["replications"] == 3 for p in data["points"])
 
 
+@pytest.mark.slow
 def test_sweep_prints_csv_without_an_output_path():
-    result = protoverify("sweep", str(SCENARIO), "--vary", "budget.yda_per_year=100000,10000000", *SHORT, "--workers", "1")
+    result = protoverify(
+        "sweep", str(SCENARIO), "--vary", "budget.yda_per_year=100000,10000000", *SHORT, "--workers", "1"
+    )
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     over = {r["budget.yda_per_year"]: float(r["mean"]) for r in rows if r["metric"] == "yda/spend"}
@@ -236,15 +281,22 @@ def test_sweep_prints_csv_without_an_output_path():
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--vary", "staff.case_manager.count=6:12:0"], "--vary 'staff.case_manager.count=6:12:0': the step 0 is not positive"),
+        (
+            ["--vary", "staff.case_manager.count=6:12:0"],
+            "--vary 'staff.case_manager.count=6:12:0': the step 0 is not positive",
+        ),
         (["--vary", "staff.case_manager.count=0,6"], "with staff.case_manager.count=0"),
         (["--vary", "staff.case_manager.cuont=5"], "unknown key 'cuont'; did you mean 'count'?"),
         (["--vary", "horizon_days.length=5"], "horizon_days is a single value in the scenario, not a mapping"),
-        (["--vary", "x=1", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"], "--workers and --scheduler are both given; expected one"),
+        (
+            ["--vary", "x=1", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"],
+            "--workers and --scheduler are both given; expected one",
+        ),
         (["--vary", "x=1", "--plot", "figure.gif"], "expected a path ending in .svg, .png or .pdf"),
         (["--vary", "seed=1", "--scheduler", "no-address"], "is not a Dask scheduler address"),
     ],
 )
+@pytest.mark.slow
 def test_bad_sweeps_exit_2_with_a_message_and_write_nothing(tmp_path: Path, args, words):
     table = tmp_path / "sweep.csv"
     result = protoverify("sweep", str(SCENARIO), *args, "-o", str(table))
@@ -253,12 +305,14 @@ def test_bad_sweeps_exit_2_with_a_message_and_write_nothing(tmp_path: Path, args
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_an_xlsx_table_needs_an_output_path():
     result = protoverify("sweep", str(SCENARIO), "--vary", "seed=1", "--format", "xlsx")
     assert result.returncode == 2 and "--format xlsx: an xlsx table needs -o PATH" in result.stderr
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_a_bad_scenario_file_is_located(tmp_path: Path):
     broken = tmp_path / "broken.yaml"
     lines = SCENARIO.read_text(encoding="utf-8").splitlines()
@@ -270,10 +324,22 @@ def test_a_bad_scenario_file_is_located(tmp_path: Path):
     assert re.match(rf"{re.escape(str(broken))}:{line}:\d+: .*'replications'.*expected", result.stderr), result.stderr
 
 
+@pytest.mark.slow
 def test_an_unknown_plot_metric_is_refused_after_the_table_is_written(tmp_path: Path):
     table = tmp_path / "sweep.csv"
-    result = protoverify("sweep", str(SCENARIO), "--vary", "seed=1", *SHORT, "--workers", "1", "-o", str(table),
-                         "--metric", "on_time/everything")
+    result = protoverify(
+        "sweep",
+        str(SCENARIO),
+        "--vary",
+        "seed=1",
+        *SHORT,
+        "--workers",
+        "1",
+        "-o",
+        str(table),
+        "--metric",
+        "on_time/everything",
+    )
     assert result.returncode == 2
     assert "--metric: no metric 'on_time/everything' in the sweep; expected some of:" in result.stderr
     assert table.exists() and not table.with_suffix(".svg").exists()
@@ -284,21 +350,33 @@ def planned_queue(tmp_path: Path) -> Path:
     fixtures = ROOT / "tests" / "fixtures" / "simulate"
     (tmp_path / "queue.yaml").write_bytes((fixtures / "queue.yaml").read_bytes())
     scenario = tmp_path / "queue-scenario.yaml"
-    scenario.write_text((fixtures / "queue-scenario.yaml").read_text(encoding="utf-8").replace("horizon_days: 80", "horizon_days: 10")
-                        + "sweep:\n  vary: {staff.worker.count: [3, 5]}\n  replications: 2\n", encoding="utf-8")
+    scenario.write_text(
+        (fixtures / "queue-scenario.yaml").read_text(encoding="utf-8").replace("horizon_days: 80", "horizon_days: 10")
+        + "sweep:\n  vary: {staff.worker.count: [3, 5]}\n  replications: 2\n",
+        encoding="utf-8",
+    )
     return scenario
 
 
+@pytest.mark.slow
 def test_with_no_vary_the_scenario_sweep_section_is_run(tmp_path: Path):
     result = protoverify("sweep", str(planned_queue(tmp_path)), "--workers", "1", "--format", "json")
     assert result.returncode == 0, result.stderr
     points = json.loads(result.stdout)["points"]
     assert [p["values"] for p in points] == [{"staff.worker.count": 3}, {"staff.worker.count": 5}]
     assert all(p["summary"]["replications"] == 2 for p in points)
-    more = protoverify("sweep", str(planned_queue(tmp_path)), "--workers", "1", "--format", "json", "--vary", "staff.worker.count=4")
-    assert [p["values"] for p in json.loads(more.stdout)["points"]] == [{"staff.worker.count": 4}]  # --vary overrides the plan
+    more = protoverify(
+        "sweep", str(planned_queue(tmp_path)), "--workers", "1", "--format", "json", "--vary", "staff.worker.count=4"
+    )
+    assert [p["values"] for p in json.loads(more.stdout)["points"]] == [
+        {"staff.worker.count": 4}
+    ]  # --vary overrides the plan
 
 
+@pytest.mark.slow
 def test_with_no_vary_and_no_sweep_section_it_says_what_to_give():
     result = protoverify("sweep", str(ROOT / "tests" / "fixtures" / "simulate" / "remand-scenario.yaml"))
-    assert result.returncode == 2 and "no --vary given and the scenario has no 'sweep:' section; expected --vary" in result.stderr
+    assert (
+        result.returncode == 2
+        and "no --vary given and the scenario has no 'sweep:' section; expected --vary" in result.stderr
+    )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TODAY
 from ruamel.yaml import YAML
 
 from protoverify import load_protocol
@@ -18,12 +19,12 @@ from protoverify.properties import text
 from protoverify.properties.context import Context
 from protoverify.properties.findings import Finding
 
-ROOT = Path(__file__).resolve().parents[1]
 BASE = Path(__file__).parent / "fixtures" / "text" / "base.yaml"
-TODAY = dt.date(2026, 11, 23)
 
 
-def findings(tmp_path: Path, change: Callable[[dict], None] = lambda data: None, kind: str | None = None, today: dt.date = TODAY) -> list[Finding]:
+def findings(
+    tmp_path: Path, change: Callable[[dict], None] = lambda data: None, kind: str | None = None, today: dt.date = TODAY
+) -> list[Finding]:
     """The text findings on the base protocol after `change`, of one kind if given."""
     yaml = YAML(typ="safe")
     data = yaml.load(BASE)
@@ -124,7 +125,11 @@ def test_a_review_date_in_the_past_is_overdue(tmp_path: Path) -> None:
 
     [finding] = findings(tmp_path, old_review, "review-overdue")
     assert finding.severity == "warning" and finding.clauses == ("front",)
-    assert "20 March 2021" in finding.message and "23 November 2026" in finding.message and "1 January 2024" in finding.message
+    assert (
+        "20 March 2021" in finding.message
+        and "23 November 2026" in finding.message
+        and "1 January 2024" in finding.message
+    )
 
 
 def test_a_review_date_still_to_come_is_not_overdue(tmp_path: Path) -> None:

@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT
 
 from protoverify import LoadError, load_protocol
 from protoverify.model import vocabulary
 from protoverify.model.schema import json_schema
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
 TERMS = {
     "duty kind": [k.id for k in vocabulary.DUTY_KINDS],
     "situation": [s.id for s in vocabulary.SITUATIONS],
@@ -84,31 +83,55 @@ def line_of(path: Path, needle: str) -> int:
 @pytest.mark.parametrize(
     ("old", "new", "needle", "message"),
     [
-        ("    action: notify children's social care of the remand\n",
-         "    action: notify children's social care of the remand\n    kind: notify_remnd\n",
-         "kind: notify_remnd", "unknown duty kind 'notify_remnd'; did you mean 'notify_remand'?"),
-        ("    action: notify children's social care of the remand\n",
-         "    action: notify children's social care of the remand\n    kind: [notify_remand, visit_in_prison]\n",
-         "visit_in_prison", "unknown duty kind 'visit_in_prison'"),
-        ("{id: yda, name: remanded to youth detention accommodation, clause: \"3.3\"}",
-         "{id: yda, name: remanded to youth detention accommodation, clause: \"3.3\", kind: remand_yda}",
-         "kind: remand_yda", "unknown situation 'remand_yda'; did you mean 'remanded_yda'?"),
-        ("    name: Anytown Youth Justice Service\n",
-         "    name: Anytown Youth Justice Service\n    kind: youth_offending_service\n",
-         "youth_offending_service", "unknown body 'youth_offending_service'; did you mean 'youth_offending_team'?"),
-        ("    action: notify children's social care of the remand\n",
-         "    action: notify children's social care of the remand\n    statute: {document: laspo, provision: s104}\n",
-         "document: laspo", "unknown document 'laspo'"),
+        (
+            "    action: notify children's social care of the remand\n",
+            "    action: notify children's social care of the remand\n    kind: notify_remnd\n",
+            "kind: notify_remnd",
+            "unknown duty kind 'notify_remnd'; did you mean 'notify_remand'?",
+        ),
+        (
+            "    action: notify children's social care of the remand\n",
+            "    action: notify children's social care of the remand\n    kind: [notify_remand, visit_in_prison]\n",
+            "visit_in_prison",
+            "unknown duty kind 'visit_in_prison'",
+        ),
+        (
+            '{id: yda, name: remanded to youth detention accommodation, clause: "3.3"}',
+            '{id: yda, name: remanded to youth detention accommodation, clause: "3.3", kind: remand_yda}',
+            "kind: remand_yda",
+            "unknown situation 'remand_yda'; did you mean 'remanded_yda'?",
+        ),
+        (
+            "    name: Anytown Youth Justice Service\n",
+            "    name: Anytown Youth Justice Service\n    kind: youth_offending_service\n",
+            "youth_offending_service",
+            "unknown body 'youth_offending_service'; did you mean 'youth_offending_team'?",
+        ),
+        (
+            "    action: notify children's social care of the remand\n",
+            "    action: notify children's social care of the remand\n    statute: {document: laspo, provision: s104}\n",
+            "document: laspo",
+            "unknown document 'laspo'",
+        ),
     ],
 )
-def test_an_unknown_term_is_a_located_error_with_a_suggestion(tmp_path: Path, old: str, new: str, needle: str, message: str) -> None:
+@pytest.mark.slow
+def test_an_unknown_term_is_a_located_error_with_a_suggestion(
+    tmp_path: Path, old: str, new: str, needle: str, message: str
+) -> None:
     path = with_edit(tmp_path, old, new)
     with pytest.raises(LoadError) as raised:
         load_protocol(path)
     [problem] = raised.value.problems
     assert problem.line == line_of(path, needle) and message in problem.message and "expected" in problem.message
-    result = subprocess.run([sys.executable, "-m", "protoverify", "validate", str(path)], capture_output=True, text=True)
-    assert result.returncode == 2 and result.stderr.startswith(f"{path}:{problem.line}:") and "Traceback" not in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "protoverify", "validate", str(path)], capture_output=True, text=True
+    )
+    assert (
+        result.returncode == 2
+        and result.stderr.startswith(f"{path}:{problem.line}:")
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_a_kind_may_be_one_term_or_a_list(tmp_path: Path) -> None:
@@ -125,11 +148,21 @@ def test_a_kind_may_be_one_term_or_a_list(tmp_path: Path) -> None:
 # --- the seeds ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["stockport-2019", "warwickshire"])
 def test_the_seeds_are_tagged(name: str) -> None:
     protocol = load_protocol(ROOT / "protocols" / f"{name}.yaml")
-    assert {s.kind for s in protocol.states() if s.kind} >= {"police_custody", "remanded_local_authority", "remanded_yda", "sentenced_custody", "looked_after"}
-    assert {a.id: a.kind for a in protocol.agencies if a.id in ("yjs", "csc")} == {"yjs": "youth_offending_team", "csc": "local_authority"}
+    assert {s.kind for s in protocol.states() if s.kind} >= {
+        "police_custody",
+        "remanded_local_authority",
+        "remanded_yda",
+        "sentenced_custody",
+        "looked_after",
+    }
+    assert {a.id: a.kind for a in protocol.agencies if a.id in ("yjs", "csc")} == {
+        "yjs": "youth_offending_team",
+        "csc": "local_authority",
+    }
     tagged = {k for d in protocol.duties for k in d.kind} | {k for d in protocol.dimensions for k in d.kind}
     assert {"provide_appropriate_adult", "attend_court", "notify_remand"} <= tagged
 
@@ -138,4 +171,8 @@ def test_tagging_keeps_the_same_duty_stated_twice() -> None:
     # `type` still groups one duty stated in two clauses (the deadline-divergence check reads it)
     protocol = load_protocol(ROOT / "protocols" / "warwickshire.yaml")
     typed = {d.id for d in protocol.duties if d.type == "visit_in_custody"}
-    assert typed == {"visit_within_7_days_of_sentence", "joint_visit_after_sentence", "visit_within_10_working_days_of_custody"}
+    assert typed == {
+        "visit_within_7_days_of_sentence",
+        "joint_visit_after_sentence",
+        "visit_within_10_working_days_of_custody",
+    }
