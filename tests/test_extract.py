@@ -14,7 +14,9 @@ import pytest
 from conftest import SEEDS
 from ruamel.yaml import YAML
 
-from protoverify.model.extract import NO_DUTY, NO_MODAL, draft, dump, mentions, parse_date
+from protoverify.model.extract import NO_DUTY, NO_MODAL, draft, dump
+from protoverify.model.frontmatter import parse_date
+from protoverify.model.parties import mentions
 from protoverify.model.loader import load_protocol
 from protoverify.reports.files import MANIFEST
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from protoverify.model.sourcetext import clause_ids, segments, time_phrases
+from protoverify.model.sourcetext import clause_ids, segments
+from protoverify.model.timephrases import time_phrases
 
 TEXT = """\
 Anytown Youth Justice Protocol
