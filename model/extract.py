@@ -28,18 +28,20 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from .document import Document, read_document
 from .drafttimes import DraftTimescale, placed, timescale
 from .frontmatter import Metadata, metadata
 from .parties import PARTIES, PARTY_BY_ID, mentions
 from .schema import FORMAT_VERSION, UNSPECIFIED
 from .sentences import Actor, Modality, Sentence, action, actor, form, has_modal, modal, quote, sentences
-from .source import LoadError, Located, read_text
 from .sourcetext import Segment, segments
 from .statechart import RESERVED_EVENT_IDS
 from .timephrases import time_phrases
 
 NO_MODAL = "no modal verb found — review"
 NO_DUTY = "modal verb only in a question or a pointer to another document — review"
+PLACEHOLDERS = frozenset({NO_MODAL, NO_DUTY})
+"""The narrative reasons a draft writes for a person to replace: coverage counts them as unreviewed."""
 
 
 # --- duties -------------------------------------------------------------------------------------
@@ -243,8 +245,9 @@ ownership rules, escalation routes, items and conditions are not drafted at all.
 """
 
 
-def draft(text: str, source: str) -> CommentedMap:
-    """The draft encoding of a plain-text protocol, as ruamel.yaml round-trip data with comments."""
+def draft(text: str | Document, source: str) -> CommentedMap:
+    """The draft encoding of a protocol (plain text or a read document), as ruamel.yaml round-trip
+    data with comments."""
     found = [s for s in segments(text) if s.kind != "heading"]
     meta = metadata(found)
     agencies, people = _parties(found)
@@ -281,10 +284,6 @@ def dump(document: CommentedMap) -> str:
 
 
 def extract(path: str | Path) -> str:
-    """The draft encoding of the plain-text protocol at `path`, as YAML; a located `LoadError` if the
-    file is missing, binary, not UTF-8 or holds no text."""
-    what = "plain-text protocol document"
-    text = read_text(path, what)
-    if not text.strip():
-        raise LoadError([Located(str(path), 0, 0, f"empty file; expected a {what}")])
-    return dump(draft(text, str(path)))
+    """The draft encoding of the protocol document at `path` (plain text, .docx or .pdf), as YAML; a
+    located `LoadError` if the file is missing, damaged, encrypted, or holds no text."""
+    return dump(draft(read_document(path), str(path)))

@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 
 from protoverify.model.extract import NO_DUTY, NO_MODAL, draft, dump
 from protoverify.model.frontmatter import parse_date
-from protoverify.model.parties import mentions
 from protoverify.model.loader import load_protocol
+from protoverify.model.parties import mentions
 from protoverify.reports.files import MANIFEST
 
 SEED_FILES = ("stockport-yos-csc-principles-2019.txt", "warwickshire-yjs-childrens-services-protocol.txt")
