@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from .calendar import Unit
 from .timephrases import TimePhrase
 
-UNITS = frozenset(unit.value for unit in Unit)
+UNITS = frozenset(unit.value for unit in Unit) | {"months"}
+"""The units a draft may use: the calendar's, and calendar months (being added to the format)."""
 _DUAL_GAP = re.compile(r"^[\w\s-]{0,30}\(\s*$")
 _EVENT_WORDS_END = re.compile(
     r"[,;:.()]|\s(?:and|or|unless|to|that|which|where|when|if|this|the|a|an)\b", re.IGNORECASE
@@ -130,6 +131,16 @@ def _keep_vague(drafted: DraftTimescale, phrase: TimePhrase, after: str) -> bool
     return True
 
 
+def _keep_day(drafted: DraftTimescale, phrase: TimePhrase, after: str) -> bool:
+    """A day named in words ("on the same day") is kept as words, with the limit it would be."""
+    if "vague" in drafted.spec:
+        return False
+    drafted.spec["vague"] = phrase.words
+    unit = (phrase.unit or "days").replace("_", " ").removesuffix("s")
+    drafted.notes.append(f"'{phrase.words}': if it is a limit, within {phrase.amount} {unit} of what starts the duty")
+    return True
+
+
 _KEEP = {
     "within": _keep_within,
     "duration": _keep_within,
@@ -137,5 +148,69 @@ _KEEP = {
     "per": _keep_per,
     "every": _keep_every,
     "vague": _keep_vague,
+    "day": _keep_day,
 }
 """For each relation of a time phrase, how a draft keeps it; False when the draft already has that part."""
+
+
+# --- events a duty is triggered by ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """An event of the statutory world that words in a duty's sentence name as what starts it."""
+
+    event: str  # the id the statutory baseline (and the England library) gives the event
+    name: str
+    words: str  # as printed
+
+
+_WHEN = r"\b(?:on|upon|when|whenever|where|if|once|following|after|of|at)\b(?:\s+[\w’']+){0,4}?\s+"
+TRIGGERS: tuple[tuple[str, str, str], ...] = (
+    (
+        r"remand(?:ed|s)?\s+(?:in)?to\s+youth\s+detention(?:\s+accommodation)?|remand(?:ed)?\s+to\s+YDA",
+        "remanded_to_yda",
+        "refused bail and remanded to youth detention accommodation",
+    ),
+    (
+        r"remand(?:ed|s)?\s+(?:in)?to\s+(?:the\s+care\s+of\s+the\s+)?local\s+authority(?:\s+accommodation)?|RiLAA|RLAA",
+        "remanded_to_la",
+        "refused bail and remanded to local authority accommodation",
+    ),
+    (
+        r"(?:enter(?:s|ed|ing)?|going\s+into|admission\s+to|sentenced\s+to)\s+custody|(?:a\s+)?custodial\s+sentence",
+        "detained",
+        "detained in custody",
+    ),
+    (
+        r"(?:their\s+|the\s+)?release(?:d)?(?:\s+from\s+(?:custody|detention))?"
+        r"(?!\s+(?:plan|planning|meeting|address|date|arrangements))",
+        "released",
+        "released from detention",
+    ),
+    (r"(?:their\s+|the\s+)?arrest(?:ed)?", "arrested", "arrested"),
+    (r"(?:being\s+)?charged", "charged", "charged"),
+    (r"becom(?:es|ing)\s+looked\s+after", "becomes_looked_after", "the child becomes looked after"),
+    (
+        r"ceas(?:es|ing)\s+to\s+be\s+looked\s+after|leav(?:es|ing)\s+care",
+        "leaves_care",
+        "the child stops being looked after",
+    ),
+    (
+        r"(?:receipt\s+of\s+(?:a|the)\s+referral|(?:a|the)\s+referral\s+is\s+received)",
+        "referral_received",
+        "a referral is received",
+    ),
+)
+"""Words that name what starts a duty, after "on", "when", "following", "of" ...: the event they name."""
+_TRIGGERS = [
+    (re.compile(_WHEN + f"(?P<event>{words})\\b", re.IGNORECASE), event, name) for words, event, name in TRIGGERS
+]
+
+
+def trigger(text: str) -> Trigger | None:
+    """The statutory event the words name as what starts a duty, the first in the text, if any."""
+    found = [
+        (m.start("event"), Trigger(event, name, m["event"])) for p, event, name in _TRIGGERS for m in p.finditer(text)
+    ]
+    return min(found, key=lambda pair: pair[0])[1] if found else None

@@ -29,12 +29,28 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .document import Document, read_document
-from .drafttimes import DraftTimescale, placed, timescale
+from .drafttimes import DraftTimescale, Trigger, placed, timescale, trigger
 from .frontmatter import Metadata, metadata
 from .parties import PARTIES, PARTY_BY_ID, mentions
 from .schema import FORMAT_VERSION, UNSPECIFIED
-from .sentences import Actor, Modality, Sentence, action, actor, form, has_modal, modal, quote, sentences
-from .sourcetext import Segment, segments
+from .sentences import (
+    QUOTE_WORDS,
+    Actor,
+    ListLead,
+    Modality,
+    Sentence,
+    action,
+    actor,
+    entry_action,
+    form,
+    has_modal,
+    joined_duties,
+    list_lead,
+    modal,
+    quote,
+    sentences,
+)
+from .sourcetext import Segment, opening, segments
 from .statechart import RESERVED_EVENT_IDS
 from .timephrases import time_phrases
 
@@ -49,7 +65,7 @@ PLACEHOLDERS = frozenset({NO_MODAL, NO_DUTY})
 
 @dataclass
 class DraftDuty:
-    """A candidate duty found in one sentence of one segment."""
+    """A candidate duty found in one sentence of one segment, or in one entry of a list."""
 
     clause: str
     modality: Modality
@@ -57,48 +73,82 @@ class DraftDuty:
     action: str
     quote: str
     timescale: DraftTimescale
+    trigger: Trigger | None = None  # the statutory event the sentence names as what starts the duty
+    lead: str | None = None  # for an entry of a list: the lead-in clause its actor and force come from
 
 
 def _slug(words: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", words.lower().replace("'", "").replace("’", "")).strip("_")
 
 
-def duties(segment: Segment) -> tuple[list[DraftDuty], bool]:
-    """The candidate duties of one segment (one for each sentence with a modal verb), and whether it has
-    a modal verb at all. A time phrase in a sentence with no duty goes to the duty before it, or the first."""
+def duties(segment: Segment, lead: Segment | None = None) -> tuple[list[DraftDuty], bool]:
+    """The candidate duties of one segment, and whether it has a modal verb at all: one duty for each
+    sentence with a modal verb, or each part of a sentence that joins two ("..., and each will ..."); an
+    entry of a list whose lead-in leaves its verb to the list ("the YOT will:") is one duty of the
+    lead-in's actor and force. A time phrase in a sentence with no duty goes to the duty before it, or
+    the first."""
+    listed = list_lead(lead.text) if lead is not None else None
+    if lead is not None and listed is not None:
+        return [_entry_duty(segment, lead.id, listed)], True
     text = segment.text
     found_time = placed(text, time_phrases(text, segment.id))
-    candidates: list[tuple[Sentence, re.Match[str]]] = []
+    candidates: list[tuple[Sentence, re.Match[str], bool]] = []
     any_modal = False
     for sentence in sentences(text):
         any_modal = any_modal or has_modal(sentence.text)
-        match = modal(sentence.text)
-        if match is not None:
-            candidates.append((sentence, match))
+        for part, inherits in joined_duties(sentence):
+            match = modal(part.text)
+            if match is not None:
+                candidates.append((part, match, inherits))
     owners = [
-        max((i for i, (s, _) in enumerate(candidates) if s.start <= place.start), default=0) for place in found_time
+        max((i for i, (s, _, _) in enumerate(candidates) if s.start <= place.start), default=0) for place in found_time
     ]
-    drafted = []
-    for i, (sentence, match) in enumerate(candidates):
+    drafted: list[DraftDuty] = []
+    for i, (sentence, match, inherits) in enumerate(candidates):
         mine = [place for place, owner in zip(found_time, owners) if owner == i]
+        opening = [p for p in mine if p.phrase.relation == "day" and p.start < sentence.start + match.start()]
+        mine = [p for p in mine if p not in opening]  # "needs to attend court the following day, X must": when
         inside = [p for p in mine if sentence.start <= p.start < sentence.end]
         time = timescale(text, inside, [p for p in mine if p not in inside])
+        time.notes += [f"'{p.phrase.words}' says when, before the duty: a condition?" for p in opening]
         after = [
             p.start - sentence.start
             for p in mine
             if p.start - sentence.start >= match.end() and p.phrase.relation != "duration"
         ]
+        who = actor(sentence.text, match)
+        if inherits and drafted:
+            first = sentence.text.split()[0]
+            who = Actor(drafted[-1].actor.ids, f"actor from '{first}': the parties of the duty before")
         drafted.append(
             DraftDuty(
                 clause=segment.id,
                 modality=form(match).modality,
-                actor=actor(sentence.text, match),
+                actor=who,
                 action=action(sentence.text, match, min(after, default=len(sentence.text))),
                 quote=quote(sentence.text, match),
                 timescale=time,
+                trigger=trigger(sentence.text),
             )
         )
     return drafted, any_modal
+
+
+def _entry_duty(segment: Segment, lead: str, listed: ListLead) -> DraftDuty:
+    """The duty an entry of a list gives, with the actor and force of the lead-in it follows."""
+    text = segment.text
+    found_time = placed(text, time_phrases(text, segment.id))
+    stop = min((p.start for p in found_time if p.phrase.relation != "duration"), default=len(text))
+    return DraftDuty(
+        clause=segment.id,
+        modality=form(listed.match).modality,
+        actor=actor(listed.sentence, listed.match),
+        action=entry_action(text, stop, listed.verb),
+        quote=" ".join(text.split()[:QUOTE_WORDS]).rstrip(",;:"),
+        timescale=timescale(text, found_time),
+        trigger=trigger(text),
+        lead=lead,
+    )
 
 
 # --- the draft ----------------------------------------------------------------------------------
@@ -196,26 +246,15 @@ def _duty_map(duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq) ->
     spec = dict(drafted.spec)
     mapping = CommentedMap()
     mapping["id"] = duty_id
-    mapping["clause"] = _clause(duty.clause)
+    mapping["clause"] = [_clause(duty.clause), _clause(duty.lead)] if duty.lead else _clause(duty.clause)
     mapping["actor"] = (
         (list(duty.actor.ids) if len(duty.actor.ids) > 1 else duty.actor.ids[0]) if duty.actor.ids else UNSPECIFIED
     )
-    _comment(mapping, "actor", [duty.actor.note] if duty.actor.note else [])
+    notes = [duty.actor.note] if duty.actor.note else []
+    _comment(mapping, "actor", notes + ([f"from the lead-in {duty.lead}"] if duty.lead else []))
     mapping["action"] = duty.action
     _comment(mapping, "action", ["TODO: the words after the verb; put the action in your own words"])
-    if "within" in spec:
-        name = ids.event(drafted.trigger_words, f"{duty_id}_start")
-        _declare(events, name, drafted.trigger_words or f"TODO: what starts the clock of {duty_id}", duty.clause)
-        mapping["trigger"] = _flow(event=name)
-        _comment(
-            mapping,
-            "trigger",
-            [
-                f"TODO: drafted from '{drafted.trigger_words}'"
-                if drafted.trigger_words
-                else "TODO: the text names no trigger"
-            ],
-        )
+    _trigger(mapping, duty_id, duty, ids, events, "within" in spec)
     if "before" in spec:
         name = ids.event(drafted.before_words, f"{duty_id}_deadline")
         _declare(events, name, drafted.before_words or f"TODO: the event {duty_id} counts back from", duty.clause)
@@ -229,10 +268,34 @@ def _duty_map(duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq) ->
     return mapping
 
 
-def _declare(events: CommentedSeq, name: str, words: str, clause: str) -> None:
+def _trigger(
+    mapping: CommentedMap, duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq, clock: bool
+) -> None:
+    """The duty's trigger: the statutory event its words name ("on release", "of them entering custody"),
+    else, for a limit counted from something, a placeholder event named from the words after "of"."""
+    words = duty.timescale.trigger_words
+    named = trigger(f"of {words}") if words else None
+    named = named or (duty.trigger if clock or duty.trigger else None)
+    if named is not None:
+        ids.kinds.setdefault(named.event, "event")
+        _declare(events, named.event, named.name, duty.clause, STATUTORY_EVENT)
+        mapping["trigger"] = _flow(event=named.event)
+        _comment(mapping, "trigger", [f"TODO: from '{named.words}': check"])
+    elif clock:
+        name = ids.event(words, f"{duty_id}_start")
+        _declare(events, name, words or f"TODO: what starts the clock of {duty_id}", duty.clause)
+        mapping["trigger"] = _flow(event=name)
+        _comment(mapping, "trigger", [f"TODO: drafted from '{words}'" if words else "TODO: the text names no trigger"])
+
+
+STATUTORY_EVENT = "an event of the statutory world (the baseline's id): use the library's"
+PLACEHOLDER_EVENT = "TODO: a placeholder: check, merge or rename"
+
+
+def _declare(events: CommentedSeq, name: str, words: str, clause: str, note: str = PLACEHOLDER_EVENT) -> None:
     if all(e["id"] != name for e in events):
         events.append(_flow(id=name, name=words, clause=_clause(clause)))
-        events.yaml_add_eol_comment("TODO: a placeholder: check, merge or rename", len(events) - 1)
+        events.yaml_add_eol_comment(note, len(events) - 1)
 
 
 HEADER = """\
@@ -252,14 +315,18 @@ def draft(text: str | Document, source: str) -> CommentedMap:
     meta = metadata(found)
     agencies, people = _parties(found)
     ids = _Ids()
-    drafts = [(segment, *duties(segment)) for segment in found]
+    by_id = {segment.id: segment for segment in found}
+    drafts = [(segment, *duties(segment, by_id.get(segment.lead or ""))) for segment in found]
+    leads = {duty.lead for _, drafted, _ in drafts for duty in drafted if duty.lead}
+    drafts = [(segment, [] if segment.id in leads else drafted, any_modal) for segment, drafted, any_modal in drafts]
     named = [[ids.claim(f"duty_{_slug(d.clause)}", "duty") for d in drafted] for _, drafted, _ in drafts]
     events, duty_maps, narrative = CommentedSeq(), CommentedSeq(), CommentedSeq()
     for (segment, drafted, any_modal), duty_ids in zip(drafts, named):
         duty_maps.extend(_duty_map(duty_id, duty, ids, events) for duty_id, duty in zip(duty_ids, drafted))
-        if not drafted and segment.id not in meta.clauses:
+        if not drafted and segment.id not in meta.clauses and segment.id not in leads:
             narrative.append(_flow(clause=_clause(segment.id), reason=NO_DUTY if any_modal else NO_MODAL))
-            _comment(narrative, len(narrative) - 1, [f"time phrase: '{p.words}'" for p in time_phrases(segment.text)])
+            notes = [f"'{opening(segment.text)}'"] + [f"time phrase: '{p.words}'" for p in time_phrases(segment.text)]
+            _comment(narrative, len(narrative) - 1, notes)
     document = CommentedMap()
     document.yaml_set_start_comment(HEADER.format(source=Path(source).name))
     document["protoverify"] = FORMAT_VERSION

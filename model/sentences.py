@@ -138,7 +138,11 @@ def modal(sentence: str) -> re.Match[str] | None:
     if sentence.rstrip().endswith("?"):
         return None
     excluded = [(m.start(), m.end()) for m in _NOT_DUTY.finditer(sentence)]
-    found = [m for m in _MODAL.finditer(sentence) if not any(a <= m.start() < b for a, b in excluded)]
+    found = [
+        m
+        for m in _MODAL.finditer(sentence)
+        if not any(a <= m.start() < b for a, b in excluded) and not descriptive(sentence, m)
+    ]
     if not found:
         return None
     comma = sentence.find(",")
@@ -147,6 +151,60 @@ def modal(sentence: str) -> re.Match[str] | None:
         if main:
             return main[0]
     return found[0]
+
+
+DESCRIBING_VERBS = frozenset(
+    {
+        "arise",
+        "occur",
+        "happen",
+        "create",
+        "cause",
+        "save",
+        "mean",
+        "vary",
+        "differ",
+        "depend",
+        "exist",
+        "emerge",
+        "result",
+        "seem",
+        "appear",
+        "cover",
+        "help",
+        "benefit",
+        "affect",
+        "lead",
+        "become",
+        "change",
+        "reduce",
+        "increase",
+        "improve",
+    }
+)
+"""Verbs that describe what happens, not what someone must do: "these objectives will create tensions"."""
+DESCRIBING_AFTER_BE = frozenset(
+    {"a", "an", "dependent", "difficult", "complex", "helpful", "useful", "beneficial", "likely", "unlikely"}
+)
+"""Words after "be" that describe: "this can be a turbulent time", "will be dependent upon"."""
+_VERB_AFTER = re.compile(
+    r"^\s+(?:(?:not|also|only|often|sometimes|always|then|well|\w+ly)\s+)*(?P<verb>[a-z]+)(?:\s+(?P<next>[a-z]+))?",
+    re.IGNORECASE,
+)
+
+
+def descriptive(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a modal verb describes rather than obliges: no party is the subject of its clause, and the
+    verb after it is one that describes ("may arise", "can save work", "will create tensions") or "be"
+    with a description after it ("can be a turbulent time")."""
+    if not MODAL_FORMS[int(match.lastgroup[1:])].verb:  # type: ignore[index]
+        return False
+    subject = re.split(r"[,;:(]", sentence[: match.start()])[-1]
+    words = _VERB_AFTER.match(sentence[match.end() :])
+    if mentions(subject) or words is None:
+        return False
+    verb, following = words["verb"].lower(), (words["next"] or "").lower()
+    return verb in DESCRIBING_VERBS or (verb == "be" and following in DESCRIBING_AFTER_BE)
 
 
 def form(match: re.Match[str]) -> ModalForm:
@@ -237,6 +295,16 @@ def action(sentence: str, match: re.Match[str], stop: int) -> str:
     return words or "TODO"
 
 
+def entry_action(text: str, stop: int, verb: str = "") -> str:
+    """The action an entry of a list states: its words up to a comma, a condition or a time phrase, after
+    the lead-in's own verb if it has one ("ensure that")."""
+    words = text[:stop]
+    end = _ACTION_END.search(words)
+    words = " ".join(words[: end.start() if end else len(words)].split()[:ACTION_WORDS])
+    words = re.sub(r"^(?:to|that)\s+", "", words, flags=re.IGNORECASE)
+    return " ".join(filter(None, (verb, words))) or "TODO"
+
+
 def quote(sentence: str, match: re.Match[str]) -> str:
     """At most eight words of the sentence, as printed, around the modal verb."""
     tokens = list(re.finditer(r"\S+", sentence))
@@ -244,3 +312,70 @@ def quote(sentence: str, match: re.Match[str]) -> str:
     first = max(0, at - 3)
     last = min(len(tokens), first + QUOTE_WORDS) - 1
     return sentence[tokens[first].start() : tokens[last].end()].rstrip(",;:")
+
+
+# --- lists and joined duties ---------------------------------------------------------------------
+
+_LEFT_TO_THE_LIST = re.compile(
+    r"(?:(?:also|then|jointly|each|both|\w+ly)(?:\s+|$))*"
+    r"(?:(?:ensure|make sure|arrange|see)(?:\s+that)?|(?:undertake|do|carry out|complete) the following(?:\s+\w+)?"
+    r"|be responsible for|take responsibility for)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ListLead:
+    """A lead-in that leaves its verb to the list after it: its sentence, its modal words, and the words
+    each entry continues ("ensure that")."""
+
+    sentence: str
+    match: re.Match[str]
+    verb: str
+
+
+def list_lead(text: str) -> ListLead | None:
+    """The lead-in a text ending in ":" is, if each entry of its list is a duty of its actor: "In
+    particular, the YOT will:", "the social worker must ensure that:", "it is the responsibility of
+    CSC to:". A lead-in that names its verb ("the report will include:") leads into contents, not duties."""
+    if not text.rstrip().endswith(":"):
+        return None
+    last = sentences(text)[-1].text
+    match = modal(last)
+    if match is None:
+        return None
+    rest = last[match.end() :].strip().rstrip(":").strip()
+    if form(match).actor == "after":
+        to = re.search(r"\bto\b", rest)
+        if to is None:
+            return None
+        rest = rest[to.end() :].strip()
+    if not _LEFT_TO_THE_LIST.fullmatch(rest):
+        return None
+    verb = re.search(r"(?:ensure|make sure|arrange|see)(?:\s+that)?$", rest, re.IGNORECASE)
+    return ListLead(last, match, verb[0] if verb else "")
+
+
+_JOINED_DUTY = re.compile(
+    r"[,;]\s+(?:and|but|while|whilst)\s+(?P<subject>(?:each|both|they|all|the|[A-Z])[\w’'/-]*(?:\s+[\w’'/-]+){0,4}?)"
+    r"\s+(?P<modal>will|must|shall|should)\b"
+)
+_INHERITING = frozenset({"each", "both", "they", "all"})
+
+
+def joined_duties(sentence: Sentence) -> list[tuple[Sentence, bool]]:
+    """A sentence as the duties joined in it: "The YOT and CSC will share records, and each will make
+    information available" is two. Each part comes with whether its actor is the first part's ("each",
+    "both", "they" name no party of their own)."""
+    match = modal(sentence.text)
+    second = _JOINED_DUTY.search(sentence.text, match.end()) if match else None
+    if second is None:
+        return [(sentence, False)]
+    subject = second["subject"]
+    inherits = subject.split()[0].lower() in _INHERITING and not mentions(subject)
+    if not inherits and not mentions(subject):
+        return [(sentence, False)]
+    cut, start = second.start(), second.start("subject")
+    first = Sentence(sentence.start, sentence.start + cut, sentence.text[:cut])
+    rest = Sentence(sentence.start + start, sentence.end, sentence.text[start:])
+    return [(first, False), (rest, inherits)]

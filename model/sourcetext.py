@@ -223,3 +223,17 @@ def document_time_phrases(source: str | Document) -> list[TimePhrase]:
         if segment.kind != "heading"
         for phrase in time_phrases(segment.text, segment.id)
     ]
+
+
+OPENING_WORDS = 8
+
+
+def opening(text: str) -> str:
+    """The first words of a clause, at most eight, as printed: a short quote that identifies it."""
+    return " ".join(text.split()[:OPENING_WORDS])
+
+
+def openings(source: str | Document) -> dict[str, str]:
+    """For every clause id an encoding must account for, its opening words ("front(h)": "The YOS
+    will ..."), so a report never shows an id alone."""
+    return {s.id: opening(s.text) for s in segments(source) if s.kind != "heading"}

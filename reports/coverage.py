@@ -12,7 +12,9 @@ phrase in the source is **matched** by a time the encoding gives in the same cla
 - "no later than 14 days before", "at least 2 days prior to" match a duty's `before`;
 - "two days per week" matches `every: 1 week` with `lasting: 2 days`;
 - "as soon as", "timely" ... match a `vague` timescale whose words contain them; so does any
-  phrase an author chose to keep as words ("on the same day" kept as `vague: on the same day`).
+  phrase an author chose to keep as words ("on the same day" kept as `vague: on the same day`, "the
+  following day" in the name of an attribute the clause gives, "needs to attend court the following
+  day").
 
 Each encoded time answers one phrase: two "as soon as" in one clause need two vague timescales.
 Clause ids the encoding cites that the source does not have are listed too: usually a typo.
@@ -174,6 +176,8 @@ def _encoded_times(protocol: Protocol, units: dict[str, Segment]) -> dict[str, l
     for event in protocol.events:
         for key, described in _event_times(event):
             add(event.clause, key, f"event {event.id}: {described}")
+    for attribute in protocol.attributes:
+        add(attribute.clause, ("words", attribute.name.lower()), f"attribute {attribute.id}: {attribute.name}")
     for rule in protocol.ownership:
         for key, described in _condition_times(rule.when, attributes):
             add(rule.clause, key, f"ownership {rule.id}: {described}")
@@ -264,7 +268,7 @@ def _take(available: list[tuple[Key, str]], phrase: TimePhrase) -> str | None:
     wanted = _phrase_key(phrase)
     words = phrase.words.lower()
     for index, (key, described) in enumerate(available):
-        kept_as_words = key[0] == "vague" and words in key[1]
+        kept_as_words = key[0] in ("vague", "words") and words in key[1]
         if key == wanted or kept_as_words:
             del available[index]
             return described

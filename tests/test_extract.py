@@ -131,13 +131,21 @@ def test_dual_units_are_within_and_also() -> None:
     }
 
 
-def test_within_of_names_a_placeholder_trigger_event(tmp_path: Path) -> None:
+def test_within_of_a_statutory_event_binds_the_event(tmp_path: Path) -> None:
     text = "8.8 The child must be visited by their Social Worker within 10 working days of them entering custody.\n"
     data = drafted(text)
     (duty,) = data["duties"]
     assert duty["timescale"] == {"within": {"amount": 10, "unit": "working_days"}}
-    assert duty["trigger"] == {"event": "entering_custody"} and duty["actor"] == "social_worker"
-    assert data["events"] == [{"id": "entering_custody", "name": "entering custody", "clause": "8.8"}]
+    assert duty["trigger"] == {"event": "detained"} and duty["actor"] == "social_worker"
+    assert data["events"] == [{"id": "detained", "name": "detained in custody", "clause": "8.8"}]
+    loads(tmp_path, text)
+
+
+def test_within_of_other_words_names_a_placeholder_trigger_event(tmp_path: Path) -> None:
+    text = "4.1 CSC will send the minutes within 2 days of the strategy meeting.\n"
+    data = drafted(text)
+    assert data["duties"][0]["trigger"] == {"event": "strategy_meeting"}
+    assert data["events"] == [{"id": "strategy_meeting", "name": "strategy meeting", "clause": "4.1"}]
     loads(tmp_path, text)
 
 
