@@ -163,9 +163,13 @@ class Trigger:
     event: str  # the id the statutory baseline (and the England library) gives the event
     name: str
     words: str  # as printed
+    start: int = 0  # where the words that introduce it ("on", "when", "of" ...) start in the text
 
 
-_WHEN = r"\b(?:on|upon|when|whenever|where|if|once|following|after|of|at)\b(?:\s+[\w’']+){0,4}?\s+"
+_WHEN = (
+    r"\b(?:on|upon|when|whenever|where|if|once|following|after|of|at)\b"
+    r"(?:\s+(?!before\b|prior\b|until\b|by\b)[\w’']+){0,8}?\s+"
+)
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
     (
         r"remand(?:ed|s)?\s+(?:in)?to\s+youth\s+detention(?:\s+accommodation)?|remand(?:ed)?\s+to\s+YDA",
@@ -211,6 +215,8 @@ _TRIGGERS = [
 def trigger(text: str) -> Trigger | None:
     """The statutory event the words name as what starts a duty, the first in the text, if any."""
     found = [
-        (m.start("event"), Trigger(event, name, m["event"])) for p, event, name in _TRIGGERS for m in p.finditer(text)
+        (m.start("event"), Trigger(event, name, m["event"], m.start()))
+        for pattern, event, name in _TRIGGERS
+        for m in pattern.finditer(text)
     ]
     return min(found, key=lambda pair: pair[0])[1] if found else None

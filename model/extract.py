@@ -116,6 +116,10 @@ def duties(segment: Segment, lead: Segment | None = None) -> tuple[list[DraftDut
             for p in mine
             if p.start - sentence.start >= match.end() and p.phrase.relation != "duration"
         ]
+        named = trigger(sentence.text)
+        if named is not None and named.start >= match.end():
+            after.append(named.start)
+        named = named or trigger(text[: sentence.start])
         who = actor(sentence.text, match)
         if inherits and drafted:
             first = sentence.text.split()[0]
@@ -128,7 +132,7 @@ def duties(segment: Segment, lead: Segment | None = None) -> tuple[list[DraftDut
                 action=action(sentence.text, match, min(after, default=len(sentence.text))),
                 quote=quote(sentence.text, match),
                 timescale=time,
-                trigger=trigger(sentence.text),
+                trigger=named,
             )
         )
     return drafted, any_modal
@@ -200,11 +204,13 @@ def _metadata_map(meta: Metadata, source: str) -> CommentedMap:
     mapping["authority"] = UNSPECIFIED
     mapping["agreed"] = meta.dates.get("agreed") or UNSPECIFIED
     mapping["review"] = meta.dates.get("review") or UNSPECIFIED
-    mapping["version"] = UNSPECIFIED
+    mapping["version"] = meta.version or UNSPECIFIED
     mapping["source"] = Path(source).name
     mapping["clause"] = [_clause(c) for c in meta.clauses] if meta.clauses else _clause("front")
     _comment(mapping, "title", [] if meta.title else ["TODO: no title recognised in the front matter"])
     _comment(mapping, "authority", ["TODO: the local authority or partnership"])
+    if meta.amendment:
+        _comment(mapping, "version", [f"from the amendment note '{opening(meta.amendment)}'"])
     for key in ("agreed", "review"):
         _comment(
             mapping, key, [meta.notes[key]] if key in meta.notes else [] if meta.dates.get(key) else ["no date found"]
@@ -256,9 +262,7 @@ def _duty_map(duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq) ->
     _comment(mapping, "action", ["TODO: the words after the verb; put the action in your own words"])
     _trigger(mapping, duty_id, duty, ids, events, "within" in spec)
     if "before" in spec:
-        name = ids.event(drafted.before_words, f"{duty_id}_deadline")
-        _declare(events, name, drafted.before_words or f"TODO: the event {duty_id} counts back from", duty.clause)
-        spec["before"] = {"event": name, **spec["before"]}  # type: ignore[dict-item]
+        spec["before"] = {"event": _before_event(duty_id, duty, ids, events), **spec["before"]}  # type: ignore[dict-item]
     mapping["timescale"] = (
         _flow(**{k: _flow(**v) if isinstance(v, dict) else v for k, v in spec.items()}) if spec else UNSPECIFIED
     )
@@ -274,8 +278,7 @@ def _trigger(
     """The duty's trigger: the statutory event its words name ("on release", "of them entering custody"),
     else, for a limit counted from something, a placeholder event named from the words after "of"."""
     words = duty.timescale.trigger_words
-    named = trigger(f"of {words}") if words else None
-    named = named or (duty.trigger if clock or duty.trigger else None)
+    named = (trigger(f"of {words}") if words else None) or duty.trigger
     if named is not None:
         ids.kinds.setdefault(named.event, "event")
         _declare(events, named.event, named.name, duty.clause, STATUTORY_EVENT)
@@ -286,6 +289,20 @@ def _trigger(
         _declare(events, name, words or f"TODO: what starts the clock of {duty_id}", duty.clause)
         mapping["trigger"] = _flow(event=name)
         _comment(mapping, "trigger", [f"TODO: drafted from '{words}'" if words else "TODO: the text names no trigger"])
+
+
+def _before_event(duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq) -> str:
+    """The event a `before` limit counts back from: a statutory one its words name ("release"), or a
+    placeholder named from them."""
+    words = duty.timescale.before_words
+    named = trigger(f"of {words}") if words else None
+    if named is not None:
+        ids.kinds.setdefault(named.event, "event")
+        _declare(events, named.event, named.name, duty.clause, STATUTORY_EVENT)
+        return named.event
+    name = ids.event(words, f"{duty_id}_deadline")
+    _declare(events, name, words or f"TODO: the event {duty_id} counts back from", duty.clause)
+    return name
 
 
 STATUTORY_EVENT = "an event of the statutory world (the baseline's id): use the library's"

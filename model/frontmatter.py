@@ -1,4 +1,6 @@
-"""What a protocol's front matter says about it: its title and its agreed and review dates."""
+"""What a protocol's front matter says about it: its title, its agreed and review dates, and (on a
+page of a procedures site) when the page was last amended ("In March 2024 this chapter was updated"),
+which becomes the draft's `version`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from .parties import mentions
 from .sourcetext import HEADING_WORDS, Segment
 
 TITLE_WORDS = re.compile(
-    r"\b(?:protocol|agreement|principles|memorandum of understanding|joint working)\b", re.IGNORECASE
+    r"\b(?:protocol|agreement|principles|memorandum of understanding|joint working|procedures?)\b", re.IGNORECASE
 )
 TITLE_MAX_WORDS = 25
 DATE_LABELS = {
@@ -43,12 +45,32 @@ class Metadata:
     dates: dict[str, dt.date | None] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     clauses: list[str] = field(default_factory=list)
+    version: str | None = None  # from an amendment note: "updated March 2024"
+    amendment: str | None = None  # the words of that note
+
+
+_MONTH_YEAR = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}"
+_DONE = r"(?:(?:extensively|entirely|fully|substantially)\s+)?(?:reviewed|revised|updated|amended|added|published)"
+AMENDED = re.compile(
+    rf"\b(?P<verb>{_DONE}(?:\s+and\s+{_DONE})?)\b[^.]*?\b(?P<when>{_MONTH_YEAR})"
+    rf"|\bin\s+(?P<when_first>{_MONTH_YEAR}),?\s+this\s+(?:chapter|procedure|protocol|page|guidance)\s+was\s+"
+    rf"(?P<verb_after>{_DONE}(?:\s+and\s+{_DONE})?)",
+    re.IGNORECASE,
+)
+"""An amendment note: "This chapter was reviewed and updated in January 2025", "In March 2024 this
+chapter was updated"."""
 
 
 def metadata(found: list[Segment]) -> Metadata:
-    """The title and the agreed and review dates, with the segments they come from."""
+    """The title, the agreed and review dates and the last amendment, with the segments they come from."""
     meta = Metadata()
-    front = [s for s in found if s.kind == "front"]
+    _title(meta, [s for s in found if s.kind == "front"])
+    _dates(meta, found)
+    _amendment(meta, found)
+    return meta
+
+
+def _title(meta: Metadata, front: list[Segment]) -> None:
     for i, segment in enumerate(front):
         if (
             meta.title is None
@@ -65,6 +87,9 @@ def metadata(found: list[Segment]) -> Metadata:
                 and len(previous.text.split()) <= HEADING_WORDS
             ):
                 meta.title, meta.clauses = f"{previous.text}: {segment.text}", [previous.id, segment.id]
+
+
+def _dates(meta: Metadata, found: list[Segment]) -> None:
     for segment in (s for s in found if s.kind in ("front", "signature")):
         for key, label in DATE_LABELS.items():
             written = label.match(segment.text)
@@ -73,4 +98,17 @@ def metadata(found: list[Segment]) -> Metadata:
                 meta.clauses.append(segment.id)
                 if meta.dates[key] is None:
                     meta.notes[key] = f"'{written['date'].strip()}' is not a full date"
-    return meta
+
+
+def _amendment(meta: Metadata, found: list[Segment]) -> None:
+    """The last amendment a front-matter paragraph or the page's "Amendment" section records."""
+    for segment in found:
+        if segment.kind != "front" and (segment.parent or "").rstrip("s") != "amendment":
+            continue
+        note = AMENDED.search(segment.text)
+        if note is not None:
+            verb = " ".join((note["verb"] or note["verb_after"]).lower().split())
+            meta.version = f"{verb} {note['when'] or note['when_first']}"
+            meta.amendment = segment.text
+            meta.clauses.append(segment.id)
+            return

@@ -201,7 +201,7 @@ def descriptive(sentence: str, match: re.Match[str]) -> bool:
         return False
     subject = re.split(r"[,;:(]", sentence[: match.start()])[-1]
     words = _VERB_AFTER.match(sentence[match.end() :])
-    if mentions(subject) or words is None:
+    if any(m.party.kind != "person" for m in mentions(subject)) or words is None:
         return False
     verb, following = words["verb"].lower(), (words["next"] or "").lower()
     return verb in DESCRIBING_VERBS or (verb == "be" and following in DESCRIBING_AFTER_BE)

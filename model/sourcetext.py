@@ -44,7 +44,7 @@ from typing import Literal
 
 from .document import Document, Line, as_document
 from .timephrases import TimePhrase, time_phrases
-from .webpage import SECTIONS, looks_like_heading, slug, unglued, without_chrome
+from .webpage import SECTIONS, URL, looks_like_heading, slug, unglued, without_chrome
 
 Kind = Literal["heading", "clause", "item", "paragraph", "front", "signature"]
 
@@ -113,6 +113,15 @@ def _bulleted(line: Line) -> bool:
     return line.listed or _BULLET.sub("", line.text, count=1).strip() != stripped
 
 
+def _continues(body: str, line: Line, last: Segment) -> bool:
+    """Whether a line continues the segment before it: it starts in lower case, with "(" or with "<", and
+    is not a labelled item, a bullet, or an entry of the list the segment before opens or goes on with."""
+    if not (body[:1].islower() or body[:1] in "(<") or _LABEL.match(body) or _bulleted(line):
+        return False
+    listing = last.text.rstrip().endswith(":") or (last.lead is not None and _OPEN.search(last.text))
+    return not (listing and body[:1].islower() and not URL.match(body))
+
+
 def _is_heading(line: Line, numbered: re.Match[str], following: str | None) -> bool:
     """Whether a numbered line is a heading: short, not ending like a clause, opening its section or plain."""
     rest = numbered["text"].strip()
@@ -141,7 +150,7 @@ class _Reader:
 
     def read(self, line: Line, numbered: re.Match[str] | None, following: str | None) -> None:
         body = _BULLET.sub("", line.text, count=1).strip()
-        if self.found and (body[:1].islower() or body[:1] in "(<") and not _LABEL.match(body):
+        if self.found and _continues(body, line, self.found[-1]):
             last = self.found[-1]
             self.found[-1] = Segment(last.id, last.kind, f"{last.text} {body}", last.line, last.parent, last.lead)
             self.open_entry = last.lead is not None and _OPEN.search(body) is not None
