@@ -126,12 +126,17 @@ def _kept(lines: Sequence[Line], page: bool) -> Iterator[Line]:
         yield line
 
 
+def _sentence(text: str) -> bool:
+    """A line that ends like a sentence (a link to another chapter does not)."""
+    return len(text.split()) >= 4 and text.rstrip().endswith((".", ":", ";"))
+
+
 def _link(text: str, rest: Sequence[Line]) -> bool:
     """In a block of links: whether this line is one more link (not a heading or prose ending the block)."""
-    if SECTIONS.match(text) or CONTENTS.match(text) or is_prose(text) or _NUMBERED.match(text):
+    if SECTIONS.match(text) or CONTENTS.match(text) or _sentence(text) or _NUMBERED.match(text):
         return False
     following = next((line.text.strip() for line in rest if line.text.strip()), "")
-    return not (looks_like_heading(text) and is_prose(following))
+    return not (looks_like_heading(text) and _sentence(following))
 
 
 def slug(text: str) -> str:
