@@ -213,9 +213,10 @@ def table(results: dict[str, Figures]) -> str:
                 f"{down(score.precision):>10.3f} {down(score.recall):>7.3f}"
             )
         m = result.modality
+        equal, meet = (down(n / m.clauses if m.clauses else 1) for n in (m.equal, m.meet))
         rows.append(
-            f"{name:<16} {'modality (matched)':<22} equal {m.equal}/{m.clauses} = {down(m.equal / m.clauses if m.clauses else 1):.3f}; "
-            f"share one {m.meet}/{m.clauses} = {down(m.meet / m.clauses if m.clauses else 1):.3f}"
+            f"{name:<16} {'modality (matched)':<22} equal {m.equal}/{m.clauses} = {equal:.3f}; "
+            f"share one {m.meet}/{m.clauses} = {meet:.3f}"
         )
     return "\n".join(rows)
 

@@ -29,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .document import Document, read_document
-from .drafttimes import DraftTimescale, Trigger, placed, timescale, trigger
+from .drafttimes import DraftTimescale, Placed, Trigger, placed, timescale, trigger
 from .frontmatter import Metadata, metadata
 from .parties import PARTIES, PARTY_BY_ID, mentions
 from .schema import FORMAT_VERSION, UNSPECIFIED
@@ -92,7 +92,25 @@ def duties(segment: Segment, lead: Segment | None = None) -> tuple[list[DraftDut
         return [_entry_duty(segment, lead.id, listed)], True
     text = segment.text
     found_time = placed(text, time_phrases(text, segment.id))
-    candidates: list[tuple[Sentence, re.Match[str], bool]] = []
+    candidates, any_modal = _candidates(text)
+    owners = [
+        max((i for i, (s, _, _) in enumerate(candidates) if s.start <= place.start), default=0) for place in found_time
+    ]
+    drafted: list[DraftDuty] = []
+    for i, (sentence, match, inherits) in enumerate(candidates):
+        mine = [place for place, owner in zip(found_time, owners) if owner == i]
+        duty = _sentence_duty(segment, sentence, match, mine)
+        if inherits and drafted:
+            first = sentence.text.split()[0]
+            duty.actor = Actor(drafted[-1].actor.ids, f"actor from '{first}': the parties of the duty before")
+        drafted.append(duty)
+    return drafted, any_modal
+
+
+def _candidates(text: str) -> tuple[list[tuple[Sentence, re.Match[str], bool]], bool]:
+    """The sentences (or parts of one) with a modal verb, each with whether its actor is the one before;
+    and whether the text has a modal verb at all."""
+    candidates = []
     any_modal = False
     for sentence in sentences(text):
         any_modal = any_modal or has_modal(sentence.text)
@@ -100,42 +118,34 @@ def duties(segment: Segment, lead: Segment | None = None) -> tuple[list[DraftDut
             match = modal(part.text)
             if match is not None:
                 candidates.append((part, match, inherits))
-    owners = [
-        max((i for i, (s, _, _) in enumerate(candidates) if s.start <= place.start), default=0) for place in found_time
+    return candidates, any_modal
+
+
+def _sentence_duty(segment: Segment, sentence: Sentence, match: re.Match[str], mine: list[Placed]) -> DraftDuty:
+    """The duty one sentence states, with the time phrases given to it."""
+    text = segment.text
+    opening = [p for p in mine if p.phrase.relation == "day" and p.start < sentence.start + match.start()]
+    mine = [p for p in mine if p not in opening]  # "needs to attend court the following day, X must": when
+    inside = [p for p in mine if sentence.start <= p.start < sentence.end]
+    time = timescale(text, inside, [p for p in mine if p not in inside])
+    time.notes += [f"'{p.phrase.words}' says when, before the duty: a condition?" for p in opening]
+    after = [
+        p.start - sentence.start
+        for p in mine
+        if p.start - sentence.start >= match.end() and p.phrase.relation != "duration"
     ]
-    drafted: list[DraftDuty] = []
-    for i, (sentence, match, inherits) in enumerate(candidates):
-        mine = [place for place, owner in zip(found_time, owners) if owner == i]
-        opening = [p for p in mine if p.phrase.relation == "day" and p.start < sentence.start + match.start()]
-        mine = [p for p in mine if p not in opening]  # "needs to attend court the following day, X must": when
-        inside = [p for p in mine if sentence.start <= p.start < sentence.end]
-        time = timescale(text, inside, [p for p in mine if p not in inside])
-        time.notes += [f"'{p.phrase.words}' says when, before the duty: a condition?" for p in opening]
-        after = [
-            p.start - sentence.start
-            for p in mine
-            if p.start - sentence.start >= match.end() and p.phrase.relation != "duration"
-        ]
-        named = trigger(sentence.text)
-        if named is not None and named.start >= match.end():
-            after.append(named.start)
-        named = named or trigger(text[: sentence.start])
-        who = actor(sentence.text, match)
-        if inherits and drafted:
-            first = sentence.text.split()[0]
-            who = Actor(drafted[-1].actor.ids, f"actor from '{first}': the parties of the duty before")
-        drafted.append(
-            DraftDuty(
-                clause=segment.id,
-                modality=form(match).modality,
-                actor=who,
-                action=action(sentence.text, match, min(after, default=len(sentence.text))),
-                quote=quote(sentence.text, match),
-                timescale=time,
-                trigger=named,
-            )
-        )
-    return drafted, any_modal
+    named = trigger(sentence.text)
+    if named is not None and named.start >= match.end():
+        after.append(named.start)
+    return DraftDuty(
+        clause=segment.id,
+        modality=form(match).modality,
+        actor=actor(sentence.text, match),
+        action=action(sentence.text, match, min(after, default=len(sentence.text))),
+        quote=quote(sentence.text, match),
+        timescale=time,
+        trigger=named or trigger(text[: sentence.start]),
+    )
 
 
 def _entry_duty(segment: Segment, lead: str, listed: ListLead) -> DraftDuty:
@@ -341,9 +351,19 @@ def draft(text: str | Document, source: str) -> CommentedMap:
     for (segment, drafted, any_modal), duty_ids in zip(drafts, named):
         duty_maps.extend(_duty_map(duty_id, duty, ids, events) for duty_id, duty in zip(duty_ids, drafted))
         if not drafted and segment.id not in meta.clauses and segment.id not in leads:
-            narrative.append(_flow(clause=_clause(segment.id), reason=NO_DUTY if any_modal else NO_MODAL))
-            notes = [f"'{opening(segment.text)}'"] + [f"time phrase: '{p.words}'" for p in time_phrases(segment.text)]
-            _comment(narrative, len(narrative) - 1, notes)
+            _narrative(narrative, segment, any_modal)
+    return _document(source, meta, (agencies, people, events, duty_maps, narrative))
+
+
+def _narrative(narrative: CommentedSeq, segment: Segment, any_modal: bool) -> None:
+    """A clause with no duty drafted, as narrative waiting for review, with its opening words."""
+    narrative.append(_flow(clause=_clause(segment.id), reason=NO_DUTY if any_modal else NO_MODAL))
+    notes = [f"'{opening(segment.text)}'"] + [f"time phrase: '{p.words}'" for p in time_phrases(segment.text)]
+    _comment(narrative, len(narrative) - 1, notes)
+
+
+def _document(source: str, meta: Metadata, parts: tuple[CommentedSeq, ...]) -> CommentedMap:
+    agencies, people, events, duty_maps, narrative = parts
     document = CommentedMap()
     document.yaml_set_start_comment(HEADER.format(source=Path(source).name))
     document["protoverify"] = FORMAT_VERSION
