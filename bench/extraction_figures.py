@@ -1,6 +1,10 @@
 """Extraction figures: how much of a hand encoding `protoverify extract` drafts from the same source text.
 
-For each seed document and its hand encoding, four measures (defined in docs/extraction.md):
+Two sets of figures (defined in docs/extraction.md): the numbered seed documents against their hand
+encodings, and the procedure-page test documents (tests/fixtures/extract/*.txt, written for this in
+the shapes councils publish) against the answers written by hand beside them (*.expected.yaml).
+
+For each seed document and its hand encoding, four measures:
 
 - duty clauses: a clause is a true positive if the draft has a duty citing it and so has the hand
   encoding; precision over clauses with drafted duties, recall over clauses with hand-encoded duties;
@@ -29,10 +33,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from protoverify.model.drafttimes import TRIGGERS
 from protoverify.model.extract import draft, dump
 from protoverify.model.loader import load_protocol
 from protoverify.model.schema import Protocol, Timescale
-from protoverify.model.sourcetext import clause_ids
+from protoverify.model.sourcetext import clause_ids, segments
+from protoverify.model.timephrases import time_phrases
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -136,7 +142,8 @@ def figures(text: str, protocol: Protocol) -> Figures:
     drafted_duties = YAML(typ="safe").load(dump(draft(text, "seed.txt"))).get("duties", [])
     drafted_by_clause: dict[str, list[dict[str, Any]]] = {}
     for duty in drafted_duties:
-        drafted_by_clause.setdefault(duty["clause"], []).append(duty)
+        clause = duty["clause"][0] if isinstance(duty["clause"], list) else duty["clause"]  # an entry, then its lead-in
+        drafted_by_clause.setdefault(clause, []).append(duty)
     hand_by_clause: dict[str, list[Any]] = {}
     for duty in protocol.duties:
         for clause in duty.clause:
@@ -206,10 +213,164 @@ def table(results: dict[str, Figures]) -> str:
                 f"{down(score.precision):>10.3f} {down(score.recall):>7.3f}"
             )
         m = result.modality
+        equal, meet = (down(n / m.clauses if m.clauses else 1) for n in (m.equal, m.meet))
         rows.append(
-            f"{name:<16} {'modality (matched)':<22} equal {m.equal}/{m.clauses} = {down(m.equal / m.clauses if m.clauses else 1):.3f}; "
-            f"share one {m.meet}/{m.clauses} = {down(m.meet / m.clauses if m.clauses else 1):.3f}"
+            f"{name:<16} {'modality (matched)':<22} equal {m.equal}/{m.clauses} = {equal:.3f}; "
+            f"share one {m.meet}/{m.clauses} = {meet:.3f}"
         )
+    return "\n".join(rows)
+
+
+# --- the procedure-page test documents -------------------------------------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+
+
+@dataclass(frozen=True)
+class PageFigures:
+    """The measures for one procedure-page test document (or several, added up)."""
+
+    duties: Score  # drafted duties matching an expected one: same clause, actor and force
+    list_actor: Score  # expected list-entry duties drafted with the right actor
+    descriptive: Score  # tp: descriptive modal verbs NOT drafted as duties, of all of them
+    phrases: Score  # expected time phrases found with the right relation, amount and unit
+    timescales: Score  # timescale parts, as for the seeds
+    triggers: Score  # expected triggers drafted on a duty of the clause (drafted: statutory events only)
+    metadata: Score  # title and version (where the page has one) read right
+
+    def __add__(self, other: PageFigures) -> PageFigures:
+        return PageFigures(*(a + b for a, b in zip(vars(self).values(), vars(other).values())))
+
+
+def _actor(value: Any) -> frozenset[str]:
+    return frozenset(value if isinstance(value, list) else [value])
+
+
+def _first(clause: Any) -> str:
+    return clause[0] if isinstance(clause, list) else clause
+
+
+def page_figures(text: str, expected: dict[str, Any]) -> PageFigures:
+    """The measures of the draft of a test document against the answer written for it."""
+    data = YAML(typ="safe").load(dump(draft(text, expected["source"])))
+    drafted = data.get("duties", [])
+    wanted = expected["duties"]
+    free = list(drafted)
+    matched = 0
+    for duty in wanted:
+        hit = next(
+            (
+                d
+                for d in free
+                if _first(d["clause"]) == duty["clause"]
+                and _actor(d["actor"]) == _actor(duty["actor"])
+                and d["modality"] == duty["modality"]
+            ),
+            None,
+        )
+        if hit is not None:
+            free.remove(hit)
+            matched += 1
+    listed = [d for d in wanted if d.get("list")]
+    right_actor = sum(
+        any(_first(d["clause"]) == w["clause"] and _actor(d["actor"]) == _actor(w["actor"]) for d in drafted)
+        for w in listed
+    )
+    from_lists = sum(isinstance(d["clause"], list) for d in drafted)
+    descriptive = expected.get("descriptive", [])
+    described = sum(
+        any(
+            _first(d["clause"]) == item["clause"] and item["words"].split()[0] in d["quote"].split()[:4]
+            for d in drafted
+        )
+        for item in descriptive
+    )
+    by_clause = {s.id: s.text for s in segments(text)}
+    phrases = expected.get("time_phrases", [])
+    found = [p for clause, words in by_clause.items() for p in time_phrases(words, clause)]
+    parsed = sum(
+        any(
+            (p.clause, p.relation, p.amount, p.unit) == (w["clause"], w["relation"], w["amount"], w["unit"])
+            and w["words"].lower() in p.words.lower()
+            for p in found
+        )
+        for w in phrases
+    )
+    hand_parts = [(w["clause"], part) for w in wanted for part in _expected_parts(w.get("timescale"))]
+    drafted_parts = Counter((_first(d["clause"]), part) for d in drafted for part in _drafted_parts(d["timescale"]))
+    free_parts = Counter(drafted_parts)
+    part_hits = 0
+    for clause, part in hand_parts:
+        hit = next(((c, p) for (c, p), n in free_parts.items() if n and c == clause and _same(part, p)), None)
+        if hit is not None:
+            free_parts[hit] -= 1
+            part_hits += 1
+    triggers = [w for w in wanted if "trigger" in w]
+    statutory = {event for _, event, _ in TRIGGERS}
+    drafted_triggers = [d for d in drafted if d.get("trigger", {}).get("event") in statutory]
+    trigger_hits = sum(
+        any(_first(d["clause"]) == w["clause"] and d.get("trigger", {}).get("event") == w["trigger"] for d in drafted)
+        for w in triggers
+    )
+    meta = data["metadata"]
+    checks = [meta["title"] == expected["title"]] + (
+        [meta["version"] == expected["version"]] if "version" in expected else []
+    )
+    return PageFigures(
+        Score(matched, len(drafted), len(wanted)),
+        Score(right_actor, from_lists, len(listed)),
+        Score(len(descriptive) - described, len(descriptive), len(descriptive)),
+        Score(parsed, len(found), len(phrases)),
+        Score(part_hits, sum(drafted_parts.values()), len(hand_parts)),
+        Score(trigger_hits, len(drafted_triggers), len(triggers)),
+        Score(sum(checks), len(checks), len(checks)),
+    )
+
+
+def _expected_parts(timescale: dict[str, Any] | None) -> list[Part]:
+    if not timescale:
+        return []
+    parts: list[Part] = []
+    for kind in ("within", "before", "every"):
+        if kind in timescale:
+            parts.append((kind, timescale[kind].get("amount"), timescale[kind].get("unit")))
+    if "vague" in timescale:
+        parts.append(("vague", timescale["vague"].lower()))
+    return parts
+
+
+def pages_measured() -> dict[str, PageFigures]:
+    """The figures for every procedure-page test document and the answer written for it."""
+    found = {}
+    for answer in sorted(FIXTURES.glob("*.expected.yaml")):
+        expected = YAML(typ="safe").load(answer.read_text(encoding="utf-8"))
+        text = (FIXTURES / expected["source"]).read_text(encoding="utf-8")
+        found[answer.name.removesuffix(".expected.yaml")] = page_figures(text, expected)
+    return found
+
+
+def pages_table(results: dict[str, PageFigures]) -> str:
+    """The page figures as a plain-text table, one block per document and one for all together."""
+    rows = [f"{'document':<22} {'measure':<26} {'tp':>4} {'drafted':>8} {'hand':>5} {'precision':>10} {'recall':>7}"]
+    blocks = list(results.items())
+    if len(results) > 1:
+        blocks.append(("all", functools.reduce(operator.add, results.values())))
+    labels = {
+        "duties": "duties (clause+actor+force)",
+        "list_actor": "list entries: right actor",
+        "descriptive": "descriptive modals left",
+        "phrases": "time phrases parsed",
+        "timescales": "timescale parts",
+        "triggers": "triggers bound",
+        "metadata": "title and version",
+    }
+    for name, result in blocks:
+        for field_name, label in labels.items():
+            score = getattr(result, field_name)
+            rows.append(
+                f"{name:<22} {label:<26} {score.tp:>4} {score.drafted:>8} {score.hand:>5} "
+                f"{down(score.precision):>10.3f} {down(score.recall):>7.3f}"
+            )
     return "\n".join(rows)
 
 
@@ -222,6 +383,9 @@ def main() -> int:
         return 1
     print(f"protoverify extract against hand encodings, measured {dt.date.today().isoformat()}")
     print(table(results))
+    print()
+    print("protoverify extract on the procedure-page test documents, against the answers written for them")
+    print(pages_table(pages_measured()))
     return 0
 
 

@@ -1,7 +1,7 @@
-"""A protocol's plain text, read as clauses: the ids a reader would cite, and the time phrases in them.
+"""A protocol's text, read as clauses: the ids a reader would cite, and the time phrases in them.
 
-`segments(text)` splits a plain-text protocol into the units an encoding must account for, each
-with the clause id DESIGN.md prescribes:
+`segments(source)` splits a protocol (plain text, or a `Document` read from a .docx or .pdf) into
+the units an encoding must account for, each with the clause id DESIGN.md prescribes:
 
 - a line that starts with a number (`5.6.1`, `8.15`, `12.`), after any bullet, is **numbered**. It
   is a **heading** when it is short (at most 16 words), does not end in `: ; , ?`, and either the
@@ -18,12 +18,22 @@ with the clause id DESIGN.md prescribes:
   sentence broken by a page break, a link on its own line);
 - government protective markings on a line of their own (`OFFICIAL`) are page furniture, not text.
 
+A document whose numbering gives no clause (an unnumbered procedure page, or one with numbered
+headings only) is read as a **page**: web chrome, the contents list and blocks of links are left
+out (`model.webpage`), the first short line is the title (front matter), and every later short line
+with no closing stop is a **heading** whose words name its section: the paragraphs under
+"Responsibilities of the YJS" are `responsibilities-of-the-yjs(a)`, `(b)` ... A heading the
+document's structure marks (a Word heading style, large type in a PDF) is a heading in any document;
+in a numbered one it does not change the section paragraphs take their number from.
+
+An entry of a list (bulleted, labelled, numbered under its clause, or a line ending in ";" after
+one) that follows a line ending in ":" knows that **lead-in** (`Segment.lead`): "In particular, the
+YOT will:" gives each entry its actor and force.
+
 Headings are structure, not clauses: they are listed but an encoding need not account for them.
 
-`time_phrases(text)` finds the phrases that state a time: "within 10 working days", "24 hours", "at
-least 2 days prior to", "no later than 14 days before", "3 week ... (15 working days)", "every
-Tuesday", "two days per week", and the vague ones ("as soon as", "at the earliest opportunity",
-"timely", "immediately" ...). Ages ("13 years and over") are not time phrases.
+`document_time_phrases(source)` lists the time phrases (`model.timephrases`) of every clause, and
+`openings(source)` the first words of each, to show beside its id.
 """
 
 from __future__ import annotations
@@ -31,6 +41,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from .document import Document, Line, as_document
+from .timephrases import TimePhrase, time_phrases
+from .webpage import SECTIONS, URL, looks_like_heading, slug, unglued, without_chrome
 
 Kind = Literal["heading", "clause", "item", "paragraph", "front", "signature"]
 
@@ -40,6 +54,7 @@ _LABEL = re.compile(r"^\(?(?P<label>[ivx]{1,5}|[a-z])\)\s+(?P<text>.*)$")
 _MARKING = re.compile(r"^(OFFICIAL|OFFICIAL[- ]SENSITIVE|NOT PROTECTIVELY MARKED|UNCLASSIFIED)$")
 _SIGNED = re.compile(r"^Signed\b")
 _NOT_HEADING = (":", ";", ",", "?")
+_OPEN = re.compile(r"(?:[;,]|\b(?:and|or))\s*$", re.IGNORECASE)
 HEADING_WORDS = 16
 
 
@@ -52,6 +67,7 @@ class Segment:
     text: str
     line: int
     parent: str | None = None  # for an item: the clause it is listed under, by position
+    lead: str | None = None  # for an entry of a list: the segment ending in ":" that leads into it
 
 
 def _letters(n: int) -> str:
@@ -64,188 +80,169 @@ def _letters(n: int) -> str:
     return out
 
 
-def segments(text: str) -> list[Segment]:
-    """The clauses, items, headings and unnumbered paragraphs of a plain-text protocol, in order."""
-    found: list[Segment] = []
-    clauses: set[str] = set()
-    owner = "front"  # the id unnumbered paragraphs attach to
-    owner_kind: Kind = "front"
-    letters: dict[str, int] = {}
-    last_clause: str | None = None
-    in_signatures = False
-
-    def paragraph(body: str, line: int) -> None:
-        kind: Kind = "signature" if in_signatures else "front" if owner_kind == "front" else "paragraph"
-        base = "signatures" if in_signatures else owner
-        n = letters.get(base, 0)
-        letters[base] = n + 1
-        found.append(
-            Segment(
-                f"{base}({_letters(n)})", kind, body, line, parent=None if base in ("front", "signatures") else base
-            )
-        )
-
-    lines = text.splitlines()
-    numbers = [m["number"] if (m := _NUMBER.match(_BULLET.sub("", line, count=1).strip())) else None for line in lines]
-    following = {}  # line index -> the number of the next numbered line after it
+def segments(source: str | Document) -> list[Segment]:
+    """The clauses, items, headings and unnumbered paragraphs of a protocol, in order."""
+    lines = [
+        line
+        for line in unglued(as_document(source).lines)
+        if line.text.strip() and not _MARKING.match(line.text.strip())
+    ]
+    numbers = [_number(line) for line in lines]
+    following: list[str | None] = []  # for each line: the number of the next numbered line after it
     upcoming = None
-    for index in range(len(lines) - 1, -1, -1):
-        following[index] = upcoming
-        upcoming = numbers[index] or upcoming
+    for number in reversed(numbers):
+        following.append(upcoming)
+        upcoming = (number and number["number"]) or upcoming
+    following.reverse()
+    page = not any(
+        number and not _is_heading(line, number, after) for line, number, after in zip(lines, numbers, following)
+    )
+    reader = _Reader(page)
+    index = {id(line): i for i, line in enumerate(lines)}
+    for line in without_chrome(lines, page):
+        reader.read(line, numbers[index[id(line)]], following[index[id(line)]])
+    return reader.found
 
-    for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
-        if not stripped or _MARKING.match(stripped):
-            continue
-        body = _BULLET.sub("", raw, count=1).strip()
-        bulleted = body != stripped
-        if found and (body[:1].islower() or body[:1] in "(<") and not _LABEL.match(body):
-            last = found[-1]
-            found[-1] = Segment(last.id, last.kind, f"{last.text} {body}", last.line, last.parent)
-            continue
+
+def _number(line: Line) -> re.Match[str] | None:
+    return _NUMBER.match(_BULLET.sub("", line.text, count=1).strip())
+
+
+def _bulleted(line: Line) -> bool:
+    stripped = line.text.strip()
+    return line.listed or _BULLET.sub("", line.text, count=1).strip() != stripped
+
+
+def _continues(body: str, line: Line, last: Segment) -> bool:
+    """Whether a line continues the segment before it: it starts in lower case, with "(" or with "<", and
+    is not a labelled item, a bullet, or an entry of the list the segment before opens or goes on with."""
+    if not (body[:1].islower() or body[:1] in "(<") or _LABEL.match(body) or _bulleted(line):
+        return False
+    listing = last.text.rstrip().endswith(":") or (last.lead is not None and _OPEN.search(last.text))
+    return not (listing and body[:1].islower() and not URL.match(body))
+
+
+def _is_heading(line: Line, numbered: re.Match[str], following: str | None) -> bool:
+    """Whether a numbered line is a heading: short, not ending like a clause, opening its section or plain."""
+    rest = numbered["text"].strip()
+    if line.heading is not None:
+        return True
+    opens_section = following == f"{numbered['number']}.1"
+    plain = not _bulleted(line) and not rest.endswith(".")
+    return len(rest.split()) <= HEADING_WORDS and not rest.endswith(_NOT_HEADING) and (opens_section or plain)
+
+
+class _Reader:
+    """Reads lines one by one into segments, keeping the section and list they are in."""
+
+    def __init__(self, page: bool) -> None:
+        self.page = page
+        self.found: list[Segment] = []
+        self.clauses: set[str] = set()
+        self.owner = "front"  # the id unnumbered paragraphs attach to
+        self.owner_kind: Kind = "front"
+        self.letters: dict[str, int] = {}
+        self.last_clause: str | None = None
+        self.in_signatures = False
+        self.lead: str | None = None  # the lead-in the current list entries follow
+        self.open_entry = False  # the last entry ends with ";", "and" or "or": the list goes on
+        self.sections: set[str] = set()
+
+    def read(self, line: Line, numbered: re.Match[str] | None, following: str | None) -> None:
+        body = _BULLET.sub("", line.text, count=1).strip()
+        if self.found and _continues(body, line, self.found[-1]):
+            last = self.found[-1]
+            self.found[-1] = Segment(last.id, last.kind, f"{last.text} {body}", last.line, last.parent, last.lead)
+            self.open_entry = last.lead is not None and _OPEN.search(body) is not None
+            return
         if _SIGNED.match(body):
-            in_signatures = True
-        numbered = None if in_signatures else _NUMBER.match(body)
-        labelled = None if in_signatures or numbered else _LABEL.match(body)
+            self.in_signatures = True
+        numbered = None if self.in_signatures else numbered
+        labelled = None if self.in_signatures or numbered else _LABEL.match(body)
+        listed = self.lead is not None and (self.open_entry or _OPEN.search(body) is not None)
+        entry = _bulleted(line) or labelled is not None or listed
         if numbered:
-            clause_id, rest = numbered["number"], numbered["text"].strip()
-            words = len(rest.split())
-            opens_section = following[number - 1] == f"{clause_id}.1"
-            plain = not bulleted and not rest.endswith(".")
-            if words <= HEADING_WORDS and not rest.endswith(_NOT_HEADING) and (opens_section or plain):
-                found.append(Segment(clause_id, "heading", rest, number))
-                owner, owner_kind = clause_id, "heading"
-                continue
-            parent_number = clause_id.rpartition(".")[0]
-            if parent_number in clauses and last_clause is not None:
-                found.append(Segment(clause_id, "item", rest, number, parent=last_clause))
-            else:
-                found.append(Segment(clause_id, "clause", rest, number))
-                last_clause = clause_id
-                owner, owner_kind = clause_id, "clause"
-            clauses.add(clause_id)
+            self._numbered(line, numbered, following)
         elif labelled:
-            found.append(Segment(f"{owner}({labelled['label']})", "item", labelled["text"], number, parent=owner))
+            self._add(f"{self.owner}({labelled['label']})", "item", labelled["text"], line, self.owner, entry)
+        elif not entry and self._heading(line, body):
+            return
         else:
-            paragraph(body, number)
-    return found
+            self._paragraph(body, line, entry)
+
+    def _add(self, id: str, kind: Kind, text: str, line: Line, parent: str | None, entry: bool) -> None:
+        lead = self.lead if entry else None
+        self.found.append(Segment(id, kind, text, line.at, parent, lead))
+        self.open_entry = lead is not None and _OPEN.search(text) is not None
+        if lead is None:
+            self.lead = id if text.rstrip().endswith(":") and kind != "heading" else None
+
+    def _numbered(self, line: Line, numbered: re.Match[str], following: str | None) -> None:
+        clause_id, rest = numbered["number"], numbered["text"].strip()
+        if _is_heading(line, numbered, following):
+            self._add(clause_id, "heading", rest, line, None, False)
+            self.owner, self.owner_kind = clause_id, "heading"
+            return
+        parent_number = clause_id.rpartition(".")[0]
+        if parent_number in self.clauses and self.last_clause is not None:
+            self._add(clause_id, "item", rest, line, self.last_clause, self.lead == self.last_clause)
+        else:
+            self._add(clause_id, "clause", rest, line, None, False)
+            self.last_clause = clause_id
+            self.owner, self.owner_kind = clause_id, "clause"
+        self.clauses.add(clause_id)
+
+    def _heading(self, line: Line, body: str) -> bool:
+        """Read an unnumbered heading, if the line is one: its words name a section (on a page)."""
+        marked = line.heading is not None
+        if not marked and not (self.page and looks_like_heading(body)):
+            return False
+        if not self.found and not SECTIONS.match(body):
+            return False  # the title of the document: front matter
+        if self.found and self.found[-1].text.rstrip().endswith(":") and not marked:
+            return False  # a short entry of the list the line before opens
+        name = slug(body)
+        while name in self.sections or name in ("front", "signatures"):
+            name = f"{name}-{_letters(sum(s.startswith(name) for s in self.sections))}"
+        self.sections.add(name)
+        self._add(name, "heading", body, line, None, False)
+        if self.page:
+            self.owner, self.owner_kind = name, "heading"
+        return True
+
+    def _paragraph(self, body: str, line: Line, entry: bool) -> None:
+        kind: Kind = "signature" if self.in_signatures else "front" if self.owner_kind == "front" else "paragraph"
+        base = "signatures" if self.in_signatures else self.owner
+        n = self.letters.get(base, 0)
+        self.letters[base] = n + 1
+        parent = None if base in ("front", "signatures") else base
+        self._add(f"{base}({_letters(n)})", kind, body, line, parent, entry)
 
 
-def clause_ids(text: str) -> list[str]:
+def clause_ids(source: str | Document) -> list[str]:
     """Every id an encoding must account for (all segments except headings), in document order."""
-    return [s.id for s in segments(text) if s.kind != "heading"]
+    return [s.id for s in segments(source) if s.kind != "heading"]
 
 
-# --- time phrases ---------------------------------------------------------------------------------
-
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fourteen": 14,
-    "fifteen": 15,
-    "twenty": 20,
-    "twenty-one": 21,
-    "twenty-eight": 28,
-    "thirty": 30,
-}
-_AMOUNT = r"(?P<amount>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_UNIT = r"(?P<unit>working[ -]days?|calendar days?|days?|hours?|weeks?|months?)"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-
-_UNITS = {
-    "working day": "working_days",
-    "calendar day": "days",
-    "day": "days",
-    "hour": "hours",
-    "week": "weeks",
-    "month": "months",
-    "year": "years",
-}
-
-_QUANTIFIED = re.compile(
-    r"(?P<lead>\b(?:within|in|after|for|at least|no later than|no more than|not more than|up to)\s+)?"
-    + r"\b"
-    + _AMOUNT
-    + r"[ -]"
-    + _UNIT
-    + r"\b"
-    + r"(?P<tail>\s+(?:before|prior to|after|of)\b|\s+per\s+(?P<per>week|month|day|year)\b)?",
-    re.IGNORECASE,
-)
-_EVERY_WEEKDAY = re.compile(r"\bevery\s+" + _WEEKDAY + r"\b", re.IGNORECASE)
-_VAGUE = re.compile(
-    r"\b(?P<words>as soon as (?:possible|practical|practicable|reasonably practicable)|as soon as"
-    r"|at the earliest opportunity|in a timely manner|timely|without delay|promptly"
-    r"|immediately(?!\s+(?:before|after|prior))|on a regular basis|regularly)\b",
-    re.IGNORECASE,
-)
-
-Relation = Literal["within", "before", "per", "duration", "every", "vague"]
-
-
-@dataclass(frozen=True)
-class TimePhrase:
-    """A phrase in the source that states a time: its words, and the amount and unit it gives."""
-
-    clause: str
-    words: str
-    relation: Relation
-    amount: int | None = None
-    unit: str | None = None  # hours, days, working_days, weeks, months
-    per: str | None = None  # for "two days per week": weeks
-
-
-def _unit(words: str) -> str:
-    key = words.lower().replace("-", " ").rstrip("s")
-    return _UNITS[key]
-
-
-def time_phrases(text: str, clause: str = "") -> list[TimePhrase]:
-    """The time phrases in one piece of text, in order of appearance."""
-    found: list[tuple[int, TimePhrase]] = []
-    for match in _QUANTIFIED.finditer(text):
-        amount_words = match["amount"].lower()
-        amount = int(amount_words) if amount_words.isdigit() else _NUMBER_WORDS[amount_words]
-        lead = (match["lead"] or "").strip().lower()
-        tail = (match["tail"] or "").strip().lower()
-        if tail in ("before", "prior to") or lead in ("no later than",) and tail in ("before", "prior to"):
-            relation: Relation = "before"
-        elif match["per"]:
-            relation = "per"
-        elif lead in ("within", "in", "after", "no more than", "not more than", "up to", "no later than") or tail in (
-            "of",
-            "after",
-        ):
-            relation = "within"
-        else:
-            relation = "duration"
-        words = match.group(0).strip()
-        if relation == "per":
-            words = words.removeprefix(match["lead"] or "").strip()
-        per = _unit(match["per"]) if match["per"] else None
-        found.append((match.start(), TimePhrase(clause, words, relation, amount, _unit(match["unit"]), per)))
-    for match in _EVERY_WEEKDAY.finditer(text):
-        found.append((match.start(), TimePhrase(clause, match.group(0), "every", 1, "weeks")))
-    for match in _VAGUE.finditer(text):
-        found.append((match.start(), TimePhrase(clause, match["words"], "vague")))
-    return [phrase for _, phrase in sorted(found, key=lambda pair: pair[0])]
-
-
-def document_time_phrases(text: str) -> list[TimePhrase]:
-    """Every time phrase of a plain-text protocol, with the clause it stands in."""
+def document_time_phrases(source: str | Document) -> list[TimePhrase]:
+    """Every time phrase of a protocol, with the clause it stands in."""
     return [
         phrase
-        for segment in segments(text)
+        for segment in segments(source)
         if segment.kind != "heading"
         for phrase in time_phrases(segment.text, segment.id)
     ]
+
+
+OPENING_WORDS = 8
+
+
+def opening(text: str) -> str:
+    """The first words of a clause, at most eight, as printed: a short quote that identifies it."""
+    return " ".join(text.split()[:OPENING_WORDS])
+
+
+def openings(source: str | Document) -> dict[str, str]:
+    """For every clause id an encoding must account for, its opening words ("front(h)": "The YOS
+    will ..."), so a report never shows an id alone."""
+    return {s.id: opening(s.text) for s in segments(source) if s.kind != "heading"}

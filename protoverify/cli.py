@@ -18,7 +18,7 @@ from rich.console import Console
 
 from .model.loader import load_protocol
 from .model.schema import Protocol, json_schema
-from .model.source import LoadError, read_text
+from .model.source import LoadError
 from .reports.files import check_outputs, claim, write_atomic
 
 app = typer.Typer(
@@ -284,17 +284,19 @@ def check(
 def coverage(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
     source: Annotated[
-        Path, typer.Option("--source", help="The protocol's source document, as plain text.", show_default=False)
+        Path,
+        typer.Option("--source", help="The protocol's source document: plain text, .docx or .pdf.", show_default=False),
     ],
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
 ) -> None:
     """Hold an encoding against its source text: every clause encoded, narrative or missing; every time
     phrase matched by an encoded timescale or not. Exit 1 if anything is missing or unmatched."""
+    from .model.document import read_document
     from .reports.coverage import coverage as measure
 
     protocol = _load(file)
     try:
-        text = read_text(source, "protocol document as plain text")
+        text = read_document(source)
     except LoadError as problem:
         _print_problems(problem)
         raise typer.Exit(EXIT_INPUT) from None
@@ -311,16 +313,18 @@ def _print_coverage(result, source: Path) -> None:
     out.print(f"[bold]{result.protocol}[/bold] against {source}")
     out.print(
         f"  clauses: {summary['clauses_total']} in the source; {summary['encoded']} encoded, "
-        f"{summary['narrative']} narrative, {len(summary['missing'])} missing",
+        f"{summary['narrative']} narrative, {len(summary['unreviewed'])} unreviewed, {len(summary['missing'])} missing",
         markup=False,
     )
     out.print(
         f"  time phrases: {summary['timescales_total']} in the source; {summary['timescales_matched']} matched",
         markup=False,
     )
+    for warning in result.warnings:
+        out.print(f"  [yellow]warning[/yellow] {warning}")
     for clause in result.clauses:
-        if clause.status == "missing":
-            out.print(f"  [red]missing[/red]   {clause.id}  (line {clause.line}, {clause.kind})")
+        if clause.status in ("missing", "unreviewed"):
+            out.print(f"  [red]{clause.status}[/red]   {clause.id}  ({clause.where}, {clause.kind})")
     for phrase in result.unmatched:
         out.print(f'  [red]unmatched[/red] {phrase.clause}: "{phrase.words}"', markup=True)
     for clause_id in result.not_in_source:
@@ -333,13 +337,15 @@ def _print_coverage(result, source: Path) -> None:
 
 @app.command()
 def extract(
-    document: Annotated[Path, typer.Argument(help="A protocol document as plain text (UTF-8).", show_default=False)],
+    document: Annotated[
+        Path, typer.Argument(help="A protocol document: plain text (UTF-8), .docx or .pdf.", show_default=False)
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the draft to this file instead of printing it.")
     ] = None,
     force: Force = False,
 ) -> None:
-    """Draft a protocol YAML skeleton from a plain-text protocol: agencies named, a candidate duty for each
+    """Draft a protocol YAML skeleton from a protocol document: agencies named, a candidate duty for each
     sentence with a modal verb, narrative for the rest. A draft for an author to finish, not an encoding."""
     from .model.extract import extract as draft
 
@@ -533,7 +539,7 @@ def report(
         list[Path] | None,
         typer.Option(
             "--source",
-            help="A protocol's source text, for clause coverage (repeat; matched by the file name the protocol's metadata gives).",
+            help="A protocol's source document (text, .docx or .pdf), for clause coverage (repeat; matched by the file name the protocol's metadata gives).",
             show_default=False,
         ),
     ] = None,

@@ -1,18 +1,26 @@
-"""Clause coverage: an encoding held against the plain text of its source, clause by clause.
+"""Clause coverage: an encoding held against the text of its source, clause by clause.
 
-Every clause id the source text has (see `model.sourcetext`) is **encoded** (some element of the
-protocol cites it), **narrative** (listed under `narrative:` with a reason) or **missing**. Every
-time phrase in the source is **matched** by a time the encoding gives in the same clause, or not:
+Every clause id the source has (see `model.sourcetext`; plain text, .docx or .pdf) is **encoded**
+(some element of the protocol cites it), **narrative** (listed under `narrative:` with a reason),
+**unreviewed** (still listed as narrative with one of the placeholder reasons `protoverify extract`
+writes, such as "no modal verb found — review": nobody has read it yet) or **missing**. Every time
+phrase in the source is **matched** by a time the encoding gives in the same clause, or not:
 
 - "within 10 working days", "3 week", "in 56 days" match an amount and unit the clause's elements
   give: a duty's `within`, `also`, `every` or `lasting`, an event's `scheduled` delay, or a condition
   on an attribute measured in that unit;
 - "no later than 14 days before", "at least 2 days prior to" match a duty's `before`;
 - "two days per week" matches `every: 1 week` with `lasting: 2 days`;
-- "as soon as", "timely" ... match a `vague` timescale whose words contain them.
+- "as soon as", "timely" ... match a `vague` timescale whose words contain them; so does any
+  phrase an author chose to keep as words ("on the same day" kept as `vague: on the same day`, "the
+  following day" in the name of an attribute the clause gives, "needs to attend court the following
+  day").
 
 Each encoded time answers one phrase: two "as soon as" in one clause need two vague timescales.
 Clause ids the encoding cites that the source does not have are listed too: usually a typo.
+Coverage is complete only when nothing is missing or unreviewed, every phrase is matched and every
+cited clause exists. A source in which no time phrase was found at all gets a warning: the reader
+may not have read its text (a scanned PDF), or its limits are written in words it does not know.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import conditions
+from ..model.document import Document, as_document
+from ..model.extract import PLACEHOLDERS
 from ..model.schema import Attribute, Duration, Event, Protocol, Timescale, clause_sort_key
 from ..model.sourcetext import Segment, TimePhrase, document_time_phrases, segments
 
@@ -36,7 +46,8 @@ class ClauseStatus:
     id: str
     kind: str
     line: int
-    status: str  # encoded | narrative | missing
+    status: str  # encoded | narrative | unreviewed | missing
+    where: str = ""  # the place in the document's own terms: "line 12", "paragraph 12", "page 3"
 
 
 @dataclass(frozen=True)
@@ -64,13 +75,28 @@ class Coverage:
         return [c.id for c in self.clauses if c.status == "missing"]
 
     @property
+    def unreviewed(self) -> list[str]:
+        """Clauses still carrying a placeholder reason from `extract`."""
+        return [c.id for c in self.clauses if c.status == "unreviewed"]
+
+    @property
     def unmatched(self) -> list[TimePhrase]:
         return [m.phrase for m in self.phrases if m.encoded is None]
 
     @property
+    def warnings(self) -> list[str]:
+        """What a reader should check even when the coverage is complete."""
+        if self.clauses and not self.phrases:
+            return [
+                "no time phrase found in the source: check that its text was read (a scanned PDF has none) "
+                "and that its time limits are in words the reader knows (docs/extraction.md)"
+            ]
+        return []
+
+    @property
     def complete(self) -> bool:
-        """Nothing missing, every time phrase matched, no clause id the source lacks."""
-        return not self.missing and not self.unmatched and not self.not_in_source
+        """Nothing missing or unreviewed, every time phrase matched, no clause id the source lacks."""
+        return not self.missing and not self.unreviewed and not self.unmatched and not self.not_in_source
 
     def to_json(self) -> dict[str, Any]:
         """The coverage as the JSON the `coverage` command prints."""
@@ -79,32 +105,45 @@ class Coverage:
             "clauses_total": len(self.clauses),
             "encoded": self.count("encoded"),
             "narrative": self.count("narrative"),
+            "unreviewed": self.unreviewed,
             "missing": self.missing,
             "not_in_source": self.not_in_source,
             "timescales_total": len(self.phrases),
             "timescales_matched": len(self.phrases) - len(self.unmatched),
             "timescales_unmatched": [{"clause": p.clause, "phrase": p.words} for p in self.unmatched],
-            "clauses": [{"id": c.id, "kind": c.kind, "line": c.line, "status": c.status} for c in self.clauses],
+            "warnings": self.warnings,
+            "clauses": [
+                {"id": c.id, "kind": c.kind, "line": c.line, "where": c.where, "status": c.status} for c in self.clauses
+            ],
             "timescales": [
                 {"clause": m.phrase.clause, "phrase": m.phrase.words, "encoded": m.encoded} for m in self.phrases
             ],
         }
 
 
-def coverage(protocol: Protocol, source_text: str) -> Coverage:
-    """How completely `protocol` encodes the plain-text protocol `source_text`."""
-    found = segments(source_text)
+def coverage(protocol: Protocol, source: str | Document) -> Coverage:
+    """How completely `protocol` encodes its source: a plain text, or a document read from a file."""
+    document = as_document(source)
+    found = segments(document)
     units = [s for s in found if s.kind != "heading"]
     narrative = {c for n in protocol.narrative for c in n.clause}
+    placeholders = {c for n in protocol.narrative if n.reason in PLACEHOLDERS for c in n.clause}
     encoded = _encoded_clauses(protocol)
     result = Coverage(protocol.metadata.id)
     for unit in units:
-        status = "encoded" if unit.id in encoded else "narrative" if unit.id in narrative else "missing"
-        result.clauses.append(ClauseStatus(unit.id, unit.kind, unit.line, status))
+        status = next(
+            (
+                name
+                for name, ids in (("encoded", encoded), ("unreviewed", placeholders), ("narrative", narrative))
+                if unit.id in ids
+            ),
+            "missing",
+        )
+        result.clauses.append(ClauseStatus(unit.id, unit.kind, unit.line, status, document.where(unit.line)))
     known = {s.id for s in found}  # headings may be cited, though they need not be
     result.not_in_source = sorted((encoded | narrative) - known, key=clause_sort_key)
     times = _encoded_times(protocol, {u.id: u for u in units})
-    for phrase in document_time_phrases(source_text):
+    for phrase in document_time_phrases(document):
         result.phrases.append(PhraseMatch(phrase, _take(times.get(phrase.clause, []), phrase)))
     return result
 
@@ -137,6 +176,8 @@ def _encoded_times(protocol: Protocol, units: dict[str, Segment]) -> dict[str, l
     for event in protocol.events:
         for key, described in _event_times(event):
             add(event.clause, key, f"event {event.id}: {described}")
+    for attribute in protocol.attributes:
+        add(attribute.clause, ("words", attribute.name.lower()), f"attribute {attribute.id}: {attribute.name}")
     for rule in protocol.ownership:
         for key, described in _condition_times(rule.when, attributes):
             add(rule.clause, key, f"ownership {rule.id}: {described}")
@@ -225,9 +266,10 @@ def _phrase_key(phrase: TimePhrase) -> Key:
 def _take(available: list[tuple[Key, str]], phrase: TimePhrase) -> str | None:
     """Remove and describe the first encoded time in the clause that answers the phrase."""
     wanted = _phrase_key(phrase)
+    words = phrase.words.lower()
     for index, (key, described) in enumerate(available):
-        vague_match = wanted[0] == key[0] == "vague" and wanted[1] in key[1]
-        if key == wanted or vague_match:
+        kept_as_words = key[0] in ("vague", "words") and words in key[1]
+        if key == wanted or kept_as_words:
             del available[index]
             return described
     return None

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.document import Document, read_document
 from ..model.loader import load_protocol
 from ..model.schema import Protocol
-from ..model.source import LoadError, Located, read_text
+from ..model.source import LoadError, Located
 from ..properties.check import check
 from ..properties.context import TIMEOUT_SECONDS
 from ..properties.judgements import beside, load_judgements
@@ -189,9 +190,9 @@ def _distinct(protocols: list[Protocol]) -> None:
         )
 
 
-def _pair_sources(sources: tuple[Path, ...], loaded: list[tuple[Path, Protocol]]) -> dict[str, tuple[Path, str]]:
+def _pair_sources(sources: tuple[Path, ...], loaded: list[tuple[Path, Protocol]]) -> dict[str, tuple[Path, Document]]:
     """Each source text, read, with its protocol: the one whose metadata `source` names the file, or the only one."""
-    paired: dict[str, tuple[Path, str]] = {}
+    paired: dict[str, tuple[Path, Document]] = {}
     for source in sources:
         named = [p for _, p in loaded if source.name in p.metadata.source]
         if not named and len(loaded) == 1:
@@ -208,7 +209,7 @@ def _pair_sources(sources: tuple[Path, ...], loaded: list[tuple[Path, Protocol]]
                     )
                 ]
             )
-        paired[named[0].metadata.id] = (source, read_text(source, "protocol document as plain text"))
+        paired[named[0].metadata.id] = (source, read_document(source))
     return paired
 
 

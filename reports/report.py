@@ -177,11 +177,13 @@ def _coverage_summary(coverage: Coverage) -> dict[str, Any]:
             "clauses_total",
             "encoded",
             "narrative",
+            "unreviewed",
             "missing",
             "not_in_source",
             "timescales_total",
             "timescales_matched",
             "timescales_unmatched",
+            "warnings",
         )
     }
 

@@ -168,20 +168,25 @@ def _faithfulness(coverage: Coverage | None) -> Light:
     counts = {
         "clauses": len(coverage.clauses),
         "missing": len(coverage.missing),
+        "unreviewed": len(coverage.unreviewed),
         "unmatched_time_phrases": len(coverage.unmatched),
         "not_in_source": len(coverage.not_in_source),
     }
-    if coverage.missing:
+    if coverage.missing or coverage.unreviewed:
+        unread = len(coverage.missing) + len(coverage.unreviewed)
         return Light(
             "faithfulness",
             FAITHFULNESS,
             "red",
             counts,
-            f"{_n(len(coverage.missing), 'clause')} of the source not encoded",
+            f"{_n(unread, 'clause')} of the source not encoded"
+            + (f" ({len(coverage.unreviewed)} still drafts for review)" if coverage.unreviewed else ""),
         )
     if coverage.unmatched or coverage.not_in_source:
         why = f"{_n(len(coverage.unmatched), 'time phrase')} unmatched, {_n(len(coverage.not_in_source), 'cited clause')} not in the source"
         return Light("faithfulness", FAITHFULNESS, "amber", counts, why)
+    if coverage.warnings:
+        return Light("faithfulness", FAITHFULNESS, "amber", counts, coverage.warnings[0])
     return Light(
         "faithfulness",
         FAITHFULNESS,

@@ -107,3 +107,32 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert "complete" in complete.stdout
     missing = run("coverage", str(protocol), "--source", str(tmp_path / "nope.txt"))
     assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_extracts_placeholders_are_unreviewed_not_encoded(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(PROTOCOL.replace("reason: a commitment", "reason: no modal verb found — review"), encoding="utf-8")
+    result = coverage(load_protocol(path), SOURCE)
+    assert {c.id: c.status for c in result.clauses}["1.7"] == "unreviewed"
+    assert result.unreviewed == ["1.7"] and result.to_json()["unreviewed"] == ["1.7"] and not result.complete
+
+
+def test_no_time_phrase_at_all_is_a_warning_not_all_matched(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(PROTOCOL, encoding="utf-8")
+    result = coverage(load_protocol(path), "1 DUTIES\n- 1.1 The YJS will notify CSC.\n")
+    assert result.phrases == [] and result.warnings and "no time phrase found" in result.warnings[0]
+    assert result.to_json()["warnings"] == result.warnings
+
+
+def test_a_phrase_kept_as_words_is_matched(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(
+        PROTOCOL.replace("timescale: {vague: as soon as a remand is ordered}", "timescale: {vague: on the same day}"),
+        encoding="utf-8",
+    )
+    result = coverage(load_protocol(path), "1 DUTIES\n- 1.1 The YJS will notify CSC on the same day.\n")
+    assert [(m.phrase.words, m.encoded) for m in result.phrases] == [
+        ("on the same day", "duty notify: vague: on the same day")
+    ]
+    assert result.clauses[0].where == "line 2"

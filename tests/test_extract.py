@@ -4,7 +4,9 @@ the `extract` command's located errors; and the measured figures held as floors.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.util
+import operator
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +16,11 @@ import pytest
 from conftest import SEEDS
 from ruamel.yaml import YAML
 
-from protoverify.model.extract import NO_DUTY, NO_MODAL, draft, dump, mentions, parse_date
+from protoverify.model.extract import NO_DUTY, NO_MODAL, draft, dump
+from protoverify.model.frontmatter import parse_date
 from protoverify.model.loader import load_protocol
+from protoverify.model.parties import mentions
+from protoverify.model.sourcetext import openings
 from protoverify.reports.files import MANIFEST
 
 SEED_FILES = ("stockport-yos-csc-principles-2019.txt", "warwickshire-yjs-childrens-services-protocol.txt")
@@ -129,13 +134,21 @@ def test_dual_units_are_within_and_also() -> None:
     }
 
 
-def test_within_of_names_a_placeholder_trigger_event(tmp_path: Path) -> None:
+def test_within_of_a_statutory_event_binds_the_event(tmp_path: Path) -> None:
     text = "8.8 The child must be visited by their Social Worker within 10 working days of them entering custody.\n"
     data = drafted(text)
     (duty,) = data["duties"]
     assert duty["timescale"] == {"within": {"amount": 10, "unit": "working_days"}}
-    assert duty["trigger"] == {"event": "entering_custody"} and duty["actor"] == "social_worker"
-    assert data["events"] == [{"id": "entering_custody", "name": "entering custody", "clause": "8.8"}]
+    assert duty["trigger"] == {"event": "detained"} and duty["actor"] == "social_worker"
+    assert data["events"] == [{"id": "detained", "name": "detained in custody", "clause": "8.8"}]
+    loads(tmp_path, text)
+
+
+def test_within_of_other_words_names_a_placeholder_trigger_event(tmp_path: Path) -> None:
+    text = "4.1 CSC will send the minutes within 2 days of the strategy meeting.\n"
+    data = drafted(text)
+    assert data["duties"][0]["trigger"] == {"event": "strategy_meeting"}
+    assert data["events"] == [{"id": "strategy_meeting", "name": "strategy meeting", "clause": "4.1"}]
     loads(tmp_path, text)
 
 
@@ -151,7 +164,7 @@ def test_several_time_phrases_are_kept_where_the_format_allows_and_commented() -
     (duty,) = duties(text)
     assert duty["timescale"] == {
         "vague": "As soon as possible",
-        "before": {"event": "release", "amount": 14, "unit": "days"},
+        "before": {"event": "released", "amount": 14, "unit": "days"},
     }
     assert duty["actor"] == "unspecified"
     assert "time phrases: 'As soon as possible', 'no later than 14 days before'" in dump(draft(text, "invented.txt"))
@@ -170,6 +183,112 @@ def test_recurring_and_per_week_timescales() -> None:
 
 def test_no_time_phrase_is_unspecified() -> None:
     assert duties("2.2 YOS staff will share minutes.\n")[0]["timescale"] == "unspecified"
+
+
+# --- procedure pages: lists, joined duties, descriptive modals, triggers ----------------------------
+
+
+def test_a_lead_in_that_leaves_its_verb_to_the_list_gives_a_duty_per_entry(tmp_path: Path) -> None:
+    text = (
+        "Joint Protocol\n\nDuties\n\nIn particular, the YOT will:\n"
+        "- Check CSC records when an order starts;\n- Refer safeguarding concerns to CSC.\n\n"
+        "The social worker must ensure that:\n- the YOT is told of a move by the next working day;\n"
+        "- the plan is shared.\n"
+    )
+    data = drafted(text)
+    assert [(d["clause"], d["actor"], d["modality"]) for d in data["duties"]] == [
+        (["duties(b)", "duties(a)"], "yjs", "must"),
+        (["duties(c)", "duties(a)"], "yjs", "must"),
+        (["duties(e)", "duties(d)"], "social_worker", "must"),
+        (["duties(f)", "duties(d)"], "social_worker", "must"),
+    ]
+    assert data["duties"][0]["action"] == "Check CSC records"
+    assert data["duties"][2]["action"] == "ensure that the YOT is told of a move"
+    assert data["duties"][2]["timescale"]["within"] == {"amount": 1, "unit": "working_days"}
+    assert "narrative" not in data  # the lead-ins are cited by the duties of their entries
+    loads(tmp_path, text)
+
+
+def test_a_lead_in_that_names_its_verb_leads_into_contents_not_duties() -> None:
+    data = drafted("Anytown Protocol\n\nReports\n\nThe report will include:\n- the care history;\n- the health plan.\n")
+    assert [d["clause"] for d in data["duties"]] == ["reports(a)"]
+    assert [n["clause"] for n in data["narrative"]] == ["reports(b)", "reports(c)"]
+
+
+def test_and_each_will_gives_a_second_duty_of_the_same_parties() -> None:
+    first, second = duties("3.1 The YOT and CSC will share their systems, and each will make records available.\n")
+    assert first["actor"] == second["actor"] == ["yjs", "csc"]
+    assert second["action"] == "make records available"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In some cases these aims will create tensions.",
+        "Disagreements may arise.",
+        "Joint work can save effort.",
+        "This can be a turbulent time.",
+        "Children's views will vary.",
+    ],
+)
+def test_descriptive_modals_are_not_duties(sentence: str) -> None:
+    assert "duties" not in drafted(f"2.1 {sentence}\n")
+
+
+def test_a_party_doing_a_describing_verb_is_still_a_duty() -> None:
+    assert duties("2.1 The YOT will create a plan.\n")[0]["actor"] == "yjs"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("The YJS must notify CSC on the child entering custody.", "detained"),
+        ("When a child is remanded to youth detention accommodation the social worker will visit.", "remanded_to_yda"),
+        ("On release, the social worker will meet the child.", "released"),
+        ("CSC will tell the YOT when a child it works with is arrested.", "arrested"),
+    ],
+)
+def test_trigger_phrases_bind_to_statutory_events(tmp_path: Path, sentence: str, event: str) -> None:
+    data = drafted(f"5.1 {sentence}\n")
+    assert data["duties"][0]["trigger"] == {"event": event}
+    assert event in [e["id"] for e in data["events"]]
+    loads(tmp_path, f"5.1 {sentence}\n")
+
+
+def test_a_day_named_in_words_is_kept_as_words_and_never_before_the_verb() -> None:
+    (duty,) = duties("5.4 The YOS will tell the social worker on the same day.\n")
+    assert duty["timescale"] == {"vague": "on the same day"}
+    (duty,) = duties("4.1 Where a child must attend court the following day, a transfer should be considered.\n")
+    assert duty["timescale"] == "unspecified"
+
+
+def test_months_and_recurring_periods_are_drafted_with_their_units() -> None:
+    assert duties("6.1 The YOT will check records at three monthly intervals.\n")[0]["timescale"] == {
+        "every": {"amount": 3, "unit": "months"},
+        "words": "at three monthly intervals",
+    }
+    assert duties("6.2 CSC will visit within one month of sentence.\n")[0]["timescale"] == {
+        "within": {"amount": 1, "unit": "months"}
+    }
+
+
+def test_a_page_amendment_note_becomes_the_version_and_chrome_is_no_clause() -> None:
+    text = (
+        "Skip to content\nEastborough Logo\nhttps://example.org/chapter\n\nProtocol between the YOS and CSC\n\n"
+        "AMENDMENT\n\nIn March 2024 this chapter was updated.\n\nRELATED CHAPTERS\n\nRemands Procedure\n\n"
+        "Duties\n\nThe YOS will notify CSC of every remand.\n"
+    )
+    data = drafted(text)
+    assert data["metadata"]["title"] == "Protocol between the YOS and CSC"
+    assert data["metadata"]["version"] == "updated March 2024"
+    assert data["metadata"]["clause"] == ["front(a)", "amendment(a)"]
+    assert [d["clause"] for d in data["duties"]] == ["duties(a)"] and "narrative" not in data
+
+
+def test_openings_give_each_clause_its_first_words() -> None:
+    text = "1 Intro\n1.1 The YOS will notify CSC as soon as possible after any remand to youth detention.\n"
+    assert openings(text) == {"1.1": "The YOS will notify CSC as soon as"}
+    assert "  # 'The services share a commitment.'" in dump(draft("2.1 The services share a commitment.\n", "x.txt"))
 
 
 # --- agencies and metadata -----------------------------------------------------------------------
@@ -321,16 +440,16 @@ def test_extract_of_an_unreadable_document_is_located(tmp_path: Path, content: b
 
 FLOORS: dict[str, dict[str, float]] = {
     "stockport-2019": {
-        "duty precision": 0.920,
+        "duty precision": 0.935,
         "duty recall": 0.865,
-        "timescale precision": 0.714,
-        "timescale recall": 0.263,
+        "timescale precision": 0.750,
+        "timescale recall": 0.315,
         "unspecified actor precision": 0.608,
         "unspecified actor recall": 0.875,
         "modality equal": 0.948,
     },
     "warwickshire": {
-        "duty precision": 0.694,
+        "duty precision": 0.714,
         "duty recall": 0.925,
         "timescale precision": 1.000,
         "timescale recall": 0.625,
@@ -342,14 +461,48 @@ FLOORS: dict[str, dict[str, float]] = {
 """The figures reported in docs/extraction.md (rounded down to three decimals): seed -> measure -> floor.
 Re-measure and update both together when the extractor or a hand encoding changes."""
 
+PAGE_FLOORS: dict[str, dict[str, float]] = {
+    "all": {
+        "duties precision": 0.955,
+        "duties recall": 0.955,
+        "list_actor recall": 1.000,
+        "descriptive recall": 1.000,
+        "phrases recall": 1.000,
+        "timescales recall": 0.956,
+        "triggers recall": 1.000,
+    },
+    "held-out-guidance": {"duties recall": 1.000, "list_actor recall": 1.000, "descriptive recall": 1.000},
+}
+"""The procedure-page figures in docs/extraction.md, as floors. The targets of issue 17 are 0.8 for
+list entries drafted with the right actor, and 1.0 for descriptive modals left out and time phrases parsed."""
 
-@pytest.mark.slow
-def test_figures_do_not_fall_below_those_reported() -> None:
+
+def test_page_figures_meet_the_targets_and_do_not_fall() -> None:
+    bench = _bench()
+    results = bench.pages_measured()
+    results["all"] = functools.reduce(operator.add, results.values())
+    assert len(results) >= 5
+    assert results["all"].list_actor.recall >= 0.8 and results["all"].descriptive.recall == 1.0
+    assert results["all"].phrases.recall == 1.0
+    for name, floors in PAGE_FLOORS.items():
+        for measure, floor in floors.items():
+            field_name, kind = measure.split()
+            value = getattr(getattr(results[name], field_name), kind)
+            assert bench.down(value) >= floor, f"{name} {measure}: {value:.3f} < {floor}"
+
+
+def _bench():
     spec = importlib.util.spec_from_file_location("extraction_figures", BENCH)
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bench  # dataclasses look their module up here
     spec.loader.exec_module(bench)
+    return bench
+
+
+@pytest.mark.slow
+def test_figures_do_not_fall_below_those_reported() -> None:
+    bench = _bench()
     for seed, encoding in bench.PAIRS.values():
         if not (SEEDS / seed).exists():
             pytest.skip(f"seed documents not found at {SEEDS} (they live outside the repository)")

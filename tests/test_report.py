@@ -14,9 +14,10 @@ from conftest import EXAMPLE, ROOT, TODAY
 
 from protoverify import check, load_protocol
 from protoverify.model.source import LoadError
+from protoverify.model.timephrases import TimePhrase
 from protoverify.properties.findings import KINDS, make
 from protoverify.reports import folder
-from protoverify.reports.coverage import ClauseStatus, Coverage
+from protoverify.reports.coverage import ClauseStatus, Coverage, PhraseMatch
 from protoverify.reports.files import MANIFEST
 from protoverify.reports.html import index_html, to_html, to_markdown
 from protoverify.reports.report import assemble
@@ -98,12 +99,17 @@ def test_accepted_findings_do_not_count_and_undecided_ones_are_red() -> None:
 
 
 def test_faithfulness_light_follows_the_coverage() -> None:
-    complete = Coverage("p", [ClauseStatus("1", "clause", 1, "encoded")])
+    phrase = PhraseMatch(TimePhrase("1", "within 2 days", "within", 2, "days"), "duty d: within 2 days")
+    complete = Coverage("p", [ClauseStatus("1", "clause", 1, "encoded")], [phrase])
+    no_phrase = Coverage("p", [ClauseStatus("1", "clause", 1, "encoded")])
+    draft = Coverage("p", [ClauseStatus("1", "clause", 1, "encoded"), ClauseStatus("2", "clause", 2, "unreviewed")])
     missing = Coverage("p", [ClauseStatus("1", "clause", 1, "encoded"), ClauseStatus("2", "clause", 2, "missing")])
     stray = Coverage("p", [ClauseStatus("1", "clause", 1, "encoded")], not_in_source=["9.9"])
     assert _colours([], coverage=complete)["faithfulness"] == "green"
     assert _colours([], coverage=missing)["faithfulness"] == "red"
     assert _colours([], coverage=stray)["faithfulness"] == "amber"
+    assert _colours([], coverage=no_phrase)["faithfulness"] == "amber"  # 0 time phrases is a warning
+    assert _colours([], coverage=draft)["faithfulness"] == "red"  # extract's placeholders are not encoded
 
 
 def test_fix_first_puts_errors_before_warnings_in_priority_order_and_skips_accepted() -> None:

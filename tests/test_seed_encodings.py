@@ -19,7 +19,8 @@ ENCODINGS = {
 }
 # Figures measured on the encodings; a test fails if any regresses.
 CLAUSES_TOTAL = {"stockport": 84, "warwickshire": 168}
-TIME_PHRASES_TOTAL = {"stockport": 13, "warwickshire": 11}
+# Stockport: "on the same day" (5.4) and "the following day" (4.1.2) are time phrases too (both matched)
+TIME_PHRASES_TOTAL = {"stockport": 15, "warwickshire": 11}
 
 
 def source_text(name: str) -> str:

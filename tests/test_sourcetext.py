@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from protoverify.model.sourcetext import clause_ids, segments, time_phrases
+from protoverify.model.sourcetext import clause_ids, segments
+from protoverify.model.timephrases import time_phrases
 
 TEXT = """\
 Anytown Youth Justice Protocol
@@ -115,4 +116,97 @@ def test_time_phrases() -> None:
         ("every", 1, "weeks", "every Tuesday"),
         ("vague", None, None, "at the earliest opportunity"),
         ("vague", None, None, "in a timely manner"),
+    ]
+
+
+PAGE = """\
+Skip to content
+Anytown Logo
+https://anytown.example.org/chapters/yjs.html
+
+Protocol between Anytown YJS and Children's Services
+
+SCOPE OF THIS CHAPTER
+
+This chapter says how the two services work together for children known to both.
+
+RELEVANT GUIDANCE
+
+Remands Procedure
+
+Looked After Reviews Procedure
+
+AMENDMENT
+
+In May 2024 this chapter was updated.
+
+Contents
+
+1. Referrals
+2. Custody
+
+1. Referrals
+
+The YJS will check CSC records for every new referral.
+
+Responsibilities of the YJS
+
+In particular, the YJS will:
+- share its assessment;
+- attend reviews.
+2. Custody
+Both services will plan for release together.
+"""
+
+
+def test_a_page_leaves_out_chrome_and_names_sections_from_headings() -> None:
+    assert [(s.id, s.kind, s.lead) for s in segments(PAGE)] == [
+        ("front(a)", "front", None),
+        ("scope-of-this-chapter", "heading", None),
+        ("scope-of-this-chapter(a)", "paragraph", None),
+        ("amendment", "heading", None),
+        ("amendment(a)", "paragraph", None),
+        ("1", "heading", None),
+        ("1(a)", "paragraph", None),
+        ("responsibilities-of-the-yjs", "heading", None),
+        ("responsibilities-of-the-yjs(a)", "paragraph", None),
+        ("responsibilities-of-the-yjs(b)", "paragraph", "responsibilities-of-the-yjs(a)"),
+        ("responsibilities-of-the-yjs(c)", "paragraph", "responsibilities-of-the-yjs(a)"),
+        ("2", "heading", None),
+        ("2(a)", "paragraph", None),
+    ]
+
+
+def test_a_heading_glued_to_the_paragraph_before_is_split() -> None:
+    found = segments("Anytown Procedure\nThe services work together.1. Aims\nThe YOS will act.\n")
+    assert [(s.id, s.text) for s in found] == [
+        ("front(a)", "Anytown Procedure"),
+        ("front(b)", "The services work together."),
+        ("1", "Aims"),
+        ("1(a)", "The YOS will act."),
+    ]
+
+
+def test_repeated_headings_get_distinct_readable_ids() -> None:
+    text = "Anytown Protocol\n\nReferrals\n\nThe YJS will refer.\n\nReferrals\n\nCSC will refer.\n"
+    assert clause_ids(text) == ["front(a)", "referrals(a)", "referrals-b(a)"]
+
+
+def test_new_time_phrases() -> None:
+    found = [
+        (p.words, p.relation, p.amount, p.unit)
+        for p in time_phrases(
+            "checked at three monthly intervals, reviewed quarterly and every 3 months, met fortnightly, "
+            "sent by the next working day, told on the same day, placed the following day, visited within a month of"
+        )
+    ]
+    assert found == [
+        ("at three monthly intervals", "every", 3, "months"),
+        ("quarterly", "every", 3, "months"),
+        ("every 3 months", "every", 3, "months"),
+        ("fortnightly", "every", 2, "weeks"),
+        ("by the next working day", "within", 1, "working_days"),
+        ("on the same day", "day", 1, "days"),
+        ("the following day", "day", 1, "days"),
+        ("within a month of", "within", 1, "months"),
     ]
