@@ -66,7 +66,8 @@ def rect(
     extra: str = "",
 ) -> str:
     dash = ' stroke-dasharray="5 3"' if dashed else ""
-    return f'<rect x="{n(x)}" y="{n(y)}" width="{n(w)}" height="{n(h)}" rx="{n(rx)}" fill="{fill}" stroke="{stroke}"{dash}{extra}/>'
+    place = f'x="{n(x)}" y="{n(y)}" width="{n(w)}" height="{n(h)}" rx="{n(rx)}"'
+    return f'<rect {place} fill="{fill}" stroke="{stroke}"{dash}{extra}/>'
 
 
 def badge_width(label: str, size: float = 10) -> float:
