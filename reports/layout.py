@@ -155,6 +155,8 @@ class Plan:
             if name.startswith(("in", "out"))
         }
         width, height = ceil(graph.width + 2 * MARGIN), ceil(graph.height + 2 * MARGIN + top)
+        if top:  # wide enough for its name in the band along the top
+            width = max(width, ceil(text_width(self.headings[box_id], FONT_SIZE) + 2 * MARGIN))
         return Box(box_id, width, height, graph, top, ports, inner)
 
     def _far(self, port: str) -> bool:

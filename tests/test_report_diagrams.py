@@ -10,13 +10,15 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, TODAY
 
-from protoverify import load_protocol
+from protoverify import check, load_protocol
 from protoverify.properties.findings import TimelineEntry
 from protoverify.reports import graphviz
 from protoverify.reports.chronology import CASE, NO_ONE, chronology, lane_of
+from protoverify.reports.html import to_html
 from protoverify.reports.lifecycles import COLUMN, diagrams
+from protoverify.reports.report import assemble
 
 PROTOCOLS = ["protocols/examples/example.yaml", "protocols/stockport-2019.yaml", "protocols/warwickshire.yaml"]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -219,6 +221,11 @@ def test_without_dot_a_diagram_says_so_and_lists_its_states(monkeypatch) -> None
         assert diagram.svg is None and "Graphviz" in diagram.missing
         assert [o.name for o in diagram.outline][0] == (lifecycle.states[0].name or lifecycle.states[0].id)
         assert len(diagram.outline) == diagram.states and len(diagram.arrows) == len(lifecycle.transitions)
+    page = to_html(assemble(protocol, "example.yaml", check(protocol, today=TODAY), dated=True))
+    assert 'class="lifecycle"' not in page
+    assert page.count('data-missing="diagram"') == len(protocol.lifecycles)
+    assert "Install Graphviz (the Debian package <code>graphviz</code>)" in page
+    assert page.count('<ul class="outline">') == len(protocol.lifecycles)
 
 
 # --- chronologies -----------------------------------------------------------------------------------
