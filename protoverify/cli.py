@@ -781,7 +781,7 @@ def compare(
         seen[protocol.metadata.id] = path
     if len(protocols) < 2:
         raise typer.BadParameter("give at least two protocols (or one and --baseline) to compare")
-    result = build(protocols, as_of)
+    result = build(protocols, as_of, dated=today is not None)
     writers = {
         CompareFormat.text: to_text,
         CompareFormat.markdown: to_markdown,

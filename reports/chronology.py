@@ -86,37 +86,62 @@ def chronology(protocol: Protocol, timeline: tuple[TimelineEntry, ...], ident: s
     left = max(text_width(lines) for lines in label_lines.values()) + 20
     width = left + COLUMN_WIDTH * len(dates) + 10
     height = HEADER + LANE_HEIGHT * len(lanes) + 8
-    body: list[str] = []
+    body = [
+        *_dates(rows, dates, len(lanes), left, ident),
+        *_lanes(label_lines, left, width),
+        *_markers(rows, dates, lanes, left),
+    ]
+    hatch = (
+        f'<defs><pattern id="closed-{ident}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f0f0f0"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#ccc" stroke-width="2"/></pattern></defs>'
+    )
+    span = f"from {dates[0]:%d %B %Y} to {dates[-1]:%d %B %Y}" if len(dates) > 1 else f"on {dates[0]:%d %B %Y}"
+    about = f"{len(rows)} numbered entries {span}, in lanes for {', '.join(lanes)}; the table below lists them."
+    svg = page(
+        width, height, [hatch, *body], title="witness timeline by agency", description=about, css_class="chronology"
+    )
+    return Chronology(svg, rows, lanes)
+
+
+def _dates(rows: tuple[Row, ...], dates: list[dt.date], lanes: int, left: float, ident: str) -> list[str]:
+    """A column per date: the date on top, the days since the one before, shaded if not a working day."""
+    body = []
     for k, day in enumerate(dates):
         x = left + COLUMN_WIDTH * k
         working = next(r.working_day for r in rows if r.date == day)
         if working is False:
+            closed = f"url(#closed-{ident})"
             body.append(
-                rect(
-                    x + 2,
-                    HEADER - 4,
-                    COLUMN_WIDTH - 4,
-                    LANE_HEIGHT * len(lanes) + 4,
-                    rx=0,
-                    fill="url(#closed-" + ident + ")",
-                    stroke="none",
-                )
+                rect(x + 2, HEADER - 4, COLUMN_WIDTH - 4, LANE_HEIGHT * lanes + 4, rx=0, fill=closed, stroke="none")
             )
         words = [day.strftime("%a %d %b %Y")] + (["not a working day"] if working is False else [])
         body.append(text(x + COLUMN_WIDTH / 2, 14, words, size=10))
         if k:
             gap = (day - dates[k - 1]).days
             body.append(text(x, HEADER - 8, [f"+{gap} day{'s' * (gap != 1)}"], size=9))
-    for i, lane in enumerate(lanes):
+    return body
+
+
+def _lanes(label_lines: dict[str, list[str]], left: float, width: float) -> list[str]:
+    """A row per lane: a rule above it, its name on the left, a dotted line along its middle."""
+    body = []
+    for i, (lane, lines) in enumerate(label_lines.items()):
         y = HEADER + LANE_HEIGHT * i
+        middle = y + LANE_HEIGHT / 2
         body.append(f'<line x1="0" y1="{n(y)}" x2="{n(width)}" y2="{n(y)}" stroke="#999" stroke-width="0.6"/>')
-        first = y + LANE_HEIGHT / 2 + 4 - 6 * (len(label_lines[lane]) - 1)
+        first = middle + 4 - 6 * (len(lines) - 1)
+        body.append(text(8, first, lines, anchor="start", size=10, weight="bold" if lane == CASE else "normal"))
         body.append(
-            text(8, first, label_lines[lane], anchor="start", size=10, weight="bold" if lane == CASE else "normal")
+            f'<line x1="{n(left)}" y1="{n(middle)}" x2="{n(width - 10)}" y2="{n(middle)}" '
+            'stroke="#bbb" stroke-dasharray="2 3"/>'
         )
-        body.append(
-            f'<line x1="{n(left)}" y1="{n(y + LANE_HEIGHT / 2)}" x2="{n(width - 10)}" y2="{n(y + LANE_HEIGHT / 2)}" stroke="#bbb" stroke-dasharray="2 3"/>'
-        )
+    return body
+
+
+def _markers(rows: tuple[Row, ...], dates: list[dt.date], lanes: tuple[str, ...], left: float) -> list[str]:
+    """Each entry's numbered marker where its date and lane cross: black for the case, white badges else."""
+    body = []
     for k, day in enumerate(dates):
         for i, lane in enumerate(lanes):
             here = [r for r in rows if r.date == day and r.lane == lane]
@@ -124,18 +149,10 @@ def chronology(protocol: Protocol, timeline: tuple[TimelineEntry, ...], ident: s
                 step = min(26.0, (COLUMN_WIDTH - 20) / len(here))
                 x = left + COLUMN_WIDTH * k + COLUMN_WIDTH / 2 + (j - (len(here) - 1) / 2) * step
                 y = HEADER + LANE_HEIGHT * i + LANE_HEIGHT / 2
-                if lane == CASE:
-                    body.append(f'<circle cx="{n(x)}" cy="{n(y)}" r="11" fill="black"/>')
-                    body.append(
-                        text(x, y + 4, [str(row.number)], size=10, weight="bold").replace(
-                            "<text ", '<text fill="white" ', 1
-                        )
-                    )
-                else:
+                if lane != CASE:
                     body.append(badge(x, y, str(row.number)))
-    hatch = (
-        f'<defs><pattern id="closed-{ident}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="#f0f0f0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#ccc" stroke-width="2"/></pattern></defs>'
-    )
-    svg = page(width, height, [hatch, *body], title="witness timeline by agency", css_class="chronology")
-    return Chronology(svg, rows, lanes)
+                    continue
+                body.append(f'<circle cx="{n(x)}" cy="{n(y)}" r="11" fill="black"/>')
+                number = text(x, y + 4, [str(row.number)], size=10, weight="bold")
+                body.append(number.replace("<text ", '<text fill="white" ', 1))
+    return body

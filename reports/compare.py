@@ -84,12 +84,19 @@ class Row:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The matrix of duty kinds by protocols, as of a date, with each protocol's untagged duties counted."""
+    """The matrix of duty kinds by protocols, as of a date, with each protocol's untagged duties counted.
+    `dated` is whether that date was given (--today) rather than taken from the clock."""
 
     today: dt.date
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     untagged: tuple[int, ...]  # duties with no kind, per column: not compared
+    dated: bool = True
+
+    @property
+    def as_of(self) -> str:
+        """The date compared as of, saying so when it is the day it was made rather than a date given."""
+        return self.today.isoformat() + ("" if self.dated else " (the day it was made: no --today given)")
 
     def differences(self) -> list[tuple[Row, list[str], list[str]]]:
         """The kinds some protocols address and others do not: (row, ids addressing, ids not)."""
@@ -153,8 +160,8 @@ def entry_json(entry: Entry) -> dict[str, Any]:
 # --- building the matrix --------------------------------------------------------------------------
 
 
-def compare(protocols: Sequence[Protocol], today: dt.date) -> Comparison:
-    """The comparison of `protocols` (in the order given) as of `today`."""
+def compare(protocols: Sequence[Protocol], today: dt.date, *, dated: bool = True) -> Comparison:
+    """The comparison of `protocols` (in the order given) as of `today` (given, or the clock's if not `dated`)."""
     columns = tuple(column(p, today) for p in protocols)
     by_kind = [{k: entries(p, k) for k in vocabulary.DUTY_KIND} for p in protocols]
     rows = tuple(
@@ -163,7 +170,7 @@ def compare(protocols: Sequence[Protocol], today: dt.date) -> Comparison:
         if any(found[k.id] for found in by_kind)
     )
     untagged = tuple(sum(not d.kind for d in p.duties) for p in protocols)
-    return Comparison(today, columns, rows, untagged)
+    return Comparison(today, columns, rows, untagged, dated)
 
 
 def column(protocol: Protocol, today: dt.date) -> Column:
@@ -223,7 +230,7 @@ def entries(protocol: Protocol, kind: str) -> list[Entry]:
 
 def to_text(comparison: Comparison) -> str:
     """The comparison for a terminal: each kind, then each protocol's entries under it."""
-    lines = [f"Comparison as of {comparison.today.isoformat()}", ""]
+    lines = [f"Comparison as of {comparison.as_of}", ""]
     for c, untagged in zip(comparison.columns, comparison.untagged):
         lines.append(
             f"  {c.id}: {c.title}; agreed {c.agreed or 'not stated'}; {c.review_words(comparison.today)}; {untagged} duties without a kind (not compared)"
@@ -259,7 +266,7 @@ def to_markdown(comparison: Comparison) -> str:
     lines = [
         "# Protocols compared",
         "",
-        f"As of {comparison.today.isoformat()}. Each row is a duty kind of the shared vocabulary; each cell lists "
+        f"As of {comparison.as_of}. Each row is a duty kind of the shared vocabulary; each cell lists "
         "who does it, by when and under which clause; — means the protocol does not address it.",
         "",
         "| protocol | agreed | review | duties without a kind |",
@@ -308,7 +315,7 @@ ul { margin: 0; padding-left: 1.1rem; }
 </head>
 <body>
 <h1>Protocols compared</h1>
-<p>As of {{ c.today }}. Each row is a duty kind of the shared vocabulary; each cell lists who does it, by when and under which clause. A shaded cell means the protocol does not address it.</p>
+<p>As of {{ c.as_of }}. Each row is a duty kind of the shared vocabulary; each cell lists who does it, by when and under which clause. A shaded cell means the protocol does not address it.</p>
 <table>
 <tr><th>protocol</th><th>agreed</th><th>review</th><th>duties without a kind (not compared)</th></tr>
 {% for col, n in columns %}<tr><td><b>{{ col.id }}</b>: {{ col.title }}</td><td>{{ col.agreed or "not stated" }}</td><td class="{{ col.status }}">{{ col.review_words(c.today) }}</td><td>{{ n }}</td></tr>

@@ -163,7 +163,8 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
         from . import compare
 
         comparison = "compare.html"
-        files[comparison] = compare.to_html(compare.compare([p for _, p in loaded], request.today or dt.date.today()))
+        as_of, dated = request.today or dt.date.today(), request.today is not None
+        files[comparison] = compare.to_html(compare.compare([p for _, p in loaded], as_of, dated=dated))
     files["index.html"] = index_html(
         reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]
     )

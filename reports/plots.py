@@ -1,9 +1,13 @@
 """Plots of a simulation for the gap report: one style, labelled axes with units, readable in greyscale.
 
 Every chart is drawn with matplotlib under `STYLE` (black and greys, hatching and marker shapes rather
-than colour, text drawn as paths so no font is fetched) and returned as inline SVG text by `inline_svg`,
-which makes the output byte-identical for identical inputs (fixed hash salt, no date) and gives every
-`id` in the drawing a prefix, so several figures can sit in one HTML page.
+than colour) and returned as a `Chart`: inline SVG text made by `inline_svg`, which makes the output
+byte-identical for identical inputs (fixed hash salt, no date) and gives every `id` in the drawing a
+prefix, so several figures can sit in one HTML page; a title; and a one-sentence summary of what it
+shows, in words. For screen readers the SVG carries the title and the summary (`<title>`, `<desc>`),
+and its words are text, not outlines (`svg.fonttype: none`): they can be read, searched, copied and
+scaled, and weigh a tenth of the outlines. The page names fonts to draw them in (`FONTS`); no font is
+fetched.
 
 The charts read a simulation `Summary` (`simulate.summary`) by its metric names: `on_time/clause/<id>`
 and `utilisation/role/<id>` are shares from 0 to 1, drawn as percentages; `yda/spend` in pounds, with
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from textwrap import wrap
 
 import matplotlib
@@ -26,11 +31,12 @@ from cycler import cycler  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 from ..model.schema import clause_sort_key  # noqa: E402
+from .svg import accessible  # noqa: E402
 from .sweeps import axis_label  # noqa: E402
 
 STYLE = {
     "svg.hashsalt": "protoverify",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": "0.2",
@@ -51,23 +57,54 @@ STYLE = {
 }
 INK, MID, PALE = "black", "0.45", "0.88"
 WIDTH = 6.4  # inches; every chart has the same width so the report's columns line up
+FONTS = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', Arial, sans-serif"  # DejaVu's metrics lay the text out
 _ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+_GEOMETRY = re.compile(r'(\s(?:d|x|y|x1|x2|y1|y2|width|height|transform|viewBox)=")([^"]*)"')
+_DECIMALS = re.compile(r"(\d\.\d\d)\d+")
 
 
-def inline_svg(figure, prefix: str) -> str:
-    """The figure as an `<svg>` element to put in an HTML page: deterministic, scalable, ids prefixed."""
+@dataclass(frozen=True)
+class Chart:
+    """A chart for a page: the inline SVG, its title, and one sentence on what it shows."""
+
+    svg: str
+    title: str
+    summary: str
+
+
+def inline_svg(figure, prefix: str, title: str, summary: str) -> Chart:
+    """The figure as a `Chart` whose `<svg>` element can go in an HTML page: deterministic, scalable,
+    ids prefixed, with the title and summary for screen readers."""
     buffer = io.StringIO()
     with matplotlib.rc_context(STYLE):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "protoverify"})
     plt.close(figure)
-    return inline(buffer.getvalue(), prefix)
+    return Chart(accessible(inline(buffer.getvalue(), prefix), title, summary, prefix), title, summary)
 
 
 def inline(svg: str, prefix: str) -> str:
-    """An SVG document as an element for an HTML page: no XML prolog, scaled by CSS, ids prefixed."""
+    """An SVG document as an element for an HTML page: no XML prolog, scaled by CSS, ids prefixed,
+    fonts to fall back on named once, no indentation, coordinates to two decimals."""
     text = svg[svg.index("<svg") :]
-    text = re.sub(r'<svg([^>]*?) width="[\d.]+pt" height="[\d.]+pt"', r'<svg\1 class="chart"', text, count=1)
+    text = re.sub(
+        r'<svg([^>]*?) width="[\d.]+pt" height="[\d.]+pt"',
+        rf'<svg\1 class="chart" font-family="{FONTS}"',
+        text,
+        count=1,
+    )
+    text = text.replace("font-family: 'DejaVu Sans'; ", "")  # every text element inherits the fonts above
+    text = _GEOMETRY.sub(_shorter, re.sub(r"\n +", "\n", text))
     return _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
+
+
+def _shorter(attribute: re.Match) -> str:
+    """A coordinate attribute with its numbers cut to two decimals (matplotlib writes six; a
+    hundredth of a point is far below what a screen or printer shows)."""
+    return attribute.group(1) + _DECIMALS.sub(r"\1", attribute.group(2)) + '"'
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}%"
 
 
 def _figure(height: float):
@@ -82,7 +119,7 @@ def _ci(metric) -> tuple[float, float]:
     return metric.mean - metric.ci_low, metric.ci_high - metric.mean
 
 
-def on_time(summary, prefix: str = "on-time") -> str | None:
+def on_time(summary, prefix: str = "on-time") -> Chart | None:
     """On-time rate per clause: the mean across replications and its 95% confidence interval."""
     names = [n for n in summary.names("on_time/clause/") if summary[n].mean is not None]
     if not names:
@@ -110,10 +147,26 @@ def on_time(summary, prefix: str = "on-time") -> str | None:
         axis.set_xlabel("duties done on time (% of those due; mean and 95% CI across replications)")
         axis.grid(axis="y", visible=False)
         figure.tight_layout()
-    return inline_svg(figure, prefix)
+    means = {n.removeprefix("on_time/clause/"): summary[n].mean for n in names}
+    return inline_svg(figure, prefix, "Duties done on time, by clause", _on_time_words(means))
 
 
-def utilisation(summary, prefix: str = "utilisation") -> str | None:
+def _on_time_words(means: dict[str, float]) -> str:
+    """One sentence on the on-time rates of the clauses: the lowest, the highest, how many under 90%."""
+    if len(means) == 1:
+        (clause, mean), *_ = means.items()
+        return f"{_percent(mean)} of the duties due under clause {clause} were done on time."
+    ordered = sorted(means, key=clause_sort_key)  # ties go to the clause that comes first
+    low, high = min(ordered, key=means.__getitem__), max(ordered, key=means.__getitem__)
+    under = sum(mean < 0.9 for mean in means.values())
+    return (
+        f"Across the {len(means)} clauses with a duty due, the share done on time ranged from "
+        f"{_percent(means[low])} (clause {low}) to {_percent(means[high])} (clause {high}); "
+        f"{under} of them under 90%."
+    )
+
+
+def utilisation(summary, prefix: str = "utilisation") -> Chart | None:
     """Staff utilisation per role: hatched bars of the mean share of working hours, with 95% CIs."""
     names = [n for n in summary.names("utilisation/role/") if summary[n].mean is not None]
     if not names:
@@ -142,11 +195,19 @@ def utilisation(summary, prefix: str = "utilisation") -> str | None:
         axis.set_xlabel("utilisation (% of working hours busy; mean and 95% CI across replications)")
         axis.grid(axis="y", visible=False)
         figure.tight_layout()
-    return inline_svg(figure, prefix)
+    means = {n.removeprefix("utilisation/role/").replace("_", " "): summary[n].mean for n in names}
+    busiest = max(means, key=lambda role: means[role])
+    words = f"The busiest staff group, {busiest}, was busy {_percent(means[busiest])} of its working hours"
+    if len(means) > 1:
+        idlest = min(means, key=lambda role: means[role])
+        words += f"; the least busy, {idlest}, {_percent(means[idlest])}"
+    return inline_svg(figure, prefix, "Staff utilisation, by staff group", words + ".")
 
 
-def spend(summary, budget: float | None, prefix: str = "spend") -> str | None:
-    """YDA spend across replications as a histogram, with the budget and the mean marked."""
+def spend(summary, budget: float | None, prefix: str = "spend") -> Chart | None:
+    """YDA spend across replications as a histogram (pale bars: no hatching is needed to tell one
+    thing from another, and dots would weigh more than the rest of the chart), with the budget and the
+    mean marked."""
     if "yda/spend" not in summary or not summary["yda/spend"].sample:
         return None
     metric = summary["yda/spend"]
@@ -158,7 +219,6 @@ def spend(summary, budget: float | None, prefix: str = "spend") -> str | None:
             bins=bins,
             color=PALE,
             edgecolor=INK,
-            hatch="..",
             linewidth=0.6,
             label=f"replications ({len(metric.sample)})",
         )
@@ -170,7 +230,15 @@ def spend(summary, budget: float | None, prefix: str = "spend") -> str | None:
         axis.set_ylabel("replications (count)")
         axis.legend(loc="upper right")
         figure.tight_layout()
-    return inline_svg(figure, prefix)
+    sample = metric.sample
+    words = (
+        f"YDA spend over the horizon averaged £{metric.mean:,.0f} across {len(sample)} replications, "
+        f"from £{min(sample):,.0f} to £{max(sample):,.0f}"
+    )
+    if budget is not None:
+        over = sum(value > budget for value in sample)
+        words += f"; it exceeded the budget of £{budget:,.0f} in {over} of them"
+    return inline_svg(figure, prefix, "YDA spend across replications", words + ".")
 
 
 def label(metric: str) -> str:
@@ -202,7 +270,7 @@ def sweep_metrics(result) -> list[str]:
     return chosen
 
 
-def sweep(result, prefix: str = "sweep") -> str | None:
+def sweep(result, prefix: str = "sweep") -> Chart | None:
     """A sweep's curves: for each of `sweep_metrics`, its mean and 95% CI against the first varied
     setting, one line (its own marker and dash) per combination of the other varied settings."""
     metrics = sweep_metrics(result)
@@ -224,23 +292,13 @@ def sweep(result, prefix: str = "sweep") -> str | None:
             len(metrics), 1, figsize=(WIDTH, 2.3 * len(metrics) + 0.5), sharex=True, squeeze=False
         )
         for axis, metric in zip(axes[:, 0], metrics):
-            scale = 100 if _share(metric) else 1
             for number, (names, points) in enumerate(lines.items()):
                 dash, marker = styles[number % len(styles)]
-                xs, means, below, above = [], [], [], []
-                for x, measured in points:
-                    stats = measured.get(metric)
-                    if stats is None or stats["mean"] is None:
-                        continue
-                    low, high = stats["ci95"] or (stats["mean"], stats["mean"])
-                    xs.append(position[x])
-                    means.append(stats["mean"] * scale)
-                    below.append((stats["mean"] - low) * scale)
-                    above.append((high - stats["mean"]) * scale)
+                xs, means, errors = _curve(points, metric, position)
                 axis.errorbar(
                     xs,
                     means,
-                    yerr=[below, above],
+                    yerr=errors,
                     linestyle=dash,
                     marker=marker,
                     color=INK,
@@ -249,7 +307,7 @@ def sweep(result, prefix: str = "sweep") -> str | None:
                     linewidth=1.2,
                     label=", ".join(f"{p} = {v}" for p, v in names) or None,
                 )
-            if scale == 100:
+            if _share(metric):
                 axis.yaxis.set_major_formatter(PercentFormatter(100))  # as many decimals as the range needs
             axis.set_ylabel("\n".join(wrap(label(metric), 28)), fontsize=8)
         if any(lines):
@@ -258,4 +316,37 @@ def sweep(result, prefix: str = "sweep") -> str | None:
         bottom.set_xlabel(f"{x_vary.path} (the varied setting)")
         bottom.set_xticks([position[v] for v in x_vary.values], [str(v) for v in x_vary.values])
         figure.tight_layout()
-    return inline_svg(figure, prefix)
+    title = f"Sweep of {x_vary.path}"
+    return inline_svg(figure, prefix, title, _sweep_words(x_vary.path, next(iter(lines.values())), metrics))
+
+
+def _curve(points: list, metric: str, position: dict) -> tuple[list, list, list]:
+    """One line of a sweep's panel: the x positions, means and (below, above) CI half-widths of a
+    metric at the points where it was measured, shares as percentages."""
+    scale = 100 if _share(metric) else 1
+    xs, means, below, above = [], [], [], []
+    for x, measured in points:
+        stats = measured.get(metric)
+        if stats is None or stats["mean"] is None:
+            continue
+        low, high = stats["ci95"] or (stats["mean"], stats["mean"])
+        xs.append(position[x])
+        means.append(stats["mean"] * scale)
+        below.append((stats["mean"] - low) * scale)
+        above.append((high - stats["mean"]) * scale)
+    return xs, means, [below, above]
+
+
+def _sweep_words(setting: str, points: list, metrics: list[str]) -> str:
+    """One sentence on how each measure moved from the first point of the sweep to the last (of the
+    first line, where several settings are varied)."""
+    (first, at_first), (last, at_last) = points[0], points[-1]
+    moves = []
+    for metric in metrics:
+        a, b = at_first.get(metric, {}).get("mean"), at_last.get(metric, {}).get("mean")
+        if a is None or b is None:
+            continue
+        shown = _percent if _share(metric) else (lambda value: f"{value:,.3g}")
+        words = label(metric).split(" (")[0]  # without its unit: the numbers show it
+        moves.append(f"{words} {shown(a)} at {first}, {shown(b)} at {last}")
+    return f"With {setting} from {first} to {last}: " + "; ".join(moves) + "."

@@ -62,7 +62,7 @@ class GapReport:
     fix_first: tuple[FixItem, ...]
     lifecycles: tuple[Diagram, ...]
     chronologies: Mapping[str, Chronology]  # finding id -> its witness timeline by agency
-    charts: Mapping[str, str]  # chart name -> inline SVG
+    charts: Mapping[str, plots.Chart]  # chart name -> the chart
 
     @property
     def name(self) -> str:

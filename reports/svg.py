@@ -1,8 +1,9 @@
 """Small SVG drawing primitives for the report's diagrams: text that fits, boxes, arrows, a page.
 
-The diagrams are drawn as SVG text by hand (no graphviz, no network): text widths are estimated from
-the number of characters at a fixed size, generously, so labels never overflow their boxes. Numbers
-are written with one decimal so the output is byte-identical for the same drawing.
+The diagrams are written as SVG text here (where the boxes go may come from Graphviz, never the
+drawing): text widths are estimated from the number of characters at a fixed size, generously, so
+labels never overflow their boxes. Numbers are written with one decimal so the output is
+byte-identical for the same drawing.
 """
 
 from __future__ import annotations
@@ -33,12 +34,20 @@ def text_width(lines: list[str], size: float = FONT_SIZE) -> float:
 
 
 def text(
-    x: float, y: float, lines: list[str], *, anchor: str = "middle", size: float = FONT_SIZE, weight: str = "normal"
+    x: float,
+    y: float,
+    lines: list[str],
+    *,
+    anchor: str = "middle",
+    size: float = FONT_SIZE,
+    weight: str = "normal",
+    line: float | None = None,
 ) -> str:
-    """Lines of text, the first baseline at y, centred on x (or starting at it, anchor='start')."""
+    """Lines of text, the first baseline at y, centred on x (or starting at it, anchor='start'), each
+    `line` px below the one before (by default in proportion to the size)."""
+    step = LINE_HEIGHT * size / FONT_SIZE if line is None else line
     spans = "".join(
-        f'<tspan x="{n(x)}" dy="{0 if i == 0 else LINE_HEIGHT * size / FONT_SIZE:g}">{escape(line)}</tspan>'
-        for i, line in enumerate(lines)
+        f'<tspan x="{n(x)}" dy="{0 if i == 0 else step:g}">{escape(line)}</tspan>' for i, line in enumerate(lines)
     )
     bold = ' font-weight="bold"' if weight != "normal" else ""
     return f'<text x="{n(x)}" y="{n(y)}" text-anchor="{anchor}" font-size="{size:g}"{bold}>{spans}</text>'
@@ -57,13 +66,21 @@ def rect(
     extra: str = "",
 ) -> str:
     dash = ' stroke-dasharray="5 3"' if dashed else ""
-    return f'<rect x="{n(x)}" y="{n(y)}" width="{n(w)}" height="{n(h)}" rx="{n(rx)}" fill="{fill}" stroke="{stroke}"{dash}{extra}/>'
+    place = f'x="{n(x)}" y="{n(y)}" width="{n(w)}" height="{n(h)}" rx="{n(rx)}"'
+    return f'<rect {place} fill="{fill}" stroke="{stroke}"{dash}{extra}/>'
 
 
-def badge(x: float, y: float, label: str) -> str:
-    """A numbered white badge, for arrows and markers that a table below the drawing explains."""
-    w = max(16.0, len(label) * 6.2 + 8)
-    return f'<g class="badge">{rect(x - w / 2, y - 8, w, 16, rx=8)}{text(x, y + 4, [label], size=10)}</g>'
+def badge_width(label: str, size: float = 10) -> float:
+    """The width of a badge holding `label`, in px."""
+    return max(1.6 * size, len(label) * 0.62 * size + 8)
+
+
+def badge(x: float, y: float, label: str, size: float = 10) -> str:
+    """A numbered white badge centred on (x, y), for arrows and markers that a table below the drawing
+    explains."""
+    w, h = badge_width(label, size), 1.6 * size
+    box = rect(x - w / 2, y - h / 2, w, h, rx=h / 2)
+    return f'<g class="badge">{box}{text(x, y + 0.4 * size, [label], size=size)}</g>'
 
 
 def arrow_marker(ident: str) -> str:
@@ -74,10 +91,33 @@ def arrow_marker(ident: str) -> str:
     )
 
 
-def page(width: float, height: float, body: list[str], *, title: str, css_class: str) -> str:
-    """An `<svg>` element of the given size, scalable, with an accessible title."""
+def page(
+    width: float,
+    height: float,
+    body: list[str],
+    *,
+    title: str,
+    css_class: str,
+    description: str | None = None,
+    font_size: float = FONT_SIZE,
+    shown: float | None = None,
+) -> str:
+    """An `<svg>` element of the given size, scalable, with an accessible title (and description);
+    shown `shown` px wide (by default its own width)."""
+    desc = f"<desc>{escape(description)}</desc>" if description else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" viewBox="0 0 {n(width)} {n(height)}" '
-        f'width="{n(width)}" role="img" font-family="{FONT}" font-size="{FONT_SIZE}">'
-        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
+        f'width="{n(width if shown is None else shown)}" role="img" font-family="{FONT}" font-size="{font_size:g}">'
+        f"<title>{escape(title)}</title>{desc}" + "".join(body) + "</svg>"
     )
+
+
+def accessible(svg: str, title: str, description: str, ident: str) -> str:
+    """An `<svg>` element given a title and a description for screen readers: `<title>` and `<desc>`
+    as its first children, named by `aria-labelledby`, and `role="img"`."""
+    start = svg.index("<svg")
+    end = svg.index(">", start)
+    opening = svg[start:end].rstrip("/")
+    labels = f'role="img" aria-labelledby="{ident}-title {ident}-desc"'
+    head = f'<title id="{ident}-title">{escape(title)}</title><desc id="{ident}-desc">{escape(description)}</desc>'
+    return f"{svg[:start]}{opening} {labels}>{head}{svg[end + 1 :]}"

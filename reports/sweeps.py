@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .svg import accessible
+
 if TYPE_CHECKING:
     from ..simulate.sweep import Sweep
 
@@ -155,7 +157,7 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
         for line, marker in zip(("-", "--", ":", "-."), ("o", "s", "^", "D"))
     ]
     replications = sweep.points[0].summary["replications"] if sweep.points else 0
-    with matplotlib.rc_context({"svg.hashsalt": "protoverify", "svg.fonttype": "path", "font.size": 9}):
+    with matplotlib.rc_context({"svg.hashsalt": "protoverify", "svg.fonttype": "none", "font.size": 9}):
         figure, axes = plt.subplots(
             len(metrics), 1, figsize=(6.4, 2.6 * len(metrics) + 0.6), sharex=True, squeeze=False
         )
@@ -193,10 +195,15 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
         bottom = axes[-1, 0]
         bottom.set_xlabel(x_vary.path)
         bottom.set_xticks([position[v] for v in x_vary.values], [str(v) for v in x_vary.values])
-        figure.suptitle(f"{Path(sweep.scenario).name}: mean and 95% CI over {replications} replications per point")
+        title = f"{Path(sweep.scenario).name}: mean and 95% CI over {replications} replications per point"
+        figure.suptitle(title)
         figure.tight_layout()
         buffer = io.BytesIO()
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}[format]
         figure.savefig(buffer, format=format, metadata=metadata)
         plt.close(figure)
+    if format == "svg":  # its words are text; a title and a description for screen readers
+        words = "; ".join(axis_label(metric) for metric in metrics)
+        about = f"{words}, against {x_vary.path} at {', '.join(map(str, x_vary.values))}."
+        return accessible(buffer.getvalue().decode(), title, about, "sweep").encode()
     return buffer.getvalue()

@@ -1,10 +1,12 @@
 """The HTML reports in a real browser (headless Chromium): each page renders its summary, what to fix
-first and its findings, draws its diagrams, requests nothing but itself, and logs no error."""
+first and its findings, draws its diagrams, requests nothing but itself, and logs no error; printed,
+it gives A4 pages with every folded section open and every open finding's id on them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,38 @@ def test_seed_reports_show_coverage_when_the_source_texts_are_present(reports: P
     for name in PAGES[:2]:
         data = json.loads((reports / f"{name}.json").read_text(encoding="utf-8"))
         assert data["coverage"] is not None and data["coverage"]["missing"] == []
+
+
+A4 = (594.96, 841.92)  # points: Chromium's A4 page (210 x 297 mm at its 96 px to the inch)
+PRINTED = 688  # px: the width of an A4 page inside the print style sheet's 14 mm margins
+
+
+@pytest.mark.parametrize("name", PAGES[:2])
+def test_a_seed_report_prints_on_a4_with_every_open_finding_id(reports: Path, browser, name: str) -> None:
+    """Printed to PDF, the pages are A4. The PDF's text is not read here (no PDF reader is among the
+    dependencies): what it prints is checked in the page with print media emulated, at the width of
+    an A4 page: every open finding's id is shown (those folded on screen too), every table repeats its
+    header row, and every drawing fits the page."""
+    data = json.loads((reports / f"{name}.json").read_text(encoding="utf-8"))
+    open_ids = [f["id"] for f in data["findings"] if "accepted" not in f]
+    with visit(browser, reports / f"{name}.html") as (page, _):
+        pdf = page.pdf(prefer_css_page_size=True)
+        boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+        assert len(boxes) > 5 and all(abs(float(w) - A4[0]) < 1 and abs(float(h) - A4[1]) < 1 for w, h in boxes)
+        folded = [i for i in open_ids if not _shown_id(page, i)]
+        assert folded, "some findings are folded on screen (warnings and information)"
+        page.set_viewport_size({"width": PRINTED, "height": 1000})
+        page.emulate_media(media="print")
+        assert [i for i in open_ids if not _shown_id(page, i)] == []
+        assert page.locator("nav.top").is_hidden()
+        for table in page.locator("table").all():
+            first = table.locator("tr").first
+            if first.locator("td").count() == 0 and first.locator("th").count() > 1:
+                assert table.locator("thead tr").count() == 1, table.inner_text()[:80]
+        drawings = page.locator("svg.lifecycle, svg.chart, svg.chronology").all()
+        assert drawings and all(d.bounding_box()["width"] <= PRINTED + 0.5 for d in drawings)
+
+
+def _shown_id(page, finding_id: str) -> bool:
+    ident = page.locator(f'article[id="f-{finding_id.replace(":", "-")}"] .ident .id')
+    return ident.is_visible() and ident.inner_text() == finding_id

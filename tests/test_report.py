@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, ROOT, TODAY
+from markupsafe import escape
 
 from protoverify import check, load_protocol
 from protoverify.model.source import LoadError
@@ -20,7 +21,7 @@ from protoverify.reports import folder
 from protoverify.reports.coverage import ClauseStatus, Coverage, PhraseMatch
 from protoverify.reports.files import MANIFEST
 from protoverify.reports.html import index_html, to_html, to_markdown
-from protoverify.reports.report import assemble
+from protoverify.reports.report import assemble, long_date
 from protoverify.reports.triage import AREAS, FIX_ORDER, fix_first, lights
 
 QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"
@@ -180,11 +181,24 @@ def test_markdown_has_the_sections_and_every_open_finding(example_report) -> Non
         assert f"`{finding_.id}`" in text
 
 
-def test_no_date_is_shown_unless_asked_for() -> None:
+def test_no_date_is_shown_unless_asked_for_and_the_page_says_so() -> None:
+    """Without --today the check still runs as of today (review dates), but no page prints that date
+    (so the same inputs give the same page); the header, every finding and the footer say no date was
+    given. A finding's own message may name the date it compared a review date with."""
     protocol = load_protocol(EXAMPLE)
     report = assemble(protocol, "example.yaml", check(protocol, today=TODAY), dated=False)
     assert report.to_json()["checked_as_of"] is None
-    assert "Checked as of" not in to_html(report) and "Checked as of" not in to_markdown(report)
+    page, text = to_html(report), to_markdown(report)
+    for message in (f.message for f in report.check.findings):
+        page, text = page.replace(str(escape(message)), ""), text.replace(message, "")
+    assert long_date(TODAY) not in page and long_date(TODAY) not in text
+    assert "<b>Checked as of:</b> no date given" in page and "- Checked as of: no date given" in text
+    assert page.count("</span> &middot; checked as of the day the report was made (no date given)") == len(
+        report.check.findings
+    )
+    dated = assemble(protocol, "example.yaml", check(protocol, today=TODAY), dated=True)
+    assert to_html(dated).count(f"</span> &middot; checked as of {long_date(TODAY)}") == len(dated.check.findings)
+    assert f"- Checked as of: {long_date(TODAY)}" in to_markdown(dated)
 
 
 def test_index_links_every_report() -> None:
