@@ -17,7 +17,7 @@ a situation the lifecycles can actually reach, in data and in words.
 
 from __future__ import annotations
 
-from ..model import conditions
+from ..model import conditions, wording
 from ..model.schema import Dimension, Duty, OwnershipRule, Protocol
 from .context import Context
 from .findings import Finding, Witness, make
@@ -30,7 +30,7 @@ def check(protocol: Protocol, context: Context) -> list[Finding]:
     """Ownership gaps and conflicts, dimension by dimension, and duties that name no actor."""
     situations = context.situations
     agency_of = _agencies(protocol)
-    names = {a.id: a.name for a in protocol.agencies} | {p.id: p.name for p in protocol.people}
+    names = wording.names(protocol).parties
     findings: list[Finding] = []
     for dimension in protocol.dimensions:
         rules = [r for r in protocol.ownership if r.dimension == dimension.id]
@@ -227,8 +227,8 @@ def _conflicts(
 
 
 def _list(agencies: frozenset[str], names: dict[str, str]) -> str:
-    items = [names.get(a, a) for a in sorted(agencies)]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """The agencies' names (or people's), in the order of their ids: 'a, b and c'."""
+    return wording.listing(names.get(a, a) for a in sorted(agencies))
 
 
 # --- duties with no actor -------------------------------------------------------------------------

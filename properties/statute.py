@@ -21,9 +21,9 @@ ones, or of kinds that together imply them (looked-after children and custodial 
 looked-after child can be sentenced). A baseline duty that names no state applies to every protocol.
 
 Timescales are compared on the calendar (`properties.timescales.compare`): within with within, every
-with every, before an event with before an event, each counted on its own file's calendar, on every
-date of the checks' window. Anything else (a limit in words, months, a limit after a trigger against
-one before an event) is not comparable, and is said to be.
+with every, before an event with before an event, each counted on its own file's calendar (calendar
+months by the end-of-month rule), on every date of the checks' window. Anything else (a limit in
+words, a limit after a trigger against one before an event) is not comparable, and is said to be.
 """
 
 from __future__ import annotations
@@ -37,13 +37,22 @@ from ..model import vocabulary
 from ..model.calendar import Calendar
 from ..model.conditions import All, AnyOf, Comparison, Condition, comparisons, describe
 from ..model.loader import load_protocol
-from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, Timescale, clause_sort_key
+from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, clause_sort_key
 from ..model.source import LoadError, Located
+from ..model.timescales import Limit, duty_limits, last_day
+from ..model.wording import (
+    clause_words,
+    day_words,
+    listing,
+    names,
+    parties_words,
+    quoted,
+    reading_words,
+    timescale_words,
+    trigger_words,
+)
 from .context import Context
-from .deadlines import day_words, deadline, last_day_of
 from .findings import Finding, TimelineEntry, Witness, make, ordered
-from .structure import agency_of, clause_words, listing, party_names
-from .timeline import Limit
 from .timescales import Comparison as Compared
 from .timescales import compare
 
@@ -90,12 +99,12 @@ def parties(element: Element) -> tuple[str, ...] | None:
     return element.actor if isinstance(element, Duty) else element.owner
 
 
-def bodies(protocol: Protocol, names: Iterable[str]) -> frozenset[str] | None:
+def bodies(protocol: Protocol, parties: Iterable[str]) -> frozenset[str] | None:
     """The kinds of body the parties are (through their agency); None if any party's is not known."""
-    agency = agency_of(protocol)
+    agency = names(protocol).agency
     kind_of = {a.id: a.kind for a in protocol.agencies}
     found = set()
-    for name in names:
+    for name in parties:
         body = kind_of.get(agency.get(name, ""))
         if body is None:
             return None
@@ -211,52 +220,14 @@ class Reading:
     event: str | None = None  # what a limit before counts back from
 
     def words(self, protocol: Protocol, duty: Duty) -> str:
-        if self.how == "every":
-            return f"at intervals of at most {self.limit.size()}"
-        if self.how == "before":
-            return self.limit.words(f"'{event_name(protocol, self.event)}'")
-        return self.limit.words(start_words(protocol, duty))
+        return reading_words(protocol, duty, self.limit, self.event, every=self.how == "every")
 
 
 def readings(duty: Duty) -> list[Reading]:
     """The readings of a duty's timescale that can be compared on the calendar."""
-    found: list[Reading] = []
-    limited = deadline(duty)
-    if limited is not None:
-        found += [Reading("before" if limit.before else "within", limit, limited.event) for limit in limited.limits]
-    if duty.timescale is not None and duty.timescale.every is not None:
-        found.append(Reading("every", Limit(duty.timescale.every.amount, duty.timescale.every.unit)))
-    return found
-
-
-def timescale_words(protocol: Protocol, duty: Duty) -> str:
-    """A duty's timescale in words: its comparable readings, else its words, else that it has none."""
-    parts = [r.words(protocol, duty) for r in readings(duty)]
-    timescale: Timescale | None = duty.timescale
-    if timescale is not None and timescale.vague is not None:
-        parts.append(f"'{timescale.vague}'")
-    if timescale is not None and timescale.at is not None:
-        parts.append(f"at '{event_name(protocol, timescale.at)}'")
-    return ", ".join(parts) if parts else "with no timescale"
-
-
-def event_name(protocol: Protocol, event: str | None) -> str:
-    return next((e.name for e in protocol.events if e.id == event), str(event).replace("_", " "))
-
-
-def start_words(protocol: Protocol, duty: Duty) -> str:
-    """What starts a duty's clock, in words."""
-    trigger = duty.trigger
-    if trigger is None:
-        return "its start"
-    states = {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()}
-    if trigger.event is not None:
-        return f"'{event_name(protocol, trigger.event)}'"
-    if trigger.enter is not None:
-        return f"'{states[trigger.enter]}' beginning"
-    if trigger.exit is not None:
-        return f"'{states[trigger.exit]}' ending"
-    return f"'{next(d.action for d in protocol.duties if d.id == trigger.duty)}' being done"
+    found = duty_limits(duty)
+    compared = [Reading(found.how, limit, found.event) for limit in found.readings]  # type: ignore[arg-type]
+    return compared + ([Reading("every", found.every)] if found.every is not None else [])
 
 
 # --- the comparison -------------------------------------------------------------------------------
@@ -268,8 +239,7 @@ class BaselineComparison:
     def __init__(self, protocol: Protocol, baseline: Protocol):
         self.protocol = protocol
         self.baseline = baseline
-        self.names = party_names(protocol)
-        self.agency = agency_of(protocol)
+        self.agency = names(protocol).agency
         self.protocol_calendar: Calendar = protocol.calendar.to_calendar()
         self.baseline_calendar: Calendar = baseline.calendar.to_calendar()
         self._compared: dict[tuple[Limit, Limit], Compared] = {}  # many duties share a limit: each pair compared once
@@ -384,7 +354,7 @@ class BaselineComparison:
         doubtful = unconfirmed(law)
         protocol_words = reading.words(self.protocol, duty)
         law_words = law_reading.words(self.baseline, law)
-        law_last, own_last = last_day_of(example.old_due), last_day_of(example.new_due)
+        law_last, own_last = last_day(example.old_due), last_day(example.new_due)
         anchor = example.anchor.date()
         started = "counted back from" if reading.how == "before" else "counted from"
         timeline = [
@@ -452,18 +422,17 @@ class BaselineComparison:
         return f"the duty to {vocabulary.DUTY_KIND[kind].name}"
 
     def state_name(self, state: State) -> str:
-        return f"'{state.name or state.id.replace('_', ' ')}'"
+        return quoted(names(self.protocol).state(state.id))
 
     def who_words(self, who: tuple[str, ...] | None) -> str:
-        return listing(self.names.get(p, p) for p in who) if who else "someone (the text names no one)"
+        return parties_words(self.protocol, who, nobody="text")
 
     def statutory_words(self, elements: list[Element]) -> str:
         """What statute says, element by element, each run of elements citing the same provisions
         followed by those provisions once."""
-        names = party_names(self.baseline)
         groups: list[tuple[tuple[Provision, ...], list[str]]] = []
         for e in elements:
-            who = listing(names[p] for p in parties(e)) if parties(e) else "someone (the facts name no one)"  # type: ignore[union-attr]
+            who = parties_words(self.baseline, parties(e), nobody="facts")
             if isinstance(e, Duty):
                 said = f"{who} {e.modality} {e.action}, {timescale_words(self.baseline, e)}"
             else:
@@ -478,12 +447,12 @@ class BaselineComparison:
 
     def situation_words(self, protocol: Protocol, condition: Condition) -> str:
         """The states a condition names, in words: "'remanded to local authority accommodation'"."""
-        names = {st.id: st.name or st.id.replace("_", " ") for st in protocol.states()}
+        states = names(protocol).states
         found = [
-            names[v]
+            states[v]
             for t in comparisons(condition)
             for v in (t.value if isinstance(t.value, tuple) else (t.value,))
-            if v in names
+            if v in states
         ]
         return " or ".join(f"'{n}'" for n in dict.fromkeys(found)) or describe(condition)
 
@@ -496,4 +465,7 @@ class BaselineComparison:
 
 
 def start_or_event(protocol: Protocol, duty: Duty, reading: Reading) -> str:
-    return f"'{event_name(protocol, reading.event)}'" if reading.how == "before" else start_words(protocol, duty)
+    """What a reading counts from: the event it is before, else what starts the duty's clock."""
+    if reading.how == "before":
+        return quoted(names(protocol).event(reading.event))  # type: ignore[arg-type]
+    return trigger_words(protocol, duty, "quoted")

@@ -13,84 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ..model.schema import Duty, Item, Protocol, Timescale, Trigger, clause_sort_key
+from ..model.schema import Duty, Item, Protocol, clause_sort_key
+from ..model.wording import clause_words, firm_limit_words, listing, long_date, names, parties_words, trigger_words
 from .context import Context
 from .findings import Finding, make, ordered
-from .structure import agency_of, clause_words, listing, party_names
 
 
 def check(protocol: Protocol, context: Context) -> list[Finding]:
     """Every text finding on the protocol, as of `context.today`."""
     return ordered([*vague_deadlines(protocol), *numbering(protocol), *review(protocol, context.today)])
-
-
-# --- words ---------------------------------------------------------------------------------------
-
-
-def long_date(day: dt.date) -> str:
-    """'20 March 2021'."""
-    return f"{day.day} {day:%B %Y}"
-
-
-@dataclass(frozen=True)
-class _Names:
-    """The names the findings use, looked up once per protocol: parties, agencies, states, events,
-    and each duty by id (its first occurrence)."""
-
-    protocol: Protocol
-    parties: dict[str, str]
-    agencies: dict[str, str]
-    states: dict[str, str]
-    events: dict[str, str]
-    duties: dict[str, Duty]
-
-
-_NAMES: list[_Names] = []
-
-
-def _names(protocol: Protocol) -> _Names:
-    """The names of the protocol's elements (kept for the last protocol asked about)."""
-    if not _NAMES or _NAMES[0].protocol is not protocol:
-        duties: dict[str, Duty] = {}
-        for duty in protocol.duties:
-            duties.setdefault(duty.id, duty)
-        events: dict[str, str] = {}
-        for event in protocol.events:
-            events.setdefault(event.id, event.name)
-        _NAMES[:] = [
-            _Names(
-                protocol,
-                party_names(protocol),
-                agency_of(protocol),
-                {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()},
-                events,
-                duties,
-            )
-        ]
-    return _NAMES[0]
-
-
-def actor_words(protocol: Protocol, duty: Duty) -> str:
-    """Who the duty falls on, in words, or that the text names no one."""
-    if duty.actor is None:
-        return "someone (the text names no one)"
-    names = _names(protocol).parties
-    return listing(names[p] for p in duty.actor)
-
-
-def trigger_words(protocol: Protocol, trigger: Trigger) -> str:
-    """What starts the duty's clock, in words."""
-    names = _names(protocol)
-    if trigger.event is not None:
-        return f"the event '{names.events.get(trigger.event, trigger.event.replace('_', ' '))}'"
-    if trigger.enter is not None:
-        return f"the case becoming '{names.states[trigger.enter]}'"
-    if trigger.exit is not None:
-        return f"the case ceasing to be '{names.states[trigger.exit]}'"
-    done = names.duties[trigger.duty]  # type: ignore[index]
-    return f"'{done.action}' being done ({clause_words(done.clause)})"
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -100,10 +32,10 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
     """Duties timed only by words, and triggered duties (not permissions) with no timescale."""
     for duty in protocol.duties:
         timescale = duty.timescale
-        who = actor_words(protocol, duty)
+        who = parties_words(protocol, duty.actor, nobody="text")
         where = clause_words(duty.clause)
         if timescale is not None and timescale.vague is not None:
-            limit = limit_words(protocol, timescale)
+            limit = firm_limit_words(protocol, timescale)
             if limit:
                 detail = (
                     f"The clause also sets a limit ({limit}), so the deadline itself is clear; the words only ask for it "
@@ -130,28 +62,16 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
                 "warning",
                 duty.clause,
                 f"In {where}, {who} {duty.modality} {duty.action}. The duty is triggered by "
-                f"{trigger_words(protocol, duty.trigger)}, but the clause says nothing about by when. It is open-ended: "
+                f"{trigger_words(protocol, duty, 'case')}, but the clause says nothing about by when. It is open-ended: "
                 "it cannot be late, so a delay for the child is never visible as a breach.",
                 agencies=duty_agencies(protocol, duty),
                 suggestion="Say by when, counted from the trigger (e.g. 'within 5 working days of ...') or before a dated event.",
             )
 
 
-def limit_words(protocol: Protocol, timescale: Timescale) -> str:
-    """The firm limit a timescale gives beside its vague words, in words ('' if none)."""
-    if timescale.within is not None:
-        return f"within {timescale.within.amount} {timescale.within.unit.replace('_', ' ')}"
-    if timescale.before is not None:
-        event = _names(protocol).events.get(timescale.before.event, timescale.before.event)
-        if timescale.before.amount is None:
-            return f"before {event}"
-        return f"no later than {timescale.before.amount} {timescale.before.unit.replace('_', ' ')} before {event}"
-    return ""
-
-
 def duty_agencies(protocol: Protocol, duty: Duty) -> list[str]:
     """The agencies a duty's actors are or sit under."""
-    agencies = _names(protocol).agencies
+    agencies = names(protocol).agency
     return [agencies[p] for p in duty.actor or () if p in agencies]
 
 
