@@ -14,7 +14,8 @@ from conftest import EXAMPLE, ROOT, TODAY
 
 from protoverify import check, load_protocol
 from protoverify.model.source import LoadError
-from protoverify.properties.findings import KINDS, make
+from protoverify.properties.findings import make
+from protoverify.properties.kinds import KINDS
 from protoverify.reports import folder
 from protoverify.reports.coverage import ClauseStatus, Coverage
 from protoverify.reports.files import MANIFEST
