@@ -1,8 +1,8 @@
 """The working-day calendar: which days count, and when a protocol deadline falls.
 
 A protocol says things like "within 10 working days of entering custody", "within 24 hours",
-"no later than 14 days before release" or "at least 2 days prior to the hearing". A `Calendar`
-turns such a phrase and a real date into a deadline instant.
+"no later than 14 days before release" or "at least 2 days prior to the hearing". A `Limit` is such
+a phrase; a `Calendar` turns it and a real date into a deadline instant (`Limit.due`).
 
 Working days
     Monday to Friday, except the bank holidays of the calendar's region (substitute days
@@ -205,6 +205,43 @@ class Calendar:
             days = tuple(filter(self.is_working_day, _dates(date(year, 1, 1), date(year, 12, 31))))
             self._working_days_by_year[year] = days
         return days
+
+
+HOURS_PER_DAY = 24
+DAYS_IN = {Unit.DAYS: 1, Unit.WEEKS: 7, Unit.MONTHS: 31}  # at most, for a unit of whole days
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A time limit: `amount` `unit`s after its anchor, or before it (`before`); with no amount, the
+    anchor itself ("prior to the final release meeting")."""
+
+    amount: int | None
+    unit: Unit | None
+    before: bool = False
+
+    def span(self) -> int:
+        """At most how many calendar days the limit reaches from its anchor."""
+        if self.amount is None or self.unit is None:
+            return 0
+        if self.unit is Unit.HOURS:
+            return self.amount // HOURS_PER_DAY + 1
+        if self.unit is Unit.WORKING_DAYS:
+            return 2 * self.amount + 14  # five working days in seven, with room for a holiday season
+        return self.amount * DAYS_IN[self.unit]
+
+    def due(self, calendar: Calendar, anchor: datetime) -> datetime:
+        """The exclusive deadline instant for an anchor on a real date."""
+        if self.amount is None or self.unit is None:
+            return anchor
+        if self.before:
+            return calendar.due_before(anchor, self.amount, self.unit)
+        return calendar.due_after(anchor, self.amount, self.unit)
+
+
+def last_day(deadline: datetime) -> date:
+    """The last day on which something is on time, for an exclusive deadline instant."""
+    return (deadline - timedelta(microseconds=1)).date()
 
 
 def _member(kind: type[E], value: E | str) -> E:

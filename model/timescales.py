@@ -12,53 +12,22 @@ checks, the comparison of two versions of a protocol, and the simulation.
   another duty done; with no trigger, the case coming into the situation the duty applies in, or
   the event it is due before (or at) becoming possible.
 
-A `Limit` becomes a deadline on a real date in one way: `Limit.due`, which is `Calendar.due_after`
-or `Calendar.due_before` (model/calendar.py).
+A limit (`calendar.Limit`) becomes a deadline on a real date in one way: `Limit.due`, which is
+`Calendar.due_after` or `Calendar.due_before` (model/calendar.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .calendar import Calendar, Unit
+from .calendar import Limit
 from .conditions import comparisons
 
 if TYPE_CHECKING:
     from .schema import Duration, Duty, Protocol, Schedule, Timescale, Trigger
 
-HOURS_PER_DAY = 24
-DAYS_IN = {Unit.DAYS: 1, Unit.WEEKS: 7, Unit.MONTHS: 31}  # at most, for a unit of whole days
 TRIGGERS = ("event", "enter", "exit", "duty")
-
-
-@dataclass(frozen=True)
-class Limit:
-    """A time limit: `amount` `unit`s after its anchor, or before it (`before`); with no amount, the
-    anchor itself ("prior to the final release meeting")."""
-
-    amount: int | None
-    unit: Unit | None
-    before: bool = False
-
-    def span(self) -> int:
-        """At most how many calendar days the limit reaches from its anchor."""
-        if self.amount is None or self.unit is None:
-            return 0
-        if self.unit is Unit.HOURS:
-            return self.amount // HOURS_PER_DAY + 1
-        if self.unit is Unit.WORKING_DAYS:
-            return 2 * self.amount + 14  # five working days in seven, with room for a holiday season
-        return self.amount * DAYS_IN[self.unit]
-
-    def due(self, calendar: Calendar, anchor: dt.datetime) -> dt.datetime:
-        """The exclusive deadline instant for an anchor on a real date."""
-        if self.amount is None or self.unit is None:
-            return anchor
-        if self.before:
-            return calendar.due_before(anchor, self.amount, self.unit)
-        return calendar.due_after(anchor, self.amount, self.unit)
 
 
 def limit(duration: Duration, before: bool = False) -> Limit:
@@ -112,11 +81,6 @@ def duty_limits(duty: Duty) -> Limits:
 def delays(schedule: Schedule) -> tuple[Limit, ...]:
     """How long after the event it follows a scheduled event falls, in each reading the source gives."""
     return (limit(schedule.delay), *((limit(schedule.also),) if schedule.also else ()))
-
-
-def last_day(deadline: dt.datetime) -> dt.date:
-    """The last day on which something is on time, for an exclusive deadline instant."""
-    return (deadline - dt.timedelta(microseconds=1)).date()
 
 
 # --- what starts a duty's clock --------------------------------------------------------------------

@@ -17,19 +17,11 @@ from itertools import combinations
 
 import z3
 
+from ..model.calendar import Limit, last_day
+from ..model.names import parties_words
 from ..model.schema import Duty, Protocol, clause_sort_key
-from ..model.timescales import Limit, delays, last_day
-from ..model.wording import (
-    day_words,
-    deadline_words,
-    holiday_words,
-    limit_words,
-    listing,
-    moment_words,
-    parties_words,
-    quoted,
-    size,
-)
+from ..model.timescales import delays
+from ..model.wording import day_words, deadline_words, holiday_words, limit_words, listing, moment_words, quoted, size
 from .clocks import Deadline, Setting, agencies, anchor, deadline, opening, soon, start_words, together, undecided
 from .findings import Finding, Kind, Severity, make
 from .timeline import Instant, Timeline

@@ -14,10 +14,11 @@ from functools import cached_property
 
 import z3
 
+from ..model.calendar import Limit
 from ..model.conditions import Condition
+from ..model.names import names
 from ..model.schema import Duty, Protocol, clause_sort_key
-from ..model.timescales import Limit, delays, duty_limits, start
-from ..model.wording import names
+from ..model.timescales import delays, duty_limits, start
 from .context import Context
 from .findings import Finding, Kind, Severity, make
 from .timeline import Instant, Moment, Moments, Timeline

@@ -22,8 +22,8 @@ from typing import Any
 
 from ..model import vocabulary
 from ..model.conditions import describe
+from ..model.names import parties_words, timescale_words
 from ..model.schema import Duty, OwnershipRule, Protocol, clause_sort_key
-from ..model.wording import parties_words, timescale_words
 from .statute import kinds, provisions_words
 
 

@@ -24,9 +24,10 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from ..model.conditions import describe
+from ..model.names import names, parties_words, start_words, timescale_change_words
 from ..model.schema import Duty, Metadata, OwnershipRule, Protocol, clause_sort_key
 from ..model.timescales import trigger_start
-from ..model.wording import joined, names, parties_words, start_words, timescale_change_words
+from ..model.wording import joined
 from .check import Report
 from .findings import SEVERITY_ORDER, Finding, Severity
 from .timescales import timescale_change

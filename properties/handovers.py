@@ -15,8 +15,9 @@ import z3
 
 from ..model import conditions
 from ..model.conditions import Condition
+from ..model.names import names
 from ..model.schema import Duty, OwnershipRule, Protocol
-from ..model.wording import clause_words, names
+from ..model.wording import clause_words
 from .findings import Finding, Witness, make
 from .situations import Config, Situations, Step, keys_of
 

@@ -18,6 +18,7 @@ a situation the lifecycles can actually reach, in data and in words.
 from __future__ import annotations
 
 from ..model import conditions, wording
+from ..model import names as model_names
 from ..model.schema import Dimension, Duty, OwnershipRule, Protocol
 from .context import Context
 from .findings import Finding, Witness, make
@@ -30,7 +31,7 @@ def check(protocol: Protocol, context: Context) -> list[Finding]:
     """Ownership gaps and conflicts, dimension by dimension, and duties that name no actor."""
     situations = context.situations
     agency_of = _agencies(protocol)
-    names = wording.names(protocol).parties
+    names = model_names.names(protocol).parties
     findings: list[Finding] = []
     for dimension in protocol.dimensions:
         rules = [r for r in protocol.ownership if r.dimension == dimension.id]

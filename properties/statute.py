@@ -34,23 +34,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..model import vocabulary
-from ..model.calendar import Calendar
+from ..model.calendar import Calendar, Limit, last_day
 from ..model.conditions import All, AnyOf, Comparison, Condition, comparisons, describe
 from ..model.loader import load_protocol
+from ..model.names import names, parties_words, reading_words, timescale_words, trigger_words
 from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, clause_sort_key
 from ..model.source import LoadError, Located
-from ..model.timescales import Limit, duty_limits, last_day
-from ..model.wording import (
-    clause_words,
-    day_words,
-    listing,
-    names,
-    parties_words,
-    quoted,
-    reading_words,
-    timescale_words,
-    trigger_words,
-)
+from ..model.timescales import duty_limits
+from ..model.wording import clause_words, day_words, listing, quoted
 from .context import Context
 from .findings import Finding, TimelineEntry, Witness, make, ordered
 from .timescales import Comparison as Compared

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 import z3
 
 from ..model import conditions
+from ..model.names import names, parties_words
 from ..model.schema import Duty, EscalationStep, Protocol, Transition
-from ..model.wording import clause_words, listing, names, parties_words, quoted
+from ..model.wording import clause_words, listing, quoted
 from .context import Context
 from .findings import Finding, Witness, make, ordered
 from .handovers import silent_handovers

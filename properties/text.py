@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from ..model.names import firm_limit_words, names, parties_words, trigger_words
 from ..model.schema import Duty, Item, Protocol, clause_sort_key
-from ..model.wording import clause_words, firm_limit_words, listing, long_date, names, parties_words, trigger_words
+from ..model.wording import clause_words, listing, long_date
 from .context import Context
 from .findings import Finding, make, ordered
 

@@ -27,11 +27,12 @@ from functools import lru_cache
 
 import z3
 
-from ..model.calendar import Calendar, Unit, add_months
+from ..model.calendar import HOURS_PER_DAY, Calendar, Limit, Unit, add_months
 from ..model.conditions import Condition, describe
+from ..model.names import names
 from ..model.schema import Protocol
-from ..model.timescales import HOURS_PER_DAY, Limit, delays
-from ..model.wording import names, start_phrase
+from ..model.timescales import delays
+from ..model.wording import start_phrase
 from .situations import Config, Situations
 
 FOCUS_PAD = 7  # days either side of a focus over which the calendar is still encoded exactly

@@ -21,9 +21,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model.calendar import Calendar, Unit
+from ..model.calendar import Calendar, Limit, Unit
 from ..model.schema import Duty, Protocol, Timescale
-from ..model.timescales import Limit, limit
+from ..model.timescales import limit
 from ..model.wording import deadline_words, moment_words
 from .context import WINDOW
 

@@ -17,19 +17,10 @@ from dataclasses import dataclass
 
 import z3
 
+from ..model.calendar import last_day
+from ..model.names import names, parties_words
 from ..model.schema import Duty, Protocol, clause_sort_key
-from ..model.timescales import last_day
-from ..model.wording import (
-    deadline_words,
-    gap_words,
-    limit_words,
-    listing,
-    moment_words,
-    names,
-    parties_words,
-    quoted,
-    size,
-)
+from ..model.wording import deadline_words, gap_words, limit_words, listing, moment_words, quoted, size
 from .clocks import (
     Deadline,
     Setting,

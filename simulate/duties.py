@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, Literal
 from ..model import timescales
 from ..model.calendar import Unit
 from ..model.conditions import Condition, comparisons
+from ..model.names import start_words
 from ..model.schema import Duty, Protocol, Timescale
 from ..model.timescales import Start, limits
-from ..model.wording import amount_words, start_words
+from ..model.wording import amount_words
 from .scenario import LEAVE, Dist
 
 if TYPE_CHECKING:

@@ -15,8 +15,7 @@ from conftest import EXAMPLE, ROOT
 from conftest import TODAY_ISO as TODAY
 
 from protoverify import load_protocol
-from protoverify.model.calendar import Calendar, Unit
-from protoverify.model.timescales import Limit
+from protoverify.model.calendar import Calendar, Limit, Unit
 from protoverify.properties.check import Report
 from protoverify.properties.diff import CHANGE_KINDS, diff
 from protoverify.properties.judgements import beside

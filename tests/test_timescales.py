@@ -10,9 +10,9 @@ import pytest
 from conftest import EXAMPLE, ROOT
 
 from protoverify import load_protocol
-from protoverify.model.calendar import Calendar, Unit
+from protoverify.model.calendar import Calendar, Limit, Unit
 from protoverify.model.conditions import comparisons
-from protoverify.model.timescales import Limit, Start, delays, duty_limits, limits, start
+from protoverify.model.timescales import Start, delays, duty_limits, limits, start
 from protoverify.properties import clocks, statute
 from protoverify.properties.timescales import timescale_change
 from protoverify.simulate import duties
