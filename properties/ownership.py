@@ -135,7 +135,9 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
                 f"No clause says who holds {dimension.name} in some situations the case can reach: {listed}. "
                 f"A child in such a situation has no agency responsible for it.",
                 witness=Witness(situation=examples[0][0], words=examples[0][1]),
-                suggestion=f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies.",
+                suggestion=(
+                    f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies."
+                ),
             )
         )
     return findings
@@ -219,7 +221,8 @@ def _conflicts(
                     question,
                     "info",
                     rule.clause,
-                    f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and names no lead.",
+                    f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and "
+                    "names no lead.",
                     agencies=sorted(holders),
                     suggestion="If one agency should act first or decide when the others disagree, name it as lead.",
                 )

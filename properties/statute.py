@@ -69,7 +69,10 @@ def bundled_baseline() -> Protocol:
     except ModuleNotFoundError:
         found = False
     if not found:
-        message = "the bundled England baseline is not installed with this copy of protoverify; expected --baseline FILE (e.g. protocols/baseline/england.yaml)"
+        message = (
+            "the bundled England baseline is not installed with this copy of protoverify; "
+            "expected --baseline FILE (e.g. protocols/baseline/england.yaml)"
+        )
         raise LoadError([Located(f"{package}/{name}", 0, 0, message)])
     with importlib.resources.as_file(resource) as path:
         return load_protocol(path)
@@ -271,7 +274,8 @@ class BaselineComparison:
         implied = list(dict.fromkeys(k for _, why in in_scope for k in why.implied))
         if states:
             clauses = sorted({c for s in states for c in s.clause}, key=clause_sort_key)
-            deals = f"The protocol deals with cases {listing([self.state_name(s) for s in states])} ({clause_words(clauses)})"
+            cases = listing([self.state_name(s) for s in states])
+            deals = f"The protocol deals with cases {cases} ({clause_words(clauses)})"
             if implied:
                 deals += f", so with cases {listing([repr(vocabulary.SITUATION[k].name) for k in implied])} too"
         else:
@@ -284,9 +288,13 @@ class BaselineComparison:
             "info",
             clauses,
             f"Statute: {self.statutory_words(elements)}. {deals}, but none of its duties or responsibilities is of "
-            f"this kind ('{kind}': {vocabulary.DUTY_KIND[kind].name}). A protocol need not restate the law, but what it leaves to the law "
+            f"this kind ('{kind}': {vocabulary.DUTY_KIND[kind].name}). A protocol need not restate the law, but what "
+            "it leaves to the law "
             "is easily missed by practitioners working from the protocol." + self.caveat(elements),
-            suggestion="Say who does this and by when, or say that the statutory duty applies as it stands; if the omission is deliberate, accept this finding with the reason.",
+            suggestion=(
+                "Say who does this and by when, or say that the statutory duty applies as it stands; if the omission "
+                "is deliberate, accept this finding with the reason."
+            ),
         )
 
     # --- bodies ----------------------------------------------------------------------------------
@@ -310,11 +318,15 @@ class BaselineComparison:
                 "warning",
                 element.clause,
                 f"{clause_words(element.clause).capitalize()} gives the duty to {vocabulary.DUTY_KIND[kind].name} to "
-                f"{self.who_words(who)}, which is {body_names}; statute ({provisions_words(self.baseline, [p for e in named for p in e.statute])}) "
+                f"{self.who_words(who)}, which is {body_names}; statute "
+                f"({provisions_words(self.baseline, [p for e in named for p in e.statute])}) "
                 f"gives it to {lawful_names}. Handing the work to another body can be lawful, but the body statute "
                 "names stays answerable for it, and the protocol does not say so.",
                 agencies=sorted({self.agency[p] for p in who if p in self.agency}),  # type: ignore[union-attr]
-                suggestion=f"Say that {lawful_names} keeps the statutory duty and how the work is delegated, or give it to {lawful_names}.",
+                suggestion=(
+                    f"Say that {lawful_names} keeps the statutory duty and how the work is delegated, or give it to "
+                    f"{lawful_names}."
+                ),
             )
 
     # --- timescales ------------------------------------------------------------------------------
@@ -351,7 +363,8 @@ class BaselineComparison:
         timeline = [
             (
                 anchor,
-                f"{'the event' if reading.how == 'before' else 'the clock starts'}: {start_or_event(self.protocol, duty, reading)}",
+                f"{'the event' if reading.how == 'before' else 'the clock starts'}: "
+                f"{start_or_event(self.protocol, duty, reading)}",
                 duty.clause[0],
             ),
             (law_last, f"last day under statute ({law_words})", None),
@@ -368,10 +381,13 @@ class BaselineComparison:
             f"{self.baseline.metadata.id} timescale {duty.id} {law.id} {reading.how}",
             "warning" if doubtful else "error",
             duty.clause,
-            f"{clause_words(duty.clause).capitalize()} says {self.who_words(duty.actor)} {duty.modality} {duty.action} {protocol_words}; "
+            f"{clause_words(duty.clause).capitalize()} says {self.who_words(duty.actor)} {duty.modality} {duty.action} "
+            f"{protocol_words}; "
             f"statute ({provisions_words(self.baseline, law.statute)}) sets {law_words}. On some dates the protocol's "
-            f"deadline is later than the law's: {started} {day_words(anchor)}, statute's last day is {day_words(law_last)} "
-            f"and the protocol's {day_words(own_last)}. A practitioner who keeps to the protocol can breach the statutory "
+            f"deadline is later than the law's: {started} {day_words(anchor)}, statute's last day is "
+            f"{day_words(law_last)} "
+            f"and the protocol's {day_words(own_last)}. A practitioner who keeps to the protocol can breach the "
+            "statutory "
             f"duty.{caveat}",
             agencies=sorted({self.agency[p] for p in duty.actor or () if p in self.agency}),
             witness=Witness(
@@ -404,7 +420,10 @@ class BaselineComparison:
             f"statute's: {self.statutory_words(laws)}. Limits in words or months, and limits counted from different "
             "kinds of moment, are not comparable, so whether the protocol meets the statutory timescale is left "
             "implicit." + self.caveat(laws),
-            suggestion="State the limit in days, working days or weeks from the moment statute counts from, or say that the statutory timescale applies.",
+            suggestion=(
+                "State the limit in days, working days or weeks from the moment statute counts from, or say that the "
+                "statutory timescale applies."
+            ),
         )
 
     # --- words -----------------------------------------------------------------------------------

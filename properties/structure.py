@@ -62,7 +62,9 @@ def unreachable_states(protocol: Protocol, situations: Situations) -> Iterator[F
                 state.clause,
                 f"Could not decide whether a case can ever be '{name}' ({lifecycle}): the search of situations stopped "
                 f"after {len(situations.configurations)} of them before reaching it.",
-                suggestion="Split the protocol's lifecycles or narrow the attributes' ranges so that the search can finish.",
+                suggestion=(
+                    "Split the protocol's lifecycles or narrow the attributes' ranges so that the search can finish."
+                ),
                 decided=False,
             )
             continue
@@ -81,7 +83,10 @@ def unreachable_states(protocol: Protocol, situations: Situations) -> Iterator[F
             f"{clause_words(state.clause)}). {detail} Whatever the protocol says about children in this situation "
             "(who owns what, which duties apply) is never connected to how a case gets there, so a child in it "
             "may not be recognised as being in it.",
-            suggestion=f"Say which event brings a case into '{name}' (a transition with its clause), or remove the state if the text does not describe it.",
+            suggestion=(
+                f"Say which event brings a case into '{name}' (a transition with its clause), or remove the state if "
+                "the text does not describe it."
+            ),
         )
 
 
@@ -157,9 +162,13 @@ def dead_end_states(protocol: Protocol, situations: Situations, timeout_ms: int)
             state.clause,
             f"Once a case is '{name}' ({lifecycle}, {clause_words(state.clause)}), no event in the protocol moves it "
             f"on: the {lifecycle} stays '{name}' for good. Whatever the protocol attaches to it (duties, "
-            f"responsibilities) applies to the child indefinitely, and anything meant to follow it never starts.{undecided}",
+            "responsibilities) applies to the child indefinitely, and anything meant to follow it never "
+            f"starts.{undecided}",
             witness=Witness(situation=example[0], words=example[1]) if example else None,
-            suggestion=f"Say what ends '{name}' (an event, an age, a decision) and what follows it, or mark the state final if a case really stays in it.",
+            suggestion=(
+                f"Say what ends '{name}' (an event, an age, a decision) and what follows it, or mark the state final "
+                "if a case really stays in it."
+            ),
             decided=situations.complete,
         )
 
@@ -237,7 +246,9 @@ def unmade_artefacts(protocol: Protocol) -> Iterator[Finding]:
             f"The protocol needs {artefact.name} to {duties}, but no duty in it says who makes {artefact.name}: "
             "nobody is given the job, so the work that waits on it may never be done for the child.",
             agencies=[agencies[p] for d in waiting for p in d.actor or () if p in agencies],
-            suggestion=f"Add a duty saying who produces {artefact.name} and by when, in time for the duties that need it.",
+            suggestion=(
+                f"Add a duty saying who produces {artefact.name} and by when, in time for the duties that need it."
+            ),
         )
 
 
@@ -263,7 +274,10 @@ def escalation_gaps(protocol: Protocol) -> Iterator[Finding]:
             f"post: {'; and '.join(problems)}. A dispute that reaches the top of the route has no one to decide it, "
             "and while it is unresolved the child's plan can stall.",
             agencies=sorted(disputing | {agencies[p] for p in last.parties or () if p in agencies}),
-            suggestion="End the route with the roles (posts) who make the final decision for each service, e.g. the two heads of service.",
+            suggestion=(
+                "End the route with the roles (posts) who make the final decision for each service, e.g. the two "
+                "heads of service."
+            ),
         )
 
 

@@ -39,8 +39,8 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
             limit = firm_limit_words(protocol, timescale)
             if limit:
                 detail = (
-                    f"The clause also sets a limit ({limit}), so the deadline itself is clear; the words only ask for it "
-                    "sooner, and nobody can tell when 'sooner' has been missed."
+                    f"The clause also sets a limit ({limit}), so the deadline itself is clear; the words only ask for "
+                    "it sooner, and nobody can tell when 'sooner' has been missed."
                 )
             else:
                 detail = (
@@ -54,7 +54,10 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
                 duty.clause,
                 f"In {where}, {who} {duty.modality} {duty.action} '{timescale.vague}'. {detail}",
                 agencies=duty_agencies(protocol, duty),
-                suggestion=f"Replace or back '{timescale.vague}' with a limit, e.g. 'within 1 working day of ...' or 'no later than ... before ...'.",
+                suggestion=(
+                    f"Replace or back '{timescale.vague}' with a limit, e.g. 'within 1 working day of ...' or 'no "
+                    "later than ... before ...'."
+                ),
             )
         elif timescale is None and duty.trigger is not None and duty.modality != "may":
             yield make(
@@ -63,10 +66,13 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
                 "warning",
                 duty.clause,
                 f"In {where}, {who} {duty.modality} {duty.action}. The duty is triggered by "
-                f"{trigger_words(protocol, duty, 'case')}, but the clause says nothing about by when. It is open-ended: "
-                "it cannot be late, so a delay for the child is never visible as a breach.",
+                f"{trigger_words(protocol, duty, 'case')}, but the clause says nothing about by when. It is "
+                "open-ended: it cannot be late, so a delay for the child is never visible as a breach.",
                 agencies=duty_agencies(protocol, duty),
-                suggestion="Say by when, counted from the trigger (e.g. 'within 5 working days of ...') or before a dated event.",
+                suggestion=(
+                    "Say by when, counted from the trigger (e.g. 'within 5 working days of ...') or before a dated "
+                    "event."
+                ),
             )
 
 
@@ -109,7 +115,8 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
         parents = sorted({printed_parent(n) for n in numbers}, key=clause_sort_key)
         clash = [p for p in parents if p in known and p not in clauses]
         also = (
-            f" The protocol has its own clause {listing(clash)}, so a reference to these items is easily read as one to that clause."
+            f" The protocol has its own clause {listing(clash)}, so a reference to these items is easily read as one "
+            "to that clause."
             if clash
             else ""
         )
@@ -118,10 +125,14 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
             f"list in {', '.join(clauses)}",
             "info",
             [*clauses, *numbers],
-            f"The list in {clause_words(clauses)} is numbered {span}, as if it belonged to {clause_words(parents)}.{also} "
+            f"The list in {clause_words(clauses)} is numbered {span}, as if it belonged to "
+            f"{clause_words(parents)}.{also} "
             "The numbers are kept as printed; cross-references to these items are ambiguous, which matters when "
             "practitioners cite them in a dispute or a review.",
-            suggestion=f"Renumber the items under {clauses[0]} (e.g. {clauses[0].partition('(')[0]}.1, {clauses[0].partition('(')[0]}.2, ...).",
+            suggestion=(
+                f"Renumber the items under {clauses[0]} (e.g. {clauses[0].partition('(')[0]}.1, "
+                f"{clauses[0].partition('(')[0]}.2, ...)."
+            ),
         )
 
 
@@ -141,7 +152,8 @@ def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
             "warning",
             metadata.clause,
             f"The protocol sets no review date.{agreed} Without one, nobody is due to check that it still matches the "
-            "law, the services' structures and practice, so children may be handled under arrangements that no longer hold.",
+            "law, the services' structures and practice, so children may be handled under arrangements that no longer "
+            "hold.",
             suggestion="State a review date (e.g. two years from agreement) and who is responsible for the review.",
         )
     elif metadata.review < today:
@@ -155,7 +167,8 @@ def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
             "review date",
             "warning",
             metadata.clause,
-            f"The protocol was due for review on {long_date(metadata.review)}; as of {long_date(today)} that is {ago} ago.{agreed} "
+            f"The protocol was due for review on {long_date(metadata.review)}; as of {long_date(today)} that is {ago} "
+            f"ago.{agreed} "
             "Law, guidance and the services' structures may have changed since, so practitioners may be following "
             "arrangements that no longer hold for the children concerned.",
             suggestion="Review the protocol, record the date it was reviewed and set the next review date.",

@@ -67,7 +67,8 @@ def _title(d: Diff) -> list[str]:
     counts = Counter(c.kind for c in d.changes)
     findings = counts["finding-introduced"] + counts["finding-severity-changed"] + counts["finding-resolved"]
     verdict = (
-        f"the new version brings in {len(d.introduced_errors)} open error{'s' if len(d.introduced_errors) != 1 else ''} (exit 1)"
+        f"the new version brings in {len(d.introduced_errors)} open "
+        f"error{'s' if len(d.introduced_errors) != 1 else ''} (exit 1)"
         if d.introduced_errors
         else "the new version brings in no open error (exit 0)"
     )

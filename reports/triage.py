@@ -116,7 +116,8 @@ def _faithfulness(coverage: Coverage | None) -> Light:
             f"{_n(len(coverage.missing), 'clause')} of the source not encoded",
         )
     if coverage.unmatched or coverage.not_in_source:
-        why = f"{_n(len(coverage.unmatched), 'time phrase')} unmatched, {_n(len(coverage.not_in_source), 'cited clause')} not in the source"
+        unmatched, cited = _n(len(coverage.unmatched), "time phrase"), _n(len(coverage.not_in_source), "cited clause")
+        why = f"{unmatched} unmatched, {cited} not in the source"
         return Light("faithfulness", FAITHFULNESS, "amber", counts, why)
     return Light(
         "faithfulness",

@@ -190,7 +190,8 @@ def effort_of(duty: Duty, scenario: Scenario) -> Dist:
 def base_status(protocol: Protocol, duty: Duty, scenario: Scenario) -> str:
     """`simulated`, or why the duty is never simulated whatever happens to cases."""
     if duty.modality not in scenario.interpretations.modalities:
-        return f"not simulated: a '{duty.modality}' duty (the scenario simulates {', '.join(scenario.interpretations.modalities)})"
+        simulated = ", ".join(scenario.interpretations.modalities)
+        return f"not simulated: a '{duty.modality}' duty (the scenario simulates {simulated})"
     if duty.timescale is not None and duty.timescale.every is not None:
         return "not simulated: a recurring duty ('every'), not one task per case"
     if timescales.start(protocol, duty) is None:
@@ -266,7 +267,8 @@ def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:
     for duty in protocol.duties:
         if found[duty.id] == SIMULATED and not can_start(duty.id):
             found[duty.id] = (
-                f"not raised in this scenario: what starts it ({start_words(protocol, starts[duty.id], 'id')}) never happens"
+                f"not raised in this scenario: what starts it ({start_words(protocol, starts[duty.id], 'id')}) never "
+                "happens"
             )
     return found
 
