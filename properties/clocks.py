@@ -67,7 +67,7 @@ class Setting:
 
     @cached_property
     def counting(self) -> dict:
-        """The calendar's facts, made once for the run's timelines (see `timeline.Counting`)."""
+        """The calendar's facts, made once for the run's timelines (`timeline.Counting`, `timeline.MonthShift`)."""
         return {}
 
     def focus(self, timeline: Timeline) -> tuple[int, int] | None:

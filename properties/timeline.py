@@ -15,7 +15,9 @@ Calendar. Working days are a lookup over the concrete window: the number of work
 timeline's first day up to a day, that is the weekdays up to it less each day of
 `Calendar.working_day_table` up to it that breaks the weekday pattern (a bank holiday, a substitute
 day, a closure). A time limit is then a linear condition on those counts (`on_time`), exactly as
-`Calendar.due_after` and `Calendar.due_before` compute it.
+`Calendar.due_after` and `Calendar.due_before` compute it. A limit in calendar months is a lookup of
+the same kind: the day N months on is the day plus a shift that is constant over runs of days
+(`MonthShift`), by the calendar's end-of-month rule.
 """
 
 from __future__ import annotations
