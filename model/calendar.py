@@ -1,8 +1,8 @@
 """The working-day calendar: which days count, and when a protocol deadline falls.
 
 A protocol says things like "within 10 working days of entering custody", "within 24 hours",
-"no later than 14 days before release" or "at least 2 days prior to the hearing". A `Calendar`
-turns such a phrase and a real date into a deadline instant.
+"no later than 14 days before release" or "at least 2 days prior to the hearing". A `Limit` is such
+a phrase; a `Calendar` turns it and a real date into a deadline instant (`Limit.due`).
 
 Working days
     Monday to Friday, except the bank holidays of the calendar's region (substitute days
@@ -27,6 +27,8 @@ Deadlines
         hours         start + N elapsed hours, whatever the day;
         days          close of start.date() + N calendar days;
         weeks         close of start.date() + 7N calendar days;
+        months        close of the same day N calendar months later, or of that month's last day
+                      if it is shorter (31 January + 1 month: the last day of February);
         working_days  close of the Nth working day strictly after start.date()
                       (a trigger on a weekend or holiday: day 1 is the next working day).
 
@@ -34,7 +36,12 @@ Deadlines
         hours         event - N elapsed hours;
         days          close of event.date() - N calendar days;
         weeks         close of event.date() - 7N calendar days;
+        months        close of the same day N calendar months earlier, or of that month's last day
+                      if it is shorter (31 March - 1 month: the last day of February);
         working_days  close of the Nth working day strictly before event.date().
+
+    Both are the close of a day `later(day, N, unit)` or `earlier(day, N, unit)` gives, the one way
+    a limit counted in days, weeks, months or working days moves a date.
 
     Day boundaries are those of the datetime's own clock: its tzinfo, or local wall-clock time
     if it is naive. Hours are elapsed time: for an aware datetime they are counted in UTC, so
@@ -45,6 +52,7 @@ Deadlines
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from calendar import monthrange
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -73,6 +81,7 @@ class Unit(StrEnum):
     DAYS = "days"
     WORKING_DAYS = "working_days"
     WEEKS = "weeks"
+    MONTHS = "months"
 
 
 _SUBDIVISION = {
@@ -154,17 +163,24 @@ class Calendar:
             raise ValueError(f"empty window: last ({last}) is before first ({first})")
         return tuple(map(self.is_working_day, _dates(first, last)))
 
+    def later(self, d: date, amount: int, unit: Unit | str) -> date:
+        """The day `amount` `unit`s after d: the nth working day after it, or n calendar days, weeks
+        or months later (a month later than the 31st is the last day of a shorter month)."""
+        d, amount = _day(d), _amount(amount)
+        return self._shift(d, amount, _day_unit(unit))
+
+    def earlier(self, d: date, amount: int, unit: Unit | str) -> date:
+        """The day `amount` `unit`s before d: the nth working day before it, or n calendar days,
+        weeks or months earlier (with the same end-of-month rule as `later`)."""
+        d, amount = _day(d), _amount(amount)
+        return self._shift(d, -amount, _day_unit(unit))
+
     def due_after(self, start: datetime, amount: int, unit: Unit | str) -> datetime:
         """The exclusive deadline instant for "within <amount> <unit> of start"."""
         amount, unit = _amount(amount), _member(Unit, unit)
         if unit is Unit.HOURS:
             return _elapsed(start, timedelta(hours=amount))
-        day = start.date()
-        if unit is Unit.WORKING_DAYS:
-            due = self.add_working_days(day, amount)
-        else:
-            due = day + timedelta(days=amount * (7 if unit is Unit.WEEKS else 1))
-        return _close_of_day(due, start.tzinfo)
+        return _close_of_day(self._shift(start.date(), amount, unit), start.tzinfo)
 
     def due_before(self, event: datetime, amount: int, unit: Unit | str) -> datetime:
         """The exclusive deadline instant for "no later than (or at least) <amount> <unit>
@@ -172,12 +188,15 @@ class Calendar:
         amount, unit = _amount(amount), _member(Unit, unit)
         if unit is Unit.HOURS:
             return _elapsed(event, -timedelta(hours=amount))
-        day = event.date()
+        return _close_of_day(self._shift(event.date(), -amount, unit), event.tzinfo)
+
+    def _shift(self, d: date, n: int, unit: Unit) -> date:
+        """d moved by n (a non-zero whole number, negative for earlier) units of days or more."""
         if unit is Unit.WORKING_DAYS:
-            due = self.subtract_working_days(day, amount)
-        else:
-            due = day - timedelta(days=amount * (7 if unit is Unit.WEEKS else 1))
-        return _close_of_day(due, event.tzinfo)
+            return self.add_working_days(d, n) if n > 0 else self.subtract_working_days(d, -n)
+        if unit is Unit.MONTHS:
+            return add_months(d, n)
+        return d + timedelta(days=n * (7 if unit is Unit.WEEKS else 1))
 
     def _working_days(self, year: int) -> tuple[date, ...]:
         """The working days of a year, in order (computed once per calendar and year)."""
@@ -188,6 +207,43 @@ class Calendar:
         return days
 
 
+HOURS_PER_DAY = 24
+DAYS_IN = {Unit.DAYS: 1, Unit.WEEKS: 7, Unit.MONTHS: 31}  # at most, for a unit of whole days
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A time limit: `amount` `unit`s after its anchor, or before it (`before`); with no amount, the
+    anchor itself ("prior to the final release meeting")."""
+
+    amount: int | None
+    unit: Unit | None
+    before: bool = False
+
+    def span(self) -> int:
+        """At most how many calendar days the limit reaches from its anchor."""
+        if self.amount is None or self.unit is None:
+            return 0
+        if self.unit is Unit.HOURS:
+            return self.amount // HOURS_PER_DAY + 1
+        if self.unit is Unit.WORKING_DAYS:
+            return 2 * self.amount + 14  # five working days in seven, with room for a holiday season
+        return self.amount * DAYS_IN[self.unit]
+
+    def due(self, calendar: Calendar, anchor: datetime) -> datetime:
+        """The exclusive deadline instant for an anchor on a real date."""
+        if self.amount is None or self.unit is None:
+            return anchor
+        if self.before:
+            return calendar.due_before(anchor, self.amount, self.unit)
+        return calendar.due_after(anchor, self.amount, self.unit)
+
+
+def last_day(deadline: datetime) -> date:
+    """The last day on which something is on time, for an exclusive deadline instant."""
+    return (deadline - timedelta(microseconds=1)).date()
+
+
 def _member(kind: type[E], value: E | str) -> E:
     """`value` as a member of `kind` (Region, Unit), or a ValueError listing the valid ones."""
     try:
@@ -195,6 +251,24 @@ def _member(kind: type[E], value: E | str) -> E:
     except ValueError:
         valid = ", ".join(repr(member.value) for member in kind)
         raise ValueError(f"unknown {kind.__name__.lower()} {value!r}; expected one of {valid}") from None
+
+
+def add_months(d: date, n: int) -> date:
+    """The same day n calendar months after d (before it, for a negative n), or the last day of that
+    month where it has no such day: 31 January + 1 month is 28 (or 29) February."""
+    years, month = divmod(d.month - 1 + n, 12)
+    year = d.year + years
+    return date(year, month + 1, min(d.day, monthrange(year, month + 1)[1]))
+
+
+def _day_unit(unit: Unit | str) -> Unit:
+    """A unit of whole days (all but hours, which are elapsed time and move an instant, not a day)."""
+    unit = _member(Unit, unit)
+    if unit is Unit.HOURS:
+        raise ValueError(
+            "hours are elapsed time and move an instant, not a date; expected days, working_days, weeks or months"
+        )
+    return unit
 
 
 def _amount(value: int) -> int:

@@ -7,13 +7,13 @@ can name an agency, a role or a person without saying which); `unspecified` is r
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from . import conditions
 from .schema import UNSPECIFIED, Attribute, Lifecycle, Protocol, State
 from .source import Path_, Problem
 from .statechart import RESERVED_EVENT_IDS
+from .wording import unknown as _unknown
 
 
 def check(protocol: Protocol) -> list[Problem]:
@@ -24,14 +24,6 @@ def check(protocol: Protocol) -> list[Problem]:
 def check_condition(protocol: Protocol, condition: conditions.Condition | None, path: Path_) -> list[Problem]:
     """Problems with a condition written elsewhere (a judgements file) against the protocol's names."""
     return list(_Checker(protocol)._condition(condition, path))
-
-
-def _unknown(kind: str, name: str, known: set[str], where: str = "") -> str:
-    """'unknown state 'x' in lifecycle 'y'; did you mean 'z'? expected one of: ...'"""
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    guess = f"; did you mean '{close[0]}'?" if close else ";"
-    listed = ", ".join(sorted(known)[:12]) + (" ..." if len(known) > 12 else "")
-    return f"unknown {kind} '{name}'{where}{guess} expected one of: {listed or '(none declared)'}"
 
 
 class _Checker:

@@ -468,7 +468,7 @@ Amount = Annotated[
 MAX_YEARS = 100
 """The longest time limit a file may state: longer is a typo for a child's case, and the checks lay
 every deadline on real dates, which must stay within the calendar."""
-_DAYS_IN = {Unit.HOURS: 1 / 24, Unit.DAYS: 1, Unit.WORKING_DAYS: 7 / 5, Unit.WEEKS: 7}
+_DAYS_IN = {Unit.HOURS: 1 / 24, Unit.DAYS: 1, Unit.WORKING_DAYS: 7 / 5, Unit.WEEKS: 7, Unit.MONTHS: 366 / 12}
 
 
 def _within_reach(amount: int | None, unit: Unit | None) -> None:

@@ -9,7 +9,6 @@ and turns its errors into such located messages. Protocol and scenario loaders b
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import re
 import types
@@ -26,6 +25,8 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
+
+from .wording import guess
 
 MAX_BYTES = 5_000_000
 MAX_VALUES = 500_000  # after YAML aliases are expanded: refuses "billion laughs" files
@@ -375,9 +376,9 @@ def _problem(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]]) 
         return Problem(path[:-1], f"missing required field '{name}'{expected}")
     if kind == "extra_forbidden":
         allowed = list(_fields_at(model, path[:-1]))
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        guess = f"; did you mean '{close[0]}'?" if close else ""
-        return Problem(path, f"unknown key '{name}'{guess} expected one of: {', '.join(allowed)}", at_key=True)
+        return Problem(
+            path, f"unknown key '{name}'{guess(name, allowed, '')} expected one of: {', '.join(allowed)}", at_key=True
+        )
     if kind in ("literal_error", "enum") and len(errors) == 1:
         expected = (first.get("ctx") or {}).get("expected", "")
         return Problem(path, f"unknown value {_shown(first['input'])} for '{name}'; expected {expected}")

@@ -19,8 +19,9 @@ documentation (docs/vocabulary.md) all read the one list.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
+
+from .wording import guess
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,7 @@ BODY = {b.id: b for b in BODIES}
 
 def unknown(what: str, name: str, known: dict[str, object]) -> str:
     """'unknown duty kind 'x'; did you mean 'y'? expected a term of the shared vocabulary ...'"""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    guess = f"; did you mean '{close[0]}'?" if close else ";"
-    return f"unknown {what} '{name}'{guess} expected a {what} of the shared vocabulary (docs/vocabulary.md), e.g. {', '.join(list(known)[:3])}"
+    return f"unknown {what} '{name}'{guess(name, known)} expected a {what} of the shared vocabulary (docs/vocabulary.md), e.g. {', '.join(list(known)[:3])}"
 
 
 def related(kind: str) -> frozenset[str]:

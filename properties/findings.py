@@ -1,10 +1,10 @@
 """Findings: what a check says about a protocol, in the JSON contract every renderer derives from.
 
-A finding names its kind, its severity, the clauses it concerns, the agencies involved, a message a
-practitioner can act on, a witness (the situation, or a dated timeline, that shows the problem) and
-a suggestion. Its `id` is stable: it is made from the kind and the question asked (the dimension,
-the duties, the states), not from the witness, so an author's acceptance of a finding still applies
-when a re-run happens to pick another witness.
+A finding names its kind (one of the registry in `kinds`), its severity, the clauses it concerns,
+the agencies involved, a message a practitioner can act on, a witness (the situation, or a dated
+timeline, that shows the problem) and a suggestion. Its `id` is stable: it is made from the kind and
+the question asked (the dimension, the duties, the states), not from the witness, so an author's
+acceptance of a finding still applies when a re-run happens to pick another witness.
 
 A check that could not decide a question (the solver said `unknown`, or ran out of time) reports a
 finding with `decided: false`: an undecided question is never reported as a pass.
@@ -14,31 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..model.schema import clause_sort_key
+from .kinds import Severity, known
 
-Kind = Literal[
-    "ownership-gap",
-    "ownership-conflict",
-    "deadline-conflict",
-    "deadline-divergence",
-    "vague-deadline",
-    "silent-handover",
-    "unreachable-state",
-    "dead-end-state",
-    "dangling-reference",
-    "numbering",
-    "review-overdue",
-    "review-missing",
-    "statutory-gap",
-    "statutory-conflict",
-    "escalation-gap",
-]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-Severity = Literal["error", "warning", "info"]
+Kind = Annotated[str, AfterValidator(known)]  # a kind of the registry (properties/kinds.py)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 

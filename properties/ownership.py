@@ -17,7 +17,8 @@ a situation the lifecycles can actually reach, in data and in words.
 
 from __future__ import annotations
 
-from ..model import conditions
+from ..model import conditions, wording
+from ..model import names as model_names
 from ..model.schema import Dimension, Duty, OwnershipRule, Protocol
 from .context import Context
 from .findings import Finding, Witness, make
@@ -30,7 +31,7 @@ def check(protocol: Protocol, context: Context) -> list[Finding]:
     """Ownership gaps and conflicts, dimension by dimension, and duties that name no actor."""
     situations = context.situations
     agency_of = _agencies(protocol)
-    names = {a.id: a.name for a in protocol.agencies} | {p.id: p.name for p in protocol.people}
+    names = model_names.names(protocol).parties
     findings: list[Finding] = []
     for dimension in protocol.dimensions:
         rules = [r for r in protocol.ownership if r.dimension == dimension.id]
@@ -134,7 +135,9 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
                 f"No clause says who holds {dimension.name} in some situations the case can reach: {listed}. "
                 f"A child in such a situation has no agency responsible for it.",
                 witness=Witness(situation=examples[0][0], words=examples[0][1]),
-                suggestion=f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies.",
+                suggestion=(
+                    f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies."
+                ),
             )
         )
     return findings
@@ -218,7 +221,8 @@ def _conflicts(
                     question,
                     "info",
                     rule.clause,
-                    f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and names no lead.",
+                    f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and "
+                    "names no lead.",
                     agencies=sorted(holders),
                     suggestion="If one agency should act first or decide when the others disagree, name it as lead.",
                 )
@@ -227,8 +231,8 @@ def _conflicts(
 
 
 def _list(agencies: frozenset[str], names: dict[str, str]) -> str:
-    items = [names.get(a, a) for a in sorted(agencies)]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """The agencies' names (or people's), in the order of their ids: 'a, b and c'."""
+    return wording.listing(names.get(a, a) for a in sorted(agencies))
 
 
 # --- duties with no actor -------------------------------------------------------------------------

@@ -21,9 +21,9 @@ ones, or of kinds that together imply them (looked-after children and custodial 
 looked-after child can be sentenced). A baseline duty that names no state applies to every protocol.
 
 Timescales are compared on the calendar (`properties.timescales.compare`): within with within, every
-with every, before an event with before an event, each counted on its own file's calendar, on every
-date of the checks' window. Anything else (a limit in words, months, a limit after a trigger against
-one before an event) is not comparable, and is said to be.
+with every, before an event with before an event, each counted on its own file's calendar (calendar
+months by the end-of-month rule), on every date of the checks' window. Anything else (a limit in
+words, a limit after a trigger against one before an event) is not comparable, and is said to be.
 """
 
 from __future__ import annotations
@@ -34,16 +34,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..model import vocabulary
-from ..model.calendar import Calendar
+from ..model.calendar import Calendar, Limit, last_day
 from ..model.conditions import All, AnyOf, Comparison, Condition, comparisons, describe
 from ..model.loader import load_protocol
-from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, Timescale, clause_sort_key
+from ..model.names import names, parties_words, reading_words, timescale_words, trigger_words
+from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, clause_sort_key
 from ..model.source import LoadError, Located
+from ..model.timescales import duty_limits
+from ..model.wording import clause_words, day_words, listing, quoted
 from .context import Context
-from .deadlines import day_words, deadline, last_day_of
 from .findings import Finding, TimelineEntry, Witness, make, ordered
-from .structure import agency_of, clause_words, listing, party_names
-from .timeline import Limit
 from .timescales import Comparison as Compared
 from .timescales import compare
 
@@ -69,7 +69,10 @@ def bundled_baseline() -> Protocol:
     except ModuleNotFoundError:
         found = False
     if not found:
-        message = "the bundled England baseline is not installed with this copy of protoverify; expected --baseline FILE (e.g. protocols/baseline/england.yaml)"
+        message = (
+            "the bundled England baseline is not installed with this copy of protoverify; "
+            "expected --baseline FILE (e.g. protocols/baseline/england.yaml)"
+        )
         raise LoadError([Located(f"{package}/{name}", 0, 0, message)])
     with importlib.resources.as_file(resource) as path:
         return load_protocol(path)
@@ -90,12 +93,12 @@ def parties(element: Element) -> tuple[str, ...] | None:
     return element.actor if isinstance(element, Duty) else element.owner
 
 
-def bodies(protocol: Protocol, names: Iterable[str]) -> frozenset[str] | None:
+def bodies(protocol: Protocol, parties: Iterable[str]) -> frozenset[str] | None:
     """The kinds of body the parties are (through their agency); None if any party's is not known."""
-    agency = agency_of(protocol)
+    agency = names(protocol).agency
     kind_of = {a.id: a.kind for a in protocol.agencies}
     found = set()
-    for name in names:
+    for name in parties:
         body = kind_of.get(agency.get(name, ""))
         if body is None:
             return None
@@ -211,52 +214,14 @@ class Reading:
     event: str | None = None  # what a limit before counts back from
 
     def words(self, protocol: Protocol, duty: Duty) -> str:
-        if self.how == "every":
-            return f"at intervals of at most {self.limit.size()}"
-        if self.how == "before":
-            return self.limit.words(f"'{event_name(protocol, self.event)}'")
-        return self.limit.words(start_words(protocol, duty))
+        return reading_words(protocol, duty, self.limit, self.event, every=self.how == "every")
 
 
 def readings(duty: Duty) -> list[Reading]:
     """The readings of a duty's timescale that can be compared on the calendar."""
-    found: list[Reading] = []
-    limited = deadline(duty)
-    if limited is not None:
-        found += [Reading("before" if limit.before else "within", limit, limited.event) for limit in limited.limits]
-    if duty.timescale is not None and duty.timescale.every is not None:
-        found.append(Reading("every", Limit(duty.timescale.every.amount, duty.timescale.every.unit)))
-    return found
-
-
-def timescale_words(protocol: Protocol, duty: Duty) -> str:
-    """A duty's timescale in words: its comparable readings, else its words, else that it has none."""
-    parts = [r.words(protocol, duty) for r in readings(duty)]
-    timescale: Timescale | None = duty.timescale
-    if timescale is not None and timescale.vague is not None:
-        parts.append(f"'{timescale.vague}'")
-    if timescale is not None and timescale.at is not None:
-        parts.append(f"at '{event_name(protocol, timescale.at)}'")
-    return ", ".join(parts) if parts else "with no timescale"
-
-
-def event_name(protocol: Protocol, event: str | None) -> str:
-    return next((e.name for e in protocol.events if e.id == event), str(event).replace("_", " "))
-
-
-def start_words(protocol: Protocol, duty: Duty) -> str:
-    """What starts a duty's clock, in words."""
-    trigger = duty.trigger
-    if trigger is None:
-        return "its start"
-    states = {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()}
-    if trigger.event is not None:
-        return f"'{event_name(protocol, trigger.event)}'"
-    if trigger.enter is not None:
-        return f"'{states[trigger.enter]}' beginning"
-    if trigger.exit is not None:
-        return f"'{states[trigger.exit]}' ending"
-    return f"'{next(d.action for d in protocol.duties if d.id == trigger.duty)}' being done"
+    found = duty_limits(duty)
+    compared = [Reading(found.how, limit, found.event) for limit in found.readings]  # type: ignore[arg-type]
+    return compared + ([Reading("every", found.every)] if found.every is not None else [])
 
 
 # --- the comparison -------------------------------------------------------------------------------
@@ -268,8 +233,7 @@ class BaselineComparison:
     def __init__(self, protocol: Protocol, baseline: Protocol):
         self.protocol = protocol
         self.baseline = baseline
-        self.names = party_names(protocol)
-        self.agency = agency_of(protocol)
+        self.agency = names(protocol).agency
         self.protocol_calendar: Calendar = protocol.calendar.to_calendar()
         self.baseline_calendar: Calendar = baseline.calendar.to_calendar()
         self._compared: dict[tuple[Limit, Limit], Compared] = {}  # many duties share a limit: each pair compared once
@@ -310,7 +274,8 @@ class BaselineComparison:
         implied = list(dict.fromkeys(k for _, why in in_scope for k in why.implied))
         if states:
             clauses = sorted({c for s in states for c in s.clause}, key=clause_sort_key)
-            deals = f"The protocol deals with cases {listing([self.state_name(s) for s in states])} ({clause_words(clauses)})"
+            cases = listing([self.state_name(s) for s in states])
+            deals = f"The protocol deals with cases {cases} ({clause_words(clauses)})"
             if implied:
                 deals += f", so with cases {listing([repr(vocabulary.SITUATION[k].name) for k in implied])} too"
         else:
@@ -323,9 +288,13 @@ class BaselineComparison:
             "info",
             clauses,
             f"Statute: {self.statutory_words(elements)}. {deals}, but none of its duties or responsibilities is of "
-            f"this kind ('{kind}': {vocabulary.DUTY_KIND[kind].name}). A protocol need not restate the law, but what it leaves to the law "
+            f"this kind ('{kind}': {vocabulary.DUTY_KIND[kind].name}). A protocol need not restate the law, but what "
+            "it leaves to the law "
             "is easily missed by practitioners working from the protocol." + self.caveat(elements),
-            suggestion="Say who does this and by when, or say that the statutory duty applies as it stands; if the omission is deliberate, accept this finding with the reason.",
+            suggestion=(
+                "Say who does this and by when, or say that the statutory duty applies as it stands; if the omission "
+                "is deliberate, accept this finding with the reason."
+            ),
         )
 
     # --- bodies ----------------------------------------------------------------------------------
@@ -349,11 +318,15 @@ class BaselineComparison:
                 "warning",
                 element.clause,
                 f"{clause_words(element.clause).capitalize()} gives the duty to {vocabulary.DUTY_KIND[kind].name} to "
-                f"{self.who_words(who)}, which is {body_names}; statute ({provisions_words(self.baseline, [p for e in named for p in e.statute])}) "
+                f"{self.who_words(who)}, which is {body_names}; statute "
+                f"({provisions_words(self.baseline, [p for e in named for p in e.statute])}) "
                 f"gives it to {lawful_names}. Handing the work to another body can be lawful, but the body statute "
                 "names stays answerable for it, and the protocol does not say so.",
                 agencies=sorted({self.agency[p] for p in who if p in self.agency}),  # type: ignore[union-attr]
-                suggestion=f"Say that {lawful_names} keeps the statutory duty and how the work is delegated, or give it to {lawful_names}.",
+                suggestion=(
+                    f"Say that {lawful_names} keeps the statutory duty and how the work is delegated, or give it to "
+                    f"{lawful_names}."
+                ),
             )
 
     # --- timescales ------------------------------------------------------------------------------
@@ -384,13 +357,14 @@ class BaselineComparison:
         doubtful = unconfirmed(law)
         protocol_words = reading.words(self.protocol, duty)
         law_words = law_reading.words(self.baseline, law)
-        law_last, own_last = last_day_of(example.old_due), last_day_of(example.new_due)
+        law_last, own_last = last_day(example.old_due), last_day(example.new_due)
         anchor = example.anchor.date()
         started = "counted back from" if reading.how == "before" else "counted from"
         timeline = [
             (
                 anchor,
-                f"{'the event' if reading.how == 'before' else 'the clock starts'}: {start_or_event(self.protocol, duty, reading)}",
+                f"{'the event' if reading.how == 'before' else 'the clock starts'}: "
+                f"{start_or_event(self.protocol, duty, reading)}",
                 duty.clause[0],
             ),
             (law_last, f"last day under statute ({law_words})", None),
@@ -407,10 +381,13 @@ class BaselineComparison:
             f"{self.baseline.metadata.id} timescale {duty.id} {law.id} {reading.how}",
             "warning" if doubtful else "error",
             duty.clause,
-            f"{clause_words(duty.clause).capitalize()} says {self.who_words(duty.actor)} {duty.modality} {duty.action} {protocol_words}; "
+            f"{clause_words(duty.clause).capitalize()} says {self.who_words(duty.actor)} {duty.modality} {duty.action} "
+            f"{protocol_words}; "
             f"statute ({provisions_words(self.baseline, law.statute)}) sets {law_words}. On some dates the protocol's "
-            f"deadline is later than the law's: {started} {day_words(anchor)}, statute's last day is {day_words(law_last)} "
-            f"and the protocol's {day_words(own_last)}. A practitioner who keeps to the protocol can breach the statutory "
+            f"deadline is later than the law's: {started} {day_words(anchor)}, statute's last day is "
+            f"{day_words(law_last)} "
+            f"and the protocol's {day_words(own_last)}. A practitioner who keeps to the protocol can breach the "
+            "statutory "
             f"duty.{caveat}",
             agencies=sorted({self.agency[p] for p in duty.actor or () if p in self.agency}),
             witness=Witness(
@@ -443,7 +420,10 @@ class BaselineComparison:
             f"statute's: {self.statutory_words(laws)}. Limits in words or months, and limits counted from different "
             "kinds of moment, are not comparable, so whether the protocol meets the statutory timescale is left "
             "implicit." + self.caveat(laws),
-            suggestion="State the limit in days, working days or weeks from the moment statute counts from, or say that the statutory timescale applies.",
+            suggestion=(
+                "State the limit in days, working days or weeks from the moment statute counts from, or say that the "
+                "statutory timescale applies."
+            ),
         )
 
     # --- words -----------------------------------------------------------------------------------
@@ -452,18 +432,17 @@ class BaselineComparison:
         return f"the duty to {vocabulary.DUTY_KIND[kind].name}"
 
     def state_name(self, state: State) -> str:
-        return f"'{state.name or state.id.replace('_', ' ')}'"
+        return quoted(names(self.protocol).state(state.id))
 
     def who_words(self, who: tuple[str, ...] | None) -> str:
-        return listing(self.names.get(p, p) for p in who) if who else "someone (the text names no one)"
+        return parties_words(self.protocol, who, nobody="text")
 
     def statutory_words(self, elements: list[Element]) -> str:
         """What statute says, element by element, each run of elements citing the same provisions
         followed by those provisions once."""
-        names = party_names(self.baseline)
         groups: list[tuple[tuple[Provision, ...], list[str]]] = []
         for e in elements:
-            who = listing(names[p] for p in parties(e)) if parties(e) else "someone (the facts name no one)"  # type: ignore[union-attr]
+            who = parties_words(self.baseline, parties(e), nobody="facts")
             if isinstance(e, Duty):
                 said = f"{who} {e.modality} {e.action}, {timescale_words(self.baseline, e)}"
             else:
@@ -478,12 +457,12 @@ class BaselineComparison:
 
     def situation_words(self, protocol: Protocol, condition: Condition) -> str:
         """The states a condition names, in words: "'remanded to local authority accommodation'"."""
-        names = {st.id: st.name or st.id.replace("_", " ") for st in protocol.states()}
+        states = names(protocol).states
         found = [
-            names[v]
+            states[v]
             for t in comparisons(condition)
             for v in (t.value if isinstance(t.value, tuple) else (t.value,))
-            if v in names
+            if v in states
         ]
         return " or ".join(f"'{n}'" for n in dict.fromkeys(found)) or describe(condition)
 
@@ -496,4 +475,7 @@ class BaselineComparison:
 
 
 def start_or_event(protocol: Protocol, duty: Duty, reading: Reading) -> str:
-    return f"'{event_name(protocol, reading.event)}'" if reading.how == "before" else start_words(protocol, duty)
+    """What a reading counts from: the event it is before, else what starts the duty's clock."""
+    if reading.how == "before":
+        return quoted(names(protocol).event(reading.event))  # type: ignore[arg-type]
+    return trigger_words(protocol, duty, "quoted")

@@ -13,84 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ..model.schema import Duty, Item, Protocol, Timescale, Trigger, clause_sort_key
+from ..model.names import firm_limit_words, names, parties_words, trigger_words
+from ..model.schema import Duty, Item, Protocol, clause_sort_key
+from ..model.wording import clause_words, listing, long_date
 from .context import Context
 from .findings import Finding, make, ordered
-from .structure import agency_of, clause_words, listing, party_names
 
 
 def check(protocol: Protocol, context: Context) -> list[Finding]:
     """Every text finding on the protocol, as of `context.today`."""
     return ordered([*vague_deadlines(protocol), *numbering(protocol), *review(protocol, context.today)])
-
-
-# --- words ---------------------------------------------------------------------------------------
-
-
-def long_date(day: dt.date) -> str:
-    """'20 March 2021'."""
-    return f"{day.day} {day:%B %Y}"
-
-
-@dataclass(frozen=True)
-class _Names:
-    """The names the findings use, looked up once per protocol: parties, agencies, states, events,
-    and each duty by id (its first occurrence)."""
-
-    protocol: Protocol
-    parties: dict[str, str]
-    agencies: dict[str, str]
-    states: dict[str, str]
-    events: dict[str, str]
-    duties: dict[str, Duty]
-
-
-_NAMES: list[_Names] = []
-
-
-def _names(protocol: Protocol) -> _Names:
-    """The names of the protocol's elements (kept for the last protocol asked about)."""
-    if not _NAMES or _NAMES[0].protocol is not protocol:
-        duties: dict[str, Duty] = {}
-        for duty in protocol.duties:
-            duties.setdefault(duty.id, duty)
-        events: dict[str, str] = {}
-        for event in protocol.events:
-            events.setdefault(event.id, event.name)
-        _NAMES[:] = [
-            _Names(
-                protocol,
-                party_names(protocol),
-                agency_of(protocol),
-                {s.id: s.name or s.id.replace("_", " ") for s in protocol.states()},
-                events,
-                duties,
-            )
-        ]
-    return _NAMES[0]
-
-
-def actor_words(protocol: Protocol, duty: Duty) -> str:
-    """Who the duty falls on, in words, or that the text names no one."""
-    if duty.actor is None:
-        return "someone (the text names no one)"
-    names = _names(protocol).parties
-    return listing(names[p] for p in duty.actor)
-
-
-def trigger_words(protocol: Protocol, trigger: Trigger) -> str:
-    """What starts the duty's clock, in words."""
-    names = _names(protocol)
-    if trigger.event is not None:
-        return f"the event '{names.events.get(trigger.event, trigger.event.replace('_', ' '))}'"
-    if trigger.enter is not None:
-        return f"the case becoming '{names.states[trigger.enter]}'"
-    if trigger.exit is not None:
-        return f"the case ceasing to be '{names.states[trigger.exit]}'"
-    done = names.duties[trigger.duty]  # type: ignore[index]
-    return f"'{done.action}' being done ({clause_words(done.clause)})"
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -100,14 +33,14 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
     """Duties timed only by words, and triggered duties (not permissions) with no timescale."""
     for duty in protocol.duties:
         timescale = duty.timescale
-        who = actor_words(protocol, duty)
+        who = parties_words(protocol, duty.actor, nobody="text")
         where = clause_words(duty.clause)
         if timescale is not None and timescale.vague is not None:
-            limit = limit_words(protocol, timescale)
+            limit = firm_limit_words(protocol, timescale)
             if limit:
                 detail = (
-                    f"The clause also sets a limit ({limit}), so the deadline itself is clear; the words only ask for it "
-                    "sooner, and nobody can tell when 'sooner' has been missed."
+                    f"The clause also sets a limit ({limit}), so the deadline itself is clear; the words only ask for "
+                    "it sooner, and nobody can tell when 'sooner' has been missed."
                 )
             else:
                 detail = (
@@ -121,7 +54,10 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
                 duty.clause,
                 f"In {where}, {who} {duty.modality} {duty.action} '{timescale.vague}'. {detail}",
                 agencies=duty_agencies(protocol, duty),
-                suggestion=f"Replace or back '{timescale.vague}' with a limit, e.g. 'within 1 working day of ...' or 'no later than ... before ...'.",
+                suggestion=(
+                    f"Replace or back '{timescale.vague}' with a limit, e.g. 'within 1 working day of ...' or 'no "
+                    "later than ... before ...'."
+                ),
             )
         elif timescale is None and duty.trigger is not None and duty.modality != "may":
             yield make(
@@ -130,28 +66,19 @@ def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
                 "warning",
                 duty.clause,
                 f"In {where}, {who} {duty.modality} {duty.action}. The duty is triggered by "
-                f"{trigger_words(protocol, duty.trigger)}, but the clause says nothing about by when. It is open-ended: "
-                "it cannot be late, so a delay for the child is never visible as a breach.",
+                f"{trigger_words(protocol, duty, 'case')}, but the clause says nothing about by when. It is "
+                "open-ended: it cannot be late, so a delay for the child is never visible as a breach.",
                 agencies=duty_agencies(protocol, duty),
-                suggestion="Say by when, counted from the trigger (e.g. 'within 5 working days of ...') or before a dated event.",
+                suggestion=(
+                    "Say by when, counted from the trigger (e.g. 'within 5 working days of ...') or before a dated "
+                    "event."
+                ),
             )
-
-
-def limit_words(protocol: Protocol, timescale: Timescale) -> str:
-    """The firm limit a timescale gives beside its vague words, in words ('' if none)."""
-    if timescale.within is not None:
-        return f"within {timescale.within.amount} {timescale.within.unit.replace('_', ' ')}"
-    if timescale.before is not None:
-        event = _names(protocol).events.get(timescale.before.event, timescale.before.event)
-        if timescale.before.amount is None:
-            return f"before {event}"
-        return f"no later than {timescale.before.amount} {timescale.before.unit.replace('_', ' ')} before {event}"
-    return ""
 
 
 def duty_agencies(protocol: Protocol, duty: Duty) -> list[str]:
     """The agencies a duty's actors are or sit under."""
-    agencies = _names(protocol).agencies
+    agencies = names(protocol).agency
     return [agencies[p] for p in duty.actor or () if p in agencies]
 
 
@@ -188,7 +115,8 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
         parents = sorted({printed_parent(n) for n in numbers}, key=clause_sort_key)
         clash = [p for p in parents if p in known and p not in clauses]
         also = (
-            f" The protocol has its own clause {listing(clash)}, so a reference to these items is easily read as one to that clause."
+            f" The protocol has its own clause {listing(clash)}, so a reference to these items is easily read as one "
+            "to that clause."
             if clash
             else ""
         )
@@ -197,10 +125,14 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
             f"list in {', '.join(clauses)}",
             "info",
             [*clauses, *numbers],
-            f"The list in {clause_words(clauses)} is numbered {span}, as if it belonged to {clause_words(parents)}.{also} "
+            f"The list in {clause_words(clauses)} is numbered {span}, as if it belonged to "
+            f"{clause_words(parents)}.{also} "
             "The numbers are kept as printed; cross-references to these items are ambiguous, which matters when "
             "practitioners cite them in a dispute or a review.",
-            suggestion=f"Renumber the items under {clauses[0]} (e.g. {clauses[0].partition('(')[0]}.1, {clauses[0].partition('(')[0]}.2, ...).",
+            suggestion=(
+                f"Renumber the items under {clauses[0]} (e.g. {clauses[0].partition('(')[0]}.1, "
+                f"{clauses[0].partition('(')[0]}.2, ...)."
+            ),
         )
 
 
@@ -220,7 +152,8 @@ def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
             "warning",
             metadata.clause,
             f"The protocol sets no review date.{agreed} Without one, nobody is due to check that it still matches the "
-            "law, the services' structures and practice, so children may be handled under arrangements that no longer hold.",
+            "law, the services' structures and practice, so children may be handled under arrangements that no longer "
+            "hold.",
             suggestion="State a review date (e.g. two years from agreement) and who is responsible for the review.",
         )
     elif metadata.review < today:
@@ -234,7 +167,8 @@ def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
             "review date",
             "warning",
             metadata.clause,
-            f"The protocol was due for review on {long_date(metadata.review)}; as of {long_date(today)} that is {ago} ago.{agreed} "
+            f"The protocol was due for review on {long_date(metadata.review)}; as of {long_date(today)} that is {ago} "
+            f"ago.{agreed} "
             "Law, guidance and the services' structures may have changed since, so practitioners may be following "
             "arrangements that no longer hold for the children concerned.",
             suggestion="Review the protocol, record the date it was reviewed and set the next review date.",

@@ -15,7 +15,9 @@ Calendar. Working days are a lookup over the concrete window: the number of work
 timeline's first day up to a day, that is the weekdays up to it less each day of
 `Calendar.working_day_table` up to it that breaks the weekday pattern (a bank holiday, a substitute
 day, a closure). A time limit is then a linear condition on those counts (`on_time`), exactly as
-`Calendar.due_after` and `Calendar.due_before` compute it.
+`Calendar.due_after` and `Calendar.due_before` compute it. A limit in calendar months is a lookup of
+the same kind: the day N months on is the day plus a shift that is constant over runs of days
+(`MonthShift`), by the calendar's end-of-month rule.
 """
 
 from __future__ import annotations
@@ -27,55 +29,16 @@ from functools import lru_cache
 
 import z3
 
-from ..model.calendar import Calendar, Unit
+from ..model.calendar import HOURS_PER_DAY, Calendar, Limit, Unit, add_months
 from ..model.conditions import Condition, describe
+from ..model.names import names
 from ..model.schema import Protocol
+from ..model.timescales import delays
+from ..model.wording import start_phrase
 from .situations import Config, Situations
 
-HOURS_PER_DAY = 24
 FOCUS_PAD = 7  # days either side of a focus over which the calendar is still encoded exactly
 DAYS = {Unit.DAYS: 1, Unit.WEEKS: 7}
-
-
-@dataclass(frozen=True)
-class Limit:
-    """A time limit: `amount` `unit`s after its anchor, or before it (`before`); with no amount, the
-    anchor itself ("prior to the final release meeting")."""
-
-    amount: int | None
-    unit: Unit | None
-    before: bool = False
-
-    def size(self) -> str:
-        """The amount and unit in words: '10 working days'; '' for the anchor itself."""
-        if self.amount is None or self.unit is None:
-            return ""
-        unit = self.unit.value.replace("_", " ")
-        return f"{self.amount} {unit[:-1] if self.amount == 1 else unit}"
-
-    def words(self, anchor: str) -> str:
-        """The limit in words, counted from `anchor`: 'within 10 working days of entering custody'."""
-        if not self.size():
-            return f"before {anchor}"
-        return f"no later than {self.size()} before {anchor}" if self.before else f"within {self.size()} of {anchor}"
-
-    def span(self) -> int:
-        """At most how many calendar days the limit reaches from its anchor."""
-        if self.amount is None or self.unit is None:
-            return 0
-        if self.unit is Unit.HOURS:
-            return self.amount // HOURS_PER_DAY + 1
-        if self.unit is Unit.WORKING_DAYS:
-            return 2 * self.amount + 14  # five working days in seven, with room for a holiday season
-        return self.amount * DAYS[self.unit]
-
-    def due(self, calendar: Calendar, anchor: dt.datetime) -> dt.datetime:
-        """The exclusive deadline instant for an anchor on a real date."""
-        if self.amount is None or self.unit is None:
-            return anchor
-        if self.before:
-            return calendar.due_before(anchor, self.amount, self.unit)
-        return calendar.due_after(anchor, self.amount, self.unit)
 
 
 @dataclass(frozen=True)
@@ -118,6 +81,7 @@ class Moments:
     def __init__(self, protocol: Protocol, situations: Situations):
         self.situations = situations
         self.events = {e.id: e for e in protocol.events}
+        self.names = names(protocol)
         # the steps (by index, in order) of each event, from and to each configuration, and those that
         # enter or leave each state; and the configurations a step leads to from each
         of_event: dict[str, list[int]] = {}
@@ -167,15 +131,13 @@ class Moments:
 
     def _event(self, event: str, when: Condition | None) -> Moment:
         declared = self.events.get(event)
-        words = declared.name if declared else event.replace("_", " ")
+        words = start_phrase("event", "moment", event=self.names.event(event))
         clause = declared.clause[0] if declared else None
         indices = self._of_event.get(event, [])
         steps = self._where(indices, when) if indices else None
         if declared is not None and declared.scheduled is not None:
             schedule = declared.scheduled
-            readings = (schedule.delay, *((schedule.also,) if schedule.also else ()))
-            delays = tuple(Limit(d.amount, d.unit) for d in readings)
-            return Moment(f"event:{event}", words, clause, steps, self.event(schedule.after), delays)
+            return Moment(f"event:{event}", words, clause, steps, self.event(schedule.after), delays(schedule))
         return Moment(f"event:{event}", words, clause, steps)
 
     def enter(self, state: str, when: Condition | None = None) -> Moment:
@@ -183,9 +145,8 @@ class Moments:
         key = ("enter", state, repr(when))
         if key not in self._moments:
             indices = self._entering.get(state, [])
-            self._moments[key] = self._moment(
-                f"enter:{state}", indices, when, f"{self.situations.names.get(state, state)} begins"
-            )
+            words = start_phrase("enter", "moment", state=self.names.state(state))
+            self._moments[key] = self._moment(f"enter:{state}", indices, when, words)
         return self._moments[key]  # type: ignore[return-value]
 
     def exit(self, state: str, when: Condition | None = None) -> Moment:
@@ -193,9 +154,8 @@ class Moments:
         key = ("exit", state, repr(when))
         if key not in self._moments:
             indices = self._leaving.get(state, [])
-            self._moments[key] = self._moment(
-                f"exit:{state}", indices, when, f"{self.situations.names.get(state, state)} ends"
-            )
+            words = start_phrase("exit", "moment", state=self.names.state(state))
+            self._moments[key] = self._moment(f"exit:{state}", indices, when, words)
         return self._moments[key]  # type: ignore[return-value]
 
     def enabling(self, event: str) -> Moment | None:
@@ -210,9 +170,8 @@ class Moments:
                 self._moments[key] = None
             else:
                 indices = sorted({i for x in ended for i in self._entering.get(x, ())})
-                self._moments[key] = self._moment(
-                    f"enables:{event}", indices, None, f"{self.event(event).words} becomes possible"
-                )
+                words = start_phrase("possible", "moment", event=self.event(event).words)
+                self._moments[key] = self._moment(f"enables:{event}", indices, None, words)
         return self._moments[key]
 
     def applies(self, when: Condition | None) -> Moment | None:
@@ -238,11 +197,12 @@ class Moments:
         else:  # only a step into a configuration with one of the states `when` requires can bring it about
             into = {i for config in situations.containing(support) for i in self._to_config.get(config, ())}
             indices = sorted(i for i in into if situations.residual(when, situations.steps[i].source) is False)
-        return self._moment(f"applies:{describe(when)}", indices, when, f"the case comes to be where {describe(when)}")
+        words = start_phrase("situation", "moment", situation=describe(when))
+        return self._moment(f"applies:{describe(when)}", indices, when, words)
 
-    def done(self, duty: str, words: str, clause: str) -> Moment:
+    def done(self, duty: str, action: str, clause: str) -> Moment:
         """A duty done: on no lifecycle; each question says when it can be."""
-        return Moment(f"done:{duty}", words, clause)
+        return Moment(f"done:{duty}", start_phrase("duty", "moment", action=action), clause)
 
     def _moment(self, key: str, indices: list[int], when: Condition | None, words: str) -> Moment:
         """A moment at the given steps (those after which `when` can hold), in the words of its event
@@ -386,6 +346,42 @@ class Counting:
         return runs
 
 
+class MonthShift:
+    """Calendar months as facts on one day: the day `months` calendar months later (earlier, if
+    negative), by the end-of-month rule (`calendar.add_months`). The shift in days is the same over
+    runs of days (the days of a month up to the length of the shorter month, then each day cut to
+    its last day), so the facts are one per run, made once on placeholder variables; each day
+    shifted takes a copy. With a focus (a first and last day), only the runs a few days either side
+    of it, the day being held there."""
+
+    def __init__(self, first: dt.date, low: int, high: int, months: int, ctx: z3.Context):
+        self.ctx = ctx
+        self.placeholders = (z3.Int(f"months.{months}.day", ctx), z3.Int(f"months.{months}.shifted", ctx))
+        days_of = (first + dt.timedelta(i) for i in range(low, high + 1))
+        shift = [(add_months(day, months) - day).days for day in days_of]
+        self.runs: list[tuple[int, int, int]] = []  # first and last day of each run, and its shift
+        for i, days in enumerate(shift, start=low):
+            if self.runs and self.runs[-1][2] == days:
+                self.runs[-1] = (self.runs[-1][0], i, days)
+            else:
+                self.runs.append((i, i, days))
+        self._templates: dict[tuple[int, int] | None, z3.BoolRef] = {}
+
+    def template(self, focus: tuple[int, int] | None) -> tuple[z3.BoolRef, tuple[z3.ArithRef, z3.ArithRef]]:
+        if focus not in self._templates:
+            day, shifted = self.placeholders
+            facts = [] if focus is None else [day >= focus[0] - FOCUS_PAD, day <= focus[1] + FOCUS_PAD]
+            runs = self.runs
+            if focus is not None:
+                runs = [r for r in runs if r[1] >= focus[0] - FOCUS_PAD and r[0] <= focus[1] + FOCUS_PAD]
+            for i, (first, last, days) in enumerate(runs):
+                inside = [*([day >= first] if i else []), *([day <= last] if i + 1 < len(runs) else [])]
+                held = shifted == day + days
+                facts.append(z3.Implies(z3.And(*inside), held) if inside else held)  # the outer runs are open
+            self._templates[focus] = z3.And(*facts)
+        return self._templates[focus], self.placeholders
+
+
 class Timeline:
     """The instants of one case on a window of real dates, and the facts that make them an
     admissible timeline of the protocol."""
@@ -397,7 +393,7 @@ class Timeline:
         margin: int,
         moments: Moments,
         ctx: z3.Context,
-        counting: dict[tuple, Counting] | None = None,
+        counting: dict[tuple, Counting | MonthShift] | None = None,
     ):
         self.moments = moments
         self.ctx = ctx
@@ -416,6 +412,8 @@ class Timeline:
         self._counts: dict[
             int, tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef, z3.ArithRef]
         ] = {}  # see `working_days`
+        self._shared = counting
+        self._shifts: dict[tuple[int, int], tuple[z3.ArithRef, z3.ArithRef, int]] = {}  # see `months_later`
 
     # --- instants ------------------------------------------------------------------------
 
@@ -471,7 +469,7 @@ class Timeline:
         if focus is not None:
             first, last = focus
             focused = [z3.And(i.day >= first, i.day <= last) for _, i in sorted(self.instants.items())]
-        return [*self._facts, *order, *focused, *self._counted(focus)]
+        return [*self._facts, *order, *focused, *self._counted(focus), *self._shifted(focus)]
 
     def natural_order(self) -> list[z3.BoolRef]:
         """For each two moments that can come in either order, the order that takes fewer steps (a
@@ -521,6 +519,26 @@ class Timeline:
             for day, week, weekday, breaks, _ in self._counts.values()
         ]
 
+    def months_later(self, day: z3.ArithRef, months: int) -> z3.ArithRef:
+        """The day `months` calendar months after `day` (before it, if negative), by the end-of-month
+        rule: a variable of its own, tied to `day` by the facts (`MonthShift`)."""
+        key = (day.get_id(), months)
+        if key not in self._shifts:
+            shifted = z3.Int(f"months.{len(self._shifts)}.day", self.ctx)
+            self._shifts[key] = (day, shifted, months)
+        return self._shifts[key][1]
+
+    def _shifted(self, focus: tuple[int, int] | None) -> list[z3.BoolRef]:
+        """What ties each day shifted by calendar months to the day it is shifted from."""
+        facts = []
+        for day, shifted, months in self._shifts.values():
+            key = ("months", months, self.first, self.low, self.high)
+            if key not in self._shared:  # shared by the timelines of a run, so made once
+                self._shared[key] = MonthShift(self.first, self.low - 1, self.high + 1, months, self.ctx)
+            template, placeholders = self._shared[key].template(focus)
+            facts.append(z3.substitute(template, *zip(placeholders, (day, shifted), strict=True)))
+        return facts
+
     def is_working(self, day: z3.ArithRef) -> z3.BoolRef:
         return self.working_days(day) - self.working_days(day - 1) == 1
 
@@ -536,6 +554,8 @@ class Timeline:
             if limit.before:  # at least `amount` working days from done's day to the day before the anchor
                 return self.working_days(anchor.day - 1) - self.working_days(done.day - 1) >= amount
             return self.working_days(done.day - 1) - self.working_days(anchor.day) <= amount - 1
+        if unit is Unit.MONTHS:
+            return done.day <= self.months_later(anchor.day, -amount if limit.before else amount)
         days = amount * DAYS[unit]
         return done.day <= anchor.day - days if limit.before else done.day <= anchor.day + days
 
@@ -549,6 +569,8 @@ class Timeline:
             return z3.And(
                 counted == amount, self.working_days(event.day - 1) - self.working_days(after.day) == amount - 1
             )
+        if unit is Unit.MONTHS:
+            return event.day == self.months_later(after.day, amount)
         return event.day == after.day + amount * DAYS[unit]  # type: ignore[index]
 
     # --- reading a model -----------------------------------------------------------------

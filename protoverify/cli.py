@@ -755,7 +755,7 @@ def compare(
     """Put protocols side by side: for each duty kind of the shared vocabulary, who does it, by when and
     under which clause in each, the kinds some address and others do not, and each one's review status."""
     from .model.source import Located
-    from .reports.compare import compare as build
+    from .properties.compare import compare as build
     from .reports.compare import to_html, to_markdown, to_text
 
     as_of = _date(today) or dt.date.today()

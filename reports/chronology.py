@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..model import wording
 from ..model.schema import Duty, Protocol
 from ..properties.findings import TimelineEntry
 from .svg import badge, n, page, rect, text, text_width, wrap
 
 CASE = "the case"
-NO_ONE = "no one named"
+NO_ONE = wording.NO_ONE["short"]
 LANE_HEIGHT = 48
 COLUMN_WIDTH = 118
 HEADER = 44

@@ -160,11 +160,12 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
             files[f"{report.name}.xlsx"] = workbook(report)
     comparison = None
     if len(loaded) > 1:
-        from . import compare
+        from ..properties.compare import compare
+        from .compare import to_html as comparison_html
 
         comparison = "compare.html"
         as_of, dated = request.today or dt.date.today(), request.today is not None
-        files[comparison] = compare.to_html(compare.compare([p for _, p in loaded], as_of, dated=dated))
+        files[comparison] = comparison_html(compare([p for _, p in loaded], as_of, dated=dated))
     files["index.html"] = index_html(
         reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]
     )

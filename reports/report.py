@@ -20,6 +20,7 @@ from typing import Any
 from ..model.schema import Protocol
 from ..properties.check import Report
 from ..properties.findings import Finding
+from ..properties.kinds import KIND
 from . import plots
 from .chronology import Chronology, chronology
 from .coverage import Coverage
@@ -139,7 +140,7 @@ class GapReport:
             else {"source": self.source_file, **_coverage_summary(self.coverage)},
             "baseline": {
                 "baseline": self.baseline,
-                "open": sum(f.kind.startswith("statutory-") for f in self.check.open),
+                "open": sum(KIND[f.kind].family == "statute" for f in self.check.open),
             },
             "lifecycles": [
                 {

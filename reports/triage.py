@@ -15,7 +15,8 @@ is unmatched or the encoding cites a clause the source does not have, green if c
 
 **What to fix first** lists the open errors, then the open warnings, grouped by kind, kinds in the
 order of `FIX_ORDER` (a child left with nobody responsible, or a deadline that cannot be met, before
-wording and housekeeping), at most `FIX_FIRST` groups.
+wording and housekeeping), at most `FIX_FIRST` groups. Areas, order and words come from the registry
+of finding kinds (`properties.kinds`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..model.schema import clause_sort_key
+from ..properties import kinds
 from ..properties.findings import Finding
 from .coverage import Coverage
 
@@ -37,75 +39,10 @@ class Area:
     kinds: tuple[str, ...]
 
 
-AREAS = (
-    Area(
-        "responsibility",
-        "Who is responsible",
-        ("ownership-gap", "ownership-conflict", "silent-handover", "escalation-gap"),
-    ),
-    Area("timescales", "Timescales", ("deadline-conflict", "deadline-divergence", "vague-deadline")),
-    Area(
-        "structure",
-        "Structure and references",
-        ("dangling-reference", "unreachable-state", "dead-end-state", "numbering"),
-    ),
-    Area("review", "Review and currency", ("review-overdue", "review-missing")),
-    Area("statute", "Statutory duties", ("statutory-gap", "statutory-conflict")),
-)
+AREAS = tuple(Area(area.id, area.name, kinds.of_area(area.id)) for area in kinds.AREAS)  # from the kind registry
 FAITHFULNESS = "Faithfulness to the source"
-
-FIX_ORDER = (
-    "statutory-gap",
-    "ownership-gap",
-    "deadline-conflict",
-    "dangling-reference",
-    "ownership-conflict",
-    "statutory-conflict",
-    "escalation-gap",
-    "silent-handover",
-    "deadline-divergence",
-    "vague-deadline",
-    "review-overdue",
-    "review-missing",
-    "unreachable-state",
-    "dead-end-state",
-    "numbering",
-)
+FIX_ORDER = kinds.FIX_ORDER
 FIX_FIRST = 6
-
-# What a group of findings of each kind is, in a manager's words: (one, several).
-KIND_WORDS = {
-    "ownership-gap": (
-        "duty or responsibility with nobody named to hold it",
-        "duties or responsibilities with nobody named to hold them",
-    ),
-    "ownership-conflict": (
-        "responsibility given to two agencies with no lead",
-        "responsibilities given to two agencies with no lead",
-    ),
-    "deadline-conflict": ("deadline that cannot always be met", "deadlines that cannot always be met"),
-    "deadline-divergence": ("time limit stated two ways that disagree", "time limits stated two ways that disagree"),
-    "vague-deadline": ("timescale in words only (no time limit)", "timescales in words only (no time limit)"),
-    "silent-handover": (
-        "handover with no duty to tell the new holder",
-        "handovers with no duty to tell the new holder",
-    ),
-    "unreachable-state": ("situation no case can reach", "situations no case can reach"),
-    "dead-end-state": ("situation a case can never leave", "situations a case can never leave"),
-    "dangling-reference": (
-        "reference to something the protocol does not have",
-        "references to things the protocol does not have",
-    ),
-    "numbering": ("numbering fault", "numbering faults"),
-    "review-overdue": ("review date passed", "review dates passed"),
-    "review-missing": ("review date missing", "review dates missing"),
-    "statutory-gap": ("statutory duty the protocol leaves out", "statutory duties the protocol leaves out"),
-    "statutory-conflict": (
-        "statutory duty stated more loosely than the law",
-        "statutory duties stated more loosely than the law",
-    ),
-    "escalation-gap": ("dispute route that ends at no named role", "dispute routes that end at no named role"),
-}
 LIGHT_WORDS = {"red": "act now", "amber": "review", "green": "no open problem", "grey": "not assessed"}
 
 
@@ -135,8 +72,7 @@ class FixItem:
 
 def words_for(kind: str, count: int) -> str:
     """`count` findings of `kind` in words: "24 duties or responsibilities with nobody named ..."."""
-    one, several = KIND_WORDS[kind]
-    return f"{count} {one if count == 1 else several}"
+    return kinds.KIND[kind].words(count)
 
 
 def lights(findings: list[Finding], coverage: Coverage | None) -> list[Light]:
@@ -183,7 +119,8 @@ def _faithfulness(coverage: Coverage | None) -> Light:
             + (f" ({len(coverage.unreviewed)} still drafts for review)" if coverage.unreviewed else ""),
         )
     if coverage.unmatched or coverage.not_in_source:
-        why = f"{_n(len(coverage.unmatched), 'time phrase')} unmatched, {_n(len(coverage.not_in_source), 'cited clause')} not in the source"
+        unmatched, cited = _n(len(coverage.unmatched), "time phrase"), _n(len(coverage.not_in_source), "cited clause")
+        why = f"{unmatched} unmatched, {cited} not in the source"
         return Light("faithfulness", FAITHFULNESS, "amber", counts, why)
     if coverage.warnings:
         return Light("faithfulness", FAITHFULNESS, "amber", counts, coverage.warnings[0])

@@ -31,9 +31,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from ..model import timescales
 from ..model.calendar import Unit
 from ..model.conditions import Condition, comparisons
+from ..model.names import start_words
 from ..model.schema import Duty, Protocol, Timescale
+from ..model.timescales import Start, limits
+from ..model.wording import amount_words
 from .scenario import LEAVE, Dist
 
 if TYPE_CHECKING:
@@ -43,15 +47,6 @@ SIMULATED = "simulated"
 NOBODY = "nobody"
 
 Worker = tuple[Literal["staff", "external", "nobody"], str]
-
-
-@dataclass(frozen=True)
-class Start:
-    """What raises a duty for a case: an event, entering or leaving a state, another duty done, the
-    case coming into the duty's situation, or the event it is due before becoming possible."""
-
-    kind: Literal["event", "enter", "exit", "duty", "situation", "possible"]
-    name: str | None
 
 
 @dataclass(frozen=True)
@@ -109,22 +104,6 @@ def duty_type(duty: Duty) -> str:
     return duty.type or duty.id
 
 
-def start_of(protocol: Protocol, duty: Duty) -> Start | None:
-    """What raises the duty for a case, or None for a standing duty."""
-    trigger = duty.trigger
-    if trigger is not None:
-        for kind in ("event", "enter", "exit", "duty"):
-            if getattr(trigger, kind) is not None:
-                return Start(kind, getattr(trigger, kind))  # type: ignore[arg-type]
-    lifecycles = {lc.id for lc in protocol.lifecycles}
-    if duty.when is not None and any(test.key in lifecycles for test in comparisons(duty.when)):
-        return Start("situation", None)
-    timescale = duty.timescale
-    if timescale is not None and (timescale.before is not None or timescale.at is not None):
-        return Start("possible", timescale.before.event if timescale.before is not None else timescale.at)
-    return None
-
-
 def vague_words(timescale: Timescale | None) -> str | None:
     """The words of a timescale that is only vague (no limit beside them), else None."""
     if timescale is None or timescale.vague is None:
@@ -160,17 +139,15 @@ def deadline_of(duty: Duty, interpretations: Interpretations) -> Deadline | None
             None,
             f'"{words}" read as within {_size(limit.amount, limit.unit)} (scenario)',
         )
-    if ts.within is not None:
-        limit = ts.also if second and ts.also is not None else ts.within
-        return Deadline("within", limit.amount, limit.unit, None, f"within {_size(limit.amount, limit.unit)}")
-    if ts.before is not None:
-        before = ts.before
-        if before.amount is None:
-            return Deadline("before", None, None, before.event, f"before {before.event}")
-        amount, unit = (
-            (ts.also.amount, ts.also.unit) if second and ts.also is not None else (before.amount, before.unit)
-        )
-        return Deadline("before", amount, unit, before.event, f"{_size(amount, unit)} before {before.event}")
+    found = limits(ts)
+    if found.how is not None:
+        limit = found.readings[1] if second and len(found.readings) > 1 else found.readings[0]
+        if found.how == "within":
+            return Deadline("within", limit.amount, limit.unit, None, f"within {_size(limit.amount, limit.unit)}")  # type: ignore[arg-type]
+        if limit.amount is None or limit.unit is None:
+            return Deadline("before", None, None, found.event, f"before {found.event}")
+        words = f"{_size(limit.amount, limit.unit)} before {found.event}"
+        return Deadline("before", limit.amount, limit.unit, found.event, words)
     if ts.at is not None:
         hours = interpretations.at_event_hours
         return Deadline("at", None, None, ts.at, f"at {ts.at} (begun within {hours:g} hours of it, scenario)")
@@ -178,8 +155,7 @@ def deadline_of(duty: Duty, interpretations: Interpretations) -> Deadline | None
 
 
 def _size(amount: int, unit: Unit) -> str:
-    name = str(unit).replace("_", " ")
-    return f"{amount} {name[:-1] if amount == 1 else name}"
+    return amount_words(amount, unit)
 
 
 def workers_of(duty: Duty, scenario: Scenario) -> tuple[Worker, ...]:
@@ -214,10 +190,11 @@ def effort_of(duty: Duty, scenario: Scenario) -> Dist:
 def base_status(protocol: Protocol, duty: Duty, scenario: Scenario) -> str:
     """`simulated`, or why the duty is never simulated whatever happens to cases."""
     if duty.modality not in scenario.interpretations.modalities:
-        return f"not simulated: a '{duty.modality}' duty (the scenario simulates {', '.join(scenario.interpretations.modalities)})"
+        simulated = ", ".join(scenario.interpretations.modalities)
+        return f"not simulated: a '{duty.modality}' duty (the scenario simulates {simulated})"
     if duty.timescale is not None and duty.timescale.every is not None:
         return "not simulated: a recurring duty ('every'), not one task per case"
-    if start_of(protocol, duty) is None:
+    if timescales.start(protocol, duty) is None:
         return "not simulated: a standing duty, tied to no event or situation of a case"
     return SIMULATED
 
@@ -261,7 +238,7 @@ def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:
     simulated: whether a case ever does is known only by running."""
     events, entered, exited = happening(protocol, scenario)
     found = {d.id: base_status(protocol, d, scenario) for d in protocol.duties}
-    starts = {d.id: start_of(protocol, d) for d in protocol.duties}
+    starts = {d.id: timescales.start(protocol, d) for d in protocol.duties}
     ends = _ends(protocol)
     scheduled_after = {e.id: e.scheduled.after for e in protocol.events if e.scheduled is not None}
 
@@ -290,7 +267,8 @@ def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:
     for duty in protocol.duties:
         if found[duty.id] == SIMULATED and not can_start(duty.id):
             found[duty.id] = (
-                f"not raised in this scenario: what starts it ({_start_words(starts[duty.id])}) never happens"
+                f"not raised in this scenario: what starts it ({start_words(protocol, starts[duty.id], 'id')}) never "
+                "happens"
             )
     return found
 
@@ -318,7 +296,7 @@ def plan(protocol: Protocol, scenario: Scenario) -> tuple[DutyPlan, ...]:
                 duty_type(duty),
                 duty.modality,
                 status[duty.id],
-                start_of(protocol, duty),
+                timescales.start(protocol, duty),
                 duty.when,
                 deadline,
                 workers_of(duty, scenario) if simulated else (),
@@ -327,14 +305,6 @@ def plan(protocol: Protocol, scenario: Scenario) -> tuple[DutyPlan, ...]:
             )
         )
     return tuple(plans)
-
-
-def _start_words(start: Start | None) -> str:
-    if start is None:
-        return "nothing"
-    return {"event": "event", "enter": "entering", "exit": "leaving", "duty": "duty", "possible": "event"}.get(
-        start.kind, start.kind
-    ) + f" {start.name}"
 
 
 def _ends(protocol: Protocol) -> dict[str, set[str]]:

@@ -842,11 +842,9 @@ class Replication:
         now, clock = self.env.now, self.m.clock
         if unit is Unit.HOURS:
             at = now + amount
-        elif unit is Unit.WORKING_DAYS:
-            day = clock.calendar.add_working_days(clock.day(now), amount)
-            at = (day - clock.start).days * 24 + now % 24
         else:
-            at = now + amount * 24 * (7 if unit is Unit.WEEKS else 1)
+            day = clock.calendar.later(clock.day(now), amount, unit)
+            at = (day - clock.start).days * 24 + now % 24
         court = self.m.court
         if court is not None and event in court.hearings:
             self.list_for_sitting(court.sittings.next(at, True), (case, event))

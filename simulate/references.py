@@ -7,11 +7,11 @@ Returns `Problem`s addressed by the path of keys in the scenario file, so the lo
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from ..model.schema import Attribute, Protocol
 from ..model.source import Path_, Problem
+from ..model.wording import unknown
 from . import duties
 from .lifecycles import Configuration, compile_lifecycles
 from .scenario import LEAVE, Scenario
@@ -23,12 +23,8 @@ def check(scenario: Scenario, protocol: Protocol) -> list[Problem]:
 
 
 def _unknown(kind: str, name: object, known: Iterable[str]) -> str:
-    """ "unknown state 'x'; did you mean 'y'? expected one of: ..." """
-    known = sorted(known)
-    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-    guess = f"; did you mean '{close[0]}'?" if close else ";"
-    listed = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
-    return f"unknown {kind} '{name}' in the protocol{guess} expected one of: {listed or '(none declared)'}"
+    """ "unknown state 'x' in the protocol; did you mean 'y'? expected one of: ..." """
+    return unknown(kind, str(name), known, " in the protocol")
 
 
 class _Checker:

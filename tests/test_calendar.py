@@ -326,12 +326,54 @@ def test_invalid_amounts_are_refused(amount: object) -> None:
 
 def test_unknown_unit_is_refused() -> None:
     with pytest.raises(ValueError, match="working_days"):
-        EW.due_after(at("2024-12-20T16:00"), 1, "months")
+        EW.due_after(at("2024-12-20T16:00"), 1, "fortnights")
+    with pytest.raises(ValueError, match="elapsed time"):
+        EW.later(d("2024-12-20"), 1, Unit.HOURS)
 
 
 def test_units() -> None:
-    assert [u.value for u in Unit] == ["hours", "days", "working_days", "weeks"]
+    assert [u.value for u in Unit] == ["hours", "days", "working_days", "weeks", "months"]
     assert Unit("working_days") is Unit.WORKING_DAYS
+
+
+# --- calendar months -----------------------------------------------------------------------
+
+
+def test_a_month_after_is_the_same_day_of_the_month() -> None:
+    assert EW.due_after(at("2024-06-14T17:30"), 1, Unit.MONTHS) == at("2024-07-15T00:00")
+    assert EW.due_after(at("2024-11-20T09:00"), 3, "months") == at("2025-02-21T00:00")  # across the year end
+    assert EW.later(d("2024-03-15"), 12, Unit.MONTHS) == d("2025-03-15")
+
+
+def test_end_of_month_rule_a_shorter_month_ends_on_its_last_day() -> None:
+    # 31 January + 1 month is the last day of February: 28th in 2025, 29th in the leap year 2024
+    assert EW.due_after(at("2025-01-31T10:00"), 1, Unit.MONTHS) == at("2025-03-01T00:00")
+    assert EW.due_after(at("2024-01-31T10:00"), 1, Unit.MONTHS) == at("2024-03-01T00:00")
+    assert EW.later(d("2024-01-31"), 1, Unit.MONTHS) == d("2024-02-29")
+    assert EW.later(d("2024-08-31"), 1, Unit.MONTHS) == d("2024-09-30")
+    # the rule applies to each limit on its own: two one-month steps are not one two-month step
+    assert EW.later(EW.later(d("2025-01-31"), 1, Unit.MONTHS), 1, Unit.MONTHS) == d("2025-03-28")
+    assert EW.later(d("2025-01-31"), 2, Unit.MONTHS) == d("2025-03-31")
+
+
+def test_months_before_an_event_use_the_same_rule() -> None:
+    # a review "no later than 1 month before" a 31 March meeting is due by the close of 28 February
+    assert EW.due_before(at("2025-03-31T10:00"), 1, Unit.MONTHS) == at("2025-03-01T00:00")
+    assert EW.earlier(d("2024-05-31"), 15, Unit.MONTHS) == d("2023-02-28")
+    assert EW.earlier(d("2025-01-15"), 1, Unit.MONTHS) == d("2024-12-15")
+
+
+def test_months_ignore_holidays_and_weekends() -> None:
+    # from Christmas Day, a month later is 25 January whatever day of the week it is
+    assert EW.due_after(at("2024-12-25T12:00"), 1, Unit.MONTHS) == at("2025-01-26T00:00")
+
+
+def test_later_and_earlier_agree_with_the_deadlines_for_every_unit() -> None:
+    start = at("2024-12-20T16:00")
+    for unit in (Unit.DAYS, Unit.WEEKS, Unit.MONTHS, Unit.WORKING_DAYS):
+        after, before = EW.later(start.date(), 3, unit), EW.earlier(start.date(), 3, unit)
+        assert EW.due_after(start, 3, unit) == datetime.combine(after + timedelta(1), datetime.min.time())
+        assert EW.due_before(start, 3, unit) == datetime.combine(before + timedelta(1), datetime.min.time())
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -381,3 +423,13 @@ def test_counting_is_additive_and_matches_the_table(calendar: Calendar, a: date,
     assert between(a, b) + between(b, c) == between(a, c)
     if gap1:
         assert sum(calendar.working_day_table(a + timedelta(1), b)) == between(a, b)
+
+
+@given(dates, st.integers(1, 120))
+def test_months_land_on_the_same_day_or_the_last_of_the_month(start: date, n: int) -> None:
+    later = EW.later(start, n, Unit.MONTHS)
+    assert (later.year * 12 + later.month) - (start.year * 12 + start.month) == n
+    assert later.day == start.day or (later.day < start.day and (later + timedelta(1)).day == 1)
+    earlier = EW.earlier(start, n, Unit.MONTHS)
+    assert (start.year * 12 + start.month) - (earlier.year * 12 + earlier.month) == n
+    assert earlier.day == start.day or (earlier.day < start.day and (earlier + timedelta(1)).day == 1)

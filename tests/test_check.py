@@ -14,8 +14,8 @@ from conftest import TODAY_ISO as TODAY
 from conftest import protoverify as run
 
 from protoverify import check, load_protocol
-from protoverify.properties.findings import KINDS
 from protoverify.properties.judgements import beside, load_judgements
+from protoverify.properties.kinds import KINDS
 from protoverify.reports.findings import to_markdown
 
 

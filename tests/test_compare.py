@@ -12,7 +12,8 @@ from conftest import ROOT, TODAY
 from conftest import protoverify as run
 
 from protoverify import load_protocol
-from protoverify.reports.compare import Comparison, compare, to_html, to_markdown, to_text
+from protoverify.properties.compare import Comparison, compare
+from protoverify.reports.compare import to_html, to_markdown, to_text
 from protoverify.reports.files import MANIFEST
 
 STOCKPORT = ROOT / "protocols" / "stockport-2019.yaml"

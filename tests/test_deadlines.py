@@ -382,6 +382,86 @@ def test_a_best_practice_window_inside_the_requirement_is_clean(tmp_path: Path) 
     assert run(protocol_file(tmp_path, duties)) == []
 
 
+# --- calendar months, by the end-of-month rule ------------------------------------------------------
+
+
+def test_a_period_in_months_and_weeks_diverges_on_real_dates(tmp_path: Path) -> None:
+    path = protocol_file(
+        tmp_path,
+        """
+        - id: review_plan
+          clause: "7.1"
+          actor: social_worker
+          action: review the plan
+          trigger: {event: remanded}
+          timescale: {within: {amount: 1, unit: months}, also: {amount: 4, unit: weeks}}
+          modality: must
+        """,
+        delay="{amount: 1, unit: months}",
+        also="{amount: 31, unit: days}",
+    )
+    findings = {f.clauses[0]: f for f in run(path) if f.kind == "deadline-divergence"}
+    assert set(findings) == {"7.1", "1.3"}
+    duty, hearing = findings["7.1"], findings["1.3"]
+    for finding, (anchor, other, other_unit) in ((duty, ("remanded", 4, "weeks")), (hearing, ("adjourns", 31, "days"))):
+        assert_witness_on_calendar(finding)
+        start = dated(finding, anchor)
+        by_months = dated(finding, "as 1 month")
+        by_other = dated(finding, f"as {other} {other_unit}")
+        assert by_months == last_day(CALENDAR.due_after(at(start), 1, "months")) == CALENDAR.later(start, 1, "months")
+        assert by_other == last_day(CALENDAR.due_after(at(start), other, other_unit))
+        assert by_months != by_other
+    # a month and 31 days differ only from a day whose next month is shorter than 31 days
+    start = dated(hearing, "adjourns")
+    assert (CALENDAR.later(start, 1, "months") - start).days < 31
+
+
+def test_best_practice_in_days_can_breach_a_month_only_where_the_month_is_short(tmp_path: Path) -> None:
+    duties = BEST_PRACTICE.format(
+        link="type: visit_in_custody", required_actor="social_worker", should="{amount: 30, unit: days}"
+    )
+    duties = duties.replace("{within: {amount: 7, unit: days}}", "{within: {amount: 1, unit: months}}")
+    finding = only(run(protocol_file(tmp_path, duties)), "deadline-conflict")
+    assert_witness_on_calendar(finding)
+    sentenced = dated(finding, "custodial sentence imposed")
+    required = dated(finding, "last day to visit the child under")
+    assert (
+        required == CALENDAR.later(sentenced, 1, "months") == last_day(CALENDAR.due_after(at(sentenced), 1, "months"))
+    )
+    assert (required - sentenced).days < 30, "30 days outlast a month only when the month is February (or cut short)"
+    assert required < dated(finding, "on time under") <= sentenced + dt.timedelta(days=30)
+
+
+def test_best_practice_within_the_month_is_clean(tmp_path: Path) -> None:
+    duties = BEST_PRACTICE.format(
+        link="type: visit_in_custody", required_actor="social_worker", should="{amount: 28, unit: days}"
+    )
+    duties = duties.replace("{within: {amount: 7, unit: days}}", "{within: {amount: 1, unit: months}}")
+    assert run(protocol_file(tmp_path, duties)) == []
+
+
+def test_a_window_in_months_before_an_event_can_be_empty(tmp_path: Path) -> None:
+    path = protocol_file(
+        tmp_path,
+        """
+        - id: plan_release
+          clause: "7.2"
+          actor: yjs_officer
+          action: agree the release plan
+          recipient: social_worker
+          timescale: {before: {event: released, amount: 3, unit: months}}
+          modality: must
+        """,
+    )
+    finding = only(run(path), "deadline-conflict")
+    assert_witness_on_calendar(finding)
+    sentenced, released = dated(finding, "custodial sentence imposed"), dated(finding, "released from custody")
+    due = dated(finding, "last day to agree the release plan")
+    assert due == CALENDAR.earlier(released, 3, "months") == last_day(CALENDAR.due_before(at(released), 3, "months"))
+    assert due < sentenced <= released
+    assert "3 months" in finding.message
+
+
 # --- undecided questions, determinism, the bundled protocols ------------------------------------------
 
 EVERY_QUESTION = "\n".join(

@@ -16,7 +16,8 @@ from markupsafe import escape
 from protoverify import check, load_protocol
 from protoverify.model.source import LoadError
 from protoverify.model.timephrases import TimePhrase
-from protoverify.properties.findings import KINDS, make
+from protoverify.properties.findings import make
+from protoverify.properties.kinds import KINDS
 from protoverify.reports import folder
 from protoverify.reports.coverage import ClauseStatus, Coverage, PhraseMatch
 from protoverify.reports.files import MANIFEST

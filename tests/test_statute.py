@@ -241,6 +241,26 @@ def test_a_limit_later_only_on_some_dates_is_a_conflict(tmp_path: Path) -> None:
     assert start.date.weekday() == 6 and not start.working_day and (own.date - law.date).days == 2
 
 
+def test_a_limit_in_calendar_months_is_compared_on_the_calendar(tmp_path: Path) -> None:
+    # 1 month is later than 10 working days on every date: a conflict, the month counted by the
+    # end-of-month rule; against a statutory 2 months, 60 days is later only where February is short
+    found = statutory(tmp_path, ("{within: {amount: 7, unit: days}}", "{within: {amount: 1, unit: months}}"))
+    [conflict] = [f for f in found if f.kind == "statutory-conflict"]
+    start, law, own = conflict.witness.timeline  # type: ignore[union-attr]
+    assert own.date == Calendar().later(start.date, 1, "months") and law.date < own.date
+    assert "within 1 month of" in conflict.message
+    baseline = ("{within: {amount: 10, unit: working_days}}", "{within: {amount: 2, unit: months}}")
+    found = statutory(
+        tmp_path,
+        ("{within: {amount: 7, unit: days}}", "{within: {amount: 60, unit: days}}"),
+        baseline_edits=(baseline,),
+    )
+    [conflict] = [f for f in found if f.kind == "statutory-conflict"]
+    start, law, own = conflict.witness.timeline  # type: ignore[union-attr]
+    assert law.date == Calendar().later(start.date, 2, "months")
+    assert (law.date - start.date).days < 60, "60 days outlast 2 months only where February falls in them"
+
+
 def test_a_looser_limit_under_an_unconfirmed_provision_is_a_warning(tmp_path: Path) -> None:
     found = statutory(
         tmp_path,
