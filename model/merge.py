@@ -67,6 +67,10 @@ WHAT = {
     "events": "event",
     "lifecycles": "lifecycle",
     "states": "state",
+    "dimensions": "dimension",
+    "ownership": "ownership rule",
+    "duties": "duty",
+    "escalation": "escalation route",
 }
 CHANGES = {
     "agencies": ("name",),
@@ -317,6 +321,8 @@ class Merge:
     # --- attributes ------------------------------------------------------------------------------
 
     def _attribute(self, merged: dict[str, Any], library: dict[str, Any], mine: dict[str, Any], at: Path_) -> None:
+        if "range" in library:
+            merged["range"] = library["range"]
         if "range" in mine:
             merged["range"] = mine["range"]
             low, high = library.get("range", (None, None))
