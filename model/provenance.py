@@ -161,10 +161,10 @@ def settle(protocol: Protocol, library: Protocol) -> Protocol:
     """The merged protocol with unused library elements dropped and used ones cited by the clauses
     that touch them (see the module docstring)."""
     mark = library.metadata.id + ":"
+    protocol = _without_dead_reactions(protocol, mark)
     uses = _graph(protocol, library, mark)
     kept = uses.kept()
     touched = uses.touches()
-    lifecycles = {lc.id for lc in protocol.lifecycles}
 
     def keep(element) -> bool:
         return element.id in kept or not uses.library(element.clause)
@@ -177,8 +177,9 @@ def settle(protocol: Protocol, library: Protocol) -> Protocol:
         roles = tuple(cite(r) for r in agency.roles if keep(r))
         if keep(agency) or roles:
             agencies.append(cite(agency).model_copy(update={"roles": roles}))
+    moved = {(lc.id, t.event) for lc in protocol.lifecycles for t in lc.transitions}
     events = tuple(
-        cite(e).model_copy(update={"lifecycle": e.lifecycle if e.lifecycle in lifecycles else None})
+        cite(e).model_copy(update={"lifecycle": e.lifecycle if (e.lifecycle, e.id) in moved else None})
         for e in protocol.events
         if keep(e)
     )
@@ -198,6 +199,32 @@ def settle(protocol: Protocol, library: Protocol) -> Protocol:
     cited = set(settled.clause_ids(library=True))
     table = {k: v for k, v in protocol.clauses.items() if not k.startswith(mark) or k in cited}
     return settled.model_copy(update={"clauses": table})
+
+
+def _without_dead_reactions(protocol: Protocol, mark: str) -> Protocol:
+    """Without the library's transitions that react to an event its own lifecycle no longer takes (the
+    protocol left out the states it moves between): they could never fire."""
+    home = {e.id: e.lifecycle for e in protocol.events}
+    lifecycles = {lc.id for lc in protocol.lifecycles}
+    moved = {(lc.id, t.event) for lc in protocol.lifecycles for t in lc.transitions}
+
+    def dead(lifecycle: str, transition) -> bool:
+        where = home.get(transition.event)
+        return (
+            all(c.startswith(mark) for c in transition.clause)
+            and where not in (None, lifecycle)
+            and where in lifecycles
+            and (where, transition.event) not in moved
+        )
+
+    return protocol.model_copy(
+        update={
+            "lifecycles": tuple(
+                lc.model_copy(update={"transitions": tuple(t for t in lc.transitions if not dead(lc.id, t))})
+                for lc in protocol.lifecycles
+            )
+        }
+    )
 
 
 def _settled_lifecycle(lifecycle: Lifecycle, touched: dict[str, tuple[str, ...]], uses: _Uses) -> Lifecycle:

@@ -16,11 +16,12 @@ from protoverify.model.loader import load_protocol
 from protoverify.model.source import LoadError, Located
 
 EXAMPLE = Path(__file__).parent.parent / "protocols" / "examples" / "example.yaml"
-TEXT = EXAMPLE.read_text(encoding="utf-8")
+STANDALONE = Path(__file__).parent / "fixtures" / "standalone-example.yaml"
+TEXT = STANDALONE.read_text(encoding="utf-8")  # a protocol that uses no library (tests/test_library.py: one that does)
 
 
 def broken(tmp_path: Path, old: str, new: str, count: int = 1) -> tuple[Path, str]:
-    """The example with `old` replaced by `new` (the first `count` times), written to a file."""
+    """The standalone example with `old` replaced by `new` (the first `count` times), written to a file."""
     assert old in TEXT, f"test setup: {old!r} is not in the example"
     text = TEXT.replace(old, new, count)
     path = tmp_path / "protocol.yaml"
@@ -49,9 +50,10 @@ def only(found: list[Located]) -> Located:
 
 
 def test_the_example_loads() -> None:
-    protocol = load_protocol(EXAMPLE)
-    assert protocol.metadata.example is True
-    assert protocol.counts()["duties"] == 10
+    for path in (EXAMPLE, STANDALONE):
+        protocol = load_protocol(path)
+        assert protocol.metadata.example is True
+        assert protocol.counts()["duties"] == 10
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
