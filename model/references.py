@@ -246,7 +246,8 @@ class _Checker:
             yield from self._ref("event", order.then, self.events, (*at, "then"))
             if order.first == order.then:
                 yield Problem((*at, "then"), f"event '{order.first}' is ordered after itself; expected two events")
-            after.setdefault(order.first, []).append((order.then, i))
+            else:
+                after.setdefault(order.first, []).append((order.then, i))
         cycle = _cycle(after)
         if cycle is not None:
             names, index = cycle

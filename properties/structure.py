@@ -613,7 +613,7 @@ def dangling_references(protocol: Protocol) -> Iterator[Finding]:
             needing[needed].append(duty)
     for artefact in protocol.artefacts:
         waiting = needing.get(artefact.id, [])
-        if not waiting or artefact.id in produced:
+        if not waiting or artefact.id in produced or artefact.external is not None:  # made under other rules
             continue
         duties = listing(
             f"'{d.action}' ({clause_words(d.clause)}, {listing(names[p] for p in d.actor) if d.actor else 'no one named'})"
