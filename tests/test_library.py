@@ -396,3 +396,23 @@ duties:
     messages = [f"{Path(p.file).name}: {p.message}" for p in caught.value.problems]
     assert any(m.startswith("small.yaml: a second transition on 'bailed' to 'community'") for m in messages)
     assert any(m.startswith("small.yaml: a library has duties") for m in messages)
+
+
+# --- trials: sections of the two seeds written against the England library ----------------------
+
+TRIALS = Path(__file__).parent / "fixtures" / "library"
+
+
+def test_sections_of_the_seeds_can_be_written_on_the_england_library() -> None:
+    stockport = load_protocol(TRIALS / "stockport-sections.yaml")
+    rilaa = next(s for s in stockport.states() if s.id == "rilaa")
+    assert [c.id for c in rilaa.states] == ["awaiting_placement", "placed"], (
+        "5.6.4's waiting, inside the library's remand"
+    )
+    assert [(o.first, o.then) for o in stockport.order] == [("final_release_meeting", "licence_conditions_set")]
+    warwickshire = load_protocol(TRIALS / "warwickshire-sections.yaml")
+    contents = {d.id: d for d in warwickshire.duties}["asset_plus_regulation_6_content"].part_of
+    assert (contents.duty, contents.part) == ("complete_asset_plus", "content")
+    findings = check(warwickshire, today=TODAY, baseline=None).findings
+    assert not [f for f in findings if f.kind == "dangling-reference"], "the EHCP and the care history are external"
+    assert not [f for f in findings if f.kind in ("unreachable-state", "dead-end-state")]
