@@ -325,27 +325,26 @@ class Merge:
             merged["range"] = library["range"]
         if "range" in mine:
             merged["range"] = mine["range"]
-            low, high = library.get("range", (None, None))
-            given = mine["range"]
-            if (
-                isinstance(given, list)
-                and len(given) == 2
-                and all(isinstance(v, int) and not isinstance(v, bool) for v in given)
-                and low is not None
-                and not low <= given[0] <= given[1] <= high
-            ):
-                self.problem(
-                    (*at, "range"),
-                    f"range {given} is not within the library's range of '{library.get('id')}' ({low}..{high}); "
-                    "expected a refinement to narrow the range, never to widen it",
-                )
-        if "values" not in library:
-            if "values" in mine:
-                merged["values"] = mine["values"]
-            return
-        if "values" in mine and not isinstance(mine["values"], list):
-            merged["values"] = mine["values"]
-            return
+            self._narrower(library, mine["range"], (*at, "range"))
+        if "values" in mine and ("values" not in library or not isinstance(mine["values"], list)):
+            merged["values"] = mine["values"]  # values the library has not, or not a list: the model checks them
+        elif "values" in library:
+            merged["values"] = self._values(library, mine, at)
+
+    def _narrower(self, library: dict[str, Any], given: Any, at: Path_) -> None:
+        """A refinement narrows a whole-number range, never widens it."""
+        low, high = library.get("range", (None, None))
+        numbers = isinstance(given, list) and len(given) == 2
+        numbers = numbers and all(isinstance(v, int) and not isinstance(v, bool) for v in given)
+        if numbers and low is not None and not low <= given[0] <= given[1] <= high:
+            self.problem(
+                at,
+                f"range {given} is not within the library's range of '{library.get('id')}' ({low}..{high}); "
+                "expected a refinement to narrow the range, never to widen it",
+            )
+
+    def _values(self, library: dict[str, Any], mine: dict[str, Any], at: Path_) -> list[Any]:
+        """An enum's values: the protocol's in its order (library values refined), then the library's others."""
         own = {v if isinstance(v, str) else _id(v): v for v in _items(library, "values")}
         values: list[Any] = []
         written: set[str] = set()
@@ -356,14 +355,13 @@ class Merge:
             if name in own:
                 written.add(name)
                 base = own[name] if isinstance(own[name], dict) else {"id": name}
-                values.append(value if isinstance(value, str) else {**base, **value})
-            else:
-                values.append(value)
+                value = value if isinstance(value, str) else {**base, **value}
+            values.append(value)
         for name, value in own.items():
             if name not in written:
                 self.origin[(*at, "values", len(values))] = ((*at, "id"), False)
                 values.append(marked(value, self.mark))
-        merged["values"] = values
+        return values
 
     # --- lifecycles a protocol does not list but needs ---------------------------------------------
 
@@ -373,26 +371,18 @@ class Merge:
         lib = self.library.protocol
         home = {e.id: e.lifecycle for e in lib.events if e.lifecycle is not None}
         included = {_id(lc) for lc in listed}
-        events = {
-            t.get("event")
-            for lc in listed
-            if isinstance(lc, dict)
-            for t in _items(lc, "transitions")
-            if isinstance(t, dict)
-        }
+        events = {t.get("event") for lc in listed for t in _items(lc, "transitions") if isinstance(t, dict)}
         pulled: list[Any] = []
-        while True:
-            for lifecycle in lib.lifecycles:
-                if lifecycle.id in included:
-                    events |= {t.event for t in lifecycle.transitions}
-            wanted = [home[e] for e in sorted(e for e in events if isinstance(e, str) and e in home)]
-            new = [lc for lc in _items(self.lib, "lifecycles") if _id(lc) in wanted and _id(lc) not in included]
-            if not new:
-                return pulled
+        new = True
+        while new:
+            events |= {t.event for lc in lib.lifecycles if lc.id in included for t in lc.transitions}
+            wanted = {home[e] for e in events if isinstance(e, str) and e in home} - included
+            new = [lc for lc in _items(self.lib, "lifecycles") if _id(lc) in wanted]
             for lifecycle in new:
                 self.origin[("lifecycles", len(listed) + len(pulled))] = (("uses",), False)
                 pulled.append(marked(lifecycle, self.mark))
                 included.add(_id(lifecycle))
+        return pulled
 
 
 def _walk_states(states: tuple) -> list:

@@ -102,6 +102,19 @@ def _duty(duty: Duty, lifecycles: set[str]) -> set[str]:
 def _graph(protocol: Protocol, library: Protocol, mark: str) -> _Uses:
     uses = _Uses(mark)
     lifecycles = {lc.id for lc in protocol.lifecycles}
+    _parties_and_things(uses, protocol)
+    refined = {(lc.id, t.event, t.target) for lc in library.lifecycles for t in lc.transitions}
+    for lifecycle in protocol.lifecycles:
+        _lifecycle(uses, lifecycle, lifecycles, refined)
+    _responsibilities(uses, protocol, lifecycles)
+    for order in protocol.order:
+        if not uses.library(order.clause):
+            uses.use(order.clause, (order.first, order.then))
+    return uses
+
+
+def _parties_and_things(uses: _Uses, protocol: Protocol) -> None:
+    """Agencies and roles, people, documents, attributes, artefacts and events, with what they use."""
     for agency in protocol.agencies:
         uses.element(agency.id, agency.clause)
         for role in agency.roles:
@@ -116,9 +129,10 @@ def _graph(protocol: Protocol, library: Protocol, mark: str) -> _Uses:
     for event in protocol.events:
         after = [event.scheduled.after] if event.scheduled else []
         uses.element(event.id, event.clause, [*after, *([event.lifecycle] if event.lifecycle else [])])
-    refined = {(lc.id, t.event, t.target) for lc in library.lifecycles for t in lc.transitions}
-    for lifecycle in protocol.lifecycles:
-        _lifecycle(uses, lifecycle, lifecycles, refined)
+
+
+def _responsibilities(uses: _Uses, protocol: Protocol, lifecycles: set[str]) -> None:
+    """Dimensions, ownership rules, duties and dispute routes, with what they use."""
     for dimension in protocol.dimensions:
         uses.element(dimension.id, dimension.clause, _condition(dimension.applies, lifecycles))
     for rule in protocol.ownership:
@@ -130,10 +144,6 @@ def _graph(protocol: Protocol, library: Protocol, mark: str) -> _Uses:
     for route in protocol.escalation:
         parties = {p for step in route.steps for p in step.parties or ()}
         uses.element(route.id, route.clause, parties | set(route.documents))
-    for order in protocol.order:
-        if not uses.library(order.clause):
-            uses.use(order.clause, (order.first, order.then))
-    return uses
 
 
 def _lifecycle(uses: _Uses, lifecycle: Lifecycle, lifecycles: set[str], refined: set[tuple[str, str, str]]) -> None:
@@ -163,42 +173,52 @@ def settle(protocol: Protocol, library: Protocol) -> Protocol:
     mark = library.metadata.id + ":"
     protocol = _without_dead_reactions(protocol, mark)
     uses = _graph(protocol, library, mark)
-    kept = uses.kept()
-    touched = uses.touches()
-
-    def keep(element) -> bool:
-        return element.id in kept or not uses.library(element.clause)
-
-    def cite(element):
-        return element.model_copy(update={"clause": touched[element.id]}) if element.id in touched else element
-
-    agencies = []
-    for agency in protocol.agencies:
-        roles = tuple(cite(r) for r in agency.roles if keep(r))
-        if keep(agency) or roles:
-            agencies.append(cite(agency).model_copy(update={"roles": roles}))
+    keeping = _Keeping(uses, uses.kept(), uses.touches())
     moved = {(lc.id, t.event) for lc in protocol.lifecycles for t in lc.transitions}
     events = tuple(
-        cite(e).model_copy(update={"lifecycle": e.lifecycle if (e.lifecycle, e.id) in moved else None})
+        keeping.cite(e).model_copy(update={"lifecycle": e.lifecycle if (e.lifecycle, e.id) in moved else None})
         for e in protocol.events
-        if keep(e)
+        if keeping.keep(e)
     )
     kept_events = {e.id for e in events}
+    sections = ("people", "documents", "artefacts", "attributes")
     settled = protocol.model_copy(
         update={
-            "agencies": tuple(agencies),
-            **{
-                s: tuple(cite(e) for e in getattr(protocol, s) if keep(e)) for s in ("people", "documents", "artefacts")
-            },
-            "attributes": tuple(cite(a) for a in protocol.attributes if keep(a)),
+            "agencies": tuple(keeping.agencies(protocol)),
+            **{s: tuple(keeping.cite(e) for e in getattr(protocol, s) if keeping.keep(e)) for s in sections},
             "events": events,
-            "lifecycles": tuple(_settled_lifecycle(lc, touched, uses) for lc in protocol.lifecycles),
+            "lifecycles": tuple(_settled_lifecycle(lc, keeping.touched, uses) for lc in protocol.lifecycles),
             "order": tuple(o for o in protocol.order if {o.first, o.then} <= kept_events),
         }
     )
     cited = set(settled.clause_ids(library=True))
     table = {k: v for k, v in protocol.clauses.items() if not k.startswith(mark) or k in cited}
     return settled.model_copy(update={"clauses": table})
+
+
+@dataclass
+class _Keeping:
+    """Which elements stay, and the clauses a library element the protocol touches is cited by."""
+
+    uses: _Uses
+    kept: set[str]
+    touched: dict[str, tuple[str, ...]]
+
+    def keep(self, element) -> bool:
+        return element.id in self.kept or not self.uses.library(element.clause)
+
+    def cite(self, element):
+        if element.id in self.touched:
+            return element.model_copy(update={"clause": self.touched[element.id]})
+        return element
+
+    def agencies(self, protocol: Protocol) -> list:
+        found = []
+        for agency in protocol.agencies:
+            roles = tuple(self.cite(r) for r in agency.roles if self.keep(r))
+            if self.keep(agency) or roles:
+                found.append(self.cite(agency).model_copy(update={"roles": roles}))
+        return found
 
 
 def _without_dead_reactions(protocol: Protocol, mark: str) -> Protocol:
