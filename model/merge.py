@@ -85,6 +85,10 @@ CHANGES = {
     "states": ("name",),
 }
 """What a refinement may change of what the library sets; anything else it may only restate."""
+SETTABLE = {"events": ("scheduled",), "states": ("kind",), "agencies": ("kind",)}
+"""What a refinement may set where the library leaves it unset: when an event is planned, the kind of a
+status or of a body. Anything else unset (a state's `final`, an event's `lifecycle`) shapes the
+statutory world and stays the library's."""
 MERGED_APART = {
     "agencies": ("roles",),
     "attributes": ("range", "values"),
@@ -279,11 +283,12 @@ class Merge:
         for key, value in mine.items():
             if key in ("id", "clause") or key in MERGED_APART.get(section, ()):
                 continue
-            if key in fields and key in library and key not in CHANGES.get(section, ()) and library[key] != value:
+            if key in fields and not self._may_give(section, key, library, value):
+                said = f"is {_shown(library[key])}" if key in library else "is not set"
                 self.problem(
                     (*at, key),
-                    f"'{key}' of {what} is {_shown(library[key])}; a refinement cannot change it; expected it left "
-                    "out, or a new element with another id",
+                    f"'{key}' of {what} {said}; a refinement cannot change it; expected it left out, or a new "
+                    "element with another id",
                 )
                 continue
             merged[key] = value
@@ -294,6 +299,16 @@ class Merge:
         elif section == "lifecycles":
             LifecycleMerge(self, library, mine, at).into(merged)
         return merged
+
+    @staticmethod
+    def _may_give(section: str, key: str, library: dict[str, Any], value: Any) -> bool:
+        """Whether a refinement may give this key: a name of its own, what the library leaves unset
+        where it may be set, or the library's own value restated."""
+        if key in CHANGES.get(section, ()):
+            return True
+        if key not in library:
+            return key in SETTABLE.get(section, ())
+        return library[key] == value
 
     # --- agencies and roles ----------------------------------------------------------------------
 
@@ -371,7 +386,7 @@ class Merge:
         lib = self.library.protocol
         home = {e.id: e.lifecycle for e in lib.events if e.lifecycle is not None}
         included = {_id(lc) for lc in listed}
-        events = {t.get("event") for lc in listed for t in _items(lc, "transitions") if isinstance(t, dict)}
+        events = {e for lc in listed for t in _items(lc, "transitions") if isinstance(e := _event(t), str)}
         pulled: list[Any] = []
         new = True
         while new:
@@ -383,6 +398,10 @@ class Merge:
                 pulled.append(marked(lifecycle, self.mark))
                 included.add(_id(lifecycle))
         return pulled
+
+
+def _event(transition: Any) -> Any:
+    return transition.get("event") if isinstance(transition, dict) else None
 
 
 def _walk_states(states: tuple) -> list:

@@ -232,7 +232,7 @@ class LifecycleMerge:
                 [*sources, *(s for s in names(extra) if s not in sources)] if isinstance(extra, (str, list)) else extra
             )
         if isinstance(node.get("from"), list):
-            node["from"] = [s for s in node["from"] if s not in self.omitted]
+            node["from"] = [s for s in node["from"] if not (isinstance(s, str) and s in self.omitted)]
         if library.get("to") in self.omitted:
             self.job.problem(
                 (*written, "to"),

@@ -416,3 +416,26 @@ def test_sections_of_the_seeds_can_be_written_on_the_england_library() -> None:
     findings = check(warwickshire, today=TODAY, baseline=None).findings
     assert not [f for f in findings if f.kind == "dangling-reference"], "the EHCP and the care history are external"
     assert not [f for f in findings if f.kind in ("unreachable-state", "dead-end-state")]
+
+
+@pytest.mark.parametrize(
+    "transition",
+    [
+        '{event: [remanded], to: rilaa, clause: "3.1"}',
+        '{event: remanded, to: rilaa, from: [{a: 1}, [x]], clause: "3.1"}',
+        '{event: remanded, to: [rilaa], clause: "3.1"}',
+        '{event: remanded, to: rilaa, guard: {all: x}, clause: "3.1"}',
+    ],
+    ids=["event-list", "sources-mappings", "target-list", "guard-all-text"],
+)
+def test_malformed_refinements_are_located_not_tracebacks(tmp_path: Path, transition: str) -> None:
+    found = problems(tmp_path, AGENCIES + JUSTICE + f"    transitions:\n      - {transition}\n")
+    assert found and all(":" in p for p in found)
+
+
+def test_a_refinement_cannot_make_a_library_state_final(tmp_path: Path) -> None:
+    found = problems(tmp_path, AGENCIES + JUSTICE.replace('clause: "3.1"}', 'final: true, clause: "3.1"}'))
+    assert (
+        len(found) == 1
+        and "'final' of the library's state 'rilaa' is not set; a refinement cannot change it" in found[0]
+    )
