@@ -235,7 +235,7 @@ NASTY = {
     "deep nesting": "protoverify: 1\nmetadata: " + "[" * 20_000 + "]" * 20_000 + "\n",
     "impossible date": "protoverify: 1\nmetadata: {agreed: 2019-02-30}\n",
     "python tag": "protoverify: 1\nmetadata: !!python/object/apply:os.system ['echo pwned']\n",
-    "truncated": EXAMPLE.read_text(encoding="utf-8")[:5000],
+    "truncated": STANDALONE.read_text(encoding="utf-8")[:5000],  # cut inside a flow mapping
     "huge timescale": EXAMPLE.read_text(encoding="utf-8").replace(
         "amount: 5, unit: working_days", "amount: 100000000000000000000, unit: working_days"
     ),
