@@ -16,9 +16,10 @@ from .statechart import RESERVED_EVENT_IDS
 from .wording import unknown as _unknown
 
 
-def check(protocol: Protocol) -> list[Problem]:
-    """Every cross-reference problem in the protocol, in no particular order."""
-    return list(_Checker(protocol).run())
+def check(protocol: Protocol, library: dict[str, str] | None = None) -> list[Problem]:
+    """Every cross-reference problem in the protocol, in no particular order. `library` gives, for ids
+    of the library the protocol uses, why such a name is not known (the protocol does not bring it in)."""
+    return list(_Checker(protocol, library or {}).run())
 
 
 def check_condition(protocol: Protocol, condition: conditions.Condition | None, path: Path_) -> list[Problem]:
@@ -27,8 +28,9 @@ def check_condition(protocol: Protocol, condition: conditions.Condition | None, 
 
 
 class _Checker:
-    def __init__(self, protocol: Protocol):
+    def __init__(self, protocol: Protocol, library: dict[str, str] | None = None):
         self.p = protocol
+        self.library = library or {}
         self.kinds: dict[str, str] = {}  # id -> what it is
         self.parties = (
             {a.id for a in protocol.agencies} | {r.id for r in protocol.roles()} | {p.id for p in protocol.people}
@@ -58,6 +60,20 @@ class _Checker:
             yield from self._statute(rule.statute, at)
         for i, duty in enumerate(self.p.duties):
             yield from self._duty(duty, ("duties", i))
+        yield from self._order()
+        yield from self._parts()
+        yield from self._clause_table()
+        for i, artefact in enumerate(self.p.artefacts):
+            if artefact.external is not None and artefact.external.document is not None:
+                yield from self._ref(
+                    "document", artefact.external.document, self.documents, ("artefacts", i, "external", "document")
+                )
+        for i, lifecycle in enumerate(self.p.lifecycles):
+            if lifecycle.omit and self.p.uses is None:
+                yield Problem(
+                    ("lifecycles", i, "omit"),
+                    "'omit' leaves states of a library lifecycle out; expected it only in a protocol that uses a library",
+                )
         for i, route in enumerate(self.p.escalation):
             for j, step in enumerate(route.steps):
                 yield from self._refs(
@@ -212,11 +228,69 @@ class _Checker:
                     "a 'within' timescale counts from the duty's trigger, but the duty has none; expected a 'trigger'",
                 )
 
+    # --- event order, parts of duties, the clause table ------------------------------------------
+
+    def _order(self) -> Iterator[Problem]:
+        after: dict[str, list[tuple[str, int]]] = {}
+        for i, order in enumerate(self.p.order):
+            at: Path_ = ("order", i)
+            yield from self._ref("event", order.first, self.events, (*at, "first"))
+            yield from self._ref("event", order.then, self.events, (*at, "then"))
+            if order.first == order.then:
+                yield Problem((*at, "then"), f"event '{order.first}' is ordered after itself; expected two events")
+            else:
+                after.setdefault(order.first, []).append((order.then, i))
+        cycle = _cycle(after)
+        if cycle is not None:
+            names, index = cycle
+            yield Problem(
+                ("order", index),
+                f"the event order is a circle ({' before '.join(names)}): no timeline can keep it; expected an order "
+                "in which the events can happen",
+            )
+
+    def _parts(self) -> Iterator[Problem]:
+        whole: dict[str, list[tuple[str, int]]] = {}
+        for i, duty in enumerate(self.p.duties):
+            if duty.part_of is None:
+                continue
+            at: Path_ = ("duties", i, "part_of", "duty")
+            if duty.part_of.duty == duty.id:
+                yield Problem(at, f"duty '{duty.id}' is part of itself; expected another duty")
+                continue
+            yield from self._ref("duty", duty.part_of.duty, self.duties, at)
+            whole.setdefault(duty.id, []).append((duty.part_of.duty, i))
+        cycle = _cycle(whole)
+        if cycle is not None:
+            names, index = cycle
+            yield Problem(
+                ("duties", index, "part_of", "duty"),
+                f"duties are parts of each other in a circle ({' within '.join(names)}); expected a part inside a whole",
+            )
+
+    def _clause_table(self) -> Iterator[Problem]:
+        cited = set(self.p.clause_ids(library=True))
+        for clause in self.p.clauses:
+            if clause not in cited:
+                close = difflib.get_close_matches(clause, sorted(cited), n=1, cutoff=0.6)
+                guess = f"; did you mean '{close[0]}'?" if close else ";"
+                yield Problem(
+                    ("clauses", clause),
+                    f"clause '{clause}' is in the clause table but no element of the file cites it{guess} expected the "
+                    "clause ids the file cites (the table gives their opening words)",
+                    at_key=True,
+                )
+
     # --- helpers -------------------------------------------------------------------------------
 
     def _ref(self, kind: str, name: str, known: set[str], path: Path_, where: str = "") -> Iterator[Problem]:
         if name not in known:
-            yield Problem(path, _unknown(kind, name, known, where))
+            yield Problem(path, _unknown(kind, name, known, where) + self._library_hint(name))
+
+    def _library_hint(self, name: str) -> str:
+        """Why a name of the library is not known here: the protocol does not bring it in."""
+        hint = self.library.get(name)
+        return f" ({hint})" if hint else ""
 
     def _refs(self, kind: str, names: tuple[str, ...], known: set[str], path: Path_) -> Iterator[Problem]:
         for k, name in enumerate(names):
@@ -245,7 +319,8 @@ class _Checker:
             else:
                 known = set(self.attributes) | set(self.lifecycles)
                 key_path = here[:-1] if test.path[-2:-1] == (test.key,) else here  # an operator follows the key
-                yield Problem(key_path, _unknown("attribute or lifecycle", test.key, known), at_key=True)
+                message = _unknown("attribute or lifecycle", test.key, known) + self._library_hint(test.key)
+                yield Problem(key_path, message, at_key=True)
 
     def _attribute_test(self, attribute: Attribute, test: conditions.Comparison, path: Path_) -> Iterator[Problem]:
         values = test.value if isinstance(test.value, tuple) else (test.value,)
@@ -285,6 +360,35 @@ class _Checker:
         for value in test.value if isinstance(test.value, tuple) else (test.value,):
             if value not in own:
                 yield Problem(path, _unknown("state", str(value), own, f" in lifecycle '{test.key}'"))
+
+
+def _cycle(edges: dict[str, list[tuple[str, int]]]) -> tuple[list[str], int] | None:
+    """A circle in a graph given as node -> [(next node, index of the entry that says so)]: its nodes
+    in order, and the index of the entry that closes it; None if there is none."""
+    done: set[str] = set()
+    for start in sorted(edges):
+        found = _circle_from(start, edges, [], done)
+        if found is not None:
+            return found
+    return None
+
+
+def _circle_from(
+    node: str, edges: dict[str, list[tuple[str, int]]], path: list[str], done: set[str]
+) -> tuple[list[str], int] | None:
+    """A circle through the nodes on `path` reached from `node` (depth first); finished nodes go in `done`."""
+    if node in done:
+        return None
+    path.append(node)
+    for nxt, index in edges.get(node, ()):
+        if nxt in path:
+            return [*path[path.index(nxt) :], nxt], index
+        found = _circle_from(nxt, edges, path, done)
+        if found is not None:
+            return found
+    path.pop()
+    done.add(node)
+    return None
 
 
 def _walk(states: tuple[State, ...]) -> Iterator[State]:

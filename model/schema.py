@@ -35,7 +35,10 @@ FORMAT_VERSION = 1
 UNSPECIFIED = "unspecified"
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-CLAUSE_PATTERN = r"^(\d+(\.\d+)*|[a-z][a-z-]*)(\([a-z0-9]+\))?$"
+CLAUSE_PATTERN = r"^([a-z][a-z0-9_]*:)?(\d+(\.\d+)*|[a-z][a-z-]*)(\([a-z0-9]+\))?$"
+LIBRARY_MARK = ":"
+"""Joins a library's name to its own clause ids in a protocol that uses it ('england:3.1'): the
+clauses of library elements the protocol never touches. A protocol file never writes one."""
 
 Id = Annotated[
     str,
@@ -49,7 +52,8 @@ ClauseId = Annotated[
         pattern=CLAUSE_PATTERN,
         description=(
             "A clause number as printed in the source ('5.6.1', '8.15'); an unnumbered paragraph takes its "
-            "section's number and a letter ('5.9.1(b)'); front matter uses a name ('front', 'front(a)')."
+            "section's number and a letter ('5.9.1(b)'); front matter uses a name ('front', 'front(a)'). "
+            "In a protocol that uses a library, 'england:3.1' is clause 3.1 of the library (never written in a file)."
         ),
     ),
 ]
@@ -223,12 +227,32 @@ class Document(Element):
     clause: Clauses
 
 
+class External(Element):
+    """What makes an artefact external: it is made under other rules, named here (a care plan under
+    the Care Planning Regulations, an EHCP, a court report the service already holds)."""
+
+    document: _stated(
+        Id,
+        "The instrument the artefact is made under, declared under 'documents'; 'unspecified' where the source names none.",
+    )
+    provision: str | None = Field(None, min_length=1, description="The provision, as cited: 'reg 4', 's22C'.")
+    confidence: Literal["confirmed", "unconfirmed"] = Field(
+        "confirmed", description="'unconfirmed' where the wording of the primary text was not confirmed."
+    )
+
+
 class Artefact(Element):
-    """Something a duty produces or needs: an assessment, a report, a plan, a notification."""
+    """Something a duty produces or needs: an assessment, a report, a plan, a notification. An
+    `external` artefact is made under other rules: a duty may need it although no duty of the
+    protocol produces it."""
 
     id: Id
     name: str
     clause: Clauses
+    external: External | None = Field(
+        None,
+        description="Made under other rules (the instrument that governs it): no duty of the protocol need produce it.",
+    )
 
 
 # --- situations: attributes and lifecycles -------------------------------------------------------
@@ -344,6 +368,13 @@ class Lifecycle(Element):
     initial: Id | None = Field(None, description="The state a new case starts in; the first state if not given.")
     states: tuple[State, ...] = Field(min_length=1)
     transitions: tuple[Transition, ...] = ()
+    omit: Ids = Field(
+        (),
+        description=(
+            "With 'uses': states of the library's lifecycle that this protocol leaves out of its scope, with their "
+            "transitions (see docs/library.md)."
+        ),
+    )
 
 
 class Schedule(Element):
@@ -572,6 +603,17 @@ class Trigger(Element):
         return self
 
 
+class PartOf(Element):
+    """The duty another duty is part of: an item of its list, or a content its plan or report must have.
+    The checks report on the whole duty, not on each part."""
+
+    duty: Id = Field(description="The whole duty.")
+    part: Literal["item", "content"] = Field(
+        alias="as",
+        description="'item': one of the things the whole duty lists; 'content': something the plan or report it produces must contain.",
+    )
+
+
 class Item(Element):
     """One entry of a list inside a clause (a report's contents, who may ask for a visit)."""
 
@@ -610,6 +652,9 @@ class Duty(Element):
     cites: tuple[ClauseId, ...] = Field((), description="Clauses of this protocol the duty refers to, as printed.")
     documents: Ids = Field((), description="Outside documents the duty refers to.")
     statute: Statute = ()
+    part_of: PartOf | None = Field(
+        None, description="The duty this one is part of, and as what: {duty: whole_duty, as: item | content}."
+    )
     quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
 
     @model_validator(mode="after")
@@ -656,6 +701,55 @@ class Narrative(Element):
     reason: str = Field(min_length=1)
 
 
+# --- event order and the clause table -------------------------------------------------------------
+
+
+class EventOrder(Element):
+    """Two events the process orders: `then` never happens before `first` (licence conditions are set
+    at or after the final release meeting). The deadline checks lay timelines out in this order."""
+
+    first: Id
+    then: Id
+    clause: Clauses
+    quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
+
+
+OPENING_WORDS = 8
+"""The most words a clause's opening words may have: enough to find the sentence, never a copy of it."""
+
+
+def _opening_words(value: str) -> str:
+    words = len(value.split())
+    if not words:
+        raise PydanticCustomError("words", "no words; expected the clause's first few words")
+    if words > OPENING_WORDS:
+        raise PydanticCustomError(
+            "words",
+            f"{words} words; expected at most {OPENING_WORDS} (the clause's opening words, to find it by, not the clause)",
+        )
+    return value
+
+
+def _clause_table(value: object) -> object:
+    """Refuse clause numbers written as numbers (YAML reads the key 8.10 as 8.1)."""
+    if isinstance(value, dict):
+        _clauses(list(value))
+    return value
+
+
+OpeningWords = Annotated[str, AfterValidator(_opening_words)]
+ClauseTable = Annotated[
+    dict[ClauseId, OpeningWords],
+    BeforeValidator(_clause_table, json_schema_input_type=dict[ClauseId, str]),
+    Field(
+        description=(
+            f"Each clause id the file cites, with its opening words in the source (at most {OPENING_WORDS}), so that "
+            "reports can show a clause's words beside its id."
+        )
+    ),
+]
+
+
 # --- the protocol --------------------------------------------------------------------------------
 
 
@@ -663,6 +757,15 @@ class Protocol(Element):
     """An inter-agency working protocol, encoded."""
 
     protoverify: Literal[1] = Field(description="The format version of this file.")
+    uses: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "The library this protocol is written against ('england', or the path of a library file): its lifecycles, "
+            "events, attributes, kinds of agency and documents come from the library, and the file writes only what it "
+            "adds, refines or restricts (docs/library.md)."
+        ),
+    )
     metadata: Metadata
     calendar: CalendarSpec = CalendarSpec()
     agencies: tuple[Agency, ...] = Field(min_length=1)
@@ -677,6 +780,10 @@ class Protocol(Element):
     duties: tuple[Duty, ...] = ()
     escalation: tuple[EscalationRoute, ...] = ()
     narrative: tuple[Narrative, ...] = ()
+    order: tuple[EventOrder, ...] = Field(
+        (), description="Events the process orders: {first: a, then: b, clause: ...}."
+    )
+    clauses: ClauseTable = {}
 
     def roles(self) -> list[Role]:
         """Every role of every agency."""
@@ -729,8 +836,9 @@ class Protocol(Element):
             "narrative_clauses": len({c for n in self.narrative for c in n.clause}),
         }
 
-    def clause_ids(self) -> list[str]:
-        """Every clause id the encoding mentions (encoded or narrative), sorted in document order."""
+    def clause_ids(self, library: bool = False) -> list[str]:
+        """Every clause id the encoding mentions (encoded or narrative), sorted in document order: the
+        protocol's own, and with `library` also the library's clauses it carries ('england:3.1')."""
         found: set[str] = set()
 
         def visit(value: object) -> None:
@@ -746,20 +854,46 @@ class Protocol(Element):
                     visit(item)
 
         visit(self)
-        return sorted(found, key=clause_sort_key)
+        return sorted((c for c in found if library or LIBRARY_MARK not in c), key=clause_sort_key)
 
 
 def clause_sort_key(clause: str) -> tuple:
     """Order clause ids as a reader of the document would: front matter, then 1, 1.1, 1.2, 2 ..., 10."""
+    if LIBRARY_MARK in clause:  # a library's clause, after every clause of the protocol's own
+        library, _, own = clause.partition(LIBRARY_MARK)
+        return (3, library, clause_sort_key(own))
     head, _, letter = clause.partition("(")
     if head[0].isdigit():
         return (1, tuple(int(part) for part in head.split(".")), letter)
     return (0 if head == "front" else 2, (), head + letter)
 
 
+REFINABLE = {
+    name: ("id", "clause", "event", "to")
+    for name in (
+        "Agency",
+        "Role",
+        "Person",
+        "Document",
+        "Artefact",
+        "Attribute",
+        "Event",
+        "Lifecycle",
+        "State",
+        "Transition",
+    )
+}
+"""The elements a protocol using a library may refine, and the keys a refinement must still give."""
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a protocol file, for editors and other tools."""
     schema = Protocol.model_json_schema(mode="validation")
+    for name, kept in REFINABLE.items():  # with `uses`, an element with a library id writes only what it changes
+        definition = schema["$defs"][name]
+        definition["required"] = [key for key in definition.get("required", ()) if key in kept]
+        definition["properties"].get("states", {}).pop("minItems", None)
+    schema["properties"]["clauses"]["additionalProperties"] = False
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **schema,

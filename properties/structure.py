@@ -232,7 +232,7 @@ def unmade_artefacts(protocol: Protocol) -> Iterator[Finding]:
             needing[needed].append(duty)
     for artefact in protocol.artefacts:
         waiting = needing.get(artefact.id, [])
-        if not waiting or artefact.id in produced:
+        if not waiting or artefact.id in produced or artefact.external is not None:  # made under other rules
             continue
         duties = listing(
             f"'{d.action}' ({clause_words(d.clause)}, {parties_words(protocol, d.actor, nobody='short')})"

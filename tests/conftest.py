@@ -17,6 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLE = ROOT / "protocols" / "examples" / "example.yaml"
+STANDALONE = ROOT / "tests" / "fixtures" / "standalone-example.yaml"
+"""The example as written before the England library: a protocol that uses no library, for tests to edit."""
 TODAY = dt.date(2026, 11, 23)  # the date the committed findings documents are checked as of (make findings)
 TODAY_ISO = TODAY.isoformat()
 

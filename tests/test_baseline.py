@@ -110,7 +110,7 @@ def test_duties_name_no_actor_the_facts_do_not_name(baseline) -> None:
         "visit_every_6_weeks_reg_19",
         "visit_every_4_weeks_reg_24",
         "visit_care_order_child_with_parent",
-        "detention_placement_plan",
+        "make_detention_placement_plan",
         "visit_within_10_working_days_of_detention",
         "visit_when_reasonably_requested",
         "transfer_after_charge",

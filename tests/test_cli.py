@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import STANDALONE
 from conftest import protoverify as run
 from statemachine.io import load
 
@@ -59,7 +60,7 @@ def test_unknown_export_format_is_a_usage_error() -> None:
 def test_export_of_a_broken_file_is_located_and_writes_nothing(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(
-        EXAMPLE.read_text(encoding="utf-8").replace("to: licence, clause", "to: license, clause"), encoding="utf-8"
+        STANDALONE.read_text(encoding="utf-8").replace("to: licence, clause", "to: license, clause"), encoding="utf-8"
     )
     target = tmp_path / "out.scxml"
     result = run("export", str(broken), "--to", "scxml", "-o", str(target))

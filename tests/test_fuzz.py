@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, STANDALONE
 from fuzzing import CASES, SCALE, Hang, assert_clean, damaged, mutated, protocols, time_cap, to_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -235,7 +235,7 @@ NASTY = {
     "deep nesting": "protoverify: 1\nmetadata: " + "[" * 20_000 + "]" * 20_000 + "\n",
     "impossible date": "protoverify: 1\nmetadata: {agreed: 2019-02-30}\n",
     "python tag": "protoverify: 1\nmetadata: !!python/object/apply:os.system ['echo pwned']\n",
-    "truncated": EXAMPLE.read_text(encoding="utf-8")[:5000],
+    "truncated": STANDALONE.read_text(encoding="utf-8")[:5000],  # cut inside a flow mapping
     "huge timescale": EXAMPLE.read_text(encoding="utf-8").replace(
         "amount: 5, unit: working_days", "amount: 100000000000000000000, unit: working_days"
     ),
@@ -413,7 +413,7 @@ def test_an_empty_actor_or_escalation_step_is_refused(tmp_path: Path) -> None:
 
 def test_a_transition_from_a_child_to_its_parent_state(tmp_path: Path) -> None:
     """The explorer once put the lifecycle itself into the configuration (a KeyError in check)."""
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
+    text = STANDALONE.read_text(encoding="utf-8").replace(
         '      - {event: released_on_licence, from: custody, to: licence, clause: "4.3"}',
         '      - {event: released_on_licence, from: custody, to: licence, clause: "4.3"}\n'
         '      - {event: accommodated, from: yda, to: remanded, clause: "3.3"}',

@@ -16,11 +16,12 @@ from protoverify.model.loader import load_protocol
 from protoverify.model.source import LoadError, Located
 
 EXAMPLE = Path(__file__).parent.parent / "protocols" / "examples" / "example.yaml"
-TEXT = EXAMPLE.read_text(encoding="utf-8")
+STANDALONE = Path(__file__).parent / "fixtures" / "standalone-example.yaml"
+TEXT = STANDALONE.read_text(encoding="utf-8")  # a protocol that uses no library (tests/test_library.py: one that does)
 
 
 def broken(tmp_path: Path, old: str, new: str, count: int = 1) -> tuple[Path, str]:
-    """The example with `old` replaced by `new` (the first `count` times), written to a file."""
+    """The standalone example with `old` replaced by `new` (the first `count` times), written to a file."""
     assert old in TEXT, f"test setup: {old!r} is not in the example"
     text = TEXT.replace(old, new, count)
     path = tmp_path / "protocol.yaml"
@@ -49,9 +50,10 @@ def only(found: list[Located]) -> Located:
 
 
 def test_the_example_loads() -> None:
-    protocol = load_protocol(EXAMPLE)
-    assert protocol.metadata.example is True
-    assert protocol.counts()["duties"] == 10
+    for path in (EXAMPLE, STANDALONE):
+        protocol = load_protocol(path)
+        assert protocol.metadata.example is True
+        assert protocol.counts()["duties"] == 10
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
@@ -311,3 +313,143 @@ def test_event_lifecycle_must_take_the_event(tmp_path: Path) -> None:
     problem = only(problems(path))
     assert "event 'bailed' happens in lifecycle 'care', which has no transition on it" in problem.message
     assert (problem.line, problem.col) == position_of(text, "care}")
+
+
+# --- event order, parts of duties, the clause table, external artefacts -------------------------
+
+ADDITIONS = """
+order:
+  - {first: adjourned_for_report, then: sentencing_hearing, clause: "3.4"}
+  - {first: sentenced_to_custody, then: released_on_licence, clause: "4.3"}
+clauses:
+  "3.4": When the court adjourns for a report
+  front: Anytown joint working protocol
+"""
+
+
+def with_additions(tmp_path: Path, *edits: tuple[str, str]) -> tuple[Path, str]:
+    text = TEXT.replace(
+        "  - id: send_care_history\n", "  - id: send_care_history\n    part_of: {duty: visit_in_custody, as: item}\n"
+    ).replace(
+        '  - {id: care_history, name: the child\'s care history, clause: "4.2"}',
+        '  - {id: care_history, name: the child\'s care history, clause: "4.2",'
+        " external: {document: national_aa_guidance}}",
+    )
+    text += ADDITIONS
+    for old, new in edits:
+        assert old in text, f"test setup: {old!r} is not in the text"
+        text = text.replace(old, new, 1)
+    path = tmp_path / "protocol.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def test_order_parts_clause_table_and_external_artefacts_load(tmp_path: Path) -> None:
+    protocol = load_protocol(with_additions(tmp_path)[0])
+    assert [(o.first, o.then, o.clause) for o in protocol.order][0] == (
+        "adjourned_for_report",
+        "sentencing_hearing",
+        ("3.4",),
+    )
+    part = {d.id: d for d in protocol.duties}["send_care_history"].part_of
+    assert (part.duty, part.part) == ("visit_in_custody", "item")
+    assert protocol.clauses["front"] == "Anytown joint working protocol"
+    history = {a.id: a for a in protocol.artefacts}["care_history"]
+    assert history.external is not None and history.external.document == "national_aa_guidance"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"),
+    [
+        (
+            "then: sentencing_hearing",
+            "then: sentencing_hearin",
+            "sentencing_hearin,",
+            "unknown event 'sentencing_hearin'; did you mean 'sentencing_hearing'?",
+        ),
+        (
+            "then: sentencing_hearing",
+            "then: adjourned_for_report",
+            "adjourned_for_report, clause",
+            "ordered after itself",
+        ),
+        (
+            "{first: sentenced_to_custody, then: released_on_licence",
+            "{first: sentencing_hearing, then: adjourned_for_report",
+            "{first: sentencing_hearing",
+            "the event order is a circle (adjourned_for_report before sentencing_hearing before adjourned_for_report)",
+        ),
+        (
+            "{duty: visit_in_custody, as: item}",
+            "{duty: visit_in_custdy, as: item}",
+            "visit_in_custdy",
+            "unknown duty 'visit_in_custdy'; did you mean 'visit_in_custody'?",
+        ),
+        (
+            "{duty: visit_in_custody, as: item}",
+            "{duty: send_care_history, as: item}",
+            "send_care_history, as",
+            "is part of itself",
+        ),
+        (
+            "{duty: visit_in_custody, as: item}",
+            "{duty: visit_in_custody, as: chapter}",
+            "chapter",
+            "unknown value 'chapter' for 'as'; expected 'item' or 'content'",
+        ),
+        (
+            '"3.4": When the court',
+            '"3.5": When the court',
+            '"3.5"',
+            "clause '3.5' is in the clause table but no element of the file cites it",
+        ),
+        (
+            "When the court adjourns for a report",
+            "When the court adjourns for a report of any kind",
+            "When the court",
+            "10 words; expected at most 8",
+        ),
+        ('"3.4": When', "3.4: When", "3.4: When", "clause 3.4 is a number; expected it in quotes"),
+        (
+            "{document: national_aa_guidance}",
+            "{document: national_guidance}",
+            "national_guidance}",
+            "unknown document 'national_guidance'",
+        ),
+        (
+            '      - {id: licence, name: on licence in the community, clause: "4.3"}',
+            '      - {id: licence, name: on licence in the community, clause: "4.3"}\n    omit: [licence]',
+            "[licence]",
+            "'omit' leaves states of a library lifecycle out; expected it only in a protocol that uses a library",
+        ),
+    ],
+    ids=[
+        "unknown-event",
+        "self-order",
+        "order-circle",
+        "unknown-whole",
+        "part-of-itself",
+        "kind-of-part",
+        "uncited-clause",
+        "too-many-words",
+        "number-key",
+        "external-document",
+        "omit-without-library",
+    ],
+)
+def test_additions_are_checked_with_located_errors(tmp_path: Path, old: str, new: str, at: str, message: str) -> None:
+    path, text = with_additions(tmp_path, (old, new))
+    problem = only(problems(path))
+    assert message in problem.message
+    assert (problem.line, problem.col) == position_of(text, at)
+
+
+def test_a_circle_of_parts_is_refused(tmp_path: Path) -> None:
+    path, text = with_additions(
+        tmp_path,
+        (
+            "  - id: visit_in_custody\n",
+            "  - id: visit_in_custody\n    part_of: {duty: send_care_history, as: content}\n",
+        ),
+    )
+    assert "duties are parts of each other in a circle" in only(problems(path)).message

@@ -31,7 +31,7 @@ def test_timescale_forms_are_kept() -> None:
     mixed = duties["advise_child_of_release_plan"].timescale
     assert (
         mixed.vague == "as soon as possible"
-        and mixed.before.event == "released_on_licence"
+        and mixed.before.event == "released_from_custody"
         and mixed.before.amount == 14
     )
     assert duties["notify_csc_of_remand"].timescale.vague == "as soon as"
@@ -40,11 +40,15 @@ def test_timescale_forms_are_kept() -> None:
 def test_counts_and_clauses() -> None:
     protocol = load_protocol(EXAMPLE)
     counts = protocol.counts()
-    assert counts["states"] == 12 and counts["transitions"] == 16 and counts["roles"] == 5
+    # the library's justice and care lifecycles, less the three states the example omits (with their
+    # transitions), plus its own transition on a community sentence
+    assert counts["states"] == 21 and counts["transitions"] == 28 and counts["roles"] == 5
     assert counts["duties_without_actor"] == 1 and counts["duties_without_timescale"] == 2
     clauses = protocol.clause_ids()
     assert clauses[0] == "front" and "3.4(b)" in clauses and "4.2(a)" in clauses
     assert clauses == sorted(clauses, key=clause_sort_key)
+    assert not [c for c in clauses if ":" in c], "the library's clauses are not the protocol's"
+    assert "england:4.1" in protocol.clause_ids(library=True)  # PACE accommodation, untouched by the example
 
 
 def test_clause_order_is_the_reader_s_order() -> None:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, TODAY
+from conftest import EXAMPLE, ROOT, STANDALONE, TODAY
 from markupsafe import escape
 
 from protoverify import check, load_protocol
@@ -297,7 +297,7 @@ def test_same_inputs_give_byte_identical_files_across_processes(tmp_path: Path) 
 def test_a_protocol_that_does_not_load_is_located_and_nothing_is_written(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(
-        EXAMPLE.read_text(encoding="utf-8").replace("to: licence, clause", "to: license, clause"), encoding="utf-8"
+        STANDALONE.read_text(encoding="utf-8").replace("to: licence, clause", "to: license, clause"), encoding="utf-8"
     )
     out = tmp_path / "report"
     result = run("report", str(EXAMPLE), str(broken), "-o", str(out))

@@ -46,8 +46,19 @@ def test_cli_prints_the_schema() -> None:
     assert json.loads(result.stdout) == json_schema()
 
 
-def test_schema_accepts_the_example(validator: jsonschema.Draft202012Validator) -> None:
-    data = as_json(YAML(typ="safe").load(EXAMPLE.read_text(encoding="utf-8")))
+@pytest.mark.parametrize(
+    "path",
+    [
+        EXAMPLE,
+        ROOT / "protocols" / "baseline" / "england.yaml",
+        ROOT / "protocols" / "library" / "england.yaml",
+        ROOT / "tests" / "fixtures" / "library" / "warwickshire-sections.yaml",
+    ],
+    ids=["example", "baseline", "library", "trial"],
+)
+def test_schema_accepts_the_bundled_files(validator: jsonschema.Draft202012Validator, path) -> None:
+    """Written against the library or not: refinements give only what they change."""
+    data = as_json(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
     assert [e.message for e in validator.iter_errors(data)] == []
 
 

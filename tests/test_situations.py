@@ -112,7 +112,7 @@ def test_reachable_formula_excludes_impossible_combinations() -> None:
 
 
 def test_a_lifecycle_only_reacts_to_an_event_its_home_lifecycle_takes() -> None:
-    protocol, situations, chart = explored("protocols/examples/example.yaml")
+    protocol, situations, chart = explored("tests/fixtures/standalone-example.yaml")
     # in the community no remand can happen, so care cannot become looked after "through remand"
     assert not [s for s in situations.steps if s.source == situations.initial and s.event == "remanded_to_la"]
     machine = start(chart, {"age": 15, "known_to_csc": False, "legal_status": "none"})

@@ -21,7 +21,7 @@ from protoverify.model.statechart import active_states, compile_protocol, start
 from protoverify.reports.diagrams import to_dot, to_mermaid
 from protoverify.reports.scxml import to_scxml
 
-EXAMPLE = Path(__file__).parents[1] / "protocols" / "examples" / "example.yaml"
+EXAMPLE = Path(__file__).parent / "fixtures" / "standalone-example.yaml"  # lifecycles drawn by hand, no library
 
 # What the example does not have: a parallel state inside a lifecycle, a final state, a compound
 # state whose initial state is not its first, guards combining any / not / not_in / bool, a guard on

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from conftest import ROOT, STANDALONE
 
 from protoverify import LoadError, load_protocol
 from protoverify.model import vocabulary
@@ -69,7 +69,7 @@ def test_the_json_schema_completes_kinds_in_an_editor() -> None:
 
 
 def with_edit(tmp_path: Path, old: str, new: str) -> Path:
-    text = EXAMPLE.read_text(encoding="utf-8")
+    text = STANDALONE.read_text(encoding="utf-8")
     assert text.count(old) == 1
     path = tmp_path / "edited.yaml"
     path.write_text(text.replace(old, new), encoding="utf-8")
