@@ -13,7 +13,6 @@ of the library is `provenance`.
 
 from __future__ import annotations
 
-import difflib
 import importlib.resources
 import re
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 from . import plaindata, references
 from .schema import ID_PATTERN, LIBRARY_MARK, Protocol
 from .source import MAX_ERRORS, LoadError, Problem, Source, read, validate
+from .wording import guess
 
 PACKAGE = "protoverify.library"
 BUNDLED = ("england",)
@@ -102,10 +102,11 @@ def locate(uses: str, protocol_path: str | Path) -> Path | str:
             return (
                 f"the bundled library '{uses}' is not installed with this copy of protoverify; expected a library file"
             )
-        close = difflib.get_close_matches(uses, BUNDLED, n=1, cutoff=0.6)
-        guess = f"; did you mean '{close[0]}'?" if close else ";"
         bundled = ", ".join(BUNDLED)
-        return f"unknown library '{uses}'{guess} expected a bundled library ({bundled}) or a library file's path"
+        return (
+            f"unknown library '{uses}'{guess(uses, BUNDLED)} expected a bundled library ({bundled}) "
+            "or a library file's path"
+        )
     if not uses.endswith((".yaml", ".yml")):
         return f"'{uses}' is neither a library name nor a .yaml file; expected e.g. uses: england"
     path = Path(protocol_path).parent / uses

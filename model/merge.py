@@ -22,7 +22,6 @@ later in the merged protocol is located in the file (`MergedSource`).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,7 @@ from .plaindata import marked
 from .plaindata import shown as _shown
 from .schema import Agency, Artefact, Attribute, Document, EnumValue, Event, Lifecycle, Person, Role, State, Transition
 from .source import Path_, Problem, Source
+from .wording import did_you_mean
 
 if TYPE_CHECKING:
     from .library import Library
@@ -256,8 +256,8 @@ class Merge:
         needed = NAMED.get(section, "name")
         if name is None or needed is None or needed in element or section == "lifecycles" and "states" in element:
             return element
-        close = difflib.get_close_matches(name, sorted(library), n=1, cutoff=0.6)
-        guess = f" (did you mean '{close[0]}'?)" if close else ""
+        close = did_you_mean(name, library)
+        guess = f" (did you mean '{close}'?)" if close else ""
         what = WHAT.get(section, section)
         self.problem(
             (*at, "id"),

@@ -9,11 +9,11 @@ protocol's refinements in place and its additions inside their parents; see `mer
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Any
 
 from .plaindata import id_of, items, marked, names
 from .source import Path_
+from .wording import did_you_mean, guess
 
 if TYPE_CHECKING:
     from .merge import Merge
@@ -72,11 +72,10 @@ class LifecycleMerge:
             if not isinstance(name, str):
                 continue  # the model says what is wrong with it
             if name not in self.states:
-                close = difflib.get_close_matches(name, sorted(self.states), n=1, cutoff=0.6)
-                guess = f"; did you mean '{close[0]}'?" if close else ";"
                 self.job.problem(
                     at,
-                    f"unknown state '{name}' of the library lifecycle '{id_of(self.lib)}'{guess} expected a state of "
+                    f"unknown state '{name}' of the library lifecycle '{id_of(self.lib)}'"
+                    f"{guess(name, self.states)} expected a state of "
                     "it to leave out",
                 )
                 continue
@@ -124,11 +123,11 @@ class LifecycleMerge:
     def _addition(self, state: Any, here: Path_) -> Any:
         name = id_of(state)
         if name is not None and "name" not in state:
-            close = difflib.get_close_matches(name, sorted(self.states), n=1, cutoff=0.6)
-            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            close = did_you_mean(name, self.states)
+            hint = f" (did you mean '{close}'?)" if close else ""
             self.job.problem(
                 (*here, "id"),
-                f"the library lifecycle '{id_of(self.lib)}' has no state '{name}'{guess} to refine; expected a library "
+                f"the library lifecycle '{id_of(self.lib)}' has no state '{name}'{hint} to refine; expected a library "
                 "state's id, or a new state with its 'name'",
             )
         return state
@@ -204,14 +203,12 @@ class LifecycleMerge:
     def _refines_nothing(self, transition: dict[str, Any], written: Path_, library: dict) -> None:
         said = f"on '{transition.get('event')}' to '{transition.get('to')}'"
         known = [f"{e} to {t}" for e, t in library]
-        close = difflib.get_close_matches(
-            f"{transition.get('event')} to {transition.get('to')}", known, n=1, cutoff=0.6
-        )
-        meant = close[0].replace(" to ", "' to '") if close else ""
-        guess = f" (did you mean the one on '{meant}'?)" if close else ""
+        close = did_you_mean(f"{transition.get('event')} to {transition.get('to')}", known)
+        meant = close.replace(" to ", "' to '") if close else ""
+        hint = f" (did you mean the one on '{meant}'?)" if close else ""
         self.job.problem(
             written,
-            f"the library lifecycle '{id_of(self.lib)}' has no transition {said}{guess} to refine; expected a library "
+            f"the library lifecycle '{id_of(self.lib)}' has no transition {said}{hint} to refine; expected a library "
             "transition's event and target, or a new transition with its 'from'",
         )
 

@@ -13,6 +13,7 @@ from . import conditions
 from .schema import UNSPECIFIED, Attribute, Lifecycle, Protocol, State
 from .source import Path_, Problem
 from .statechart import RESERVED_EVENT_IDS
+from .wording import guess
 from .wording import unknown as _unknown
 
 
@@ -272,11 +273,10 @@ class _Checker:
         cited = set(self.p.clause_ids(library=True))
         for clause in self.p.clauses:
             if clause not in cited:
-                close = difflib.get_close_matches(clause, sorted(cited), n=1, cutoff=0.6)
-                guess = f"; did you mean '{close[0]}'?" if close else ";"
                 yield Problem(
                     ("clauses", clause),
-                    f"clause '{clause}' is in the clause table but no element of the file cites it{guess} expected the "
+                    f"clause '{clause}' is in the clause table but no element of the file cites it"
+                    f"{guess(clause, cited)} expected the "
                     "clause ids the file cites (the table gives their opening words)",
                     at_key=True,
                 )
