@@ -92,9 +92,7 @@ def unreachable_states(protocol: Protocol, situations: Situations) -> Iterator[F
 
 def default_entry(situations: Situations, state: str) -> set[str]:
     """A state and the descendants entered with it by default."""
-    node = situations.nodes[state]
-    children = node.children if node.kind == "parallel" else [node.initial] if node.initial else []
-    return {state}.union(*(default_entry(situations, child) for child in children))
+    return set(situations.default_entry(state))
 
 
 def entering_transitions(situations: Situations, state: str) -> list[Transition]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from functools import cache
+from pathlib import Path
 
 import pytest
 import z3
@@ -10,6 +12,7 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statemachine.exceptions import TransitionNotAllowed
+from test_semantics import CORNERS
 
 from protoverify import load_protocol
 from protoverify.model import conditions
@@ -21,7 +24,13 @@ PROTOCOLS = ["protocols/examples/example.yaml", "protocols/stockport-2019.yaml",
 
 @cache
 def explored(path: str):
-    protocol = load_protocol(ROOT / path)
+    """A protocol (a path under the project, or the text of one), its situations and its statechart."""
+    if path == CORNERS:
+        source = Path(tempfile.mkdtemp()) / "corners.yaml"
+        source.write_text(CORNERS)
+        protocol = load_protocol(source)
+    else:
+        protocol = load_protocol(ROOT / path)
     return protocol, Situations(protocol), compile_protocol(protocol)
 
 
@@ -60,7 +69,7 @@ def successor(situations: Situations, config, event: str, attributes: dict):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", PROTOCOLS)
+@pytest.mark.parametrize("path", [*PROTOCOLS, CORNERS], ids=[*PROTOCOLS, "corners"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_explorer_matches_the_statechart_engine(path: str, data) -> None:

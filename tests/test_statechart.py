@@ -4,6 +4,7 @@ loaded back by python-statemachine; drawn as Mermaid and DOT and read back from 
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import shutil
 import subprocess
@@ -13,13 +14,16 @@ import pytest
 from statemachine import StateChart
 from statemachine.exceptions import TransitionNotAllowed
 from statemachine.io import load
+from test_semantics import CORNERS
 
 from protoverify.model.conditions import describe
 from protoverify.model.loader import load_protocol
 from protoverify.model.schema import Protocol, State
+from protoverify.model.semantics import compile_lifecycles
 from protoverify.model.statechart import active_states, compile_protocol, start
 from protoverify.reports.diagrams import to_dot, to_mermaid
 from protoverify.reports.scxml import to_scxml
+from protoverify.simulate.lifecycles import condition_holds
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "standalone-example.yaml"  # lifecycles drawn by hand, no library
 
@@ -104,6 +108,13 @@ def example() -> Protocol:
 def small(tmp_path_factory: pytest.TempPathFactory) -> Protocol:
     path = tmp_path_factory.mktemp("protocols") / "small.yaml"
     path.write_text(SMALL)
+    return load_protocol(path)
+
+
+@pytest.fixture(scope="module")
+def corners(tmp_path_factory: pytest.TempPathFactory) -> Protocol:
+    path = tmp_path_factory.mktemp("protocols") / "corners.yaml"
+    path.write_text(CORNERS)
     return load_protocol(path)
 
 
@@ -238,7 +249,7 @@ def run(chart: type[StateChart], attributes: dict[str, object], events: list[str
     return seen
 
 
-@pytest.mark.parametrize("name", ["example", "small"])
+@pytest.mark.parametrize("name", ["example", "small", "corners"])
 def test_scxml_loads_back_as_the_same_chart(name: str, request: pytest.FixtureRequest) -> None:
     protocol: Protocol = request.getfixturevalue(name)
     compiled = compile_protocol(protocol)
@@ -277,6 +288,37 @@ def test_scxml_guards_behave_as_the_compiled_ones(example: Protocol, small: Prot
     for protocol, attributes, events in cases:
         compiled, loaded = compile_protocol(protocol), load(to_scxml(protocol), format="scxml")
         assert run(loaded, attributes, events) == run(compiled, attributes, events), attributes
+
+
+@pytest.mark.parametrize("name", ["example", "small", "corners"])
+def test_the_scxml_export_runs_as_the_semantics_steps(name: str, request: pytest.FixtureRequest) -> None:
+    """The exported document, loaded back by python-statemachine, moves a case as `model.semantics` does."""
+    protocol: Protocol = request.getfixturevalue(name)
+    loaded, lifecycles = load(to_scxml(protocol), format="scxml"), compile_lifecycles(protocol)
+    events = sorted({t.event for lc in protocol.lifecycles for t in lc.transitions})
+    rng = random.Random(15)
+    for _ in range(30):
+        attributes = {
+            a.id: rng.choice([False, True])
+            if a.type == "bool"
+            else rng.randint(*a.range)  # type: ignore[misc]
+            if a.type == "int"
+            else rng.choice(a.values).id
+            for a in protocol.attributes
+        }
+        machine, configs = start(loaded, attributes), {lc.id: lc.initial for lc in lifecycles}
+        for event in rng.choices(events, k=15):
+
+            def enabled(guard, configs=configs, attributes=attributes) -> bool:
+                return condition_holds(guard, configs, attributes)
+
+            steps = {lc.id: lc.step(configs[lc.id], event, enabled) for lc in lifecycles}
+            try:
+                machine.send(event)  # (a chart loaded from SCXML ignores an event it has no transition for)
+            except TransitionNotAllowed:
+                assert all(step is None for step in steps.values()), event
+            configs = {k: step.after if step is not None else configs[k] for k, step in steps.items()}
+            assert {k: set(v) for k, v in active_states(machine).items()} == {k: set(v) for k, v in configs.items()}
 
 
 def test_scxml_guards_are_readable_expressions_and_clauses_ride_along(small: Protocol) -> None:
