@@ -20,20 +20,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from ..model.calendar import Calendar, Unit
 from ..model.conditions import describe
-from ..model.loader import load_protocol
 from ..model.schema import Duty, Metadata, OwnershipRule, Protocol, Timescale, Trigger, clause_sort_key
-from ..model.source import LoadError
 from ..properties import timescales
-from ..properties.check import Report, check
+from ..properties.check import Report
 from ..properties.context import WINDOW
 from ..properties.deadlines import deadline_words, moment_words, party_name
 from ..properties.findings import SEVERITY_ORDER, Finding, Severity
-from ..properties.judgements import beside, load_judgements
 from ..properties.timeline import Limit
 
 ChangeKind = Literal[
@@ -183,24 +179,6 @@ def diff(old: Report, new: Report) -> Diff:
         c for change in text if change.kind in ("duty-renamed", "ownership-rule-renamed") for c in change.clauses
     ]
     return Diff(old, new, ordered(text + compare_findings(old, new, renamed)))
-
-
-def diff_files(old_path: Path, new_path: Path, *, today: dt.date | None = None) -> Diff:
-    """Load both versions, each with the judgements file beside it if there is one, check both as of
-    `today`, and compare them; a `LoadError` with every problem in either if they cannot be loaded."""
-    loaded, problems = [], []
-    for path in (old_path, new_path):
-        try:
-            protocol = load_protocol(path)
-            judgements = load_judgements(beside(path), protocol) if beside(path).exists() else None
-            loaded.append((protocol, judgements))
-        except LoadError as error:
-            problems += error.problems
-    if problems:
-        raise LoadError(problems)
-    as_of = today or dt.date.today()
-    old, new = (check(protocol, today=as_of, judgements=judgements) for protocol, judgements in loaded)
-    return diff(old, new)
 
 
 def ordered(changes: Iterable[Change]) -> tuple[Change, ...]:

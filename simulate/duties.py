@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 from ..model.calendar import Unit
 from ..model.conditions import Condition, comparisons
 from ..model.schema import Duty, Protocol, Timescale
+from .lifecycles import compile_lifecycles
 from .scenario import LEAVE, Dist
 
 if TYPE_CHECKING:
@@ -214,7 +215,10 @@ def effort_of(duty: Duty, scenario: Scenario) -> Dist:
 def base_status(protocol: Protocol, duty: Duty, scenario: Scenario) -> str:
     """`simulated`, or why the duty is never simulated whatever happens to cases."""
     if duty.modality not in scenario.interpretations.modalities:
-        return f"not simulated: a '{duty.modality}' duty (the scenario simulates {', '.join(scenario.interpretations.modalities)})"
+        return (
+            f"not simulated: a '{duty.modality}' duty (the scenario simulates "
+            f"{', '.join(scenario.interpretations.modalities)})"
+        )
     if duty.timescale is not None and duty.timescale.every is not None:
         return "not simulated: a recurring duty ('every'), not one task per case"
     if start_of(protocol, duty) is None:
@@ -224,8 +228,22 @@ def base_status(protocol: Protocol, duty: Duty, scenario: Scenario) -> str:
 
 def happening(protocol: Protocol, scenario: Scenario) -> tuple[set[str], set[str], set[str]]:
     """The events that can happen in the scenario, the states a case can enter and leave."""
-    from .lifecycles import compile_lifecycles
+    events = _events(protocol, scenario)
+    entered: set[str] = set()
+    exited: set[str] = set()
+    for lifecycle in compile_lifecycles(protocol):
+        entered |= lifecycle.initial
+        for event in events:
+            for t in lifecycle.transitions.get(event, ()):
+                inside = [s for s in lifecycle.states() if lifecycle.is_inside(s, t.target)]
+                entered |= {t.target, *lifecycle.ancestors(t.target), *inside}
+                exited |= {s for source in t.sources for s in lifecycle.states() if lifecycle.is_inside(s, source)}
+    return events, entered, exited
 
+
+def _events(protocol: Protocol, scenario: Scenario) -> set[str]:
+    """The events the scenario makes happen (arrivals, flows, hearings, the initial caseload, a RiLAA
+    placement found), and those the protocol schedules after them."""
     demand = scenario.demand
     events = set(demand.entry) | set(demand.looked_after_events)
     for flow in demand.flows.values():
@@ -241,18 +259,8 @@ def happening(protocol: Protocol, scenario: Scenario) -> tuple[set[str], set[str
     while True:
         more = {e for e, after in scheduled.items() if after in events} - events
         if not more:
-            break
+            return events
         events |= more
-    entered: set[str] = set()
-    exited: set[str] = set()
-    for lifecycle in compile_lifecycles(protocol):
-        entered |= lifecycle.initial
-        for event in events:
-            for t in lifecycle.transitions.get(event, ()):
-                inside = [s for s in lifecycle.states() if lifecycle.is_inside(s, t.target)]
-                entered |= {t.target, *lifecycle.ancestors(t.target), *inside}
-                exited |= {s for source in t.sources for s in lifecycle.states() if lifecycle.is_inside(s, source)}
-    return events, entered, exited
 
 
 def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:
@@ -339,8 +347,6 @@ def _start_words(start: Start | None) -> str:
 
 def _ends(protocol: Protocol) -> dict[str, set[str]]:
     """For each event, the states (other than a lifecycle's initial state) its transitions can end."""
-    from .lifecycles import compile_lifecycles
-
     found: dict[str, set[str]] = {}
     for lifecycle in compile_lifecycles(protocol):
         for event, transitions in lifecycle.transitions.items():

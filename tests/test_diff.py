@@ -15,12 +15,13 @@ from conftest import EXAMPLE, ROOT
 from conftest import TODAY_ISO as TODAY
 
 from protoverify import load_protocol
+from protoverify.api import diff as diff_files
 from protoverify.model.calendar import Calendar, Unit
 from protoverify.properties.check import Report
 from protoverify.properties.judgements import beside
 from protoverify.properties.timeline import Limit
 from protoverify.properties.timescales import compare as compare_limits
-from protoverify.reports.diff import CHANGE_KINDS, diff, diff_files, to_markdown, to_text
+from protoverify.reports.diff import CHANGE_KINDS, diff, to_markdown, to_text
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

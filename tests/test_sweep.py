@@ -16,10 +16,11 @@ import pytest
 from numpy.random import SeedSequence
 from openpyxl import load_workbook
 
-from protoverify.reports import sweeps
+from protoverify.reports import sweeps, xlsx
 from protoverify.reports.files import MANIFEST
 from protoverify.simulate.replications import run
-from protoverify.simulate.sweep import Point, Sweep, VaryError, apply, grid, parse_vary
+from protoverify.simulate.sweep import Point, Sweep
+from protoverify.simulate.vary import VaryError, apply, grid, parse_vary
 
 # --- --vary ------------------------------------------------------------------------------------------
 
@@ -186,7 +187,7 @@ def test_more_staff_means_more_on_time_in_the_toy(toy_sweep):
 
 
 def test_the_workbook_holds_the_same_table(toy_sweep):
-    book = load_workbook(io.BytesIO(sweeps.to_xlsx(toy_sweep)))
+    book = load_workbook(io.BytesIO(xlsx.sweep_workbook(toy_sweep)))
     cells = [list(row) for row in book["sweep"].iter_rows(values_only=True)]
     expected = sweeps.rows(toy_sweep)
     assert cells[0] == expected[0] and len(cells) == len(expected)

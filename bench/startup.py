@@ -1,0 +1,88 @@
+"""Start-up: how long whole `protoverify` commands take on a seed protocol, against `python -c pass`.
+
+    .venv/bin/python bench/startup.py [--repeats 9] [--protocol protocols/stockport-2019.yaml]
+
+Each command is run as a new process (`python -m protoverify ...`), in turn with the others so that a
+change in the machine's load falls on all alike; the figure is the median of `--repeats` runs. The
+ratio to `python -c pass` measured in the same run says how much of a shared machine's slowness is
+the machine's. Targets: `validate` at most 0.25 s, `check` at most 0.7 s. Also printed: the modules
+each command imports that a quick command should not (z3, matplotlib, simpy, openpyxl, dask, numpy,
+scipy), found with `-X importtime`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from machine import load, machine
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("z3", "matplotlib", "simpy", "openpyxl", "dask", "distributed", "numpy", "scipy", "jinja2")
+TARGETS = {"validate": 0.25, "check": 0.7}
+
+
+def commands(protocol: str) -> dict[str, list[str]]:
+    """What is timed: the bare interpreter, then each command on the protocol."""
+    python = [sys.executable]
+    return {
+        "python -c pass": [*python, "-c", "pass"],
+        "--help": [*python, "-m", "protoverify", "--help"],
+        "validate": [*python, "-m", "protoverify", "validate", protocol],
+        "export": [*python, "-m", "protoverify", "export", protocol, "--to", "mermaid"],
+        "check": [*python, "-m", "protoverify", "check", protocol, "--today", "2026-11-23"],
+    }
+
+
+def seconds(command: list[str]) -> float:
+    """Wall time of one run of the command, as a new process (its output discarded)."""
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def heavy_imports(command: list[str]) -> list[str]:
+    """The heavy top-level packages the command imports."""
+    if command[1:2] != ["-m"]:
+        return []
+    run = subprocess.run(
+        [command[0], "-X", "importtime", *command[1:]], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    found = set()
+    for line in run.stderr.splitlines():
+        name = line.rsplit("|", 1)[-1].strip()
+        if name.split(".")[0] in HEAVY:
+            found.add(name.split(".")[0])
+    return sorted(found)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9, help="runs of each command, the median counted (default 9)")
+    parser.add_argument("--protocol", default="protocols/stockport-2019.yaml", help="the protocol the commands read")
+    args = parser.parse_args()
+    timed = commands(args.protocol)
+    print(f"machine: {machine()}; {load()} at the start")
+    print(f"{args.repeats} runs of each, in turn; median wall time of a whole process")
+    runs: dict[str, list[float]] = {name: [] for name in timed}
+    for command in timed.values():
+        seconds(command)  # once first, so that every file is in the page cache
+    for _ in range(args.repeats):
+        for name, command in timed.items():
+            runs[name].append(seconds(command))
+    bare = statistics.median(runs["python -c pass"])
+    print(f"{'':18}{'seconds':>9}{'x python':>10}{'target':>9}  heavy imports")
+    for name, command in timed.items():
+        median = statistics.median(runs[name])
+        target = f"{TARGETS[name]:.2f}" if name in TARGETS else ""
+        heavy = ", ".join(heavy_imports(command)) or "none"
+        print(f"{name:18}{median:9.3f}{median / bare:10.1f}{target:>9}  {heavy}")
+    print(f"{load()} at the end")
+
+
+if __name__ == "__main__":
+    main()
