@@ -31,10 +31,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .calendar import Unit
+from .reserved import RESERVED_EVENT_IDS
 from .schema import FORMAT_VERSION, UNSPECIFIED
 from .source import LoadError, Located, read_text
 from .sourcetext import HEADING_WORDS, Segment, TimePhrase, segments, time_phrases
-from .statechart import RESERVED_EVENT_IDS
 
 Modality = Literal["must", "should", "may"]
 

@@ -11,9 +11,9 @@ import difflib
 from collections.abc import Iterator
 
 from . import conditions
+from .reserved import RESERVED_EVENT_IDS
 from .schema import UNSPECIFIED, Attribute, Lifecycle, Protocol, State
 from .source import Path_, Problem
-from .statechart import RESERVED_EVENT_IDS
 
 
 def check(protocol: Protocol) -> list[Problem]:

@@ -22,7 +22,7 @@ import typer
 
 from . import api
 from .model.errors import ProtoverifyError, SolverError
-from .output import emit, err, outputs_free, say, show, write
+from .output import emit, outputs_free, say, show, write
 from .reports.formats import DEFAULTS, FORMATS
 from .reports.jsontext import json_text
 
@@ -46,7 +46,7 @@ class App(typer.Typer):
                     return function(*arguments, **options)
                 except ProtoverifyError as problem:
                     for line in problem.problems:
-                        err.print(str(line), markup=False)
+                        say(str(line))
                     code = next(code for kind, code in EXIT_CODES.items() if isinstance(problem, kind))
                     raise typer.Exit(code) from None
 
@@ -264,7 +264,7 @@ def _usage(*problems: tuple[bool, str]) -> None:
     """Exit 2 with the words of the first problem that is there (a wrong use of the command's options)."""
     for present, words in problems:
         if present:
-            err.print(words, markup=False)
+            say(words)
             raise typer.Exit(EXIT_INPUT)
 
 
@@ -349,7 +349,7 @@ def sweep(
         try:
             picture = sweeps.plot(result, metric or sweeps.default_metrics(result), figure.suffix.lstrip("."))
         except ValueError as problem:
-            err.print(f"--metric: {problem}", markup=False)
+            say(f"--metric: {problem}")
             raise typer.Exit(EXIT_INPUT) from None
         write([(figure, picture)], force)
     points = len(result.points)

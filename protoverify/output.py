@@ -13,40 +13,37 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
-from .reports.files import check_outputs, claim, write_atomic
 from .reports.formats import FORMATS
-
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def say(words: str) -> None:
-    """Tell the user what is being done (on standard error)."""
-    err.print(words, markup=False)
+    """Tell the user what is being done, or what is wrong (on standard error)."""
+    typer.echo(words, err=True)
 
 
 def outputs_free(paths: list[Path | None], force: bool) -> None:
     """Before any work: an `OutputError` if an output would replace a file protoverify did not write
     (without --force)."""
+    from .reports.files import check_outputs
+
     check_outputs([p for p in paths if p is not None], force=force)
 
 
 def write(outputs: list[tuple[Path, str | bytes]], force: bool) -> None:
     """Write each output file atomically (claimed together first, so a refusal writes none), saying so."""
+    from .reports.files import claim, write_atomic
+
     claim([path for path, _ in outputs], force=force)
     for path, content in outputs:
         write_atomic(path, content)
         say(f"wrote {path}")
 
 
-def show(content: str, markup: bool = False) -> None:
-    """Print a result on standard output, ending with a newline; console markup is colour on a terminal."""
-    if markup:
-        out.print(content, end="" if content.endswith("\n") else "\n")
-    else:
-        typer.echo(content, nl=not content.endswith("\n"))
+def show(content: str) -> None:
+    """Print a result on standard output, ending with a newline; styles (colour) are shown on a
+    terminal and left out elsewhere."""
+    typer.echo(content, nl=not content.endswith("\n"))
 
 
 def emit(command: str, format: str, result: Any, output: Path | None = None, force: bool = False, **options) -> None:
@@ -59,4 +56,4 @@ def emit(command: str, format: str, result: Any, output: Path | None = None, for
     elif isinstance(content, bytes):
         raise ValueError(f"{command} --format {format} writes a file; expected -o PATH")  # (the command checks first)
     else:
-        show(content, form.markup)
+        show(content)

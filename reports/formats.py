@@ -19,13 +19,12 @@ from typing import Any
 @dataclass(frozen=True)
 class Format:
     """One way to write a result: the renderer `module.function` (`result, **options -> str | bytes`),
-    whether it gives bytes (a workbook, written only to a file), whether its text carries console
-    markup (colour for a terminal), and the file suffix a report folder gives it."""
+    whether it gives bytes (a workbook, written only to a file), and the file suffix a report folder
+    gives it."""
 
     module: str
     function: str
     binary: bool = False
-    markup: bool = False
     suffix: str | None = None
 
     def renderer(self):  # noqa: ANN201 - the renderer function
@@ -38,7 +37,7 @@ class Format:
 
 
 FORMATS: dict[str, dict[str, Format]] = {
-    "validate": {"text": Format("terminal", "contents", markup=True), "json": Format("terminal", "contents_json")},
+    "validate": {"text": Format("terminal", "contents"), "json": Format("terminal", "contents_json")},
     "export": {
         "mermaid": Format("diagrams", "to_mermaid"),
         "scxml": Format("scxml", "to_scxml"),
@@ -49,7 +48,7 @@ FORMATS: dict[str, dict[str, Format]] = {
         "json": Format("jsontext", "to_json"),
         "markdown": Format("findings", "to_markdown"),
     },
-    "coverage": {"text": Format("terminal", "coverage", markup=True), "json": Format("jsontext", "to_json")},
+    "coverage": {"text": Format("terminal", "coverage"), "json": Format("jsontext", "to_json")},
     "diff": {
         "text": Format("diff", "to_text"),
         "json": Format("jsontext", "to_json"),

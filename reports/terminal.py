@@ -1,8 +1,8 @@
-"""Summaries for a terminal, in rich console markup: what a protocol contains (`protoverify validate`)
-and how its encoding covers its source text (`protoverify coverage`).
+"""Summaries for a terminal: what a protocol contains (`protoverify validate`) and how its encoding
+covers its source text (`protoverify coverage`).
 
-Names and words taken from the files are escaped, so nothing in a protocol is read as markup; on a
-terminal the markup is colour, elsewhere it is left out.
+A few words are styled (bold, coloured) with ANSI codes, which the command line prints on a terminal
+and leaves out elsewhere (`typer.echo`), so the text written to a pipe or a file is plain.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rich.markup import escape
+from typer import style
 
 from ..model.schema import Protocol
 from .jsontext import json_text
@@ -30,8 +30,8 @@ def contents(protocol: Protocol, file: str) -> str:
     counts = protocol.counts()
     meta, n = protocol.metadata, _counted(counts)
     lines = [
-        f"[bold]{escape(meta.title)}[/bold]  ({escape(meta.id)})",
-        escape(f"  agreed {meta.agreed or 'not stated'}, review {meta.review or 'not stated'}"),
+        f"{style(meta.title, bold=True)}  ({meta.id})",
+        f"  agreed {meta.agreed or 'not stated'}, review {meta.review or 'not stated'}",
         f"  {n('agencies', 'agency', 'agencies')}, {n('roles', 'role')}, {n('people', 'person', 'people')}; "
         f"{n('lifecycles', 'lifecycle')}, {n('states', 'state')}, {n('transitions', 'transition')}, "
         f"{n('events', 'event')}",
@@ -40,7 +40,7 @@ def contents(protocol: Protocol, file: str) -> str:
         f"{n('dimensions', 'responsibility dimension')}, {n('ownership_rules', 'ownership rule')}; "
         f"{n('escalation_routes', 'escalation route')}",
         f"  {n('clauses', 'clause')} ({counts['narrative_clauses']} narrative)",
-        f"[green]valid[/green]: {escape(file)}",
+        f"{style('valid', fg='green')}: {file}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -56,20 +56,20 @@ def coverage(result: Any, source: str) -> str:
     the source, and the verdict."""
     summary = result.to_json()
     lines = [
-        f"[bold]{escape(result.protocol)}[/bold] against {escape(source)}",
+        f"{style(result.protocol, bold=True)} against {source}",
         f"  clauses: {summary['clauses_total']} in the source; {summary['encoded']} encoded, "
         f"{summary['narrative']} narrative, {len(summary['missing'])} missing",
         f"  time phrases: {summary['timescales_total']} in the source; {summary['timescales_matched']} matched",
     ]
     for clause in result.clauses:
         if clause.status == "missing":
-            lines.append(f"  [red]missing[/red]   {escape(clause.id)}  (line {clause.line}, {escape(clause.kind)})")
+            lines.append(f"  {style('missing', fg='red')}   {clause.id}  (line {clause.line}, {clause.kind})")
     for phrase in result.unmatched:
-        lines.append(f'  [red]unmatched[/red] {escape(phrase.clause)}: "{escape(phrase.words)}"')
+        lines.append(f'  {style("unmatched", fg="red")} {phrase.clause}: "{phrase.words}"')
     for clause_id in result.not_in_source:
         lines.append(
-            f"  [yellow]not in the source[/yellow] {escape(clause_id)}: "
+            f"  {style('not in the source', fg='yellow')} {clause_id}: "
             "cited by the encoding, but the source has no such clause"
         )
-    lines.append(f"  {'[green]complete[/green]' if result.complete else '[red]incomplete[/red]'}")
+    lines.append(f"  {style('complete', fg='green') if result.complete else style('incomplete', fg='red')}")
     return "\n".join(lines) + "\n"

@@ -41,7 +41,7 @@ def test_json_is_written_one_way() -> None:
         json_text({"mean": math.nan})
 
 
-def test_validate_prints_names_from_the_file_as_they_are_not_as_markup(tmp_path) -> None:
+def test_validate_prints_names_from_the_file_as_they_are_and_colour_only_on_a_terminal(tmp_path) -> None:
     marked = tmp_path / "marked.yaml"
     text = EXAMPLE.read_text(encoding="utf-8")
     lines = [
@@ -49,6 +49,8 @@ def test_validate_prints_names_from_the_file_as_they_are_not_as_markup(tmp_path)
         for line in text.splitlines()
     ]
     marked.write_text("\n".join(lines) + "\n", "utf-8")
-    result = CliRunner().invoke(app, ["validate", str(marked)])
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("[bold]Anytown[/bold]"), result.output
+    plain = CliRunner().invoke(app, ["validate", str(marked)])
+    assert plain.exit_code == 0, plain.output
+    assert plain.output.startswith("[bold]Anytown[/bold] protocol  (") and "\x1b[" not in plain.output
+    coloured = CliRunner().invoke(app, ["validate", str(marked)], color=True)
+    assert "\x1b[32mvalid\x1b[0m" in coloured.output
