@@ -10,9 +10,12 @@ The functions are in `api` (and `folder.report`); what they return is rendered b
 Everything that fails on purpose raises a `ProtoverifyError` (`model.errors`).
 """
 
+import types
 from typing import Any
 
-from .api import check, check_file, compare, diff, load_protocol, simulate, sweep
+from . import api
+from . import simulate as _simulate_package
+from .api import check, check_file, compare, diff, load_protocol, sweep
 from .model.errors import LoadError, OutputError, ProtoverifyError, SchedulerError, SolverError
 
 __all__ = [
@@ -31,6 +34,19 @@ __all__ = [
     "simulate",
     "sweep",
 ]
+
+
+class _CallablePackage(types.ModuleType):
+    """The package `protoverify.simulate`, which is also the API function `simulate` (the import
+    system would otherwise replace the function with the package of the same name once any of its
+    modules is imported): calling it runs `api.simulate`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return api.simulate(*args, **kwargs)
+
+
+_simulate_package.__class__ = _CallablePackage
+simulate = _simulate_package
 
 
 def __getattr__(name: str) -> Any:
