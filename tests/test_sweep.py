@@ -10,6 +10,7 @@ import math
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,10 @@ def test_the_workbook_holds_the_same_table(toy_sweep):
     about = {row[0]: row[1] for row in book["about"].iter_rows(values_only=True)}
     assert about["replications per point"] == 20 and about["seed"] == 5
     assert about["varied demand.remands_per_year"] == "20, 60"
+    data = xlsx.sweep_workbook(toy_sweep)
+    core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified: fixed, not the clock's
+    assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 @pytest.mark.slow
