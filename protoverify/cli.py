@@ -83,7 +83,7 @@ Yes = Annotated[
     bool, typer.Option("--yes", help="Run even if the estimated cost is over the limit (about ten minutes' computing).")
 ]
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")]
-Protocol = Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)]
+ProtocolFile = Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)]
 Workers = Annotated[
     int | None,
     typer.Option(
@@ -121,7 +121,7 @@ def _date(value: str | None) -> dt.date | None:
 
 @app.command()
 def validate(
-    file: Protocol,
+    file: ProtocolFile,
     format: Annotated[ValidateFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["validate"],
 ) -> None:
     """Load a protocol and print a summary of what it contains, or say exactly what is wrong."""
@@ -150,7 +150,7 @@ def schema(
 
 @app.command()
 def export(
-    file: Protocol,
+    file: ProtocolFile,
     to: Annotated[ExportFormat, typer.Option("--to", help="What to write.")] = DEFAULTS["export"],
     output: Output = None,
     force: Force = False,
@@ -162,7 +162,7 @@ def export(
 
 @app.command()
 def check(
-    file: Protocol,
+    file: ProtocolFile,
     format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["check"],
     today: Annotated[
         str | None,
