@@ -59,6 +59,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/replications.py
 	$(BIN)/python bench/simulation_cost.py
 	$(BIN)/python bench/engine_overhead.py
+	$(BIN)/python bench/startup.py
 
 findings: $(VENV)/.installed
 	@for p in stockport-2019 warwickshire; do \

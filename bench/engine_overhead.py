@@ -24,7 +24,7 @@ from numpy.random import SeedSequence
 
 from protoverify.model.source import read
 from protoverify.simulate import engine
-from protoverify.simulate.scenario import load_protocol_of, scenario_from_mapping
+from protoverify.simulate.loader import load_protocol_of, scenario_from_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"

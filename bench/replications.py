@@ -36,9 +36,9 @@ from numpy.random import SeedSequence
 from protoverify.model.source import read
 from protoverify.simulate import engine
 from protoverify.simulate import replications as replications_module
+from protoverify.simulate.loader import load_protocol_of, load_scenario, scenario_from_mapping
 from protoverify.simulate.replications import run
-from protoverify.simulate.scenario import load_protocol_of, load_scenario, scenario_from_mapping
-from protoverify.simulate.sweep import apply
+from protoverify.simulate.vary import apply
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = [ROOT / "scenarios" / "stockport-baseline.yaml", ROOT / "scenarios" / "warwickshire-baseline.yaml"]

@@ -19,8 +19,8 @@ from pathlib import Path
 from machine import load, machine
 
 from protoverify.simulate import cost, engine
+from protoverify.simulate.loader import load_protocol_of, load_scenario
 from protoverify.simulate.replications import run
-from protoverify.simulate.scenario import load_protocol_of, load_scenario
 
 ROOT = Path(__file__).parent.parent
 DEFAULT = [

@@ -60,8 +60,6 @@ from enum import StrEnum
 from functools import cache
 from typing import TypeVar
 
-import holidays
-
 LOCAL_CLOSURE = "local closure"
 E = TypeVar("E", bound=StrEnum)
 
@@ -94,6 +92,8 @@ _SUBDIVISION = {
 @cache
 def _bank_holidays(region: Region, year: int) -> Mapping[date, str]:
     """The region's bank holidays in a year, substitute days included, by date."""
+    import holidays  # (here: it is slow to import, and loading a protocol needs no holiday)
+
     return dict(holidays.UnitedKingdom(subdiv=_SUBDIVISION[region], years=year))
 
 

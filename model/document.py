@@ -1,16 +1,11 @@
 """A protocol's source document as lines of text, with the structure its format gives.
 
-People have their protocols as plain text, Word documents or PDFs. `read_document(path)` reads any
-of them into one `Document`: its lines in reading order, each with where it stands in the file (a
+People have their protocols as plain text, Word documents or PDFs; `model.reading.read_document`
+reads any of them into one `Document`: its lines in reading order, each with where it stands in the file (a
 line of a text file or a PDF, a paragraph of a Word document) and, where the format marks it, that
 it is a heading (and its level) or an entry of a bulleted list. Numbers that Word generates for a
 numbered list are written into the line's text as they would be printed ("5.6.1 The YOS will ..."),
 so that clause ids come out the same whichever format a protocol arrives in.
-
-The format is told by the file's first bytes, then by its name: a PDF starts `%PDF`, a .docx is a
-zip archive; anything else is read as UTF-8 text. Each reader gives a located error (`file: what is
-wrong; what was expected`) for a file it cannot read: damaged, encrypted, an old binary .doc, or a
-PDF with no text layer (a scanned image).
 """
 
 from __future__ import annotations
@@ -18,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .source import LoadError, Located, read_text
+from .source import LoadError, Located
 
 WHAT = "protocol document (plain text, .docx or .pdf)"
 MAX_DOCUMENT_BYTES = 50_000_000
@@ -67,37 +62,3 @@ def as_document(source: str | Document) -> Document:
 def failure(path: str | Path, message: str) -> LoadError:
     """A located error about the whole file."""
     return LoadError([Located(str(path), 0, 0, message)])
-
-
-def read_document(path: str | Path) -> Document:
-    """The protocol document at `path` (plain UTF-8 text, a Word .docx or a PDF), or a located `LoadError`."""
-    file = Path(path)
-    if not file.is_file():
-        read_text(path, WHAT)  # the located "file not found" or "not a file"
-    with file.open("rb") as stream:
-        start = stream.read(8)
-    if start.startswith(b"%PDF") or file.suffix.lower() == ".pdf":
-        from .pdfsource import read_pdf
-
-        return read_pdf(file, _bytes(file))
-    if start.startswith(b"PK\x03\x04") or file.suffix.lower() in (".docx", ".docm"):
-        from .docxsource import read_docx
-
-        return read_docx(file, _bytes(file))
-    if start.startswith(b"\xd0\xcf\x11\xe0"):
-        raise failure(
-            path,
-            "an old Word .doc, or a password-protected Word document; expected a .docx without a password "
-            "(open it in Word and save it as .docx), a PDF or plain text",
-        )
-    text = read_text(path, WHAT)
-    if not text.strip():
-        raise failure(path, f"empty file; expected a {WHAT}")
-    return from_text(text, str(path))
-
-
-def _bytes(file: Path) -> bytes:
-    size = file.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        raise failure(file, f"file is {size:,} bytes; expected a {WHAT} of at most {MAX_DOCUMENT_BYTES:,} bytes")
-    return file.read_bytes()

@@ -28,10 +28,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from .document import Document, read_document
+from .document import Document
 from .drafttimes import DraftTimescale, Placed, Trigger, placed, timescale, trigger
 from .frontmatter import Metadata, metadata
 from .parties import PARTIES, PARTY_BY_ID, mentions
+from .reading import read_document
+from .reserved import RESERVED_EVENT_IDS
 from .schema import FORMAT_VERSION, UNSPECIFIED
 from .sentences import (
     QUOTE_WORDS,
@@ -51,7 +53,6 @@ from .sentences import (
     sentences,
 )
 from .sourcetext import Segment, opening, segments
-from .statechart import RESERVED_EVENT_IDS
 from .timephrases import time_phrases
 
 NO_MODAL = "no modal verb found — review"

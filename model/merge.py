@@ -231,7 +231,7 @@ class Merge:
             name = _id(element)
             if name is not None and name in library:
                 written.add(name)
-                merged.append(self._refined(section, library[name], element, at))
+                merged.append(self.refined(section, library[name], element, at))
             else:
                 merged.append(self._added(section, element, at, set(library)))
         if section == "lifecycles":
@@ -266,7 +266,7 @@ class Merge:
         )
         return element
 
-    def _refined(self, section: str, library: dict[str, Any], mine: Any, at: Path_) -> dict[str, Any]:
+    def refined(self, section: str, library: dict[str, Any], mine: Any, at: Path_) -> dict[str, Any]:
         """A library element as the protocol refines it."""
         if not isinstance(mine, dict):
             return mine
@@ -322,7 +322,7 @@ class Merge:
             name = _id(role)
             if name is not None and name in own:
                 written.add(name)
-                merged.append(self._refined("roles", own[name], role, here))
+                merged.append(self.refined("roles", own[name], role, here))
             else:
                 merged.append(self._added("roles", role, here, set(own)))
         for name, role in own.items():

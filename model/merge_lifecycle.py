@@ -9,14 +9,22 @@ protocol's refinements in place and its additions inside their parents; see `mer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .plaindata import id_of, items, marked, names
 from .source import Path_
 from .wording import did_you_mean, guess
 
-if TYPE_CHECKING:
-    from .merge import Merge
+
+class Job(Protocol):
+    """What a lifecycle's merge needs of the whole file's merge (`merge.Merge`)."""
+
+    mark: str  # the prefix of library clause ids
+    origin: dict[Path_, tuple[Path_, bool]]  # where each merged element was written
+
+    def problem(self, path: Path_, message: str, at_key: bool = False) -> None: ...
+
+    def refined(self, section: str, library: dict[str, Any], mine: Any, at: Path_) -> dict[str, Any]: ...
 
 
 def _walk(states: list[Any], parent: str | None = None) -> list[tuple[dict[str, Any], str | None]]:
@@ -36,7 +44,7 @@ def _starts_in(state: dict[str, Any]) -> str | None:
 class LifecycleMerge:
     """One library lifecycle (`library`, plain data) refined by the protocol's entry `mine` at `at`."""
 
-    def __init__(self, job: Merge, library: dict[str, Any], mine: dict[str, Any], at: Path_):
+    def __init__(self, job: Job, library: dict[str, Any], mine: dict[str, Any], at: Path_):
         self.job = job
         self.lib = library
         self.mine = mine
@@ -150,7 +158,7 @@ class LifecycleMerge:
         name = id_of(state)
         if name in self.refined:
             mine, written = self.refined[name]
-            node = self.job._refined("states", state, mine, written)
+            node = self.job.refined("states", state, mine, written)
             self.job.origin[here] = (written, True)
         else:
             mine, written = {}, (*self.at, "id")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import conditions
+from .reserved import RESERVED_EVENT_IDS
 from .schema import UNSPECIFIED, Attribute, Lifecycle, Protocol, State
 from .source import Path_, Problem
-from .statechart import RESERVED_EVENT_IDS
 from .wording import guess
 from .wording import unknown as _unknown
 

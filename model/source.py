@@ -13,7 +13,7 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +26,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
+from .errors import LoadError as LoadError  # (re-exported: loaders and checks raise it from here)
+from .errors import Located as Located
 from .wording import guess
 
 MAX_BYTES = 5_000_000
@@ -35,35 +37,6 @@ MAX_ERRORS = 50
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Located:
-    """One problem at a place in a file; line and column count from 1 (0 when the whole file is meant)."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        message = self.message.translate(_ONE_LINE)
-        if self.line == 0:
-            return f"{self.file}: {message}"
-        return f"{self.file}:{self.line}:{self.col}: {message}"
-
-
-_ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
-"""Line breaks inside a message (from a key or value quoted from the file) written as escapes, so
-that each problem stays on its own line."""
-
-
-class LoadError(Exception):
-    """The input could not be loaded; `problems` says where and why."""
-
-    def __init__(self, problems: Sequence[Located]):
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -334,10 +307,11 @@ def validate(model: type[M], source: Source) -> M:
     try:
         return model.model_validate(source.data)
     except ValidationError as err:
-        raise LoadError(source.locate(_problems(model, err))[:MAX_ERRORS]) from None
+        raise LoadError(source.locate(problems_of(model, err))[:MAX_ERRORS]) from None
 
 
-def _problems(model: type[BaseModel], err: ValidationError) -> list[Problem]:
+def problems_of(model: type[BaseModel], err: ValidationError) -> list[Problem]:
+    """pydantic's errors in building `model`, as path-addressed problems in plain words (one per place)."""
     grouped: dict[Path_, list[dict[str, Any]]] = {}
     for error in err.errors():
         if error["type"] == "too_short" and len(error["input"]) >= error["ctx"]["min_length"]:

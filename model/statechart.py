@@ -54,11 +54,6 @@ SEMANTICS: dict[str, Any] = {
 Transitions = dict[str, dict[str, list[dict[str, Any]]]]  # source state id -> event id -> transitions, in file order
 
 
-RESERVED_EVENT_IDS = frozenset(name for name in dir(StateChart) if not name.startswith("_"))
-"""Names a `StateChart` already has (send, configuration ...): an event with one would overwrite it.
-The loader refuses them as event ids."""
-
-
 class Case(SimpleNamespace):
     """A case's attributes (age, legal status ...) by id: the model a case's machine reads guards from."""
 

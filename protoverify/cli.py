@@ -1,53 +1,77 @@
 """The `protoverify` command line.
 
 Exit codes: 0 success; 2 the input could not be loaded (each problem printed as
-`file:line:col: what is wrong; what was expected`) or the command was used wrongly.
+`file:line:col: what is wrong; what was expected`), an output could not be written, or the command
+was used wrongly; 3 the solver failed. `check` and `diff` exit 1 for an open error; `coverage` for
+a clause missing. Every command's formats come from `reports.formats.FORMATS`; its output is
+printed or written by `output.emit`; every `ProtoverifyError` becomes its exit code in one place
+(`EXIT_CODES`, applied to every command by `App`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from .model.loader import load_protocol
-from .model.schema import Protocol, json_schema
-from .model.source import LoadError
-from .reports.files import check_outputs, claim, write_atomic
+from . import api
+from .model.errors import ProtoverifyError, SolverError
+from .output import emit, outputs_free, say, show, write
+from .reports.formats import DEFAULTS, FORMATS
+from .reports.jsontext import json_text
 
-app = typer.Typer(
+EXIT_INPUT = 2
+EXIT_CODES: dict[type[ProtoverifyError], int] = {SolverError: 3, ProtoverifyError: EXIT_INPUT}
+"""What each kind of failure exits with: the first kind the error is (LoadError, OutputError,
+SchedulerError and VaryError are all input or usage problems: 2)."""
+
+
+class App(typer.Typer):
+    """A typer app whose commands turn a `ProtoverifyError` into its problems on standard error and
+    its exit code (`EXIT_CODES`)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(function: Callable) -> Callable:
+            @functools.wraps(function)
+            def run(*arguments: Any, **options: Any) -> Any:
+                try:
+                    return function(*arguments, **options)
+                except ProtoverifyError as problem:
+                    for line in problem.problems:
+                        say(str(line))
+                    code = next(code for kind, code in EXIT_CODES.items() if isinstance(problem, kind))
+                    raise typer.Exit(code) from None
+
+            register(run)
+            return function
+
+        return decorator
+
+
+app = App(
     help="Verify and simulate working protocols between youth justice services and children's social care.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-
-EXIT_INPUT = 2
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
+def _formats(command: str) -> type[StrEnum]:
+    """The `--format` choices of a command: the names of its formats."""
+    return StrEnum(f"{command.title()}Format", {name: name for name in FORMATS[command]})  # type: ignore[return-value]
 
 
-class Diagram(StrEnum):
-    scxml = "scxml"
-    mermaid = "mermaid"
-    dot = "dot"
-
-
-def _print_problems(problem: LoadError) -> None:
-    for line in problem.problems:
-        err.print(str(line), markup=False)
-
+ValidateFormat, ExportFormat, CheckFormat, CoverageFormat, DiffFormat, CompareFormat, SimulateFormat, SweepFormat = (
+    _formats(command) for command in ("validate", "export", "check", "coverage", "diff", "compare", "simulate", "sweep")
+)
 
 Force = Annotated[
     bool,
@@ -55,31 +79,20 @@ Force = Annotated[
         "--force", help="Replace output files protoverify did not write, or that were changed since it wrote them."
     ),
 ]
-
-
-def _outputs_free(paths: list[Path | None], force: bool) -> None:
-    """Before any work: exit 2 if an output would replace a file protoverify did not write (without --force)."""
-    try:
-        check_outputs([p for p in paths if p is not None], force=force)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-
-
-def _write(outputs: list[tuple[Path, str | bytes]], force: bool) -> None:
-    """Write each output file atomically (claimed together first, so a refusal writes none), or exit 2."""
-    try:
-        claim([path for path, _ in outputs], force=force)
-        for path, content in outputs:
-            write_atomic(path, content)
-            err.print(f"wrote {path}", markup=False)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-
-
 Yes = Annotated[
     bool, typer.Option("--yes", help="Run even if the estimated cost is over the limit (about ten minutes' computing).")
+]
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")]
+ProtocolFile = Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False),
 ]
 
 
@@ -88,128 +101,13 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _affordable(estimate, where: Path | str, yes: bool) -> None:
-    """Before a simulation: exit 2 with the estimated cost if `estimate()` (a `simulate.cost.Cost`) is
-    over the limit and not confirmed by --yes or, at a terminal, at a prompt."""
+def _affordable(estimate: Callable[[], Any], where: Path | str, yes: bool) -> None:
+    """Before a simulation: a `LoadError` with the estimated cost if `estimate()` (a `simulate.cost.Cost`)
+    is over the limit and not confirmed by --yes or, at a terminal, at a prompt."""
     from .simulate import cost
 
     ask = (lambda question: typer.confirm(question, default=False, err=True)) if _interactive() else None
-    try:
-        cost.allow(estimate(), where, yes=yes, ask=ask)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-
-
-def _load(path: Path) -> Protocol:
-    try:
-        return load_protocol(path)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-
-
-def _bundled_baseline() -> Protocol:
-    """The England baseline installed with protoverify; exit 2 with a clear message if it is missing."""
-    from .properties.statute import bundled_baseline
-
-    try:
-        return bundled_baseline()
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-
-
-def _counted(counts: dict[str, int]):
-    """`n(key, singular, plural)` -> "1 role" / "5 roles"."""
-
-    def n(key: str, singular: str, plural: str | None = None) -> str:
-        return f"{counts[key]} {singular if counts[key] == 1 else plural or singular + 's'}"
-
-    return n
-
-
-@app.command()
-def validate(
-    file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
-) -> None:
-    """Load a protocol and print a summary of what it contains, or say exactly what is wrong."""
-    protocol = _load(file)
-    counts = protocol.counts()
-    if format is Format.json:
-        out.print(
-            json.dumps({"protocol": protocol.metadata.id, "file": str(file), "counts": counts}, indent=2), markup=False
-        )
-        return
-    meta, n = protocol.metadata, _counted(counts)
-    out.print(f"[bold]{meta.title}[/bold]  ({meta.id})")
-    out.print(f"  agreed {meta.agreed or 'not stated'}, review {meta.review or 'not stated'}", markup=False)
-    out.print(
-        f"  {n('agencies', 'agency', 'agencies')}, {n('roles', 'role')}, {n('people', 'person', 'people')}; "
-        f"{n('lifecycles', 'lifecycle')}, {n('states', 'state')}, {n('transitions', 'transition')}, {n('events', 'event')}",
-        markup=False,
-    )
-    out.print(
-        f"  {n('duties', 'duty', 'duties')} ({counts['duties_without_actor']} with no named actor, "
-        f"{counts['duties_without_timescale']} with no timescale, {counts['vague_timescales']} vague); "
-        f"{n('dimensions', 'responsibility dimension')}, {n('ownership_rules', 'ownership rule')}; "
-        f"{n('escalation_routes', 'escalation route')}",
-        markup=False,
-    )
-    out.print(f"  {n('clauses', 'clause')} ({counts['narrative_clauses']} narrative)", markup=False)
-    out.print(f"[green]valid[/green]: {file}", markup=True)
-
-
-@app.command()
-def schema(
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")
-    ] = None,
-    scenario: Annotated[
-        bool, typer.Option("--scenario", help="The schema of scenario files instead of protocol files.")
-    ] = False,
-    force: Force = False,
-) -> None:
-    """Print the JSON Schema of protocol files, or with --scenario of scenario files (for editors and other tools)."""
-    if scenario:
-        from .simulate.scenario import json_schema as scenario_schema
-
-        text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        _write([(output, text)], force)
-
-
-@app.command()
-def export(
-    file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
-    to: Annotated[Diagram, typer.Option("--to", help="What to write.")] = Diagram.mermaid,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")
-    ] = None,
-    force: Force = False,
-) -> None:
-    """Write the protocol's case lifecycles as a statechart: SCXML, a Mermaid diagram or Graphviz DOT."""
-    from .reports import diagrams, scxml
-
-    _outputs_free([output], force)
-    protocol = _load(file)
-    writers = {Diagram.scxml: scxml.to_scxml, Diagram.mermaid: diagrams.to_mermaid, Diagram.dot: diagrams.to_dot}
-    text = writers[to](protocol)
-    if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-    else:
-        _write([(output, text)], force)
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+    cost.allow(estimate(), where, yes=yes, ask=ask)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -222,9 +120,50 @@ def _date(value: str | None) -> dt.date | None:
 
 
 @app.command()
+def validate(
+    file: ProtocolFile,
+    format: Annotated[ValidateFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["validate"],
+) -> None:
+    """Load a protocol and print a summary of what it contains, or say exactly what is wrong."""
+    emit("validate", format, api.load_protocol(file), file=str(file))
+
+
+@app.command()
+def schema(
+    output: Output = None,
+    scenario: Annotated[
+        bool, typer.Option("--scenario", help="The schema of scenario files instead of protocol files.")
+    ] = False,
+    force: Force = False,
+) -> None:
+    """Print the JSON Schema of protocol files, or with --scenario of scenario files (for editors and other tools)."""
+    if scenario:
+        from .simulate.scenario import json_schema
+    else:
+        from .model.schema import json_schema
+    text = json_text(json_schema())
+    if output is None:
+        show(text)
+    else:
+        write([(output, text)], force)
+
+
+@app.command()
+def export(
+    file: ProtocolFile,
+    to: Annotated[ExportFormat, typer.Option("--to", help="What to write.")] = DEFAULTS["export"],
+    output: Output = None,
+    force: Force = False,
+) -> None:
+    """Write the protocol's case lifecycles as a statechart: SCXML, a Mermaid diagram or Graphviz DOT."""
+    outputs_free([output], force)
+    emit("export", to, api.load_protocol(file), output, force)
+
+
+@app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)],
-    format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    file: ProtocolFile,
+    format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["check"],
     today: Annotated[
         str | None,
         typer.Option("--today", help="Check as of this date (review dates); default today.", show_default=False),
@@ -233,7 +172,8 @@ def check(
         Path | None,
         typer.Option(
             "--accept",
-            help="Judgements file (accepted findings, assumptions); default PROTOCOL.judgements.yaml beside the protocol, if present.",
+            help="Judgements file (accepted findings, assumptions); "
+            "default PROTOCOL.judgements.yaml beside the protocol, if present.",
             show_default=False,
         ),
     ] = None,
@@ -247,7 +187,8 @@ def check(
         Path | None,
         typer.Option(
             "--baseline",
-            help="Statutory baseline to hold the protocol against; default the bundled England baseline (protocols/baseline/england.yaml).",
+            help="Statutory baseline to hold the protocol against; "
+            "default the bundled England baseline (protocols/baseline/england.yaml).",
             show_default=False,
         ),
     ] = None,
@@ -255,28 +196,9 @@ def check(
     """Check a protocol: ownership gaps and conflicts, deadline conflicts with dated witnesses, structure,
     text, metadata, and what it leaves to statute or states more loosely. Exit 0: no open error; 1: some;
     2: the input could not be loaded."""
-    from .properties.check import check as run_checks
-    from .properties.judgements import beside, load_judgements
-    from .reports.findings import to_markdown, to_text
-
     as_of = _date(today)
-    protocol = _load(file)
-    statutory = _load(baseline) if baseline is not None else _bundled_baseline()
-    judgements_path = accept if accept is not None else beside(file)
-    judgements = None
-    if accept is not None or judgements_path.exists():
-        try:
-            judgements = load_judgements(judgements_path, protocol)
-        except LoadError as problem:
-            _print_problems(problem)
-            raise typer.Exit(EXIT_INPUT) from None
-    report = run_checks(protocol, today=as_of, timeout=timeout, judgements=judgements, baseline=statutory)
-    if format is CheckFormat.json:
-        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
-    elif format is CheckFormat.markdown:
-        typer.echo(to_markdown(report), nl=False)
-    else:
-        typer.echo(to_text(report), nl=False)
+    report = api.check_file(file, today=as_of, timeout=timeout, accept=accept, baseline=baseline)
+    emit("check", format, report)
     raise typer.Exit(report.exit_code)
 
 
@@ -287,52 +209,18 @@ def coverage(
         Path,
         typer.Option("--source", help="The protocol's source document: plain text, .docx or .pdf.", show_default=False),
     ],
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    format: Annotated[CoverageFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["coverage"],
 ) -> None:
     """Hold an encoding against its source text: every clause encoded, narrative or missing; every time
     phrase matched by an encoded timescale or not. Exit 1 if anything is missing or unmatched."""
-    from .model.document import read_document
+    from .model.reading import read_document
     from .reports.coverage import coverage as measure
 
-    protocol = _load(file)
-    try:
-        text = read_document(source)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
+    protocol = api.load_protocol(file)
+    text = read_document(source)
     result = measure(protocol, text)
-    if format is Format.json:
-        out.print(json.dumps(result.to_json(), indent=2, ensure_ascii=False), markup=False)
-    else:
-        _print_coverage(result, source)
+    emit("coverage", format, result, source=str(source))
     raise typer.Exit(0 if result.complete else 1)
-
-
-def _print_coverage(result, source: Path) -> None:
-    summary = result.to_json()
-    out.print(f"[bold]{result.protocol}[/bold] against {source}")
-    out.print(
-        f"  clauses: {summary['clauses_total']} in the source; {summary['encoded']} encoded, "
-        f"{summary['narrative']} narrative, {len(summary['unreviewed'])} unreviewed, {len(summary['missing'])} missing",
-        markup=False,
-    )
-    out.print(
-        f"  time phrases: {summary['timescales_total']} in the source; {summary['timescales_matched']} matched",
-        markup=False,
-    )
-    for warning in result.warnings:
-        out.print(f"  [yellow]warning[/yellow] {warning}")
-    for clause in result.clauses:
-        if clause.status in ("missing", "unreviewed"):
-            out.print(f"  [red]{clause.status}[/red]   {clause.id}  ({clause.where}, {clause.kind})")
-    for phrase in result.unmatched:
-        out.print(f'  [red]unmatched[/red] {phrase.clause}: "{phrase.words}"', markup=True)
-    for clause_id in result.not_in_source:
-        out.print(
-            f"  [yellow]not in the source[/yellow] {clause_id}: cited by the encoding, but the source has no such clause"
-        )
-    verdict = "[green]complete[/green]" if result.complete else "[red]incomplete[/red]"
-    out.print(f"  {verdict}")
 
 
 @app.command()
@@ -349,23 +237,19 @@ def extract(
     sentence with a modal verb, narrative for the rest. A draft for an author to finish, not an encoding."""
     from .model.extract import extract as draft
 
-    _outputs_free([output], force)
-    try:
-        text = draft(document)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
+    outputs_free([output], force)
+    text = draft(document)
     if output is None:
-        typer.echo(text, nl=False)
+        show(text)
     else:
-        _write([(output, text)], force)
+        write([(output, text)], force)
 
 
 @app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The old version of the protocol (YAML).", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The new version of the protocol (YAML).", show_default=False)],
-    format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["diff"],
     today: Annotated[
         str | None,
         typer.Option("--today", help="Check both as of this date (review dates); default today.", show_default=False),
@@ -374,27 +258,17 @@ def diff(
     """Say what a redraft changes: duties added and removed, owners, timescales tightened or loosened,
     force, metadata, and findings introduced and resolved (each version with the judgements file beside
     it). Exit 0: no new open error; 1: the new version brings in an open error; 2: input not loaded."""
-    from .reports.diff import diff_files, to_markdown, to_text
-
-    as_of = _date(today)
-    try:
-        result = diff_files(old, new, today=as_of)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-    if format is CheckFormat.json:
-        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
-    elif format is CheckFormat.markdown:
-        typer.echo(to_markdown(result), nl=False)
-    else:
-        typer.echo(to_text(result), nl=False)
+    result = api.diff(old, new, today=_date(today))
+    emit("diff", format, result)
     raise typer.Exit(result.exit_code)
 
 
-class SweepFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
+def _usage(*problems: tuple[bool, str]) -> None:
+    """Exit 2 with the words of the first problem that is there (a wrong use of the command's options)."""
+    for present, words in problems:
+        if present:
+            say(words)
+            raise typer.Exit(EXIT_INPUT)
 
 
 @app.command()
@@ -404,7 +278,8 @@ def sweep(
         list[str] | None,
         typer.Option(
             "--vary",
-            help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several); default the scenario's own 'sweep:'.",
+            help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several); "
+            "default the scenario's own 'sweep:'.",
             show_default=False,
         ),
     ] = None,
@@ -418,19 +293,9 @@ def sweep(
         int | None,
         typer.Option("--seed", min=0, help="Seed of every point; default the scenario's.", show_default=False),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False
-        ),
-    ] = None,
-    format: Annotated[SweepFormat, typer.Option("--format", help="Table format.")] = SweepFormat.csv,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    format: Annotated[SweepFormat, typer.Option("--format", help="Table format.")] = DEFAULTS["sweep"],
     output: Annotated[
         Path | None,
         typer.Option(
@@ -460,58 +325,38 @@ def sweep(
     (mean, 95% CI) and a plot against the first varied setting. Exit 2 if an input is wrong."""
     from .reports import sweeps
     from .simulate import cost
-    from .simulate.replications import SchedulerError
-    from .simulate.scenario import load_scenario
-    from .simulate.sweep import VaryError, parse_vary
-    from .simulate.sweep import sweep as run_sweep
 
     figure = plot if plot is not None else output.with_suffix(".svg") if output is not None else None
-    usage = None
-    if workers is not None and scheduler is not None:
-        usage = "--workers and --scheduler are both given; expected one (a Dask cluster has its own workers)"
-    elif format is SweepFormat.xlsx and output is None:
-        usage = "--format xlsx: an xlsx table needs -o PATH; expected e.g. -o out/sweep.xlsx"
-    elif figure is not None and figure.suffix.lstrip(".") not in sweeps.PLOT_FORMATS:
-        usage = f"--plot {figure}: not a figure file; expected a path ending in .svg, .png or .pdf"
-    if usage is not None:
-        err.print(usage, markup=False)
-        raise typer.Exit(EXIT_INPUT)
-    _outputs_free([output, figure], force)
-    try:
-        varies = [parse_vary(text) for text in vary or ()]
-        if not varies:
-            varies, per_point = load_scenario(scenario).planned_sweep()
-            replications = replications or per_point
-        if not varies:
-            raise VaryError(
-                f"{scenario}: no --vary given and the scenario has no 'sweep:' section; expected --vary PATH=x,y,z, e.g. --vary staff.case_manager.count=6:12:2"
-            )
-        _affordable(lambda: cost.of_sweep(scenario, varies, replications), scenario, yes)
-        result = run_sweep(
-            scenario, varies, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True
-        )
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-    except (VaryError, SchedulerError) as problem:
-        err.print(str(problem), markup=False)
-        raise typer.Exit(EXIT_INPUT) from None
-    table = {SweepFormat.csv: sweeps.to_csv, SweepFormat.json: sweeps.to_json, SweepFormat.xlsx: sweeps.to_xlsx}[
-        format
-    ](result)
-    if output is None:
-        typer.echo(table, nl=False)
-    else:
-        _write([(output, table)], force)
+    _usage(
+        (
+            workers is not None and scheduler is not None,
+            "--workers and --scheduler are both given; expected one (a Dask cluster has its own workers)",
+        ),
+        (
+            FORMATS["sweep"][format].binary and output is None,
+            f"--format {format}: an {format} table needs -o PATH; expected e.g. -o out/sweep.{format}",
+        ),
+        (
+            figure is not None and figure.suffix.lstrip(".") not in sweeps.PLOT_FORMATS,
+            f"--plot {figure}: not a figure file; expected a path ending in .svg, .png or .pdf",
+        ),
+    )
+    outputs_free([output, figure], force)
+    varies, replications = api.sweep_plan(scenario, vary or (), replications)
+    _affordable(lambda: cost.of_sweep(scenario, varies, replications), scenario, yes)
+    result = api.sweep(
+        scenario, varies, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True
+    )
+    emit("sweep", format, result, output, force)
     if figure is not None:
         try:
             picture = sweeps.plot(result, metric or sweeps.default_metrics(result), figure.suffix.lstrip("."))
         except ValueError as problem:
-            err.print(f"--metric: {problem}", markup=False)
+            say(f"--metric: {problem}")
             raise typer.Exit(EXIT_INPUT) from None
-        _write([(figure, picture)], force)
+        write([(figure, picture)], force)
     points = len(result.points)
-    err.print(f"{points} point{'s' if points != 1 else ''} in {result.wall_seconds:.1f} s", markup=False)
+    say(f"{points} point{'s' if points != 1 else ''} in {result.wall_seconds:.1f} s")
 
 
 @app.command()
@@ -539,7 +384,8 @@ def report(
         list[Path] | None,
         typer.Option(
             "--source",
-            help="A protocol's source document (text, .docx or .pdf), for clause coverage (repeat; matched by the file name the protocol's metadata gives).",
+            help="A protocol's source document (text, .docx or .pdf), for clause coverage "
+            "(repeat; matched by the file name the protocol's metadata gives).",
             show_default=False,
         ),
     ] = None,
@@ -585,63 +431,30 @@ def report(
     """Write a gap report per protocol: one self-contained HTML page (with Markdown and JSON beside it),
     an index linking them, and with --xlsx a workbook. Exit 2 if an input cannot be used; nothing is
     written then."""
-    from .reports import folder
+    from . import folder
+    from .reports.files import claim, write_folder
 
     as_of = _date(today)
-    try:
-        request = folder.request(
-            tuple(protocols or ()),
-            scenarios=tuple(scenario or ()),
-            sources=tuple(source or ()),
-            baseline=baseline,
-            varies=tuple(vary or ()),
-            xlsx=xlsx,
-            today=as_of,
-            timeout=timeout,
-            replications=replications,
-            workers=workers,
-        )
-        if request.scenarios:
-            _affordable(
-                lambda: _report_cost(request),
-                request.scenarios[0] if len(request.scenarios) == 1 else "--scenario",
-                yes,
-            )
-        _, files = folder.build(request, say=lambda words: err.print(words, markup=False))
-        claim([output / name for name in files], force=force)
-        written = folder.write(output, files)
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-    err.print(f"wrote {len(written)} files to {output}/", markup=False)
-    out.print(f"report: {output / 'index.html'}", markup=False)
-
-
-def _report_cost(request):
-    """The estimated cost of the simulations a report request runs: each scenario, and its sweep."""
-    from .simulate import cost
-    from .simulate.scenario import load_scenario
-    from .simulate.sweep import VaryError, parse_vary
-
-    try:
-        varies = [parse_vary(text) for text in request.varies]
-    except VaryError:
-        varies = []  # the report itself says what is wrong with it
-    runs = []
-    for path in request.scenarios:
-        scenario = load_scenario(path)
-        runs.append(cost.of_scenario(scenario, request.replications))
-        planned, per_point = ([], None) if varies else scenario.planned_sweep()
-        if varies or planned:
-            runs.append(cost.of_sweep(path, varies or planned, request.replications or per_point))
-    return cost.total(runs)
-
-
-class SimulateFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
+    request = folder.request(
+        tuple(protocols or ()),
+        scenarios=tuple(scenario or ()),
+        sources=tuple(source or ()),
+        baseline=baseline,
+        varies=tuple(vary or ()),
+        xlsx=xlsx,
+        today=as_of,
+        timeout=timeout,
+        replications=replications,
+        workers=workers,
+    )
+    if request.scenarios:
+        where = request.scenarios[0] if len(request.scenarios) == 1 else "--scenario"
+        _affordable(lambda: folder.cost(request), where, yes)
+    _, files = folder.build(request, say=say)
+    claim([output / name for name in files], force=force)
+    written = write_folder(output, files)
+    say(f"wrote {len(written)} files to {output}/")
+    show(f"report: {output / 'index.html'}")
 
 
 @app.command()
@@ -654,23 +467,13 @@ def simulate(
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Seed; default the scenario's.", show_default=False)
     ] = None,
-    format: Annotated[SimulateFormat, typer.Option("--format", help="Output format.")] = SimulateFormat.text,
+    format: Annotated[SimulateFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["simulate"],
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="Write here instead of printing (needed for xlsx).", show_default=False),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False
-        ),
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
     force: Force = False,
     yes: Yes = False,
     timing: Annotated[
@@ -684,58 +487,25 @@ def simulate(
     """Simulate a caseload against a protocol: on-time rates per clause and duty type, staff utilisation
     and backlog, court cover, RiLAA waits, YDA bed nights and spend, P(spend > budget), each with a 95%
     confidence interval across replications. Exit 2 if an input cannot be used; nothing is written then."""
-    from .reports import simulation as render
     from .simulate import cost
-    from .simulate.replications import SchedulerError
-    from .simulate.scenario import load_scenario
-    from .simulate.simulation import simulate as run_scenario
+    from .simulate.loader import load_scenario
 
     if workers is not None and scheduler is not None:
         raise typer.BadParameter("give --workers or --scheduler, not both (a Dask cluster has its own workers)")
-    if format is SimulateFormat.xlsx and output is None:
-        raise typer.BadParameter("xlsx output needs -o PATH; expected e.g. -o out/stockport.xlsx")
-    _outputs_free([output], force)
+    if FORMATS["simulate"][format].binary and output is None:
+        raise typer.BadParameter(f"{format} output needs -o PATH; expected e.g. -o out/stockport.{format}")
+    outputs_free([output], force)
     _affordable(lambda: cost.of_scenario(load_scenario(scenario), replications), scenario, yes)
-    try:
-        result = run_scenario(
-            scenario,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            scheduler=scheduler,
-            progress=True,
-            timing=timing or format is SimulateFormat.text,
-        )
-    except LoadError as problem:
-        _print_problems(problem)
-        raise typer.Exit(EXIT_INPUT) from None
-    except SchedulerError as problem:
-        err.print(str(problem), markup=False)
-        raise typer.Exit(EXIT_INPUT) from None
-    writers = {
-        SimulateFormat.text: render.to_text,
-        SimulateFormat.json: render.to_json,
-        SimulateFormat.csv: render.to_csv,
-        SimulateFormat.xlsx: render.to_xlsx,
-    }
-    content = writers[format](result)
-    if output is None:
-        typer.echo(content, nl=False)
-    else:
-        _write([(output, content)], force)
-
-
-class CompareFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
+    result = api.simulate(
+        scenario, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True
+    )
+    emit("simulate", format, result, output, force, timing=timing)
 
 
 @app.command()
 def compare(
     files: Annotated[list[Path], typer.Argument(help="Two or more protocol YAML files.", show_default=False)],
-    format: Annotated[CompareFormat, typer.Option("--format", help="Output format.")] = CompareFormat.text,
+    format: Annotated[CompareFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["compare"],
     today: Annotated[
         str | None, typer.Option("--today", help="Review status as of this date; default today.", show_default=False)
     ] = None,
@@ -747,52 +517,18 @@ def compare(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")
-    ] = None,
+    output: Output = None,
     force: Force = False,
 ) -> None:
     """Put protocols side by side: for each duty kind of the shared vocabulary, who does it, by when and
     under which clause in each, the kinds some address and others do not, and each one's review status."""
-    from .model.source import Located
-    from .properties.compare import compare as build
-    from .reports.compare import to_html, to_markdown, to_text
-
     as_of = _date(today) or dt.date.today()
-    _outputs_free([output], force)
-    paths = [*files, *([baseline] if baseline is not None else [])]
-    protocols = [_load(path) for path in paths]
-    seen: dict[str, Path] = {}
-    for path, protocol in zip(paths, protocols):
-        if protocol.metadata.id in seen:
-            _print_problems(
-                LoadError(
-                    [
-                        Located(
-                            str(path),
-                            0,
-                            0,
-                            f"protocol id '{protocol.metadata.id}' is also the id of {seen[protocol.metadata.id]}; expected different protocols",
-                        )
-                    ]
-                )
-            )
-            raise typer.Exit(EXIT_INPUT)
-        seen[protocol.metadata.id] = path
-    if len(protocols) < 2:
+    outputs_free([output], force)
+    if len(files) + (baseline is not None) < 2:
+        for path in files:
+            api.load_protocol(path)  # (a file that cannot be loaded is said first, as it always was)
         raise typer.BadParameter("give at least two protocols (or one and --baseline) to compare")
-    result = build(protocols, as_of, dated=today is not None)
-    writers = {
-        CompareFormat.text: to_text,
-        CompareFormat.markdown: to_markdown,
-        CompareFormat.html: to_html,
-        CompareFormat.json: lambda c: json.dumps(c.to_json(), indent=2, ensure_ascii=False) + "\n",
-    }
-    text = writers[format](result)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        _write([(output, text)], force)
+    emit("compare", format, api.compare(files, today=as_of, baseline=baseline), output, force)
 
 
 def main() -> None:

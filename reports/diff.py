@@ -1,21 +1,12 @@
 """What a redraft changes, for a reader: the diff of two versions of a protocol (`properties.diff`)
 as text for a terminal and as Markdown, changes grouped by kind, each naming its clauses.
-
-`diff_files` loads both versions (each with the judgements file beside it), checks both and
-compares them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
-from pathlib import Path
 
-from ..model.loader import load_protocol
-from ..model.source import LoadError
-from ..properties.check import check
-from ..properties.diff import CHANGE_KINDS, Change, Diff, diff
-from ..properties.judgements import beside, load_judgements
+from ..properties.diff import CHANGE_KINDS, Change, Diff
 
 HEADINGS = {
     "duty-added": "Duties added",
@@ -39,27 +30,6 @@ HEADINGS = {
     "finding-severity-changed": "Findings whose severity changed",
     "finding-resolved": "Findings resolved",
 }
-
-
-def diff_files(old_path: Path, new_path: Path, *, today: dt.date | None = None) -> Diff:
-    """Load both versions, each with the judgements file beside it if there is one, check both as of
-    `today`, and compare them; a `LoadError` with every problem in either if they cannot be loaded."""
-    loaded, problems = [], []
-    for path in (old_path, new_path):
-        try:
-            protocol = load_protocol(path)
-            judgements = load_judgements(beside(path), protocol) if beside(path).exists() else None
-            loaded.append((protocol, judgements))
-        except LoadError as error:
-            problems += error.problems
-    if problems:
-        raise LoadError(problems)
-    as_of = today or dt.date.today()
-    old, new = (check(protocol, today=as_of, judgements=judgements) for protocol, judgements in loaded)
-    return diff(old, new)
-
-
-# --- rendering -----------------------------------------------------------------------------------
 
 
 def _title(d: Diff) -> list[str]:

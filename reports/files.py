@@ -13,7 +13,8 @@ located error naming it. A command checks all its outputs (`check_outputs`) befo
 and claims them (`claim`) just before it writes the first, so a refusal writes nothing; with `force`,
 claiming records the files there as protoverify's to replace.
 A file written into a folder by hand with the same content as the record is treated as
-protoverify's: the content is what is protected.
+protoverify's: the content is what is protected. `write_folder` writes a report's files inside one
+folder, refusing any name that would land outside it. Every refusal is an `OutputError`.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..model.source import LoadError, Located
+from ..model.errors import Located, OutputError
 
 MANIFEST = ".protoverify-written.json"
 
 
 def check_outputs(paths: Iterable[str | Path], *, force: bool = False) -> list[Path]:
     """The paths among `paths` that hold a file protoverify did not write (or that changed since),
-    which only `force` may replace. Raises `LoadError` naming each path that may not be written:
+    which only `force` may replace. Raises `OutputError` naming each path that may not be written:
     one of those without `force`, a folder, or the name of the record itself. Changes nothing."""
     problems, taken = [], []
     for path in map(Path, paths):
@@ -57,7 +58,7 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False) -> list[P
             for p in taken
         ]
     if problems:
-        raise LoadError(problems)
+        raise OutputError(problems)
     return taken
 
 
@@ -82,7 +83,7 @@ def replaceable(path: str | Path) -> bool:
 
 def write_atomic(path: str | Path, content: str | bytes) -> Path:
     """Write `content` (text as UTF-8) to `path`, creating its folder, through a temporary file
-    renamed into place; record it as protoverify's. Raises `LoadError` if a file protoverify did not
+    renamed into place; record it as protoverify's. Raises `OutputError` if a file protoverify did not
     write is there (see `claim`), or if the path cannot be written."""
     target = Path(path)
     check_outputs([target])
@@ -95,7 +96,7 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
         _replace(target, data, mode)
         _record(target, _digest(data))
     except OSError as problem:
-        raise LoadError(
+        raise OutputError(
             [Located(str(target), 0, 0, f"cannot write ({problem.strerror or problem}); expected a writable path")]
         ) from None
     return target
@@ -147,3 +148,39 @@ def _record(target: Path, digest: str | None) -> None:
     manifest = folder / MANIFEST
     mode = stat.S_IMODE(manifest.stat().st_mode) if manifest.is_file() else 0o666 & ~_umask()
     _replace(manifest, text.encode("utf-8"), mode)
+
+
+def write_folder(out: Path, files: dict[str, str | bytes]) -> list[Path]:
+    """Write every file into the folder `out` (created if need be), each atomically. Raises
+    `OutputError` before writing anything if a name would put a file outside the folder (a report's
+    files are named by its protocol's id)."""
+    if out.exists() and not out.is_dir():
+        raise OutputError([Located(str(out), 0, 0, "is a file; expected a folder to write the reports into")])
+    folder = out.resolve()
+    targets = []
+    for name in files:
+        target = folder / name
+        if Path(name).name != name or name.startswith(".") or target.resolve().parent != folder:
+            raise OutputError(
+                [
+                    Located(
+                        str(out / name),
+                        0,
+                        0,
+                        "would be written outside the output folder; expected a plain file name inside it",
+                    )
+                ]
+            )
+        targets.append(target)
+    written = []
+    mask = os.umask(0)
+    os.umask(mask)
+    for target, content in zip(targets, files.values()):
+        try:
+            written.append(write_atomic(target, content))
+            target.chmod(0o666 & ~mask)  # readable as an ordinary file, not only by its owner
+        except OSError as problem:
+            raise OutputError(
+                [Located(str(target), 0, 0, f"cannot write ({problem.strerror}); expected a writable folder")]
+            ) from None
+    return written

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..model.schema import Protocol
 from ..properties.check import Report
@@ -25,26 +25,52 @@ from . import plots
 from .chronology import Chronology, chronology
 from .coverage import Coverage
 from .lifecycles import Diagram, diagrams
+from .simulation import document as simulation_document
 from .triage import FixItem, Light, fix_first, lights
+
+if TYPE_CHECKING:
+    from ..simulate.simulation import Simulation
+    from ..simulate.summary import Summary
+    from ..simulate.sweep import Sweep
 
 FORMAT = 1  # the version of the report's JSON
 BUNDLED_BASELINE = "the bundled England baseline (protocols/baseline/england.yaml)"  # what `check` uses by default
 
 
 @dataclass(frozen=True)
-class Simulation:
-    """A scenario run against the protocol: its settings, the summary of its replications, the YDA
-    budget for the horizon (if it sets one), the result document of `protoverify simulate`
-    (`reports.simulation.document`: window, how each duty was read, interpretations) and a sweep of
-    varied settings (if one was asked for)."""
+class SimulationSection:
+    """A scenario run against the protocol (`simulate.simulation.Simulation`) and a sweep of varied
+    settings (`simulate.sweep.Sweep`, if one was asked for), as the report shows them."""
 
-    scenario_file: str
-    title: str
-    settings: Mapping[str, Any]
-    summary: Any  # simulate.summary.Summary
-    budget: float | None = None
-    document: Mapping[str, Any] = field(default_factory=dict)
-    sweep: Any = None  # simulate.sweep.Sweep
+    run: Simulation
+    sweep: Sweep | None = None
+
+    @property
+    def scenario_file(self) -> str:
+        return self.run.scenario_file
+
+    @property
+    def title(self) -> str:
+        return self.run.scenario.title
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every setting of the scenario, as its file spells it."""
+        return self.run.scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @property
+    def summary(self) -> Summary:
+        return self.run.summary
+
+    @property
+    def budget(self) -> float | None:
+        """The YDA budget for the measured window, if the scenario sets one."""
+        return self.run.budget
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The result document of `protoverify simulate` (window, how each duty was read, interpretations)."""
+        return simulation_document(self.run)
 
 
 @dataclass(frozen=True)
@@ -58,7 +84,7 @@ class GapReport:
     coverage: Coverage | None
     source_file: str | None
     baseline: str  # the statutory baseline the check held the protocol against, in words
-    simulation: Simulation | None
+    simulation: SimulationSection | None
     lights: tuple[Light, ...]
     fix_first: tuple[FixItem, ...]
     lifecycles: tuple[Diagram, ...]
@@ -198,7 +224,7 @@ def assemble(
     coverage: Coverage | None = None,
     source_file: str | None = None,
     baseline: str = BUNDLED_BASELINE,
-    simulation: Simulation | None = None,
+    simulation: SimulationSection | None = None,
 ) -> GapReport:
     """The gap report on `protocol` from what has been worked out about it."""
     timelines = {

@@ -1,5 +1,5 @@
-"""The result of `protoverify simulate` as a JSON document, text for a terminal, a CSV table and an
-Excel workbook.
+"""The result of `protoverify simulate` (a `simulate.simulation.Simulation`) as a JSON document, text
+for a terminal and a CSV table (its workbook: `xlsx.simulation_workbook`).
 
 The JSON document (the contract the other renderers and later reports read):
 
@@ -21,26 +21,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model.schema import Protocol
-from ..simulate.engine import Model
-from ..simulate.scenario import Scenario
+from .jsontext import json_text
 from .sweeps import STATISTICS
 
+if TYPE_CHECKING:
+    from ..simulate.simulation import Simulation
 
-def document(
-    scenario: Scenario, protocol: Protocol, model: Model, summary: Any, scenario_file: str, timing: bool = False
-) -> dict[str, Any]:
-    """The result as a JSON-ready mapping; `summary` is a `replications.Summary`. With `timing`, it
-    also holds `wall_seconds`, which differs from run to run."""
+
+def document(result: Simulation, timing: bool = False) -> dict[str, Any]:
+    """The result as a JSON-ready mapping. With `timing`, it also holds `wall_seconds`, which differs
+    from run to run."""
+    scenario, protocol, summary = result.scenario, result.protocol, result.summary
     data = summary.to_dict()
     metrics = data["metrics"]
     processed = metrics.get("events_processed")
     measured_from = scenario.start + dt.timedelta(days=scenario.warm_up_days)
     doc = {
-        "scenario": {"id": scenario.id, "title": scenario.title, "file": scenario_file},
+        "scenario": {"id": scenario.id, "title": scenario.title, "file": result.scenario_file},
         "protocol": {"id": protocol.metadata.id, "title": protocol.metadata.title, "file": str(scenario.protocol_path)},
         "replications": data["replications"],
         "seed": data["seed"],
@@ -52,11 +51,11 @@ def document(
             "horizon_days": scenario.horizon_days,
         },
         "metrics": metrics,
-        "duties": [plan.to_dict() for plan in model.plans],
+        "duties": [plan.to_dict() for plan in result.plans],
         "interpretations": scenario.interpretations.model_dump(mode="json"),
         "budget": None
         if scenario.budget is None
-        else {"yda_per_year": scenario.budget.yda_per_year, "yda_for_window": model.budget},
+        else {"yda_per_year": scenario.budget.yda_per_year, "yda_for_window": result.budget},
         "events_processed": 0
         if not processed or processed["mean"] is None
         else round(processed["mean"] * processed["n"]),
@@ -66,9 +65,10 @@ def document(
     return doc
 
 
-def to_json(doc: dict[str, Any]) -> str:
-    """The document as JSON (NaN never appears: an undefined statistic is null)."""
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+def to_json(result: Simulation, timing: bool = False) -> str:
+    """The document as JSON (NaN never appears: an undefined statistic is null); with `timing`, with
+    how long the replications took."""
+    return json_text(document(result, timing))
 
 
 def rows(doc: dict[str, Any]) -> list[list[Any]]:
@@ -82,52 +82,17 @@ def rows(doc: dict[str, Any]) -> list[list[Any]]:
     return table
 
 
-def to_csv(doc: dict[str, Any]) -> str:
-    """The metrics table as CSV (empty cells where a statistic is undefined)."""
+def to_csv(result: Simulation, timing: bool = False) -> str:
+    """The metrics table as CSV (empty cells where a statistic is undefined); `timing` changes nothing."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows(doc):
+    for row in rows(document(result)):
         writer.writerow(["" if cell is None else cell for cell in row])
     return buffer.getvalue()
 
 
-def to_xlsx(doc: dict[str, Any]) -> bytes:
-    """An Excel workbook: sheets "metrics" (the table), "duties" (how each duty was simulated) and "about"."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "metrics"
-    for row in rows(doc):
-        sheet.append(row)
-    duties = book.create_sheet("duties")
-    duties.append(["duty", "clauses", "type", "status", "raised by", "worked by", "deadline"])
-    for d in doc["duties"]:
-        duties.append(
-            [
-                d["duty"],
-                ", ".join(d["clauses"]),
-                d["type"],
-                d["status"],
-                d["raised_by"],
-                ", ".join(d["worked_by"]),
-                d["deadline"],
-            ]
-        )
-    for table in (sheet, duties):
-        for cell in table[1]:
-            cell.font = Font(bold=True)
-        table.freeze_panes = "A2"
-    about = book.create_sheet("about")
-    for key, value in _about(doc):
-        about.append([key, value])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _about(doc: dict[str, Any]) -> list[tuple[str, Any]]:
+def about(doc: dict[str, Any]) -> list[tuple[str, Any]]:
+    """What was run, as (what, value) pairs: scenario, protocol, replications, seed, window, intervals."""
     window = doc["window"]
     return [
         ("scenario", f"{doc['scenario']['title']} ({doc['scenario']['file']})"),
@@ -165,14 +130,18 @@ def _estimate(stats: dict[str, Any] | None, digits: int = 2, scale: float = 1.0)
     return f"{mean} [{_number(low * scale, digits)}, {_number(high * scale, digits)}]"
 
 
-def to_text(doc: dict[str, Any]) -> str:
-    """A summary for a terminal: on-time rates, staff, court, RiLAA, YDA, and what was not simulated."""
+def to_text(result: Simulation, timing: bool = True) -> str:
+    """A summary for a terminal: on-time rates, staff, court, RiLAA, YDA, and what was not simulated;
+    it always says how long the replications took."""
+    doc = document(result, timing=True)
     m = doc["metrics"]
     window = doc["window"]
     lines = [
         f"{doc['scenario']['title']}",
-        f"  scenario {doc['scenario']['id']} against protocol {doc['protocol']['id']}; {doc['replications']} replications, seed {doc['seed']}",
-        f"  measured {window['measured_from']} to {window['measured_to']} after {window['warm_up_days']} days' warm-up; "
+        f"  scenario {doc['scenario']['id']} against protocol {doc['protocol']['id']}; {doc['replications']} "
+        f"replications, seed {doc['seed']}",
+        f"  measured {window['measured_from']} to {window['measured_to']} after {window['warm_up_days']} days' "
+        "warm-up; "
         "figures are means per replication with 95% confidence intervals",
         "",
         "On time (share of tasks decided in the year)",
@@ -182,11 +151,13 @@ def to_text(doc: dict[str, Any]) -> str:
         stats = m[name]
         if stats["n"]:
             lines.append(
-                f"  {'clause ' + name.split('/', 2)[2]:<36} {_estimate(stats)}   ({stats['n']} of {doc['replications']} replications)"
+                f"  {'clause ' + name.split('/', 2)[2]:<36} {_estimate(stats)}   ({stats['n']} of "
+                f"{doc['replications']} replications)"
             )
     lines += [
         "",
-        f"Tasks raised {_estimate(m.get('tasks/raised'), 0)}; with no owner (the protocol names none) {_estimate(m.get('tasks/no_owner'), 0)}; "
+        f"Tasks raised {_estimate(m.get('tasks/raised'), 0)}; with no owner (the protocol names none) "
+        f"{_estimate(m.get('tasks/no_owner'), 0)}; "
         f"with no deadline {_estimate(m.get('tasks/no_deadline'), 0)}",
         "",
         "Staff",
@@ -195,18 +166,21 @@ def to_text(doc: dict[str, Any]) -> str:
     for name in sorted(k for k in m if k.startswith("utilisation/role/")):
         pool = name.rsplit("/", 1)[1]
         lines.append(
-            f"  {pool:<16} {_estimate(m[name]):<22} {_estimate(m.get('backlog/role/' + pool)):<22} {_estimate(m.get('wait_hours/role/' + pool), 1)}"
+            f"  {pool:<16} {_estimate(m[name]):<22} {_estimate(m.get('backlog/role/' + pool)):<22} "
+            f"{_estimate(m.get('wait_hours/role/' + pool), 1)}"
         )
     if "court/sittings" in m:
         lines += [
             "",
-            f"Court: sittings with a child of the area {_estimate(m['court/sittings'], 0)}, covered {_estimate(m['court/sittings_covered'])}, "
+            f"Court: sittings with a child of the area {_estimate(m['court/sittings'], 0)}, covered "
+            f"{_estimate(m['court/sittings_covered'])}, "
             f"on-call call-outs {_estimate(m['court/on_call_callouts'], 0)}",
         ]
     if "rilaa/remands" in m:
         lines += [
             "",
-            f"RiLAA: remands {_estimate(m['rilaa/remands'], 0)}, wait for a placement {_estimate(m['rilaa/wait_hours'], 1)} h, "
+            f"RiLAA: remands {_estimate(m['rilaa/remands'], 0)}, wait for a placement "
+            f"{_estimate(m['rilaa/wait_hours'], 1)} h, "
             f"never placed {_estimate(m['rilaa/not_placed'], 1)}",
         ]
     if "yda/remands" in m:
@@ -222,7 +196,8 @@ def to_text(doc: dict[str, Any]) -> str:
     simulated = [d for d in doc["duties"] if d["status"] == "simulated"]
     lines += [
         "",
-        f"Duties: {len(simulated)} of {len(doc['duties'])} simulated; the rest, each with the reason, are listed with --format json or xlsx",
+        f"Duties: {len(simulated)} of {len(doc['duties'])} simulated; the rest, each with the reason, are listed with "
+        "--format json or xlsx",
         f"events processed {doc['events_processed']:,}"
         + (f"; {doc['wall_seconds']:.1f} s" if "wall_seconds" in doc else ""),
         "",

@@ -1,4 +1,5 @@
-"""A sweep as a table (CSV, JSON, Excel) and as a plot of chosen metrics against the varied settings.
+"""A sweep as a table (CSV, JSON; its workbook: `xlsx.sweep_workbook`) and as a plot of chosen
+metrics against the varied settings.
 
 The table is long: one row per grid point and metric, with the varied values first, then n, the
 number of replications where the metric was undefined, mean, sd, the 95% confidence interval, min
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .jsontext import json_text
 from .svg import accessible
 
 if TYPE_CHECKING:
@@ -96,33 +97,15 @@ def to_csv(sweep: Sweep) -> str:
 
 def to_json(sweep: Sweep) -> str:
     """The sweep as JSON: what was varied, and each point's values and summary."""
-    return json.dumps(sweep.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(sweep.to_dict())
 
 
-def to_xlsx(sweep: Sweep) -> bytes:
-    """The long table as an Excel workbook (sheet "sweep"), with a sheet "about" saying what was run."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "sweep"
-    for row in rows(sweep):
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    about = book.create_sheet("about")
-    first = sweep.points[0].summary if sweep.points else {}
-    about.append(["scenario", sweep.scenario])
-    about.append(["replications per point", first.get("replications")])
-    about.append(["seed", first.get("seed")])
-    for vary in sweep.varies:
-        about.append(["varied " + vary.path, ", ".join(str(v) for v in vary.values)])
-    about.append(["confidence intervals", "95%, Student t over the replications"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+STYLES = [
+    (line, marker, grey)
+    for grey in ("black", "0.5")
+    for line, marker in zip(("-", "--", ":", "-."), ("o", "s", "^", "D"))
+]
+"""Line style, marker and grey of each line in turn, so that the lines read apart in greyscale."""
 
 
 def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
@@ -141,55 +124,17 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
         raise ValueError(
             f"no metric {', '.join(map(repr, unknown)) or 'chosen'} in the sweep; expected some of: {', '.join(known)}"
         )
-    x_vary, others = sweep.varies[0], sweep.varies[1:]
+    x_vary = sweep.varies[0]
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in x_vary.values)
     position = {v: (v if numeric else i) for i, v in enumerate(x_vary.values)}
-    span = (max(position.values()) - min(position.values())) or 1
-    series: dict[tuple, list] = {}
-    for point in sweep.points:
-        values = dict(point.values)
-        series.setdefault(tuple((v.path, values[v.path]) for v in others), []).append(
-            (values[x_vary.path], point.summary)
-        )
-    styles = [
-        (line, marker, grey)
-        for grey in ("black", "0.5")
-        for line, marker in zip(("-", "--", ":", "-."), ("o", "s", "^", "D"))
-    ]
+    series = _series(sweep)
     replications = sweep.points[0].summary["replications"] if sweep.points else 0
     with matplotlib.rc_context({"svg.hashsalt": "protoverify", "svg.fonttype": "none", "font.size": 9}):
         figure, axes = plt.subplots(
             len(metrics), 1, figsize=(6.4, 2.6 * len(metrics) + 0.6), sharex=True, squeeze=False
         )
         for axis, metric in zip(axes[:, 0], metrics):
-            for number, (label, points) in enumerate(series.items()):
-                line, marker, grey = styles[number % len(styles)]
-                dodge = (number - (len(series) - 1) / 2) * 0.012 * span  # so error bars do not hide each other
-                xs, means, below, above = [], [], [], []
-                for x, summary in points:
-                    stats = summary["metrics"].get(metric)
-                    if stats is None or stats["mean"] is None:
-                        continue
-                    low, high = stats["ci95"] or (stats["mean"], stats["mean"])
-                    xs.append(position[x] + dodge)
-                    means.append(stats["mean"])
-                    below.append(stats["mean"] - low)
-                    above.append(high - stats["mean"])
-                name = ", ".join(f"{path}={value}" for path, value in label) or None
-                axis.errorbar(
-                    xs,
-                    means,
-                    yerr=[below, above],
-                    linestyle=line,
-                    marker=marker,
-                    color=grey,
-                    markerfacecolor="white",
-                    capsize=3,
-                    linewidth=1.2,
-                    label=name,
-                )
-            axis.set_ylabel(axis_label(metric), wrap=True)
-            axis.grid(True, color="0.85", linewidth=0.6)
+            _panel(axis, metric, series, position)
         if any(label for label in series):
             axes[0, 0].legend(fontsize=7, frameon=False)
         bottom = axes[-1, 0]
@@ -207,3 +152,49 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
         about = f"{words}, against {x_vary.path} at {', '.join(map(str, x_vary.values))}."
         return accessible(buffer.getvalue().decode(), title, about, "sweep").encode()
     return buffer.getvalue()
+
+
+def _series(sweep: Sweep) -> dict[tuple, list]:
+    """The points of each line: by the values of the varied settings after the first, the (value of
+    the first, summary) of each point."""
+    x_vary, others = sweep.varies[0], sweep.varies[1:]
+    series: dict[tuple, list] = {}
+    for point in sweep.points:
+        values = dict(point.values)
+        series.setdefault(tuple((v.path, values[v.path]) for v in others), []).append(
+            (values[x_vary.path], point.summary)
+        )
+    return series
+
+
+def _panel(axis: Any, metric: str, series: dict[tuple, list], position: dict) -> None:
+    """One metric's panel: a line with 95% CI bars per series, each nudged sideways a little so that
+    the bars do not hide each other."""
+    span = (max(position.values()) - min(position.values())) or 1
+    for number, (label, points) in enumerate(series.items()):
+        line, marker, grey = STYLES[number % len(STYLES)]
+        dodge = (number - (len(series) - 1) / 2) * 0.012 * span
+        xs, means, below, above = [], [], [], []
+        for x, summary in points:
+            stats = summary["metrics"].get(metric)
+            if stats is None or stats["mean"] is None:
+                continue
+            low, high = stats["ci95"] or (stats["mean"], stats["mean"])
+            xs.append(position[x] + dodge)
+            means.append(stats["mean"])
+            below.append(stats["mean"] - low)
+            above.append(high - stats["mean"])
+        axis.errorbar(
+            xs,
+            means,
+            yerr=[below, above],
+            linestyle=line,
+            marker=marker,
+            color=grey,
+            markerfacecolor="white",
+            capsize=3,
+            linewidth=1.2,
+            label=", ".join(f"{path}={value}" for path, value in label) or None,
+        )
+    axis.set_ylabel(axis_label(metric), wrap=True)
+    axis.grid(True, color="0.85", linewidth=0.6)

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.source import LoadError, Located, read
-from .engine import MARGIN_DAYS
-from .scenario import Scenario, load_scenario, scenario_from_mapping
-from .sweep import Vary, VaryError, apply, grid
+from .loader import load_scenario, scenario_from_mapping
+from .prepared import MARGIN_DAYS
+from .scenario import Scenario
+from .vary import Vary, VaryError, apply, grid
 
 STEPS_PER_SECOND = 15_000
 LIMIT = 10_000_000
@@ -48,7 +49,10 @@ class Cost:
         """'2 runs, 100 replications in all, 71,300 steps (about 5 seconds)'."""
         runs = "" if self.runs == 1 else f"{self.runs:,} runs, "
         plural = "" if self.replications == 1 else "s"
-        return f"{runs}{self.replications:,} replication{plural} in all, {self.steps:,.0f} steps (about {_duration(self.seconds)})"
+        return (
+            f"{runs}{self.replications:,} replication{plural} in all, {self.steps:,.0f} steps (about "
+            f"{_duration(self.seconds)})"
+        )
 
 
 def of_scenario(scenario: Scenario, replications: int | None = None, runs: int = 1) -> Cost:

@@ -38,6 +38,7 @@ from ..model.names import start_words
 from ..model.schema import Duty, Protocol, Timescale
 from ..model.timescales import Start, limits
 from ..model.wording import amount_words
+from .lifecycles import compile_lifecycles
 from .scenario import LEAVE, Dist
 
 if TYPE_CHECKING:
@@ -201,8 +202,22 @@ def base_status(protocol: Protocol, duty: Duty, scenario: Scenario) -> str:
 
 def happening(protocol: Protocol, scenario: Scenario) -> tuple[set[str], set[str], set[str]]:
     """The events that can happen in the scenario, the states a case can enter and leave."""
-    from .lifecycles import compile_lifecycles
+    events = _events(protocol, scenario)
+    entered: set[str] = set()
+    exited: set[str] = set()
+    for lifecycle in compile_lifecycles(protocol):
+        entered |= lifecycle.initial
+        for event in events:
+            for t in lifecycle.transitions.get(event, ()):
+                inside = [s for s in lifecycle.states() if lifecycle.is_inside(s, t.target)]
+                entered |= {t.target, *lifecycle.ancestors(t.target), *inside}
+                exited |= {s for source in t.sources for s in lifecycle.states() if lifecycle.is_inside(s, source)}
+    return events, entered, exited
 
+
+def _events(protocol: Protocol, scenario: Scenario) -> set[str]:
+    """The events the scenario makes happen (arrivals, flows, hearings, the initial caseload, a RiLAA
+    placement found), and those the protocol schedules after them."""
     demand = scenario.demand
     events = set(demand.entry) | set(demand.looked_after_events)
     for flow in demand.flows.values():
@@ -218,18 +233,8 @@ def happening(protocol: Protocol, scenario: Scenario) -> tuple[set[str], set[str
     while True:
         more = {e for e, after in scheduled.items() if after in events} - events
         if not more:
-            break
+            return events
         events |= more
-    entered: set[str] = set()
-    exited: set[str] = set()
-    for lifecycle in compile_lifecycles(protocol):
-        entered |= lifecycle.initial
-        for event in events:
-            for t in lifecycle.transitions.get(event, ()):
-                inside = [s for s in lifecycle.states() if lifecycle.is_inside(s, t.target)]
-                entered |= {t.target, *lifecycle.ancestors(t.target), *inside}
-                exited |= {s for source in t.sources for s in lifecycle.states() if lifecycle.is_inside(s, source)}
-    return events, entered, exited
 
 
 def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:
@@ -309,8 +314,6 @@ def plan(protocol: Protocol, scenario: Scenario) -> tuple[DutyPlan, ...]:
 
 def _ends(protocol: Protocol) -> dict[str, set[str]]:
     """For each event, the states (other than a lifecycle's initial state) its transitions can end."""
-    from .lifecycles import compile_lifecycles
-
     found: dict[str, set[str]] = {}
     for lifecycle in compile_lifecycles(protocol):
         for event, transitions in lifecycle.transitions.items():

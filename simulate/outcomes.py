@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING
 from .clock import INFINITY
 
 if TYPE_CHECKING:
-    from .engine import Model, Replication, Task
+    from .cases import Task
+    from .prepared import Model
+    from .replication import Replication
 
 NAN = math.nan
 

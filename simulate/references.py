@@ -14,7 +14,7 @@ from ..model.source import Path_, Problem
 from ..model.wording import unknown
 from . import duties
 from .lifecycles import Configuration, compile_lifecycles
-from .scenario import LEAVE, Scenario
+from .scenario import LEAVE, Flow, Scenario
 
 
 def check(scenario: Scenario, protocol: Protocol) -> list[Problem]:
@@ -62,6 +62,14 @@ class _Checker:
     # --- demand ---------------------------------------------------------------------------------
 
     def _demand(self) -> Iterator[Problem]:
+        yield from self._arrivals()
+        yield from self._ages()
+        yield from self._attributes()
+        for state, flow in self.s.demand.flows.items():
+            yield from self._flow(state, flow, ("demand", "flows", state))
+
+    def _arrivals(self) -> Iterator[Problem]:
+        """The events that place a new case, a looked-after one and the initial caseload."""
         demand = self.s.demand
         at: Path_ = ("demand",)
         for event in demand.looked_after_events:
@@ -77,9 +85,10 @@ class _Checker:
                 yield from self._event(event, ("initial_caseload", i, "events", j))
             if all(e in self.events for e in cohort.events):
                 yield from self._sequence(list(cohort.events), ("initial_caseload", i, "events"), "a new case")
-        yield from self._ages()
-        for name, values in demand.attributes.items():
-            here = (*at, "attributes", name)
+
+    def _attributes(self) -> Iterator[Problem]:
+        for name, values in self.s.demand.attributes.items():
+            here = ("demand", "attributes", name)
             attribute = self.attributes.get(name)
             if attribute is None:
                 yield Problem(here, _unknown("attribute", name, self.attributes), at_key=True)
@@ -88,31 +97,31 @@ class _Checker:
                 problem = _fits(attribute, value)
                 if problem:
                     yield Problem(here, problem)
-        for state, flow in demand.flows.items():
-            here = (*at, "flows", state)
-            if state not in self.states:
-                yield Problem(here, _unknown("state", state, self.states), at_key=True)
+
+    def _flow(self, state: str, flow: Flow, here: Path_) -> Iterator[Problem]:
+        if state not in self.states:
+            yield Problem(here, _unknown("state", state, self.states), at_key=True)
+            return
+        for event in flow.next:
+            if event == LEAVE:
                 continue
-            for event in flow.next:
-                if event == LEAVE:
-                    continue
-                if event not in self.events:
-                    yield Problem((*here, "next", event), _unknown("event", event, self.events | {LEAVE}), at_key=True)
-                elif not self._can_end(state, event):
-                    yield Problem(
-                        (*here, "next", event),
-                        f"no transition of the protocol on '{event}' leaves or moves inside state '{state}'; "
-                        f"expected an event that can happen there, or '{LEAVE}'",
-                        at_key=True,
-                    )
-            if flow.hearing is not None and flow.hearing.event is not None:
-                yield from self._event(flow.hearing.event, (*here, "hearing", "event"))
-                if flow.hearing.sittings and self.s.court is None:
-                    yield Problem((*here, "hearing"), "a hearing needs court sittings; expected a 'court' section")
-            for i, repeat in enumerate(flow.repeat):
-                yield from self._event(repeat.event, (*here, "repeat", i, "event"))
-            if flow.hearing is not None and flow.hearing.event is None and self.s.court is None:
+            if event not in self.events:
+                yield Problem((*here, "next", event), _unknown("event", event, self.events | {LEAVE}), at_key=True)
+            elif not self._can_end(state, event):
+                yield Problem(
+                    (*here, "next", event),
+                    f"no transition of the protocol on '{event}' leaves or moves inside state '{state}'; "
+                    f"expected an event that can happen there, or '{LEAVE}'",
+                    at_key=True,
+                )
+        if flow.hearing is not None and flow.hearing.event is not None:
+            yield from self._event(flow.hearing.event, (*here, "hearing", "event"))
+            if flow.hearing.sittings and self.s.court is None:
                 yield Problem((*here, "hearing"), "a hearing needs court sittings; expected a 'court' section")
+        for i, repeat in enumerate(flow.repeat):
+            yield from self._event(repeat.event, (*here, "repeat", i, "event"))
+        if flow.hearing is not None and flow.hearing.event is None and self.s.court is None:
+            yield Problem((*here, "hearing"), "a hearing needs court sittings; expected a 'court' section")
 
     def _ages(self) -> Iterator[Problem]:
         ages = self.s.demand.ages
@@ -141,7 +150,8 @@ class _Checker:
                 where = "; ".join(f"{lc.id}: {', '.join(sorted(configs[lc.id]))}" for lc in self.lifecycles)
                 yield Problem(
                     path,
-                    f"'{event}' cannot happen to {who} after {events[: events.index(event)] or 'nothing'} (it is then in {where}); expected events the protocol's transitions take in turn",
+                    f"'{event}' cannot happen to {who} after {events[: events.index(event)] or 'nothing'} (it is then "
+                    f"in {where}); expected events the protocol's transitions take in turn",
                 )
                 return
 
@@ -172,7 +182,8 @@ class _Checker:
                 if actor in covered:
                     yield Problem(
                         ("staff", pool, "actors", i),
-                        f"'{actor}' is already covered by staff pool '{covered[actor]}'; expected each actor in one pool",
+                        f"'{actor}' is already covered by staff pool '{covered[actor]}'; expected each actor in one "
+                        "pool",
                     )
                 covered.setdefault(actor, pool)
         for actor in self.s.external:
@@ -180,7 +191,8 @@ class _Checker:
             if actor in covered:
                 yield Problem(
                     ("external", actor),
-                    f"'{actor}' is covered by staff pool '{covered[actor]}'; expected a party the simulation does not staff",
+                    f"'{actor}' is covered by staff pool '{covered[actor]}'; expected a party the simulation does not "
+                    "staff",
                     at_key=True,
                 )
         types = {duties.duty_type(d) for d in self.p.duties} | set(self.duties)
@@ -203,7 +215,8 @@ class _Checker:
             if (court.saturday or court.bank_holidays) and rota in self.s.staff and self.s.staff[rota].on_call == 0:
                 yield Problem(
                     ("court",),
-                    f"Saturday or bank-holiday courts need an on-call rota, but staff pool '{rota}' has on_call 0; expected on_call of at least 1",
+                    f"Saturday or bank-holiday courts need an on-call rota, but staff pool '{rota}' has on_call 0; "
+                    "expected on_call of at least 1",
                 )
             for i, event in enumerate(court.hearings):
                 yield from self._event(event, ("court", "hearings", i))
@@ -242,7 +255,8 @@ class _Checker:
             if words not in used:
                 yield Problem(
                     ("interpretations", "vague", words),
-                    f"no duty of the protocol has the vague timescale '{words}' alone; expected one of: {', '.join(sorted(used)) or '(none)'}",  # type: ignore[arg-type]
+                    f"no duty of the protocol has the vague timescale '{words}' alone; expected one of: "
+                    f"{', '.join(sorted(used)) or '(none)'}",  # type: ignore[arg-type]
                     at_key=True,
                 )
 
@@ -256,14 +270,16 @@ class _Checker:
             if words is not None and words not in s.interpretations.vague:
                 yield Problem(
                     ("interpretations", "vague"),
-                    f"duty {duty.id} (clause {duty.clause[0]}) has the vague timescale '{words}'; expected interpretations.vague to say how it is read, e.g. '{words}': {{amount: 1, unit: working_days}}",
+                    f"duty {duty.id} (clause {duty.clause[0]}) has the vague timescale '{words}'; expected "
+                    f"interpretations.vague to say how it is read, e.g. '{words}': {{amount: 1, unit: working_days}}",
                     at_key=True,
                 )
             for actor in duty.actor or ():
                 if duties.worker_of(actor, s) is None and actor in self.parties:
                     yield Problem(
                         ("staff",),
-                        f"duty {duty.id} (clause {duty.clause[0]}) is for '{actor}', whom no staff pool covers and 'external' does not list; "
+                        f"duty {duty.id} (clause {duty.clause[0]}) is for '{actor}', whom no staff pool covers and "
+                        "'external' does not list; "
                         f"expected '{actor}' in a pool's actors or under external",
                         at_key=True,
                     )
@@ -274,7 +290,8 @@ class _Checker:
             if name not in given:
                 yield Problem(
                     ("demand", "attributes"),
-                    f"no values for attribute '{name}', which {where} reads; expected demand.attributes.{name} (a value, or values with probabilities)",
+                    f"no values for attribute '{name}', which {where} reads; expected demand.attributes.{name} (a "
+                    "value, or values with probabilities)",
                     at_key=True,
                 )
 
@@ -287,7 +304,10 @@ def _fits(attribute: Attribute, value: object) -> str | None:
     elif attribute.type == "int":
         low, high = attribute.range  # type: ignore[misc]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            return f"attribute '{attribute.id}' is a whole number from {low} to {high}, not {value!r}; expected a value in that range"
+            return (
+                f"attribute '{attribute.id}' is a whole number from {low} to {high}, not {value!r}; expected a "
+                "value in that range"
+            )
     else:
         values = [v.id for v in attribute.values]
         if value not in values:

@@ -32,15 +32,12 @@ from typing import Any
 
 from numpy.random import SeedSequence
 
+from ..model.errors import SchedulerError
 from .summary import Summary, Tally
 
 Task = Callable[[Any, SeedSequence], Mapping[str, float]]
 IN_FLIGHT_PER_WORKER = 4  # chunks submitted to each worker ahead of the one being folded
 MAX_CHUNK = 16  # replications in a chunk, at most
-
-
-class SchedulerError(Exception):
-    """A Dask scheduler could not be used (not installed, unreachable); the message says which."""
 
 
 def seeds(seed: int, replications: int) -> list[SeedSequence]:

@@ -8,16 +8,14 @@ RiLAA placement search, the YDA establishment mix and nightly charges, the budge
 protocol's silences are read (interpretations), the horizon, warm-up, replications and seed.
 
 Every number in a scenario file should cite its source (a section of the domain figures) or say it
-is an assumption, in a comment beside it. `load_scenario` reads a file, builds the model, loads the
-protocol and checks the scenario against it (`references`), raising a `LoadError` with located
-problems (`file:line:col: what is wrong; what was expected`); nothing in the file is evaluated.
+is an assumption, in a comment beside it. `loader.load_scenario` reads a file, builds the model, loads
+the protocol and checks the scenario against it (`references`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -27,17 +25,14 @@ from pydantic import (
     PrivateAttr,
     StrictBool,
     StrictInt,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from ..model.loader import load_protocol
-from ..model.schema import Date, Duration, Element, Id, Protocol
-from ..model.source import MAX_ERRORS, LoadError, Located, Problem, Source, read, validate
-from ..model.source import _problems as _model_problems
+from ..model.schema import Date, Duration, Element, Id
+from .vary import Vary
 
 LEAVE = "leave"
 """A flow outcome that is no protocol event: the case leaves the simulation (acquitted, moved away)."""
@@ -49,34 +44,42 @@ LARGEST = 1e15
 """No number in a scenario is larger (a float holds whole numbers exactly up to about 9e15)."""
 
 
+def _expected(whole: bool, low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    """What a bounded number type expects, in words: "a whole number of at least 1"."""
+    kind = "a whole number" if whole else "a number"
+    if low is not None and high is not None:
+        return f"{kind} from {low:g} to {high:g}" + (" (less than it)" if high_open else "")
+    if low is not None:
+        return f"{kind} {'above' if low_open else 'of at least'} {low:g}"
+    return kind
+
+
+def _too_large(value: int | float, expected: str) -> str | None:
+    """Why a number with no upper bound is too large to hold exactly, or None."""
+    if isinstance(value, int) and abs(value) > LARGEST:
+        return f"a number of {len(str(value))} digits; expected {expected}, at most {LARGEST:g}"
+    if isinstance(value, float) and math.isfinite(value) and abs(value) > LARGEST:
+        return f"{value:g}; expected {expected}, at most {LARGEST:g}"
+    return None
+
+
 def _number(
     whole: bool, low: float | None = None, high: float | None = None, low_open: bool = False, high_open: bool = False
 ) -> Any:
     """A number type with bounds, whose errors say what was expected: "'count' is 0; expected a whole
     number of at least 1"."""
+    expected = _expected(whole, low, high, low_open, high_open)
 
     def check(value: object, info: ValidationInfo) -> object:
         name = f"'{info.field_name}'" if info.field_name else "the value"
-        kind = "a whole number" if whole else "a number"
-        if low is not None and high is not None:
-            expected = f"{kind} from {low:g} to {high:g}" + (" (less than it)" if high_open else "")
-        elif low is not None:
-            expected = f"{kind} {'above' if low_open else 'of at least'} {low:g}"
-        else:
-            expected = kind
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
             raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
-        if high is None and isinstance(value, int) and abs(value) > LARGEST:
-            raise PydanticCustomError(
-                "number", f"{name} is a number of {len(str(value))} digits; expected {expected}, at most {LARGEST:g}"
-            )
-        if high is None and isinstance(value, float) and math.isfinite(value) and abs(value) > LARGEST:
-            raise PydanticCustomError("number", f"{name} is {value:g}; expected {expected}, at most {LARGEST:g}")
-        if (
-            (isinstance(value, float) and not math.isfinite(value))
-            or (low is not None and (value < low or (low_open and value == low)))
-            or (high is not None and (value > high or (high_open and value == high)))
-        ):
+        large = _too_large(value, expected) if high is None else None
+        if large is not None:
+            raise PydanticCustomError("number", f"{name} is {large}")
+        below = low is not None and (value < low or (low_open and value == low))
+        above = high is not None and (value > high or (high_open and value == high))
+        if (isinstance(value, float) and not math.isfinite(value)) or below or above:
             raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
         return value
 
@@ -150,7 +153,8 @@ class Dist(Element):
         if sorted(given) != sorted(needs):
             raise PydanticCustomError(
                 "dist",
-                f"a {self.dist} distribution takes {' and '.join(needs)}, not {', '.join(given) or 'nothing'}; expected e.g. {_EXAMPLE[self.dist]}",
+                f"a {self.dist} distribution takes {' and '.join(needs)}, not {', '.join(given) or 'nothing'}; "
+                f"expected e.g. {_EXAMPLE[self.dist]}",
             )
         if self.dist == "uniform" and self.low >= self.high:  # type: ignore[operator]
             raise PydanticCustomError("dist", f"uniform from {self.low} to {self.high} is empty; expected low < high")
@@ -235,16 +239,19 @@ class Demand(Element):
     )
     seasonality: tuple[Positive, ...] | None = Field(
         None,
-        description="Relative arrival rates January to December (12 numbers, scaled to average 1); none: the same all year.",
+        description="Relative arrival rates January to December (12 numbers, scaled to average 1); "
+        "none: the same all year.",
     )
     weekday: tuple[Positive, ...] | None = Field(
         None,
-        description="Relative arrival rates Monday to Sunday (7 numbers, scaled to average 1); none: the same every day.",
+        description="Relative arrival rates Monday to Sunday (7 numbers, scaled to average 1); "
+        "none: the same every day.",
     )
     looked_after_share: Share = Field(description="The share of arrivals already looked after.")
     looked_after_events: dict[Id, Share] = Field(
         default_factory=dict,
-        description="Events that make an arrival looked after, with probabilities adding up to 1 (needed if the share is above 0).",
+        description="Events that make an arrival looked after, with probabilities adding up to 1 "
+        "(needed if the share is above 0).",
     )
     ages: dict[StrictInt, NonNegative] = Field(default_factory=dict, description="Age in years -> relative weight.")
     attributes: dict[Id, dict[AttributeValue, Share] | AttributeValue] = Field(
@@ -341,7 +348,8 @@ class Court(Element):
     session_hours: Positive
     hearings: tuple[Id, ...] = Field(
         (),
-        description="Protocol events the protocol schedules that are court hearings (sentencing_hearing): held at the next weekday sitting.",
+        description="Protocol events the protocol schedules that are court hearings (sentencing_hearing): "
+        "held at the next weekday sitting.",
     )
     day_attribute: Id | None = Field(
         None, description="An attribute set at each hearing to the kind of sitting, if the protocol has one."
@@ -355,7 +363,8 @@ class Court(Element):
         if "sat" in self.weekdays or "sun" in self.weekdays:
             raise PydanticCustomError(
                 "court",
-                "'weekdays' lists Monday to Friday sittings; expected 'saturday: true' for Saturday courts (Sunday courts are not modelled)",
+                "'weekdays' lists Monday to Friday sittings; "
+                "expected 'saturday: true' for Saturday courts (Sunday courts are not modelled)",
             )
         if (self.day_attribute is None) != (not self.day_values):
             raise PydanticCustomError("court", "give 'day_attribute' and 'day_values' together, or neither")
@@ -410,7 +419,8 @@ class Interpretations(Element):
 
     vague: dict[str, Duration] = Field(
         default_factory=dict,
-        description="A vague timescale's words ('as soon as') -> the limit it is read as: {amount: 1, unit: working_days}.",
+        description="A vague timescale's words ('as soon as') -> the limit it is read as: "
+        "{amount: 1, unit: working_days}.",
     )
     no_timescale: Duration | Literal["none"] = Field(
         description="A duty with no timescale: the limit it is read as, or 'none' (worked, never late)."
@@ -422,7 +432,8 @@ class Interpretations(Element):
         description="A duty done at an event (attending court) is on time if begun within this many hours of it."
     )
     dual_reading: Literal["first", "second"] = Field(
-        description="A limit the protocol states two ways ('3 weeks (15 working days)'): which reading the simulation uses."
+        description="A limit the protocol states two ways ('3 weeks (15 working days)'): "
+        "which reading the simulation uses."
     )
     modalities: tuple[Literal["must", "should", "may"], ...] = Field(
         min_length=1, description="Which duties become tasks: [must, should]."
@@ -457,7 +468,8 @@ class SweepPlan(Element):
             if not values or len(set(map(repr, values))) < len(values):
                 raise PydanticCustomError(
                     "sweep",
-                    f"'{path}' has {'no values' if not values else 'a value repeated'}; expected distinct values to run",
+                    f"'{path}' has {'no values' if not values else 'a value repeated'}; "
+                    "expected distinct values to run",
                 )
         return value
 
@@ -494,11 +506,9 @@ class Scenario(Element):
 
     _folder: Path = PrivateAttr(default=Path("."))
 
-    def planned_sweep(self) -> tuple[list, int | None]:
-        """The sweep this file asks for when no `--vary` is given (`simulate.sweep.Vary`s, none if it has
+    def planned_sweep(self) -> tuple[list[Vary], int | None]:
+        """The sweep this file asks for when no `--vary` is given (`Vary`s, none if it has
         no `sweep:` section) and the replications at each point (None: the scenario's)."""
-        from .sweep import Vary
-
         if self.sweep is None:
             return [], None
         return [Vary(path, values) for path, values in self.sweep.vary.items()], self.sweep.replications
@@ -559,7 +569,8 @@ def json_schema() -> dict[str, Any]:
     definitions["Scenario"] = schema
     variant = {
         "type": "object",
-        "description": "A variant: the base scenario with these settings laid over it (mappings merged key by key, other values replaced).",
+        "description": "A variant: the base scenario with these settings laid over it "
+        "(mappings merged key by key, other values replaced).",
         "required": ["base", "id", "title"],
         "properties": {
             "base": {"type": "string", "description": "Another scenario file, relative to this one."},
@@ -573,144 +584,3 @@ def json_schema() -> dict[str, Any]:
         "anyOf": [{"$ref": "#/$defs/Scenario"}, variant],
         "$defs": definitions,
     }
-
-
-# --- loading --------------------------------------------------------------------------------------
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """The scenario in the YAML file at `path`, checked against its protocol, or a `LoadError` saying
-    where it is wrong (in the scenario file, the base scenario it names, or the protocol file).
-
-    A file with `base: OTHER.yaml` is a variant: the other scenario with this file's settings laid
-    over it (mappings of settings merged key by key; tables of probabilities and any other value
-    replaced whole), so a stress scenario says only what it changes."""
-    source = read(path, "scenario")
-    base = _base(source.data, Path(path).parent, lambda problem: LoadError(source.locate([problem])))
-    if base is None:
-        scenario = validate(Scenario, source)
-        scenario._folder = Path(path).parent
-
-        def locate(problems: list[Problem]) -> list[Located]:
-            return source.locate(problems)
-    else:
-
-        def locate(problems: list[Problem]) -> list[Located]:
-            return _locate_merged(problems, source, base)
-
-        try:
-            scenario = Scenario.model_validate(_merged(base.data, source.data))
-        except ValidationError as err:
-            raise LoadError(locate(_model_problems(Scenario, err))[:MAX_ERRORS]) from None
-        scenario._folder = Path(base.name).parent
-    problems = _against_protocol(scenario)
-    if problems:
-        raise LoadError(locate(problems)[:MAX_ERRORS])
-    return scenario
-
-
-def scenario_from_mapping(data: dict[str, Any], origin: str) -> Scenario:
-    """A scenario from an in-memory mapping (a scenario file's data with settings changed, for a
-    sweep), checked like a file; problems are named by their dotted path, after `origin` (the
-    scenario file's path, which the protocol and base paths are relative to, then any words after
-    " with ")."""
-    folder = Path(origin.split(" with ")[0]).parent
-    base = _base(data, folder, lambda problem: LoadError(_unlocated(origin, [problem])))
-    merged = data if base is None else _merged(base.data, data)
-    try:
-        scenario = Scenario.model_validate(merged)
-    except ValidationError as err:
-        raise LoadError(_unlocated(origin, _model_problems(Scenario, err))) from None
-    scenario._folder = folder if base is None else Path(base.name).parent
-    problems = _against_protocol(scenario)
-    if problems:
-        raise LoadError(_unlocated(origin, problems))
-    return scenario
-
-
-def _base(data: dict[str, Any], folder: Path, fail) -> Source | None:
-    """The base scenario a variant names (read, with positions), or None if `data` names none."""
-    if "base" not in data:
-        return None
-    name = data["base"]
-    if not isinstance(name, str) or not name:
-        raise fail(
-            Problem(("base",), f"'base' is {name!r}; expected the path of another scenario file, relative to this one")
-        )
-    path = folder / name
-    if not path.is_file():
-        raise fail(
-            Problem(
-                ("base",),
-                f"no scenario file at {path}; expected the path of another scenario file, relative to this one",
-            )
-        )
-    base = read(path, "scenario")
-    if "base" in base.data:
-        raise fail(
-            Problem(
-                ("base",), f"{path} is itself a variant (it names a base); expected a complete scenario as the base"
-            )
-        )
-    return base
-
-
-def _merged(base: dict[str, Any], variant: dict[str, Any], path: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The base's data with the variant's laid over it: mappings of settings merged key by key; a
-    table of probabilities or weights (a flow's `next`, `ages`, `looked_after_events`, an attribute's
-    values) and any other value replaced whole."""
-    result = dict(base)
-    for key, value in variant.items():
-        if key == "base" and not path:
-            continue
-        here = (*path, key)
-        table = key in ("next", "ages", "looked_after_events") or here[:2] == ("demand", "attributes")
-        if isinstance(value, dict) and isinstance(result.get(key), dict) and not table:
-            result[key] = _merged(result[key], value, here)
-        else:
-            result[key] = value
-    return result
-
-
-def _locate_merged(problems: list[Problem], variant: Source, base: Source) -> list[Located]:
-    """Problems in a variant's merged data, each located in the variant file if it sets that value,
-    else in the base file."""
-    found = []
-    for problem in problems:
-        _, _, reached = variant.position(problem.path, problem.at_key)
-        source = variant if reached == problem.path else base
-        found.extend(source.locate([problem]))
-    return sorted(set(found), key=lambda p: (p.file, p.line, p.col, p.message))
-
-
-def load_protocol_of(scenario: Scenario) -> Protocol:
-    """The protocol a scenario runs against (loaded once per file version)."""
-    path = scenario.protocol_path
-    stat = path.stat()
-    return _load_protocol(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=8)
-def _load_protocol(path: str, _mtime: int, _size: int) -> Protocol:
-    return load_protocol(path)
-
-
-def _against_protocol(scenario: Scenario) -> list[Problem]:
-    """Problems with the scenario's protocol path, or with the scenario read against the protocol.
-    A protocol that does not load raises its own located `LoadError`."""
-    from . import references
-
-    path = scenario.protocol_path
-    if not path.is_file():
-        return [
-            Problem(
-                ("protocol",),
-                f"no protocol file at {path}; expected the path of a protocol YAML file, relative to the scenario",
-            )
-        ]
-    return references.check(scenario, load_protocol_of(scenario))
-
-
-def _unlocated(name: str, problems: list[Problem]) -> list[Located]:
-    found = {Located(name, 0, 0, f"{'.'.join(map(str, p.path)) or 'top level'}: {p.message}") for p in problems}
-    return sorted(found, key=lambda p: p.message)[:MAX_ERRORS]

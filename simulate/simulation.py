@@ -1,14 +1,35 @@
 """Simulating a scenario file from start to end: load it and its protocol, prepare the model, run the
-replications, and return the result document (`reports.simulation.document`)."""
+replications, and return what was run with the summary of its replications (`Simulation`).
+
+Renderers make documents of it (`reports.simulation`: JSON, text, CSV; `reports.xlsx`: a workbook).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from ..model.schema import Protocol
 from . import engine
+from .duties import DutyPlan
+from .loader import load_protocol_of, load_scenario
 from .replications import run
-from .scenario import load_protocol_of, load_scenario
+from .scenario import Scenario
+from .summary import Summary
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A scenario run against its protocol: the scenario (as given on the command line), the protocol,
+    how each duty was simulated or why not (`plans`), the YDA budget for the measured window (if the
+    scenario sets one) and the summary of the replications (with how long they took)."""
+
+    scenario_file: str
+    scenario: Scenario
+    protocol: Protocol
+    plans: tuple[DutyPlan, ...]
+    budget: float | None
+    summary: Summary
 
 
 def simulate(
@@ -18,15 +39,11 @@ def simulate(
     seed: int | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
-    progress: bool = False,
-    timing: bool = False,
-) -> dict[str, Any]:
-    """The result of running the scenario (its replications and seed unless given); with `timing`, it
-    includes how long the replications took (`wall_seconds`). Raises `LoadError`
-    for a scenario or protocol that cannot be loaded, `replications.SchedulerError` for a Dask
-    scheduler that cannot be used."""
-    from ..reports.simulation import document
-
+    progress: bool | str = False,
+) -> Simulation:
+    """The scenario run (its replications and seed unless given). Raises `LoadError` for a scenario or
+    protocol that cannot be loaded, `SchedulerError` for a Dask scheduler that cannot be used.
+    `progress` shows a bar on a terminal (a string is its label; True: the scenario's id)."""
     scenario = load_scenario(scenario_file)
     protocol = load_protocol_of(scenario)
     model = engine.prepare(scenario, protocol)
@@ -37,6 +54,6 @@ def simulate(
         seed=scenario.seed if seed is None else seed,
         workers=workers,
         scheduler=scheduler,
-        progress=scenario.id if progress else False,
+        progress=scenario.id if progress is True else progress,
     )
-    return document(scenario, protocol, model, summary, str(scenario_file), timing=timing)
+    return Simulation(str(scenario_file), scenario, protocol, model.plans, model.budget, summary)

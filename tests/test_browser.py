@@ -13,7 +13,8 @@ import pytest
 from browser import CHROMIUM, chromium, visit
 from conftest import ROOT, SEEDS
 
-from protoverify.reports import folder
+from protoverify import folder
+from protoverify.reports.files import write_folder
 
 QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"
 QUEUE_SCENARIO = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"
@@ -43,7 +44,7 @@ def reports(tmp_path_factory) -> Path:
         xlsx=True,
     )
     _, files = folder.build(request)
-    folder.write(out, files)
+    write_folder(out, files)
     return out
 
 

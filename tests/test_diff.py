@@ -15,12 +15,13 @@ from conftest import EXAMPLE, ROOT
 from conftest import TODAY_ISO as TODAY
 
 from protoverify import load_protocol
+from protoverify.api import diff as diff_files
 from protoverify.model.calendar import Calendar, Limit, Unit
 from protoverify.properties.check import Report
 from protoverify.properties.diff import CHANGE_KINDS, diff
 from protoverify.properties.judgements import beside
 from protoverify.properties.timescales import compare as compare_limits
-from protoverify.reports.diff import diff_files, to_markdown, to_text
+from protoverify.reports.diff import to_markdown, to_text
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

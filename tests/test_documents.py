@@ -15,8 +15,8 @@ from conftest import protoverify as run
 from documents import docx_of_lines, pdf_bytes, pdf_of_lines, structured_docx
 
 from protoverify import load_protocol
-from protoverify.model.document import read_document
 from protoverify.model.extract import extract
+from protoverify.model.reading import read_document
 from protoverify.model.source import LoadError
 from protoverify.model.sourcetext import segments
 from protoverify.reports.coverage import coverage

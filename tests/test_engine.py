@@ -23,7 +23,7 @@ from protoverify.simulate.clock import Clock, Sittings, WorkTime
 from protoverify.simulate.draws import Purpose, sampler, streams
 from protoverify.simulate.duties import NOBODY, SIMULATED
 from protoverify.simulate.lifecycles import compile_lifecycles, condition_holds
-from protoverify.simulate.scenario import load_protocol_of, load_scenario, scenario_from_mapping
+from protoverify.simulate.loader import load_protocol_of, load_scenario, scenario_from_mapping
 
 PROTOCOLS = [
     ROOT / "protocols" / "stockport-2019.yaml",

@@ -14,7 +14,7 @@ import pytest
 
 from protoverify.model.source import read
 from protoverify.simulate import engine, replications
-from protoverify.simulate.scenario import load_protocol_of, scenario_from_mapping
+from protoverify.simulate.loader import load_protocol_of, scenario_from_mapping
 
 FIXTURES = Path(__file__).parent / "fixtures" / "simulate"
 SERVERS, MEAN_SERVICE = 3, 1.0  # workers, hours

@@ -20,7 +20,7 @@ from protoverify import cli
 from protoverify.cli import app
 from protoverify.model.source import MAX_BYTES, read
 from protoverify.simulate import cost
-from protoverify.simulate.scenario import load_scenario
+from protoverify.simulate.loader import load_scenario
 
 STOCKPORT_SCENARIO = ROOT / "scenarios" / "stockport-baseline.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "simulate"

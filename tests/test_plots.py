@@ -13,7 +13,8 @@ import pytest
 
 from protoverify.reports import plots
 from protoverify.simulate.summary import Tally
-from protoverify.simulate.sweep import Point, Sweep, Vary
+from protoverify.simulate.sweep import Point, Sweep
+from protoverify.simulate.vary import Vary
 
 BUDGET = 550_000.0
 

@@ -17,8 +17,9 @@ import simpy
 from numpy.random import SeedSequence
 from scipy import stats
 
+from protoverify.model.errors import SchedulerError
 from protoverify.simulate import replications
-from protoverify.simulate.replications import SchedulerError, run
+from protoverify.simulate.replications import run
 from protoverify.simulate.summary import SAMPLE_SIZE, Tally
 
 MM1 = (0.7, 1.0, 500.0)  # arrival rate, service rate, horizon (hours)
@@ -272,8 +273,8 @@ def stockport_model():
     """The Stockport baseline, shortened to 30 days of warm-up and 60 measured, prepared once."""
     from protoverify.model.source import read
     from protoverify.simulate import engine
-    from protoverify.simulate.scenario import load_protocol_of, scenario_from_mapping
-    from protoverify.simulate.sweep import apply
+    from protoverify.simulate.loader import load_protocol_of, scenario_from_mapping
+    from protoverify.simulate.vary import apply
 
     data = apply(read(SCENARIO, "scenario").data, [("warm_up_days", 30), ("horizon_days", 60)])
     scenario = scenario_from_mapping(data, f"{SCENARIO} with a shorter horizon")

@@ -13,14 +13,13 @@ import pytest
 from conftest import EXAMPLE, ROOT, STANDALONE, TODAY
 from markupsafe import escape
 
-from protoverify import check, load_protocol
-from protoverify.model.source import LoadError
+from protoverify import check, folder, load_protocol
+from protoverify.model.errors import OutputError
 from protoverify.model.timephrases import TimePhrase
 from protoverify.properties.findings import make
 from protoverify.properties.kinds import KINDS
-from protoverify.reports import folder
 from protoverify.reports.coverage import ClauseStatus, Coverage, PhraseMatch
-from protoverify.reports.files import MANIFEST
+from protoverify.reports.files import MANIFEST, write_folder
 from protoverify.reports.html import index_html, to_html, to_markdown
 from protoverify.reports.report import assemble, long_date
 from protoverify.reports.triage import AREAS, FIX_ORDER, fix_first, lights
@@ -222,8 +221,8 @@ def test_index_links_every_report() -> None:
 def test_write_refuses_names_outside_the_folder_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     for name in ("../escaped.html", "sub/inner.html", ".hidden", str(tmp_path / "absolute.html")):
-        with pytest.raises(LoadError) as raised:
-            folder.write(out, {"fine.html": "x", name: "y"})
+        with pytest.raises(OutputError) as raised:
+            write_folder(out, {"fine.html": "x", name: "y"})
         assert "outside the output folder" in str(raised.value)
     assert not (tmp_path / "escaped.html").exists() and not (tmp_path / "absolute.html").exists()
     assert not out.exists() or list(out.iterdir()) == []
@@ -235,16 +234,16 @@ def test_write_refuses_a_link_that_leads_outside_the_folder(tmp_path: Path) -> N
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").symlink_to(outside)
-    with pytest.raises(LoadError):
-        folder.write(out, {"index.html": "overwritten"})
+    with pytest.raises(OutputError):
+        write_folder(out, {"index.html": "overwritten"})
     assert outside.read_text(encoding="utf-8") == "keep me"
 
 
 def test_write_refuses_an_output_path_that_is_a_file(tmp_path: Path) -> None:
     target = tmp_path / "report"
     target.write_text("a file", encoding="utf-8")
-    with pytest.raises(LoadError) as raised:
-        folder.write(target, {"index.html": "x"})
+    with pytest.raises(OutputError) as raised:
+        write_folder(target, {"index.html": "x"})
     assert "is a file" in str(raised.value)
 
 

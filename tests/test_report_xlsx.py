@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from openpyxl import load_workbook
 
-from protoverify.reports import folder
+from protoverify import folder
 from protoverify.reports.xlsx import PERCENT, POUNDS, number_format, workbook
 
 QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"

@@ -14,9 +14,9 @@ from conftest import EXAMPLE, ROOT
 from typer.testing import CliRunner
 
 from protoverify.cli import app
-from protoverify.model.source import LoadError
-from protoverify.reports import files, folder
-from protoverify.reports.files import MANIFEST, check_outputs, claim, replaceable, write_atomic
+from protoverify.model.errors import OutputError
+from protoverify.reports import files
+from protoverify.reports.files import MANIFEST, check_outputs, claim, replaceable, write_atomic, write_folder
 
 FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
 runner = CliRunner()
@@ -65,7 +65,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "replace", broken)
-    with pytest.raises(LoadError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_atomic(target, "new")
     assert str(caught.value) == f"{target}: cannot write (No space left on device); expected a writable path"
     assert target.read_text(encoding="utf-8") == "old"
@@ -74,7 +74,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(
 
 def test_an_unwritable_path_is_a_located_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    with pytest.raises(LoadError, match="cannot write .*; expected a writable path"):
+    with pytest.raises(OutputError, match="cannot write .*; expected a writable path"):
         write_atomic(tmp_path / "file" / "below.txt", "text")
 
 
@@ -85,7 +85,7 @@ def test_only_what_protoverify_wrote_and_nobody_changed_is_replaced(tmp_path: Pa
     theirs = tmp_path / "theirs.txt"
     theirs.write_text("someone else's", encoding="utf-8")
     assert not replaceable(theirs)
-    with pytest.raises(LoadError, match="file exists and protoverify did not write it .*--force to replace it"):
+    with pytest.raises(OutputError, match="file exists and protoverify did not write it .*--force to replace it"):
         write_atomic(theirs, "ours")
     assert theirs.read_text(encoding="utf-8") == "someone else's"
 
@@ -96,7 +96,7 @@ def test_only_what_protoverify_wrote_and_nobody_changed_is_replaced(tmp_path: Pa
 
     ours.write_text("edited by the author", encoding="utf-8")
     assert not replaceable(ours)
-    with pytest.raises(LoadError):
+    with pytest.raises(OutputError):
         write_atomic(ours, "third")
     assert ours.read_text(encoding="utf-8") == "edited by the author"
 
@@ -111,7 +111,7 @@ def test_only_what_protoverify_wrote_and_nobody_changed_is_replaced(tmp_path: Pa
 def test_check_outputs_names_every_refused_path_and_changes_nothing(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a", encoding="utf-8")
     (tmp_path / "folder").mkdir()
-    with pytest.raises(LoadError) as caught:
+    with pytest.raises(OutputError) as caught:
         check_outputs([tmp_path / "a.txt", tmp_path / "new.txt", tmp_path / "folder", tmp_path / MANIFEST])
     named = sorted(p.file for p in caught.value.problems)
     assert named == sorted(str(tmp_path / n) for n in ("a.txt", "folder", MANIFEST))
@@ -125,7 +125,7 @@ def test_a_symbolic_link_is_replaced_never_written_through(tmp_path: Path) -> No
     link = tmp_path / "out" / "report.md"
     link.parent.mkdir()
     link.symlink_to(precious)
-    with pytest.raises(LoadError):
+    with pytest.raises(OutputError):
         write_atomic(link, "report")
     claim([link], force=True)
     write_atomic(link, "report")
@@ -261,8 +261,8 @@ def test_a_command_that_fails_writes_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["../escaped.html", "/tmp/absolute.html", "sub/nested.html", ".hidden", MANIFEST])
 def test_report_files_cannot_land_outside_the_folder(tmp_path: Path, name: str) -> None:
     out = tmp_path / "report"
-    with pytest.raises(LoadError, match="would be written outside the output folder"):
-        folder.write(out, {"index.html": "<p>ok</p>", name: "<p>no</p>"})
+    with pytest.raises(OutputError, match="would be written outside the output folder"):
+        write_folder(out, {"index.html": "<p>ok</p>", name: "<p>no</p>"})
     assert not out.exists() or list(out.iterdir()) == []
     assert not (tmp_path / "escaped.html").exists()
 

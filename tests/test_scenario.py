@@ -17,7 +17,8 @@ from conftest import ROOT
 from ruamel.yaml import YAML
 
 from protoverify.model.source import LoadError, read
-from protoverify.simulate.scenario import json_schema, load_scenario, scenario_from_mapping
+from protoverify.simulate.loader import load_scenario, scenario_from_mapping
+from protoverify.simulate.scenario import json_schema
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 BASELINE = ROOT / "scenarios" / "stockport-baseline.yaml"

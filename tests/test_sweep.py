@@ -10,16 +10,18 @@ import math
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from numpy.random import SeedSequence
 from openpyxl import load_workbook
 
-from protoverify.reports import sweeps
+from protoverify.reports import sweeps, xlsx
 from protoverify.reports.files import MANIFEST
 from protoverify.simulate.replications import run
-from protoverify.simulate.sweep import Point, Sweep, VaryError, apply, grid, parse_vary
+from protoverify.simulate.sweep import Point, Sweep
+from protoverify.simulate.vary import VaryError, apply, grid, parse_vary
 
 # --- --vary ------------------------------------------------------------------------------------------
 
@@ -186,7 +188,7 @@ def test_more_staff_means_more_on_time_in_the_toy(toy_sweep):
 
 
 def test_the_workbook_holds_the_same_table(toy_sweep):
-    book = load_workbook(io.BytesIO(sweeps.to_xlsx(toy_sweep)))
+    book = load_workbook(io.BytesIO(xlsx.sweep_workbook(toy_sweep)))
     cells = [list(row) for row in book["sweep"].iter_rows(values_only=True)]
     expected = sweeps.rows(toy_sweep)
     assert cells[0] == expected[0] and len(cells) == len(expected)
@@ -195,6 +197,10 @@ def test_the_workbook_holds_the_same_table(toy_sweep):
     about = {row[0]: row[1] for row in book["about"].iter_rows(values_only=True)}
     assert about["replications per point"] == 20 and about["seed"] == 5
     assert about["varied demand.remands_per_year"] == "20, 60"
+    data = xlsx.sweep_workbook(toy_sweep)
+    core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified: fixed, not the clock's
+    assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from protoverify.model.timescales import Start, delays, duty_limits, limits, sta
 from protoverify.properties import clocks, statute
 from protoverify.properties.timescales import timescale_change
 from protoverify.simulate import duties
-from protoverify.simulate.scenario import load_scenario
+from protoverify.simulate.loader import load_scenario
 
 PROTOCOLS = [ROOT / "protocols" / "stockport-2019.yaml", ROOT / "protocols" / "warwickshire.yaml", EXAMPLE]
 

@@ -1,10 +1,11 @@
 """The report folder: every protocol's gap report built in memory first, then written inside one folder.
 
 `build` loads and checks each protocol, holds it against its source text where given, runs its
-scenario where given, and renders every file in memory: `<id>.html`, `<id>.md`, `<id>.json`,
+scenario where given, assembles each `reports.report.GapReport` and renders every file in memory in
+the report's formats (`reports.formats.FORMATS["report"]`): `<id>.html`, `<id>.md`, `<id>.json`,
 optionally `<id>.xlsx`, with several protocols `compare.html` (`reports.compare`), and `index.html`.
-Any input that cannot be used raises a `LoadError` saying where and why before anything is written. `write` then puts the files in
-the output folder, each one atomically, and refuses any path that would land outside that folder.
+Any input that cannot be used raises a `LoadError` saying where and why before anything is written;
+`reports.files.write_folder` then puts the files in the output folder.
 `bundled` is the request `protoverify report` makes with no arguments: the two seed protocols with
 their baseline scenarios and source texts where present. Statute is checked against `--baseline`, or
 else the bundled England baseline.
@@ -13,23 +14,26 @@ else the bundled England baseline.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model.document import Document, read_document
-from ..model.loader import load_protocol
-from ..model.schema import Protocol
-from ..model.source import LoadError, Located
-from ..properties.check import check
-from ..properties.context import TIMEOUT_SECONDS
-from ..properties.judgements import beside, load_judgements
-from .coverage import coverage
-from .files import write_atomic
-from .html import index_html, to_html, to_markdown
-from .report import BUNDLED_BASELINE, GapReport, Simulation, assemble
+from .api import check, load_protocol
+from .model.document import Document
+from .model.errors import LoadError, Located
+from .model.reading import read_document
+from .model.schema import Protocol
+from .properties.context import TIMEOUT_SECONDS
+from .properties.judgements import beside, load_judgements
+from .reports.coverage import coverage
+from .reports.formats import FORMATS
+from .reports.html import index_html
+from .reports.report import BUNDLED_BASELINE, GapReport, SimulationSection, assemble
+from .simulate.cost import Cost
+from .simulate.loader import load_scenario
+from .simulate.simulation import simulate as run_scenario
+from .simulate.sweep import sweep as run_sweep
+from .simulate.vary import Vary, VaryError, grid, parse_vary
 
 SEEDS = ("stockport-2019", "warwickshire")
 Say = Callable[[str], None]
@@ -49,6 +53,39 @@ class Request:
     timeout: float = TIMEOUT_SECONDS
     workers: int | None = None
     replications: int | None = None
+
+
+def report(
+    protocols: Sequence[str | Path] = (),
+    *,
+    scenarios: Sequence[str | Path] = (),
+    sources: Sequence[str | Path] = (),
+    baseline: str | Path | None = None,
+    varies: Sequence[str] = (),
+    xlsx: bool = False,
+    today: dt.date | None = None,
+    timeout: float | None = None,
+    replications: int | None = None,
+    workers: int | None = None,
+    say: Callable[[str], None] = lambda _: None,
+) -> tuple[list[GapReport], dict[str, str | bytes]]:
+    """A gap report on each protocol (none: the bundled seed protocols with their baseline scenarios),
+    and every file of the report folder by name, built in memory; `reports.files.write_folder` writes
+    them. `say` hears what is being done."""
+    settings = {} if timeout is None else {"timeout": timeout}
+    built = request(
+        tuple(map(Path, protocols)),
+        scenarios=tuple(map(Path, scenarios)),
+        sources=tuple(map(Path, sources)),
+        baseline=Path(baseline) if baseline is not None else None,
+        varies=tuple(varies),
+        xlsx=xlsx,
+        today=today,
+        replications=replications,
+        workers=workers,
+        **settings,
+    )
+    return build(built, say)
 
 
 def bundled(root: Path) -> Request:
@@ -99,8 +136,6 @@ def request(
 def _runs_against(scenario: Path, protocols: tuple[Path, ...]) -> bool:
     """Whether the scenario file names one of `protocols` (a scenario that does not load is left to
     `build`, which reports it)."""
-    from ..simulate.scenario import load_scenario
-
     try:
         return load_scenario(scenario).protocol_path.resolve() in {p.resolve() for p in protocols}
     except LoadError:
@@ -129,7 +164,6 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
         judgements = load_judgements(beside(path), protocol) if beside(path).exists() else None
         report = check(protocol, today=request.today, timeout=request.timeout, judgements=judgements, baseline=baseline)
         source, text = sources.get(name, (None, None))
-        measured = coverage(protocol, text) if text is not None else None
         simulation = None
         if name in scenarios:
             say(f"simulating {name} with {scenarios[name]}")
@@ -140,36 +174,36 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
                 str(path),
                 report,
                 dated=request.today is not None,
-                coverage=measured,
+                coverage=coverage(protocol, text) if text is not None else None,
                 source_file=source.name if source else None,
                 baseline=baseline_words,
                 simulation=simulation,
             )
         )
     say("rendering")
+    return reports, render(reports, [protocol for _, protocol in loaded], request)
+
+
+def render(reports: list[GapReport], protocols: list[Protocol], request: Request) -> dict[str, str | bytes]:
+    """Every file of the folder by name: each report in the report's formats (the workbook only if the
+    request asks for it), with several protocols their comparison, and the index."""
+    formats = {name: f for name, f in FORMATS["report"].items() if request.xlsx or not f.binary}
     files: dict[str, str | bytes] = {}
     for report in reports:
-        files[f"{report.name}.html"] = to_html(report)
-        files[f"{report.name}.md"] = to_markdown(report)
-        files[f"{report.name}.json"] = (
-            json.dumps(report.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-        )
-        if request.xlsx:
-            from .xlsx import workbook
-
-            files[f"{report.name}.xlsx"] = workbook(report)
+        for name, form in formats.items():
+            files[f"{report.name}.{form.suffix or name}"] = form.render(report)
     comparison = None
-    if len(loaded) > 1:
-        from ..properties.compare import compare
-        from .compare import to_html as comparison_html
+    if len(protocols) > 1:
+        from .properties.compare import compare
+        from .reports.compare import to_html as comparison_html
 
         comparison = "compare.html"
         as_of, dated = request.today or dt.date.today(), request.today is not None
-        files[comparison] = comparison_html(compare([p for _, p in loaded], as_of, dated=dated))
+        files[comparison] = comparison_html(compare(protocols, as_of, dated=dated))
     files["index.html"] = index_html(
         reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]
     )
-    return reports, files
+    return files
 
 
 def _distinct(protocols: list[Protocol]) -> None:
@@ -215,12 +249,10 @@ def _pair_sources(sources: tuple[Path, ...], loaded: list[tuple[Path, Protocol]]
     return paired
 
 
-def _varies(texts: tuple[str, ...]) -> list:
-    """The `--vary`s parsed (`simulate.sweep.Vary`), or a `LoadError` saying which is wrong."""
+def _varies(texts: tuple[str, ...]) -> list[Vary]:
+    """The `--vary`s parsed, or a `LoadError` saying which is wrong."""
     if not texts:
         return []
-    from ..simulate.sweep import VaryError, grid, parse_vary
-
     try:
         varies = [parse_vary(text) for text in texts]
         grid(varies)
@@ -233,8 +265,6 @@ def _pair_scenarios(scenarios: tuple[Path, ...], loaded: list[tuple[Path, Protoc
     """Each scenario with the protocol it names (its `protocol:` path), which must be one reported on."""
     if not scenarios:
         return {}
-    from ..simulate.scenario import load_scenario
-
     by_path = {path.resolve(): protocol.metadata.id for path, protocol in loaded}
     paired: dict[str, Path] = {}
     for path in scenarios:
@@ -268,75 +298,38 @@ def _pair_scenarios(scenarios: tuple[Path, ...], loaded: list[tuple[Path, Protoc
     return paired
 
 
-def simulate(path: Path, request: Request, varies: list, say: Say) -> Simulation:
+def simulate(path: Path, request: Request, varies: list[Vary], say: Say) -> SimulationSection:
     """The scenario at `path` run (its replications and seed, unless the request overrides the
-    number of replications), and swept over `varies` (`simulate.sweep.Vary`) if any, or else over the
-    sweep the scenario file plans (its `sweep:` section) if it has one."""
-    from ..simulate import engine, replications, sweep
-    from ..simulate.scenario import load_protocol_of, load_scenario
-    from .simulation import document
-
-    scenario = load_scenario(path)
-    protocol = load_protocol_of(scenario)
-    model = engine.prepare(scenario, protocol)
-    count = request.replications or scenario.replications
-    summary = replications.run(
-        engine.run_replication,
-        model,
-        replications=count,
-        seed=scenario.seed,
-        workers=request.workers,
-        progress=f"{scenario.id}",
-    )
-    say(f"  {count} replications in {summary.wall_seconds:.1f} s")
+    number of replications), and swept over `varies` if any, or else over the sweep the scenario
+    file plans (its `sweep:` section) if it has one."""
+    run = run_scenario(path, replications=request.replications, workers=request.workers, progress=True)
+    say(f"  {run.summary.replications} replications in {run.summary.wall_seconds:.1f} s")
     swept = None
-    planned, per_point = ([], None) if varies else scenario.planned_sweep()
+    planned, per_point = ([], None) if varies else run.scenario.planned_sweep()
     if varies or planned:
         try:
-            swept = sweep.sweep(
+            swept = run_sweep(
                 path, varies or planned, replications=request.replications or per_point, workers=request.workers
             )
-        except sweep.VaryError as problem:
+        except VaryError as problem:
             raise LoadError([Located(str(path), 0, 0, str(problem))]) from None
         say(f"  sweep of {len(swept.points)} points in {swept.wall_seconds:.1f} s")
-    settings = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    result = document(scenario, protocol, model, summary, str(path))
-    return Simulation(str(path), scenario.title, settings, summary, model.budget, result, swept)
+    return SimulationSection(run, swept)
 
 
-# --- writing --------------------------------------------------------------------------------------
+def cost(request: Request) -> Cost:
+    """The estimated cost of the simulations a report request runs: each scenario, and its sweep."""
+    from .simulate import cost
 
-
-def write(out: Path, files: dict[str, str | bytes]) -> list[Path]:
-    """Write every file into the folder `out` (created if need be), each atomically. Raises
-    `LoadError` before writing anything if a name would put a file outside the folder."""
-    if out.exists() and not out.is_dir():
-        raise LoadError([Located(str(out), 0, 0, "is a file; expected a folder to write the reports into")])
-    folder = out.resolve()
-    targets = []
-    for name in files:
-        target = folder / name
-        if Path(name).name != name or name.startswith(".") or target.resolve().parent != folder:
-            raise LoadError(
-                [
-                    Located(
-                        str(out / name),
-                        0,
-                        0,
-                        "would be written outside the output folder; expected a plain file name inside it",
-                    )
-                ]
-            )
-        targets.append(target)
-    written = []
-    mask = os.umask(0)
-    os.umask(mask)
-    for target, content in zip(targets, files.values()):
-        try:
-            written.append(write_atomic(target, content))
-            target.chmod(0o666 & ~mask)  # readable as an ordinary file, not only by its owner
-        except OSError as problem:
-            raise LoadError(
-                [Located(str(target), 0, 0, f"cannot write ({problem.strerror}); expected a writable folder")]
-            ) from None
-    return written
+    try:
+        varies = _varies(request.varies)
+    except LoadError:
+        varies = []  # the report itself says what is wrong with it
+    runs = []
+    for path in request.scenarios:
+        scenario = load_scenario(path)
+        runs.append(cost.of_scenario(scenario, request.replications))
+        planned, per_point = ([], None) if varies else scenario.planned_sweep()
+        if varies or planned:
+            runs.append(cost.of_sweep(path, varies or planned, request.replications or per_point))
+    return cost.total(runs)
