@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from .model.schema import Protocol
     from .properties.check import Report
     from .properties.judgements import Judgements
-    from .reports.compare import Comparison
-    from .reports.diff import Diff
+    from .properties.compare import Comparison
+    from .properties.diff import Diff
     from .simulate.simulation import Simulation
     from .simulate.sweep import Sweep
     from .simulate.vary import Vary
