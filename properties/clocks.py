@@ -228,8 +228,8 @@ def undecided(
         asked,
         "error",
         sorted(set(clauses), key=clause_sort_key),
-        f"Not decided: whether {what}. The solver gave no answer within {setting.context.timeout:g} s ({reason}), "
-        f"so this is not a pass.",
+        f"Not decided: whether {what}. No answer came within {setting.context.timeout:g} s ({reason}): unknown, "
+        "not a pass.",
         agencies=agencies(setting.protocol, duties),
         suggestion="Re-run with a longer --timeout.",
         decided=False,
