@@ -1,7 +1,8 @@
 """Precision of the findings: each bundled protocol's findings against its review (tests/review/).
 
 For each bundled protocol, `check` is run as of the date its review was made, and every open finding
-is looked up in `tests/review/<protocol>.yaml` (format: properties/review.py). Printed per protocol:
+(those the author has not accepted, in the judgements file beside it) is looked up in
+`tests/review/<protocol>.yaml` (format: properties/review.py). Printed per protocol:
 findings (a grouped finding counts once), useful / minor / false / unreviewed, precision (true over
 reviewed), the share judged useful, errors judged useful, duplicates (messages repeated word for
 word), findings the review has no verdict for, and verdicts on findings no longer reported.
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from protoverify import load_protocol
 from protoverify.properties.check import check
+from protoverify.properties.judgements import beside, load_judgements
 from protoverify.properties.review import Measure, load_review, measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +39,9 @@ def run(name: str) -> Measure:
     """The open findings on a bundled protocol, measured against its review."""
     protocol = load_protocol(BUNDLED[name])
     review = load_review(REVIEWS / f"{name}.yaml", protocol.metadata.id)
-    report = check(protocol, today=review.checked_as_of)
+    judged = beside(BUNDLED[name])  # the author's judgements, as `check` reads them: accepted findings are not open
+    judgements = load_judgements(judged, protocol) if judged.exists() else None
+    report = check(protocol, today=review.checked_as_of, judgements=judgements)
     return measure(review, report.open, name, review.checked_as_of)
 
 

@@ -18,12 +18,22 @@ from itertools import combinations
 import z3
 
 from ..model.calendar import Limit, last_day
-from ..model.names import clause_ref, doing
+from ..model.names import clause_ref, who
 from ..model.schema import Duty, Protocol, clause_sort_key
 from ..model.timescales import delays
-from ..model.wording import day_words, deadline_words, holiday_words, limit_words, listing, moment_words, quoted, size
+from ..model.wording import (
+    clause_words,
+    day_words,
+    deadline_words,
+    holiday_words,
+    limit_words,
+    listing,
+    moment_words,
+    quoted,
+    size,
+)
 from .clocks import Deadline, Setting, agencies, anchor, opening, soon, start_words, together, undecided
-from .findings import Finding, Kind, Severity, make
+from .findings import SEVERITY_ORDER, Finding, Kind, Severity, first_fitting, make
 from .timeline import Instant, Timeline
 from .witnesses import Answer, Entry, ask, happenings, witness
 
@@ -343,24 +353,28 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
             met.duty.clause[0],
         )
     )
-    statement = "; ".join(
-        f"{labels[d.duty.id]}: {limit_words(d.limit, quoted(start_words(setting, d.duty)))}" for d in (met, missed)
-    )
+    limits = {d.duty.id: limit_words(d.limit, quoted(start_words(setting, d.duty))) for d in (met, missed)}
     began = "; ".join(f"{quoted(p.words)} on {moment_words(when, met.limit)}" for when, p in events)
     example = (
         f"Done on {moment_words(acted, met.limit)}, it is on time under {labels[met.duty.id]} but late under "
         f"{labels[missed.duty.id]} (due {deadline_words(dues[missed.duty.id], missed.limit)})."
     )
     level: Severity
+    acting = who(protocol, missed.duty.actor) or "someone"
+    best, required = (f"{labels[d.duty.id]} ({limits[d.duty.id]})" for d in (met, missed))
     if best_practice:
-        message = (
-            f"Working to best practice can breach a requirement: {doing(protocol, met.duty)} ({statement}). {example}"
+        message = first_fitting(
+            f"Following {best} can breach {required}, for {acting} to {missed.duty.action}. {example}",
+            f"Following {best} can breach {required}. {example}",
         )
-        required = limit_words(missed.limit, quoted(start_words(setting, missed.duty)))
-        suggestion = f"Bring the best practice inside the requirement ({labels[missed.duty.id]}: {required})."
+        suggestion = f"Bring the best practice inside the requirement ({limits[missed.duty.id]})."
         level = "warning"
     else:
-        message = f"Clauses {m} and {n} give {doing(protocol, met.duty)} different limits ({statement}). {example}"
+        message = first_fitting(
+            f"Clauses {m} and {n} give different limits for {acting} to {missed.duty.action}: {best} and "
+            f"{required}. {example}",
+            f"Clauses {m} and {n} give one duty different limits: {best} and {required}. {example}",
+        )
         suggestion = (
             "Give the duty one time limit in both clauses, or say which governs (the stricter protects the child)."
         )
@@ -375,4 +389,59 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
         witness=witness(setting, entries),
         suggestion=suggestion,
         detail=f"For example: {began}." if began else None,
+        duties=(met.duty.id, missed.duty.id),
     )
+
+
+def one_per_duty(setting: Setting, findings: list[Finding]) -> list[Finding]:
+    """Findings on the limits of one duty stated in several clauses (one `type`), made one: the
+    clauses and their limits, the first finding's example, the most severe of their severities."""
+    by_id = {d.duty.id: d for d in setting.deadlines}
+    of_type: dict[str, list[Finding]] = {}
+    for f in findings:
+        types = {by_id[d].duty.type for d in f.duties if d in by_id and by_id[d].duty.type}
+        if len(types) == 1:
+            of_type.setdefault(types.pop(), []).append(f)
+    merged = {t: group for t, group in of_type.items() if len(group) > 1}
+    out = [f for f in findings if not any(f in group for group in merged.values())]
+    for kind, group in merged.items():
+        dues = [by_id[d] for d in dict.fromkeys(d for f in group for d in f.duties)]
+        stated = "; ".join(
+            f"clause {listing(d.duty.clause)}{' (should)' if d.duty.modality == 'should' else ''}: "
+            f"{limit_words(d.limit, quoted(start_words(setting, d.duty)))}"
+            for d in dues
+        )
+        first = min(group, key=lambda f: SEVERITY_ORDER[f.severity])
+        example = first.message[first.message.find("Done on ") :] if "Done on " in first.message else ""
+        clauses = sorted({c for f in group for c in f.clauses}, key=clause_sort_key)
+        decided = all(f.decided for f in group)
+        if decided:
+            message = first_fitting(
+                f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}. "
+                f"{example}",
+                f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}.",
+            )
+        else:  # a question of the group the solver did not answer: the group is undecided
+            message = first_fitting(
+                f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree ({stated}). No "
+                "answer came in time: unknown, not a pass.",
+                f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree. No answer came in "
+                "time: unknown, not a pass.",
+            )
+        out.append(
+            make(
+                "deadline-divergence",
+                f"one duty, several timescales {kind}",
+                first.severity,
+                clauses,
+                message,
+                agencies=sorted({a for f in group for a in f.agencies}),
+                witness=first.witness,
+                suggestion="Give the duty one time limit in every clause, or say which governs (the stricter protects "
+                "the child).",
+                detail=" ".join(f.detail for f in group if f.detail) or None,
+                decided=decided,
+                duties=tuple(d.duty.id for d in dues),
+            )
+        )
+    return out

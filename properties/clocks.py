@@ -223,6 +223,7 @@ def undecided(
     setting: Setting, kind: Kind, asked: str, clauses: Iterable[str], what: str, reason: str, duties: Iterable[Duty]
 ) -> Finding:
     """A question the solver did not answer within the time limit: an open error, never a pass."""
+    duties = list(duties)
     return make(
         kind,
         asked,
@@ -233,6 +234,7 @@ def undecided(
         agencies=agencies(setting.protocol, duties),
         suggestion="Re-run with a longer --timeout.",
         decided=False,
+        duties=[d.id for d in duties],
     )
 
 

@@ -92,6 +92,7 @@ class Finding(Record):
     members: tuple[Member, ...] | None = Field(None, description="What a grouped finding lists, one row each.")
     decided: bool = True
     accepted: str | None = Field(None, description="The author's reason, where the finding has been accepted.")
+    duties: tuple[str, ...] = Field((), exclude=True, description="The protocol's duties it is about, by id.")
     pattern: Pattern | None = Field(None, exclude=True, description="The minor pattern it shares with others, if any.")
     member: Member | None = Field(None, exclude=True, description="Its row in a group of its pattern.")
 
@@ -116,6 +117,7 @@ def make(
     decided: bool = True,
     pattern: Pattern | None = None,
     member: Member | None = None,
+    duties: tuple[str, ...] | list[str] = (),
 ) -> Finding:
     """A finding, with its stable id computed from the kind and the question it answers. A message or
     suggestion longer than its limit keeps the sentences that fit, and the rest goes to the detail."""
@@ -135,6 +137,7 @@ def make(
         decided=decided,
         pattern=pattern,
         member=member,
+        duties=tuple(duties),
     )
 
 

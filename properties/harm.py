@@ -39,6 +39,7 @@ class Harm:
         self.agency = names(protocol).agency
         self.statutory = {k for d in baseline.duties for k in d.kind} if baseline is not None else set()
         self.by_id = {d.id: d for d in protocol.duties}
+        self.agency_ids = frozenset(a.id for a in protocol.agencies)
 
     @cached_property
     def waiting(self) -> dict[str, list[Duty]]:
@@ -86,15 +87,20 @@ class Harm:
         only from whom it is owed to (whoever acts may be of another agency)."""
         if "internal" in duty.tags:
             return True
-        every = self.agencies(duty.actor) | self.others(duty)
-        if duty.actor is None and not self.connected(duty):
-            return False
-        return len(every) == 1
+        if duty.actor is None:  # the agency is known only from the duties next to it; one owed to an agency
+            known = self.neighbours(duty)  # as a whole (refer to CSC) comes from outside it
+            to_agency = any(r in self.agency_ids for r in duty.recipient)
+            return len(known) == 1 and self.agencies(duty.recipient) <= known and not to_agency
+        return len(self.agencies(duty.actor) | self.others(duty)) == 1
 
-    def connected(self, duty: Duty) -> bool:
-        """Whether another duty starts this one or waits on it."""
-        started = duty.trigger is not None and duty.trigger.duty in self.by_id
-        return started or bool(self.waiting.get(duty.id))
+    def neighbours(self, duty: Duty) -> frozenset[str]:
+        """The agencies of the named actors of the duty that starts this one and of those waiting on it."""
+        found = set()
+        if duty.trigger is not None and duty.trigger.duty in self.by_id:
+            found |= self.agencies(self.by_id[duty.trigger.duty].actor)
+        for waiting in self.waiting.get(duty.id, ()):
+            found |= self.agencies(waiting.actor)
+        return frozenset(found)
 
     def between(self, duty: Duty) -> bool:
         """Whether a duty passes between agencies: its actors are of several, or it reaches another."""
@@ -116,15 +122,14 @@ class Harm:
 
     def unnamed(self, duties: tuple[Duty, ...]) -> Severity:
         """The severity of a sentence that names no one to act: an error where a must-duty that is not
-        drafting is owed to an agency, or statute gives the child a right to it, or it reaches another
-        agency and a duty waits on it; info where every duty is drafting; else a warning."""
+        drafting is one statute gives the child a right to, or reaches an agency and another duty waits
+        on it (the child waits on the chain); info where every duty is drafting; else a warning."""
         if all(self.minor(d) for d in duties):
             return "info"
         for d in duties:
             if d.modality != "must" or self.minor(d):
                 continue
-            owed = bool(self.agencies(d.recipient)) or bool(set(d.kind) & self.statutory)
-            if owed or (self.others(d) and self.waiting.get(d.id)):
+            if set(d.kind) & self.statutory or (self.others(d) and self.waiting.get(d.id)):
                 return "error"
         return "warning"
 

@@ -72,10 +72,10 @@ TABLE = (
         2,
         "duty or responsibility with nobody named to hold it",
         "duties or responsibilities with nobody named to hold them",
-        "Error for a responsibility nobody holds in some case, and for a must-duty nobody is named for that is "
-        "owed to an agency, or that statute gives the child, or that passes to another agency and another duty "
-        "waits on; information where every duty of the sentence is drafting (a step inside one agency, an "
-        "invitation, a principle, a permission); else a warning.",
+        "Error for a responsibility nobody holds in some case, and for a must-duty nobody is named for that "
+        "statute gives the child, or that reaches another agency while another duty waits on it; information "
+        "where every duty of the sentence is drafting (a step inside one agency, an invitation, a principle, a "
+        "permission); else a warning.",
     ),
     FindingKind(
         "ownership-conflict",

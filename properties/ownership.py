@@ -280,14 +280,11 @@ def _no_actor(protocol: Protocol, sentence: Sentence, harm: Harm, situations: Si
         if len(message) + 1 + len(more) <= MESSAGE_LIMIT:
             message += " " + more
     timing = timing_suggestion(protocol, first, harm.natures(first), law[1] if law else None) if untimed else ""
-    name = f"Name who must {first.action}"
+    name = f"Name who {first.modality} {first.action}"
+    other = f"Name the agency or role that acts under clause {first.clause[0]}"
     timed = f"{timing[0].lower()}{timing[1:]}" if timing else ""
-    suggestion = first_fitting(
-        *((f"{name}, and {timed}", f"{name}.") if timed else (f"{name}.",)),
-        f"Name the agency or role that acts under clause {first.clause[0]}" + (f", and {timed}" if timed else "."),
-        f"Name the agency or role that acts under clause {first.clause[0]}.",
-        limit=SUGGESTION_LIMIT,
-    )
+    options = (f"{name}, and {timed}", f"{other}, and {timed}") if timed else ()
+    suggestion = first_fitting(*options, f"{name}.", f"{other}.", limit=SUGGESTION_LIMIT)
     return make(
         "ownership-gap",
         f"duty {first.id} actor",

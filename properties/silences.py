@@ -7,10 +7,13 @@ the sentence has is one defect, so the checks report on sentences, not on duties
 - the duties of one sentence (`sentences`) are those marked as parts of one duty (`part_of`), those
   of one clause quoting the same words (`quote`), those of one clause with the same trigger, the same
   timescale and the same parties (a mirrored pair), and those of one clause that start one another
-  and leave the same thing unsaid;
+  and both name no one (or both name their actors and give no time);
 - a duty leaves its actor unsaid when the text names no one (`actor: unspecified`), and its time
   unsaid (`untimed`) when something starts it (a trigger) and no timescale is given, or the
-  timescale is words only ("as soon as"); a permission (`may`) owes no time.
+  timescale is words only ("as soon as"); a permission (`may`) owes no time, and a duty stated
+  again in another clause with a limit (one `type`) is timed there. A part of another duty
+  (`part_of`: an item of its list, a content of its plan) has the whole's actor and time: only the
+  whole is reported.
 
 The ownership check reports a sentence that names no one ("who, and by when?"); the text check a
 sentence that names everyone but gives no time limit. Neither reports a sentence the other does.
@@ -22,18 +25,25 @@ from dataclasses import dataclass
 
 from ..model.names import by_when, names, who
 from ..model.schema import Duty, Protocol
+from ..model.timescales import duty_limits
 from .findings import Member
 
 
-def untimed(duty: Duty) -> bool:
+def untimed(duty: Duty, timed_types: frozenset[str] = frozenset()) -> bool:
     """Whether a duty leaves its time unsaid: started by something, with no timescale, or with only
-    words ("as soon as") and no limit beside them; never a permission (`may`)."""
-    if duty.modality == "may":
+    words ("as soon as") and no limit beside them; never a permission (`may`), a part of another duty
+    (`part_of`: the whole's time is its time), nor a duty another clause times (one of `timed_types`)."""
+    if duty.modality == "may" or is_part(duty) or (duty.type is not None and duty.type in timed_types):
         return False
     timescale = duty.timescale
     if timescale is None:
         return duty.trigger is not None
     return timescale.vague is not None and vague_only(duty)
+
+
+def timed_types(protocol: Protocol) -> frozenset[str]:
+    """The `type`s of duty (one duty stated in several clauses) some clause gives a limit."""
+    return frozenset(d.type for d in protocol.duties if d.type is not None and duty_limits(d).readings)
 
 
 def vague_only(duty: Duty) -> bool:
@@ -43,15 +53,23 @@ def vague_only(duty: Duty) -> bool:
 
 
 def unnamed(duty: Duty) -> bool:
-    """Whether the text names no one to do the duty."""
-    return duty.actor is None
+    """Whether the text names no one to do the duty (a part of another duty has the whole's actor)."""
+    return duty.actor is None and not is_part(duty)
+
+
+def is_part(duty: Duty) -> bool:
+    """Whether the duty is a part of another (`part_of`, in the England format): an item or a content."""
+    return getattr(duty, "part_of", None) is not None
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """The duties encoded from one sentence of the source, in the protocol's order."""
+    """The duties encoded from one sentence of the source, in the protocol's order, with those that
+    name no one and those that give no time."""
 
     duties: tuple[Duty, ...]
+    unnamed: tuple[Duty, ...]
+    untimed: tuple[Duty, ...]
 
     @property
     def first(self) -> Duty:
@@ -60,14 +78,6 @@ class Sentence:
     @property
     def clauses(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c for d in self.duties for c in d.clause))
-
-    @property
-    def unnamed(self) -> tuple[Duty, ...]:
-        return tuple(d for d in self.duties if unnamed(d))
-
-    @property
-    def untimed(self) -> tuple[Duty, ...]:
-        return tuple(d for d in self.duties if untimed(d))
 
 
 def _parties(duty: Duty, agency: dict[str, str]) -> frozenset[str]:
@@ -89,7 +99,9 @@ def _together(a: Duty, b: Duty, agency: dict[str, str]) -> bool:
     if a.trigger == b.trigger and a.timescale == b.timescale and _parties(a, agency) == _parties(b, agency):
         return True  # a mirrored pair: "and vice-versa", a practitioner and a case manager
     chained = (a.trigger is not None and a.trigger.duty == b.id) or (b.trigger is not None and b.trigger.duty == a.id)
-    return chained and unnamed(a) == unnamed(b) and untimed(a) == untimed(b)
+    return chained and (
+        (unnamed(a) and unnamed(b)) or (not unnamed(a) and not unnamed(b) and untimed(a) and untimed(b))
+    )
 
 
 def sentences(protocol: Protocol) -> list[Sentence]:
@@ -112,7 +124,11 @@ def sentences(protocol: Protocol) -> list[Sentence]:
     found: dict[int, list[Duty]] = {}
     for i, duty in enumerate(duties):
         found.setdefault(root(i), []).append(duty)
-    return [Sentence(tuple(members)) for members in found.values()]
+    timed = timed_types(protocol)
+    return [
+        Sentence(tuple(m), tuple(d for d in m if unnamed(d)), tuple(d for d in m if untimed(d, timed)))
+        for m in found.values()
+    ]
 
 
 def duty_member(protocol: Protocol, duty: Duty) -> Member:

@@ -53,7 +53,7 @@ from ..model.timescales import duty_limits
 from ..model.wording import clause_words, day_words, listing, quoted, size
 from .context import Context
 from .findings import Finding, Member, Pattern, TimelineEntry, Witness, first_fitting, make, ordered
-from .silences import untimed
+from .silences import timed_types, untimed
 from .timescales import Comparison as Compared
 from .timescales import compare
 
@@ -355,7 +355,13 @@ class BaselineComparison:
         boundary = any(self.boundary(e) for e in elements)
         law = self.statutory_words(elements)
         said = f"The protocol does not say who must {what} ({cited}), {deals}."
-        message = first_fitting(f"{said} Statute: {law}.", said, f"The protocol does not say who must {what}, {deals}.")
+        message = first_fitting(
+            f"{said} Statute: {law}.",
+            said,
+            f"The protocol does not say who must {what}, {deals}.",
+            f"The protocol does not say who must {what} ({cited}).",
+            f"The protocol does not say who must {what}.",
+        )
         return make(
             "statutory-gap",
             f"{self.baseline.metadata.id} group {group}"
@@ -448,8 +454,9 @@ class BaselineComparison:
                             yield self.looser(kind, law, law_reading, duty, reading, result.later)
             if not compared:
                 implicit.append(law)
+        timed = timed_types(self.protocol)
         unreported = [  # those untimed are reported with statute's limit; a firm limit counted another way is a choice
-            d for d in duties if not untimed(d) and (d.modality == "may" or not duty_limits(d).readings)
+            d for d in duties if not untimed(d, timed) and (d.modality == "may" or not duty_limits(d).readings)
         ]
         if implicit and unreported:
             yield self.left_implicit(kind, implicit, unreported)

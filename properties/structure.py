@@ -24,7 +24,7 @@ from ..model.names import child_words, clauses_ref, doing, names
 from ..model.schema import Duty, EscalationStep, Protocol, Transition
 from ..model.wording import clause_words, listing, quoted
 from .context import Context
-from .findings import Finding, Witness, make, ordered
+from .findings import Finding, Witness, first_fitting, make, ordered
 from .handovers import silent_handovers
 from .situations import Config, Situations
 
@@ -220,14 +220,18 @@ def unmade_artefacts(protocol: Protocol) -> Iterator[Finding]:
         if not waiting or artefact.id in produced or getattr(artefact, "external", None) is not None:
             continue  # `external`: made under other rules (the England format)
         first = waiting[0]
-        others = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+        others = f" (as do {len(waiting) - 1} more duties)" if len(waiting) > 1 else ""
         yield make(
             "dangling-reference",
             f"artefact {artefact.id}",
             "warning",
             [c for d in waiting for c in d.clause],
-            f"{clauses_ref(protocol, first.clause).capitalize()} needs {artefact.name} for {doing(protocol, first)}"
-            f"{others}, but no clause says who makes it, or by when.",
+            first_fitting(
+                f"No clause says who makes {artefact.name}, or by when, yet {clauses_ref(protocol, first.clause)} "
+                f"needs it{others}: {doing(protocol, first)}.",
+                f"No clause says who makes {artefact.name}, or by when, yet {clauses_ref(protocol, first.clause)} "
+                f"needs it{others}.",
+            ),
             agencies=[agencies[p] for d in waiting for p in d.actor or () if p in agencies],
             suggestion=f"Say who makes {artefact.name} and by when, or which rules it is made under.",
         )

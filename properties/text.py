@@ -20,7 +20,7 @@ from ..model.wording import clause_words, long_date
 from .context import Context
 from .findings import MESSAGE_LIMIT, Finding, Pattern, first_fitting, make, ordered
 from .harm import Harm
-from .silences import Sentence, duty_member, sentences, untimed
+from .silences import Sentence, duty_member, sentences, vague_only
 from .statute import law_sentence
 
 PATTERNS = {  # the minor patterns of duties with no time limit, each grouped when there are several
@@ -68,7 +68,7 @@ def vague_deadlines(protocol: Protocol, context: Context) -> Iterator[Finding]:
             yield untimed_sentence(protocol, sentence, harm, context)
         for duty in sentence.duties:
             t = duty.timescale
-            if t is not None and t.vague is not None and not untimed(duty) and duty.modality != "may":
+            if t is not None and t.vague is not None and not vague_only(duty) and duty.modality != "may":
                 yield words_beside_limit(protocol, duty)
 
 

@@ -305,14 +305,16 @@ def late_result_finding(
         else "Both can be met only if the earlier duty is finished well inside its own limit, "
         "which the protocol does not ask."
     )
+    earlier_clauses = sorted({c for d in causes for c in d.duty.clause}, key=clause_sort_key)
+    earlier = clause_words(earlier_clauses)
     said = (
         f"{clause_ref(protocol, duty.clause[0]).capitalize()} says {doing(protocol, duty)} "
         f"{limit_words(due.limit, quoted(start_words(setting, duty)))}, and it {because}"
     )
     message = first_fitting(
         f"{said}; but {allowed_words(setting, causes)}. Both met on time, clause {clause} can still be missed.",
-        f"{said}; but the earlier {clause_words(sorted({c for d in causes for c in d.duty.clause}))} "
-        f"{'allow' if len(causes) > 1 else 'allows'} longer, so clause {clause} can be missed with both on time.",
+        f"{said}; but the earlier {earlier} {'allow' if len(set(earlier_clauses)) > 1 else 'allows'} longer, so "
+        f"clause {clause} can be missed with both on time.",
     )
     suggestion = (
         f"Give the earlier duty a limit inside clause {clause}'s, or let clause {clause} go ahead with what is ready."

@@ -202,3 +202,18 @@ def test_the_reports_show_members_and_detail(tmp_path: Path) -> None:
     text, markdown = to_text(report), to_markdown(report)
     assert "      - 2.1 | allocated social worker | invite the YOS officer to the planning meeting | not said" in text
     assert "| clause | who | what | by when |" in markdown and "| 2.3 | YOS officer |" in markdown
+
+
+def test_a_limit_given_for_the_same_duty_in_another_clause_is_not_missing(tmp_path: Path) -> None:
+    def restated(data: dict) -> None:
+        duty(data, "notify_csc_of_remand")["type"] = "remand_notice"
+        data["duties"].append(
+            {
+                **duty(data, "notify_csc_of_remand"),
+                "id": "notify_again",
+                "clause": "5.1",
+                "timescale": {"within": {"amount": 4, "unit": "hours"}},
+            }
+        )
+
+    assert not [f for f in shaped(tmp_path, restated) if "4.1" in f.clauses], "4.1's time is given in 5.1"

@@ -154,8 +154,8 @@ def unnamed(**fields: str) -> str:
 @pytest.mark.parametrize(
     ("fields", "severity"),
     [
-        ({"recipient": "csc"}, "error"),  # owed to an agency: it waits, whoever should act
-        ({"recipient": "child"}, "warning"),  # to the child, and nothing else waits on it
+        ({"recipient": "csc"}, "warning"),  # owed to an agency, but nothing waits on it
+        ({"recipient": "child"}, "warning"),
         ({"recipient": "csc", "modality": "should"}, "warning"),
         ({"recipient": "csc", "modality": "may"}, "info"),
         ({"recipient": "csc", "action": "invite CSC to the planning meeting"}, "info"),  # an invitation
@@ -168,6 +168,13 @@ def test_a_duty_nobody_is_named_for_is_ranked_by_harm(tmp_path: Path, fields: di
     assert (finding.kind, finding.severity, finding.clauses) == ("ownership-gap", severity, ("5",))
     assert "must be told" in finding.message and finding.witness.situation["justice"] == "remand"
     assert "but not who." in finding.message  # a standing duty owes no time
+
+
+def test_a_duty_another_agency_waits_on_is_an_error_when_nobody_is_named(tmp_path: Path) -> None:
+    duties = ACTED + unnamed(id="refer", action="refer the child to CSC", recipient="csc", trigger="{event: remanded}")
+    duties += '  - {id: assess, clause: "6", actor: social_worker, action: assess, trigger: {duty: refer}, timescale: {within: {amount: 1, unit: days}}, modality: must}\n'
+    (finding,) = run(tmp_path, duties=duties)
+    assert (finding.kind, finding.severity) == ("ownership-gap", "error")
 
 
 def test_a_step_inside_one_agency_is_drafting(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from conftest import ROOT
 from protoverify import load_protocol
 from protoverify.model.source import LoadError
 from protoverify.properties.check import check
+from protoverify.properties.judgements import beside, load_judgements
 from protoverify.properties.review import load_review, measure
 
 REVIEWS = ROOT / "tests" / "review"
@@ -33,7 +34,10 @@ STRICT = os.environ.get("PROTOVERIFY_REVIEW_STRICT") == "1"
 def measured(name: str):
     protocol = load_protocol(BUNDLED[name])
     review = load_review(REVIEWS / f"{name}.yaml", protocol.metadata.id)
-    return measure(review, check(protocol, today=review.checked_as_of).open, name, review.checked_as_of)
+    judged = beside(BUNDLED[name])  # accepted findings are not open
+    judgements = load_judgements(judged, protocol) if judged.exists() else None
+    report = check(protocol, today=review.checked_as_of, judgements=judgements)
+    return measure(review, report.open, name, review.checked_as_of)
 
 
 def verdicts_hold(name: str) -> None:
