@@ -1,5 +1,9 @@
 """The names of a protocol's elements, and the phrases protoverify makes of them: who does a duty
-(or that the text names no one), what starts its clock, its timescale in words.
+(or that the text names no one), what starts its clock, its timescale in words, a clause with its
+opening words, and a child in a situation.
+
+Findings call agencies by the protocol's own short names (YOS, CSC: `short`), and a clause by its
+number with its opening words where the file gives them (`clause_ref`).
 
 The phrases themselves are in `wording`; this module looks the names up. Every check and renderer
 takes a protocol's names from here (`names(protocol)`), so that an agency, a role, an event or a
@@ -8,10 +12,12 @@ state is called the same everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .calendar import Limit
+from .conditions import All, AnyOf, Comparison, Condition, Not
 from .timescales import Start, duty_limits, trigger_start
 from .wording import (
     NO_ONE,
@@ -22,6 +28,7 @@ from .wording import (
     clause_words,
     joined,
     limit_words,
+    listing,
     quoted,
     size,
     start_phrase,
@@ -38,10 +45,25 @@ def _word(name: str) -> str:
     return name.replace("_", " ")
 
 
+ACRONYM = re.compile(r"\(([A-Z][A-Za-z]*[A-Z])[;),]")  # the capitals in brackets that name an agency: '(YOS; ...)'
+NOTE = re.compile(r"\s*\([^()]*\)$")  # a note in brackets at the end of a name
+
+
+def short_name(name: str, short: str | None = None) -> str:
+    """What a party is called for short: its `short`, else the capitals in brackets in its name
+    ('Stockport Youth Offending Service (YOS; also called the YOT)': 'YOS'), else its name without a
+    note in brackets at the end ('the police (police station)': 'the police')."""
+    if short:
+        return short
+    found = ACRONYM.search(name)
+    return found.group(1) if found else NOTE.sub("", name) or name
+
+
 class Names:
     """The names of one protocol's elements, looked up once: its parties (agencies, roles and
-    people), states, lifecycles, events, dimensions and artefacts; each duty by id (its first occurrence); and
-    the agency each agency or role is, or sits under (people are not agencies)."""
+    people) in full and for short, states, lifecycles, events, dimensions and artefacts; each duty
+    by id (its first occurrence); the agency each agency or role is, or sits under (people are not
+    agencies); and the opening words of its clauses, where the file gives them."""
 
     def __init__(self, protocol: Protocol):
         self.protocol = protocol
@@ -50,6 +72,13 @@ class Names:
             | {r.id: r.name for r in protocol.roles()}
             | {p.id: p.name for p in protocol.people}
         )
+        self.shorts = (
+            {a.id: short_name(a.name, a.short) for a in protocol.agencies}
+            | {r.id: r.short or NOTE.sub("", r.name) or r.name for r in protocol.roles()}
+            | {p.id: p.name for p in protocol.people}
+        )
+        self.openings: dict[str, str] = dict(getattr(protocol, "clauses", None) or {})  # the format's clause table
+        self.attributes = {a.id: a for a in protocol.attributes}
         self.agency = {a.id: a.id for a in protocol.agencies} | {r.id: a.id for a in protocol.agencies for r in a.roles}
         self.states = {s.id: s.name or _word(s.id) for s in protocol.states()}
         self.lifecycles = {lc.id: lc.name for lc in protocol.lifecycles}
@@ -66,6 +95,10 @@ class Names:
 
     def party(self, party: str) -> str:
         return self.parties.get(party) or _word(party)
+
+    def short(self, party: str) -> str:
+        """What the protocol calls a party for short: 'YOS', 'CSC', 'YOS officer'."""
+        return self.shorts.get(party) or _word(party)
 
     def event(self, event: str) -> str:
         return self.events.get(event) or _word(event)
@@ -93,19 +126,109 @@ def names(protocol: Protocol) -> Names:
     return found
 
 
+# --- clauses ---------------------------------------------------------------------------------------
+
+
+def clause_ref(protocol: Protocol, clause: str) -> str:
+    """A clause by its number, with its opening words where the file gives them: 'clause 5.6.1 ("As
+    soon as a RiLAA has")'."""
+    opening = names(protocol).openings.get(clause)
+    return f'clause {clause} ("{opening}")' if opening else f"clause {clause}"
+
+
+def clauses_ref(protocol: Protocol, clauses: Iterable[str]) -> str:
+    """One clause as `clause_ref` says it, several by their numbers: 'clauses 4.2.4 and 5.7.1'."""
+    items = list(dict.fromkeys(clauses))
+    return clause_ref(protocol, items[0]) if len(items) == 1 else clause_words(items)
+
+
+# --- a child in a situation -------------------------------------------------------------------------
+
+
+def child_words(protocol: Protocol, situation: dict[str, str | int | bool]) -> str:
+    """A child in a situation (a witness's data: lifecycle -> states, attribute -> value), as one
+    child: 'a child (remanded to local authority accommodation; looked after; the CPS is opposing
+    bail; not: the social worker is present at court)'."""
+    found = names(protocol)
+    lifecycles = {lc.id for lc in protocol.lifecycles}
+    parts = [
+        found.state(s.strip())
+        for key, value in situation.items()
+        if key in lifecycles
+        for s in str(value).split(",")
+        if s.strip()
+    ]
+    denied = []
+    for key, value in situation.items():
+        attribute = found.attributes.get(key)
+        if attribute is None:
+            continue
+        if attribute.type == "bool":
+            (parts if value else denied).append(attribute.name)
+        elif attribute.type == "int":
+            parts.append(f"{attribute.name} {value}")
+        else:
+            chosen = next((v for v in attribute.values if v.id == value), None)
+            parts.append(f"{attribute.name}: {(chosen.name if chosen else None) or _word(str(value))}")
+    if denied:
+        parts.append("not: " + ", ".join(denied))
+    return f"a child ({'; '.join(parts)})" if parts else "a child"
+
+
+def condition_words(protocol: Protocol, condition: Condition) -> str:
+    """A condition in the protocol's words: states by name, yes/no attributes by what they say."""
+    found = names(protocol)
+    match condition:
+        case Comparison(key, op, value):
+            values = value if isinstance(value, tuple) else (value,)
+            attribute = found.attributes.get(key)
+            if attribute is None:  # a lifecycle
+                said = " or ".join(found.state(str(v)) for v in values)
+                return f"not {said}" if op in ("ne", "not_in") else said
+            if attribute.type == "bool":
+                holds = (values[0] is True) == (op not in ("ne", "not_in"))
+                return attribute.name if holds else f"not where {attribute.name}"
+            if attribute.type == "enum":
+                labels = {v.id: v.name or _word(v.id) for v in attribute.values}
+                said = " or ".join(labels.get(str(v), _word(str(v))) for v in values)
+                return f"{attribute.name}: {'not ' if op in ('ne', 'not_in') else ''}{said}"
+            return f"{attribute.name} {COMPARED[op]} {', '.join(map(str, values))}"
+        case All(parts):
+            return " and ".join(condition_words(protocol, p) for p in parts) or "always"
+        case AnyOf(parts):
+            return " or ".join(condition_words(protocol, p) for p in parts)
+        case Not(part):
+            return f"not ({condition_words(protocol, part)})"
+    raise TypeError(condition)
+
+
+COMPARED = {"eq": "is", "ne": "is not", "lt": "under", "lte": "at most", "gt": "over", "gte": "at least"}
+COMPARED |= {"in": "is", "not_in": "is not"}
+
+
 # --- who ---------------------------------------------------------------------------------------------
+
+
+def who(protocol: Protocol, parties: Iterable[str] | None, lead: str | None = None) -> str:
+    """Who, by the protocol's short names ('YOS and CSC'), with the lead if one is named; '' if none."""
+    listed = list(dict.fromkeys(parties or ()))
+    if not listed:
+        return ""
+    found = names(protocol)
+    led = f" ({found.short(lead)} leading)" if lead else ""
+    return listing(found.short(p) for p in listed) + led
 
 
 def parties_words(
     protocol: Protocol,
     parties: Iterable[str] | None,
     *,
-    nobody: NoOne = "text",
+    nobody: NoOne = "short",
     how: Joined = "list",
     lead: str | None = None,
 ) -> str:
-    """Who: the parties' names joined (`how`), with the one leading if named; `NO_ONE[nobody]` if
-    there are none (the source names no one)."""
+    """Who, by full names, for the comparison and the diff: the parties' names joined (`how`), with
+    the one leading if named; `NO_ONE[nobody]` if there are none (the source names no one)."""
     listed = list(parties or ())
     if not listed:
         return NO_ONE[nobody]
@@ -133,15 +256,15 @@ def start_words(protocol: Protocol, start: Start | None, style: StartStyle) -> s
 
 
 def firm_limit_words(protocol: Protocol, timescale: Timescale) -> str:
-    """The firm limit a timescale gives beside its vague words ('' if none), as the text checks say it."""
+    """The firm limit a timescale gives beside its vague words ('' if none)."""
     if timescale.within is not None:
-        return f"within {amount_words(timescale.within.amount, timescale.within.unit, singular=False)}"
+        return f"within {amount_words(timescale.within.amount, timescale.within.unit)}"
     before = timescale.before
     if before is not None:
         event = names(protocol).events.get(before.event, before.event)
         if before.amount is None or before.unit is None:
             return f"before {event}"
-        return f"no later than {amount_words(before.amount, before.unit, singular=False)} before {event}"
+        return f"no later than {amount_words(before.amount, before.unit)} before {event}"
     return ""
 
 
@@ -196,3 +319,52 @@ def timescale_change_words(protocol: Protocol, duty: Duty) -> str:
 def trigger_words(protocol: Protocol, duty: Duty, style: StartStyle) -> str:
     """What the duty's own trigger is, in words of `style` (that it has none, if it has none)."""
     return start_words(protocol, trigger_start(duty.trigger), style)
+
+
+# --- a duty in a sentence -----------------------------------------------------------------------------
+
+
+def doing(protocol: Protocol, duty: Duty, also: Iterable[Duty] = ()) -> str:
+    """What a duty asks, as a sentence says it: 'CSC must identify a remand placement'; 'someone must
+    ...' where the text names no one; with `also`, the other duties of the same sentence, each with
+    its own actor where it has another ('YOS must tell CSC of the change, and CSC tell the YOS of it')."""
+    acting = who(protocol, duty.actor, duty.lead) or "someone"
+    parts = [duty.action]
+    for other in also:
+        other_acting = who(protocol, other.actor, other.lead) or "someone"
+        part = other.action if other_acting == acting else f"{other_acting} {other.action}"
+        if part not in parts:
+            parts.append(part)
+    return f"{acting} {duty.modality} {listing(parts) if len(parts) < 3 else '; '.join(parts)}"
+
+
+def by_when(protocol: Protocol, duty: Duty) -> str | None:
+    """A duty's time limit in a few words, or None where the text gives none."""
+    t = duty.timescale
+    if t is None:
+        return None
+    if t.within is None and t.before is None and t.every is None and t.at is None:
+        return quoted(t.vague) if t.vague else None
+    return timescale_words(protocol, duty)
+
+
+SUGGESTED = {  # a time limit that fits the kind of duty, where the text gives none
+    "invitation": "Give a notice period, e.g. invitations at least 5 working days before the meeting.",
+    "notification": "Set a firm limit, e.g. the same working day as {start}.",
+    "protocol_review": "Set a review period in years, e.g. every 2 years from agreement, and who leads it.",
+}
+
+
+def timing_suggestion(protocol: Protocol, duty: Duty, natures: Iterable[str], law: str | None = None) -> str:
+    """A time limit to suggest for a duty that gives none, fitting what it is: statute's where statute
+    sets one; a notice period for an invitation; the same working day for a notification; a period
+    in years for a protocol review; else a limit counted from what starts it."""
+    start = trigger_words(protocol, duty, "quoted") if duty.trigger is not None else None
+    if law:
+        return f"Set {law} or sooner, as statute does."
+    for nature in ("invitation", "protocol_review", "notification"):
+        if nature in natures and (start or nature != "notification"):
+            return SUGGESTED[nature].format(start=start)
+    if start:
+        return f"Say by when, counted from {start}."
+    return "Say by when, or at which stage of the case."

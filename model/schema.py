@@ -196,6 +196,9 @@ class Role(Element):
     id: Id
     name: str
     clause: Clauses
+    short: str | None = Field(
+        None, min_length=1, description="What the protocol calls the role for short, if its name is long."
+    )
 
 
 class Agency(Element):
@@ -207,6 +210,11 @@ class Agency(Element):
     kind: BodyKind | None = Field(
         None,
         description="The kind of statutory body the agency is (local_authority, youth_offending_team ...), where the text makes it plain.",
+    )
+    short: str | None = Field(
+        None,
+        min_length=1,
+        description="What the protocol calls the agency for short (YOS, CSC); else the capitals in brackets in its name.",
     )
     roles: tuple[Role, ...] = ()
 
@@ -614,6 +622,18 @@ class PartOf(Element):
     )
 
 
+DutyTag = Literal["invitation", "notification", "internal", "principle", "protocol_review"]
+DUTY_TAGS: dict[str, str] = {
+    "invitation": "an invitation to a meeting: due before the meeting by nature, so only a notice period is missing",
+    "notification": "telling another agency (or person) that something has happened",
+    "internal": "a step inside one agency, even where the text names no role for it",
+    "principle": "a statement of principle or commitment worded as a duty (must, should)",
+    "protocol_review": "reviewing the protocol itself",
+}
+"""What a duty is, where its words alone do not say it, for the severity and wording of findings
+(docs/checks.md#severity-by-harm)."""
+
+
 class Item(Element):
     """One entry of a list inside a clause (a report's contents, who may ask for a visit)."""
 
@@ -654,6 +674,15 @@ class Duty(Element):
     statute: Statute = ()
     part_of: PartOf | None = Field(
         None, description="The duty this one is part of, and as what: {duty: whole_duty, as: item | content}."
+    )
+    tags: Annotated[tuple[DutyTag, ...], BeforeValidator(_names, json_schema_input_type=DutyTag | list[DutyTag])] = (
+        Field(
+            (),
+            description=(
+                "What the duty is, where its other fields do not say: invitation, notification, internal, principle, "
+                "protocol_review (docs/protocol-format.md#tags)."
+            ),
+        )
     )
     quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")
 

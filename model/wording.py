@@ -3,11 +3,11 @@
 The loaders, the checks (their messages) and the renderers (reports, comparisons, diffs) say the
 same things: "did you mean" for a name not found; a list, a list of clauses; that no one is named;
 what starts a duty's clock; a time limit; a date. Each is phrased here; the names of a protocol's
-elements, and the phrases made of them (who does a duty, a duty's timescale), are in `names`, which
-builds on this module. (This one sits below the schema, whose vocabulary check says "did you mean",
-so it knows no protocol.) Where the texts of this version still phrase one thing in several ways
-(they were written apart), each way is kept, chosen by a `style` argument, so that the outputs stay
-as they were; the next round of work on the messages can make them one.
+elements, and the phrases made of them (who does a duty, a duty's timescale, a child in a
+situation), are in `names`, which builds on this module. (This one sits below the schema, whose
+vocabulary check says "did you mean", so it knows no protocol.) What starts a clock is phrased for
+the sentence it is part of (`style`): a witness timeline, a finding, a change between versions, a
+simulation plan.
 """
 
 from __future__ import annotations
@@ -72,11 +72,8 @@ def quoted(words: str) -> str:
 
 # --- no one named --------------------------------------------------------------------------------------------
 
-NoOne = Literal["clause", "text", "facts", "short", "cell"]
-NO_ONE: dict[str, str] = {  # that the text names no one to act, in each way it is said today
-    "clause": "someone (the clause names no one)",
-    "text": "someone (the text names no one)",
-    "facts": "someone (the facts name no one)",
+NoOne = Literal["short", "cell"]
+NO_ONE: dict[str, str] = {  # that the text names no one to act: in a sentence, and in a table's cell
     "short": "no one named",
     "cell": "(not named)",
 }
@@ -84,28 +81,22 @@ NO_ONE: dict[str, str] = {  # that the text names no one to act, in each way it 
 
 # --- what starts a duty's clock ----------------------------------------------------------------------
 
-StartStyle = Literal["moment", "quoted", "case", "change", "id"]
+StartStyle = Literal["moment", "quoted", "change", "id"]
 START_PHRASES: dict[str, dict[str | None, str]] = {  # by the style of the sentence it is part of
     "moment": {  # a moment on a witness timeline
         "event": "{event}",
         "enter": "{state} begins",
         "exit": "{state} ends",
         "duty": "{action} done",
-        "situation": "the case comes to be where {situation}",
+        "situation": "the child comes to be: {situation}",
         "possible": "{event} becomes possible",
     },
-    "quoted": {  # a statutory finding
+    "quoted": {  # a finding's message
         "event": "'{event}'",
         "enter": "'{state}' beginning",
         "exit": "'{state}' ending",
         "duty": "'{action}' being done",
         None: "its start",
-    },
-    "case": {  # a text finding
-        "event": "the event '{event}'",
-        "enter": "the case becoming '{state}'",
-        "exit": "the case ceasing to be '{state}'",
-        "duty": "'{action}' being done ({clauses})",
     },
     "change": {  # a change between two versions
         "event": "'{event}'",
@@ -135,10 +126,10 @@ def start_phrase(kind: str | None, style: StartStyle, **words: str | None) -> st
 # --- time limits -------------------------------------------------------------------------------------
 
 
-def amount_words(amount: int, unit: Unit, singular: bool = True) -> str:
-    """'10 working days', '1 week' ('1 weeks' if not `singular`, as the text checks still say)."""
+def amount_words(amount: int, unit: Unit) -> str:
+    """'10 working days', '1 week'."""
     name = unit.value.replace("_", " ")
-    return f"{amount} {name[:-1] if singular and amount == 1 else name}"
+    return f"{amount} {name[:-1] if amount == 1 else name}"
 
 
 def size(limit: Limit) -> str:

@@ -18,12 +18,22 @@ from itertools import combinations
 import z3
 
 from ..model.calendar import Limit, last_day
-from ..model.names import parties_words
+from ..model.names import clause_ref, who
 from ..model.schema import Duty, Protocol, clause_sort_key
 from ..model.timescales import delays
-from ..model.wording import day_words, deadline_words, holiday_words, limit_words, listing, moment_words, quoted, size
-from .clocks import Deadline, Setting, agencies, anchor, deadline, opening, soon, start_words, together, undecided
-from .findings import Finding, Kind, Severity, make
+from ..model.wording import (
+    clause_words,
+    day_words,
+    deadline_words,
+    holiday_words,
+    limit_words,
+    listing,
+    moment_words,
+    quoted,
+    size,
+)
+from .clocks import Deadline, Setting, agencies, anchor, opening, soon, start_words, together, undecided
+from .findings import SEVERITY_ORDER, Finding, Kind, Severity, first_fitting, make
 from .timeline import Instant, Timeline
 from .witnesses import Answer, Entry, ask, happenings, witness
 
@@ -39,12 +49,23 @@ class Reading:
     anchor: str  # what it is counted from, in words
     limits: tuple[Limit, Limit]
     duties: tuple[Duty, ...]  # the duty limited, or the duties that count back from the event
+    same: tuple[Duty, ...] = ()  # duties timed by the same two readings from the same event (one phrase)
 
 
 def readings(setting: Setting) -> list[Reading]:
-    """Every limit the protocol gives in two units."""
+    """Every limit the protocol gives in two units; a duty timed by the same two readings, from the
+    same event, as a scheduled event (the report due at the adjourned hearing) is one with it."""
+    scheduled = {
+        (e.scheduled.after, delays(e.scheduled)): e for e in setting.protocol.events if e.scheduled and e.scheduled.also
+    }
+    same: dict[str, list[Duty]] = {}
     found = []
     for due in setting.deadlines:
+        trigger = due.duty.trigger.event if due.duty.trigger is not None else None
+        twin = scheduled.get((trigger, tuple(due.limits))) if len(due.limits) == 2 and trigger else None
+        if twin is not None:
+            same.setdefault(twin.id, []).append(due.duty)
+            continue
         if len(due.limits) == 2:
             duty, (first, second) = due.duty, due.limits
             words = (duty.timescale.words if duty.timescale else None) or f"{size(first)} ({size(second)})"
@@ -77,6 +98,7 @@ def readings(setting: Setting) -> list[Reading]:
                     after,
                     (first, second),
                     counting,
+                    tuple(same.get(event.id, ())),
                 )
             )
     return found
@@ -114,39 +136,34 @@ def dual_readings(setting: Setting) -> list[Finding]:
 def dual_reading(setting: Setting, reading: Reading, started: dt.datetime) -> Finding:
     calendar, protocol = setting.context.calendar, setting.protocol
     ends = [(limit, last_day(limit.due(calendar, started))) for limit in reading.limits]
-    clause = listing(reading.clauses[:1])
     entries: list[Entry] = [(started.date(), reading.anchor, reading.clauses[0])]
     entries += [(end, f"{reading.what}, reading the limit as {size(limit)}", reading.clauses[0]) for limit, end in ends]
     counting = [d for d in reading.duties if set(d.clause) - set(reading.clauses[:1])]
-    knock_on = "".join(
-        f" Clause {listing(d.clause)} counts back from this date ({d.action}, "
-        f"{limit_words(deadline(d).limit, 'it')}), so its deadline moves with it."  # type: ignore[union-attr]
-        for d in counting
+    knock_on = " ".join(
+        f"Clause {listing(d.clause)} counts back from it ({d.action}), so its deadline moves too." for d in counting
     )
+    ends_words = ", ".join(
+        f"{size(limit)} ends {day_words(end)}{holiday_words(setting.context.calendar, end)}" for limit, end in ends
+    )
+    what = reading.what + "".join(f" and the last day to {d.action}" for d in reading.same)
     message = (
-        f"Clause {clause} gives {reading.what} as '{reading.words}', but the two readings end on different dates. "
-        f"For example: {quoted(reading.anchor)} on {moment_words(started, reading.limits[0])}; "
-        + "; ".join(
-            f"{size(limit)} later is {day_words(end)}{holiday_words(setting.context.calendar, end)}"
-            for limit, end in ends
-        )
-        + ". The readings differ whenever a bank holiday or closure falls in the period, or it begins on a weekend."
-        + f"{knock_on} "
-        f"Practitioners, the court and the family can work to different dates, and what is prepared for the later one "
-        f"is late for the earlier."
+        f"{clause_ref(protocol, reading.clauses[0]).capitalize()} gives {what} as '{reading.words}', and the "
+        f"two readings end on different days: from {quoted(reading.anchor)} on "
+        f"{moment_words(started, reading.limits[0])}, {ends_words}."
     )
-    suggestion = (
-        f"State the period in one unit (for example '{size(reading.limits[1])}'), or say which reading governs."
-    )
+    suggestion = f"State the period in one unit (e.g. '{size(reading.limits[1])}'), or say which reading governs."
+    scheduled = reading.question.startswith("two readings of event")  # the court or meeting fixes the date
     return make(
         "deadline-divergence",
         reading.question,
-        "warning",
+        "info" if scheduled and not reading.same else "warning",
         reading.clauses,
         message,
-        agencies=agencies(protocol, reading.duties),
+        agencies=agencies(protocol, (*reading.duties, *reading.same)),
         witness=witness(setting, entries),
         suggestion=suggestion,
+        detail=(knock_on + " " if knock_on else "")
+        + "The readings differ whenever a bank holiday falls in the period, or it begins at a weekend.",
     )
 
 
@@ -336,40 +353,32 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
             met.duty.clause[0],
         )
     )
-    statement = "; ".join(
-        f"{labels[d.duty.id]}: {parties_words(protocol, d.duty.actor, nobody='clause', how='and')} "
-        f"{d.duty.modality} {d.duty.action} {limit_words(d.limit, quoted(start_words(setting, d.duty)))}"
-        for d in (met, missed)
-    )
+    limits = {d.duty.id: limit_words(d.limit, quoted(start_words(setting, d.duty))) for d in (met, missed)}
     began = "; ".join(f"{quoted(p.words)} on {moment_words(when, met.limit)}" for when, p in events)
     example = (
-        f"For example: {began}; {quoted(met.duty.action)} done on {moment_words(acted, met.limit)} "
-        f"is on time under {labels[met.duty.id]} "
-        f"(due {deadline_words(dues[met.duty.id], met.limit)}) but late under {labels[missed.duty.id]} "
-        f"(due {deadline_words(dues[missed.duty.id], missed.limit)})."
+        f"Done on {moment_words(acted, met.limit)}, it is on time under {labels[met.duty.id]} but late under "
+        f"{labels[missed.duty.id]} (due {deadline_words(dues[missed.duty.id], missed.limit)})."
     )
     level: Severity
+    acting = who(protocol, missed.duty.actor) or "someone"
+    best, required = (f"{labels[d.duty.id]} ({limits[d.duty.id]})" for d in (met, missed))
     if best_practice:
-        message = (
-            f"Following best practice can breach a requirement: {statement}. {example} "
-            "A practitioner working to the best-practice timescale believes they are on time after the requirement "
-            "has passed, and the child waits longer than the protocol requires."
+        message = first_fitting(
+            f"Following {best} can breach {required}, for {acting} to {missed.duty.action}. {example}",
+            f"Following {best} can breach {required}. {example}",
         )
-        required = limit_words(missed.limit, quoted(start_words(setting, missed.duty)))
-        suggestion = f"Bring the best-practice window inside the required one ({labels[missed.duty.id]}: {required})."
+        suggestion = f"Bring the best practice inside the requirement ({limits[missed.duty.id]})."
         level = "warning"
     else:
-        kind_words = (met.duty.type or "").replace("_", " ")
-        message = (
-            f"Clauses {m} and {n} state one duty ({kind_words}) with different time limits: {statement}. {example} "
-            "Staff following one clause are in breach of the other, and the child can wait longer than the stricter "
-            "clause promises."
+        message = first_fitting(
+            f"Clauses {m} and {n} give different limits for {acting} to {missed.duty.action}: {best} and "
+            f"{required}. {example}",
+            f"Clauses {m} and {n} give one duty different limits: {best} and {required}. {example}",
         )
         suggestion = (
-            "Give this duty one time limit in both clauses, or say which clause governs "
-            "(the stricter protects the child)."
+            "Give the duty one time limit in both clauses, or say which governs (the stricter protects the child)."
         )
-        level = "error" if met.duty.modality == missed.duty.modality == "must" else "warning"
+        level = "warning"
     return make(
         kind,
         asked,
@@ -379,4 +388,60 @@ def two_timescales(setting: Setting, kind: Kind, asked: str, act: Act) -> Findin
         agencies=agencies(protocol, [met.duty, missed.duty]),
         witness=witness(setting, entries),
         suggestion=suggestion,
+        detail=f"For example: {began}." if began else None,
+        duties=(met.duty.id, missed.duty.id),
     )
+
+
+def one_per_duty(setting: Setting, findings: list[Finding]) -> list[Finding]:
+    """Findings on the limits of one duty stated in several clauses (one `type`), made one: the
+    clauses and their limits, the first finding's example, the most severe of their severities."""
+    by_id = {d.duty.id: d for d in setting.deadlines}
+    of_type: dict[str, list[Finding]] = {}
+    for f in findings:
+        types = {by_id[d].duty.type for d in f.duties if d in by_id and by_id[d].duty.type}
+        if len(types) == 1:
+            of_type.setdefault(types.pop(), []).append(f)
+    merged = {t: group for t, group in of_type.items() if len(group) > 1}
+    out = [f for f in findings if not any(f in group for group in merged.values())]
+    for kind, group in merged.items():
+        dues = [by_id[d] for d in dict.fromkeys(d for f in group for d in f.duties)]
+        stated = "; ".join(
+            f"clause {listing(d.duty.clause)}{' (should)' if d.duty.modality == 'should' else ''}: "
+            f"{limit_words(d.limit, quoted(start_words(setting, d.duty)))}"
+            for d in dues
+        )
+        first = min(group, key=lambda f: SEVERITY_ORDER[f.severity])
+        example = first.message[first.message.find("Done on ") :] if "Done on " in first.message else ""
+        clauses = sorted({c for f in group for c in f.clauses}, key=clause_sort_key)
+        decided = all(f.decided for f in group)
+        if decided:
+            message = first_fitting(
+                f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}. "
+                f"{example}",
+                f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}.",
+            )
+        else:  # a question of the group the solver did not answer: the group is undecided
+            message = first_fitting(
+                f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree ({stated}). No "
+                "answer came in time: unknown, not a pass.",
+                f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree. No answer came in "
+                "time: unknown, not a pass.",
+            )
+        out.append(
+            make(
+                "deadline-divergence",
+                f"one duty, several timescales {kind}",
+                first.severity,
+                clauses,
+                message,
+                agencies=sorted({a for f in group for a in f.agencies}),
+                witness=first.witness,
+                suggestion="Give the duty one time limit in every clause, or say which governs (the stricter protects "
+                "the child).",
+                detail=" ".join(f.detail for f in group if f.detail) or None,
+                decided=decided,
+                duties=tuple(d.duty.id for d in dues),
+            )
+        )
+    return out

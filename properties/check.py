@@ -17,7 +17,7 @@ from typing import Any
 from ..model.schema import Protocol
 from . import deadlines, ownership, statute, structure, text
 from .context import TIMEOUT_SECONDS, Context
-from .findings import Finding, ordered
+from .findings import Finding, grouped, ordered
 from .judgements import Judgements
 
 FAMILIES = (ownership, deadlines, structure, text, statute)
@@ -83,7 +83,7 @@ def check(
     context = Context(
         protocol, today=today or dt.date.today(), timeout=timeout, assumptions=assumptions, baseline=baseline
     )
-    found = [finding for family in FAMILIES for finding in family.check(protocol, context)]
+    found = grouped([finding for family in FAMILIES for finding in family.check(protocol, context)])
     accepted = {a.id: a.reason for a in judgements.accepted} if judgements else {}
     findings = [f.model_copy(update={"accepted": accepted[f.id]}) if f.id in accepted else f for f in found]
     stale = sorted(set(accepted) - {f.id for f in found})

@@ -223,16 +223,18 @@ def undecided(
     setting: Setting, kind: Kind, asked: str, clauses: Iterable[str], what: str, reason: str, duties: Iterable[Duty]
 ) -> Finding:
     """A question the solver did not answer within the time limit: an open error, never a pass."""
+    duties = list(duties)
     return make(
         kind,
         asked,
         "error",
         sorted(set(clauses), key=clause_sort_key),
-        f"Not decided: whether {what}. The solver gave no answer within {setting.context.timeout:g} s ({reason}), "
-        f"so this is not a pass.",
+        f"Not decided: whether {what}. No answer came within {setting.context.timeout:g} s ({reason}): unknown, "
+        "not a pass.",
         agencies=agencies(setting.protocol, duties),
         suggestion="Re-run with a longer --timeout.",
         decided=False,
+        duties=[d.id for d in duties],
     )
 
 

@@ -18,6 +18,9 @@ Each question is asked of the admissible timelines of a case on the window of re
    which a `must` duty of the same type (or with the same trigger, recipients and an overlapping
    actor) is missed.
 
+Questions 4 and 5 about one duty stated in several clauses (one `type`) are one finding: the duty's
+limits, clause by clause, that disagree (`deadline-divergence`).
+
 Questions 1 and 2 are in `windows`, 3 to 5 in `agreement`; what they share (when each duty's clock
 starts, its window opens, what its limit counts from) in `clocks`, and how the solver is asked for a
 witness that reads naturally in `witnesses`. A limit in calendar months is counted by the
@@ -31,7 +34,7 @@ from __future__ import annotations
 import z3
 
 from ..model.schema import Protocol
-from .agreement import best_practice_breaches, dual_readings, restated_duties
+from .agreement import best_practice_breaches, dual_readings, one_per_duty, restated_duties
 from .clocks import Setting, margin
 from .context import Context
 from .findings import Finding, ordered
@@ -48,7 +51,6 @@ def check(protocol: Protocol, context: Context) -> list[Finding]:
             *empty_windows(setting),
             *late_results(setting),
             *dual_readings(setting),
-            *restated_duties(setting),
-            *best_practice_breaches(setting),
+            *one_per_duty(setting, [*restated_duties(setting), *best_practice_breaches(setting)]),
         ]
     )

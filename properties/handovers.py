@@ -15,7 +15,7 @@ import z3
 
 from ..model import conditions
 from ..model.conditions import Condition
-from ..model.names import names
+from ..model.names import child_words, names
 from ..model.schema import Duty, OwnershipRule, Protocol
 from ..model.wording import clause_words
 from .findings import Finding, Witness, make
@@ -317,8 +317,8 @@ def handover_names(protocol: Protocol, handover: Handover) -> tuple[str, str, st
     """The old and new agencies, the dimension and the event, in words."""
     named = names(protocol)
     return (
-        named.party(handover.old),
-        named.party(handover.new),
+        named.short(handover.old),
+        named.short(handover.new),
         named.dimension(handover.dimension),
         named.event(handover.event),
     )
@@ -351,26 +351,21 @@ def handover_finding(
         *(rule.when for rule, _ in question.old_rules + question.new_rules),
         *(rest for rest in question.stays + question.had + question.carried if not isinstance(rest, bool)),
     )
-    data, words = situations.describe(
-        question.move.source, keys, model
-    )  # the question fixes the move's source configuration
+    data, _ = situations.describe(question.move.source, keys, model)  # the question fixes the move's source
     old, new, dimension, event = handover_names(protocol, question.handover)
     handover = question.handover
+    child = child_words(protocol, data)
     return make(
         "silent-handover",
         f"dimension {handover.dimension} on {handover.event} from {handover.old} to {handover.new}",
         "warning",
         [c for rule in old_rules + new_rules for c in rule.clause] + transition_clauses(situations, question.move),
-        f"On '{event}', {dimension} passes from {old} ({clause_words(c for r in old_rules for c in r.clause)}) "
-        f"to {new} ({clause_words(c for r in new_rules for c in r.clause)}); for example for a child who is: "
-        f"{words}. No duty triggered by this event has either agency tell the other, so the new holder may not know "
-        f"it now holds {dimension} and the old one may stop: for the child, {dimension} can lapse in the handover.",
+        f"When '{event}' happens to {child}, {dimension} passes from {old} "
+        f"({clause_words(c for r in old_rules for c in r.clause)}) to {new} "
+        f"({clause_words(c for r in new_rules for c in r.clause)}), but no clause has either tell the other.",
         agencies=(handover.old, handover.new),
-        witness=Witness(situation={**data, "event": handover.event}, words=f"{words}; then {event}"),
-        suggestion=(
-            f"Add a duty, triggered by '{event}', for one agency to tell the other ({old} to notify {new}, or {new} to "
-            f"confirm with {old}), with a timescale, so that {dimension} is handed over rather than assumed."
-        ),
+        witness=Witness(situation={**data, "event": handover.event}, words=f"{child}; then {event}"),
+        suggestion=f"Add a duty, on '{event}', for one of them to tell the other, with a time limit.",
     )
 
 
@@ -383,11 +378,11 @@ def undecided_handover(
     return make(
         "silent-handover",
         f"dimension {handover.dimension} on {handover.event} from {handover.old} to {handover.new}",
-        "warning",
+        "error",
         [c for rule, _ in question.old_rules + question.new_rules for c in rule.clause]
         + transition_clauses(situations, question.move),
-        f"Could not decide whether {dimension} passes from {old} to {new} without notice on '{event}': the solver gave "
-        f"no answer within {timeout_ms / 1000:g} seconds.",
+        f"Not decided: whether {dimension} passes from {old} to {new} without notice on '{event}'. No answer came "
+        f"within {timeout_ms / 1000:g} s: unknown, not a pass.",
         agencies=(handover.old, handover.new),
         suggestion="Re-run the checks with a longer time limit.",
         decided=False,

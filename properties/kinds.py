@@ -1,6 +1,11 @@
 """The kinds of finding, in one table: for each, the family of checks that reports it, its usual
 severity, the area of the protocol a manager would review it under, its priority among what to fix
-first, its plain name (one finding, several), and its section in docs/checks.md.
+first, its plain name (one finding, several), how its severity follows the harm to a child
+(`harm`, the rule docs/checks.md gives word for word), and its section in docs/checks.md.
+
+Severity is by harm (docs/checks.md#severity-by-harm): an error where a child can be left without a
+service, or statute breached, between agencies; a warning for an ambiguity a practitioner may trip
+over; information for drafting.
 
 Adding a kind is one row here plus its check; a test fails when a kind has no row, or no section in
 docs/checks.md. The reports take their areas, their order of what to fix first and their words for a
@@ -36,8 +41,8 @@ AREAS = (
 
 @dataclass(frozen=True)
 class FindingKind:
-    """One kind of finding (see the module's docstring). `severity` is the usual one: a check may give
-    another where docs/checks.md says so (a duty with no actor follows its modality)."""
+    """One kind of finding (see the module's docstring). `severity` is the usual one; `harm` says when
+    a finding of the kind is more or less severe, as docs/checks.md does."""
 
     id: str
     family: Family
@@ -46,6 +51,7 @@ class FindingKind:
     priority: int  # among what to fix first: 1 first
     one: str  # a finding of this kind, in a manager's words
     several: str  # several of them
+    harm: str = ""  # how its severity follows the harm to a child: the rule docs/checks.md states
 
     @property
     def anchor(self) -> str:
@@ -66,15 +72,21 @@ TABLE = (
         2,
         "duty or responsibility with nobody named to hold it",
         "duties or responsibilities with nobody named to hold them",
+        "Error for a responsibility nobody holds in some case, and for a must-duty nobody is named for that "
+        "statute gives the child, or that reaches another agency while another duty waits on it; information "
+        "where every duty of the sentence is drafting (a step inside one agency, an invitation, a principle, a "
+        "permission); else a warning.",
     ),
     FindingKind(
         "ownership-conflict",
         "ownership",
-        "error",
+        "warning",
         "responsibility",
         5,
         "responsibility given to two agencies with no lead",
         "responsibilities given to two agencies with no lead",
+        "Warning where two clauses give a responsibility to different agencies in one case and neither leads; "
+        "information where the agencies overlap or hold it jointly.",
     ),
     FindingKind(
         "silent-handover",
@@ -84,6 +96,7 @@ TABLE = (
         8,
         "handover with no duty to tell the new holder",
         "handovers with no duty to tell the new holder",
+        "Always a warning: the new holder may not know, but the rules that hand over are named.",
     ),
     FindingKind(
         "escalation-gap",
@@ -93,6 +106,7 @@ TABLE = (
         7,
         "dispute route that ends at no named role",
         "dispute routes that end at no named role",
+        "Always a warning: a dispute can stall, but the services keep their own duties meanwhile.",
     ),
     FindingKind(
         "deadline-conflict",
@@ -102,6 +116,9 @@ TABLE = (
         3,
         "deadline that cannot always be met",
         "deadlines that cannot always be met",
+        "Error for a must-deadline that cannot always be met; warning for a should, or where best practice "
+        "allows a requirement to be missed; information where the clause already asks for it as soon as "
+        "possible.",
     ),
     FindingKind(
         "deadline-divergence",
@@ -111,6 +128,8 @@ TABLE = (
         9,
         "time limit stated two ways that disagree",
         "time limits stated two ways that disagree",
+        "Warning where a duty's limit reads two ways, or two clauses time one duty differently; information "
+        "where the date is one the court or a meeting fixes.",
     ),
     FindingKind(
         "vague-deadline",
@@ -118,8 +137,10 @@ TABLE = (
         "warning",
         "timescales",
         10,
-        "timescale in words only (no time limit)",
-        "timescales in words only (no time limit)",
+        "duty with no time limit",
+        "duties with no time limit",
+        "Warning for a must-duty that passes between agencies or that statute times; information for an "
+        "invitation, a step inside one agency, a should or a principle, and for words beside a firm limit.",
     ),
     FindingKind(
         "dangling-reference",
@@ -129,15 +150,18 @@ TABLE = (
         4,
         "reference to something the protocol does not have",
         "references to things the protocol does not have",
+        "Warning for a document a duty needs that no clause makes; information for a cross-reference to a "
+        "clause the protocol does not have.",
     ),
     FindingKind(
         "unreachable-state",
         "structure",
-        "warning",
+        "info",
         "structure",
         13,
         "situation no case can reach",
         "situations no case can reach",
+        "Always information: what the protocol says for such children is drafting that never applies.",
     ),
     FindingKind(
         "dead-end-state",
@@ -147,10 +171,38 @@ TABLE = (
         14,
         "situation a case can never leave",
         "situations a case can never leave",
+        "Always information: the protocol does not say what ends it.",
     ),
-    FindingKind("numbering", "text", "info", "structure", 15, "numbering fault", "numbering faults"),
-    FindingKind("review-overdue", "text", "warning", "review", 11, "review date passed", "review dates passed"),
-    FindingKind("review-missing", "text", "warning", "review", 12, "review date missing", "review dates missing"),
+    FindingKind(
+        "numbering",
+        "text",
+        "info",
+        "structure",
+        15,
+        "numbering fault",
+        "numbering faults",
+        "Always information: drafting.",
+    ),
+    FindingKind(
+        "review-overdue",
+        "text",
+        "warning",
+        "review",
+        11,
+        "review date passed",
+        "review dates passed",
+        "Always a warning: practice may have moved on from the text.",
+    ),
+    FindingKind(
+        "review-missing",
+        "text",
+        "warning",
+        "review",
+        12,
+        "review date missing",
+        "review dates missing",
+        "Always a warning: nobody is due to check the text.",
+    ),
     FindingKind(
         "statutory-gap",
         "statute",
@@ -159,6 +211,8 @@ TABLE = (
         1,
         "statutory duty the protocol leaves out",
         "statutory duties the protocol leaves out",
+        "Warning for a statutory duty to a child the justice system holds (police custody, remand, custody), "
+        "where one service must act for the other's child; information for duties inside one service.",
     ),
     FindingKind(
         "statutory-conflict",
@@ -168,6 +222,8 @@ TABLE = (
         6,
         "statutory duty stated more loosely than the law",
         "statutory duties stated more loosely than the law",
+        "Error for a time limit later than statute's; warning where the statute's text is unconfirmed, and for "
+        "a duty given to a body statute does not name.",
     ),
 )
 KIND = {k.id: k for k in TABLE}

@@ -17,29 +17,43 @@ a situation the lifecycles can actually reach, in data and in words.
 
 from __future__ import annotations
 
-from ..model import conditions, wording
-from ..model import names as model_names
-from ..model.schema import Dimension, Duty, OwnershipRule, Protocol
+from ..model import conditions
+from ..model.names import child_words, clause_ref, clauses_ref, doing, timing_suggestion, who
+from ..model.schema import Dimension, OwnershipRule, Protocol
+from .children import child_for
 from .context import Context
-from .findings import Finding, Witness, make
+from .findings import MESSAGE_LIMIT, SUGGESTION_LIMIT, Finding, Member, Pattern, Witness, first_fitting, make
+from .harm import Harm
+from .silences import Sentence, duty_member, sentences
 from .situations import Situations, Undecided, keys_of
+from .statute import law_sentence
 
-EXAMPLES = 3  # distinct situations quoted in a gap's message
+EXAMPLES = 3  # distinct situations a gap gives (the first in its message, all in its detail)
+JOINT = Pattern(
+    id="joint-no-lead",
+    several="{n} responsibilities are given jointly with no lead",
+    suggestion="Where one agency should act first, or decide when the others disagree, name it as lead.",
+)
+DRAFTING = Pattern(
+    id="unnamed-drafting",
+    several="{n} steps inside one agency, invitations or principles name no one to act",
+    suggestion="Name the role that acts where it matters; otherwise these are drafting points for the next review.",
+)
 
 
 def check(protocol: Protocol, context: Context) -> list[Finding]:
-    """Ownership gaps and conflicts, dimension by dimension, and duties that name no actor."""
+    """Ownership gaps and conflicts, dimension by dimension, and sentences whose duties name no actor."""
     situations = context.situations
     agency_of = _agencies(protocol)
-    names = model_names.names(protocol).parties
     findings: list[Finding] = []
     for dimension in protocol.dimensions:
         rules = [r for r in protocol.ownership if r.dimension == dimension.id]
-        findings += _gaps(dimension, rules, situations, context)
-        findings += _conflicts(dimension, rules, situations, agency_of, names, context)
-    for duty in protocol.duties:
-        if duty.actor is None:
-            findings.append(_no_actor(duty, situations, context))
+        findings += _gaps(protocol, dimension, rules, situations, context)
+        findings += _conflicts(protocol, dimension, rules, situations, agency_of, context)
+    harm = Harm(protocol, context.baseline)
+    for sentence in sentences(protocol):
+        if sentence.unnamed:
+            findings.append(_no_actor(protocol, sentence, harm, situations, context))
     return findings
 
 
@@ -57,7 +71,7 @@ def _undecided(kind, question: str, clauses, subject: str, reason: str) -> Findi
         question,
         "error",
         clauses,
-        f"Could not decide whether {subject} ({reason}). This is reported as unknown, not as a pass.",
+        f"Not decided: whether {subject} ({reason}): unknown, not a pass.",
         suggestion="Re-run with a longer --timeout.",
         decided=False,
     )
@@ -66,7 +80,9 @@ def _undecided(kind, question: str, clauses, subject: str, reason: str) -> Findi
 # --- gaps -----------------------------------------------------------------------------------------
 
 
-def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situations, context: Context) -> list[Finding]:
+def _gaps(
+    protocol: Protocol, dimension: Dimension, rules: list[OwnershipRule], situations: Situations, context: Context
+) -> list[Finding]:
     named = [r for r in rules if r.owner is not None]
     unnamed = [r for r in rules if r.owner is None]
     keys = keys_of(dimension.applies, *(r.when for r in rules))
@@ -89,19 +105,23 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
             continue
         if found is None:
             continue
-        data, words = situations.describe(found[0], keys, found[1])
+        data, _ = situations.describe(found[0], keys, found[1])
         quote = f' ("{rule.quote}")' if rule.quote else ""
+        child = child_words(protocol, data)
         findings.append(
             make(
                 "ownership-gap",
                 question,
                 "error",
                 rule.clause,
-                f"Clause {', '.join(rule.clause)} addresses {dimension.name}{quote} but names no one to hold it. "
-                f"For example: {words}. Unless someone is named, each agency may expect another to act, and the "
-                f"child may be left without it.",
-                witness=Witness(situation=data, words=words),
-                suggestion=f"Name the agency or role that holds {dimension.name} in this situation, or who decides.",
+                first_fitting(
+                    f"{clauses_ref(protocol, rule.clause).capitalize()} covers {dimension.name}{quote} but names no "
+                    f"one responsible, e.g. for {child}.",
+                    f"{clauses_ref(protocol, rule.clause).capitalize()} covers {dimension.name}{quote} but names no "
+                    "one responsible.",
+                ),
+                witness=Witness(situation=data, words=child),
+                suggestion=f"Name who is responsible for {dimension.name} in this case, or who decides.",
             )
         )
     question = f"dimension {dimension.id} uncovered"
@@ -112,7 +132,8 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
     try:
         while len(examples) < EXAMPLES and (found := situations.nearest(silent, context.timeout_ms, seen)) is not None:
             seen.append(found[0])
-            examples.append(situations.describe(found[0], keys, found[1]))
+            data, _ = situations.describe(found[0], keys, found[1])
+            examples.append((data, child_words(protocol, data)))
     except Undecided as reason:
         if not examples:
             return findings + [
@@ -125,19 +146,20 @@ def _gaps(dimension: Dimension, rules: list[OwnershipRule], situations: Situatio
                 )
             ]
     if examples:
-        listed = "; ".join(f"({i}) {words}" for i, (_, words) in enumerate(examples, 1))
+        more = "; ".join(words for _, words in examples[1:])
         findings.append(
             make(
                 "ownership-gap",
                 question,
                 "error",
                 clauses,
-                f"No clause says who holds {dimension.name} in some situations the case can reach: {listed}. "
-                f"A child in such a situation has no agency responsible for it.",
-                witness=Witness(situation=examples[0][0], words=examples[0][1]),
-                suggestion=(
-                    f"Add a rule naming who holds {dimension.name} in these situations, or narrow where it applies."
+                first_fitting(
+                    f"No clause says who is responsible for {dimension.name} for {examples[0][1]}.",
+                    f"No clause says who is responsible for {dimension.name} in some cases the protocol covers.",
                 ),
+                witness=Witness(situation=examples[0][0], words=examples[0][1]),
+                suggestion=f"Say who is responsible for {dimension.name} in such cases, or narrow where it applies.",
+                detail=f"Other cases with no one responsible: {more}." if more else None,
             )
         )
     return findings
@@ -163,11 +185,11 @@ def _owners(rule: OwnershipRule, agency_of: dict[str, str]) -> frozenset[str]:
 
 
 def _conflicts(
+    protocol: Protocol,
     dimension: Dimension,
     rules: list[OwnershipRule],
     situations: Situations,
     agency_of: dict[str, str],
-    names: dict[str, str],
     context: Context,
 ) -> list[Finding]:
     findings = []
@@ -195,19 +217,19 @@ def _conflicts(
                 continue
             if found is None:
                 continue
-            data, words = situations.describe(found[0], keys, found[1])
-            disjoint = not (a & b)
+            data, _ = situations.describe(found[0], keys, found[1])
+            child = child_words(protocol, data)
             findings.append(
                 make(
                     "ownership-conflict",
                     question,
-                    "error" if disjoint else "warning",
+                    "warning" if not (a & b) else "info",
                     clauses,
-                    f"Clause {', '.join(first.clause)} gives {dimension.name} to {_list(a, names)}, and clause "
-                    f"{', '.join(second.clause)} gives it to {_list(b, names)}; both apply when the case is: {words}. "
-                    f"No lead is named, so the agencies may each expect the other to act, or act at cross purposes.",
+                    f"{clauses_ref(protocol, first.clause).capitalize()} gives {dimension.name} to "
+                    f"{who(protocol, sorted(a))}, and {clauses_ref(protocol, second.clause)} to "
+                    f"{who(protocol, sorted(b))}. For {child} both apply, and neither says who leads.",
                     agencies=sorted(a | b),
-                    witness=Witness(situation=data, words=words),
+                    witness=Witness(situation=data, words=child),
                     suggestion=f"Say which agency leads on {dimension.name} when both clauses apply.",
                 )
             )
@@ -215,49 +237,63 @@ def _conflicts(
         holders = _owners(rule, agency_of)
         if len(holders) > 1:
             question = f"dimension {dimension.id} rule {rule.id} joint"
+            listed = who(protocol, sorted(holders))
             findings.append(
                 make(
                     "ownership-conflict",
                     question,
                     "info",
                     rule.clause,
-                    f"Clause {', '.join(rule.clause)} gives {dimension.name} to {_list(holders, names)} jointly and "
-                    "names no lead.",
+                    f"{clauses_ref(protocol, rule.clause).capitalize()} gives {dimension.name} to {listed} jointly, "
+                    "with no lead.",
                     agencies=sorted(holders),
-                    suggestion="If one agency should act first or decide when the others disagree, name it as lead.",
+                    suggestion=JOINT.suggestion,
+                    pattern=JOINT,
+                    member=Member(clause=rule.clause[0], who=listed, what=dimension.name),
                 )
             )
     return findings
 
 
-def _list(agencies: frozenset[str], names: dict[str, str]) -> str:
-    """The agencies' names (or people's), in the order of their ids: 'a, b and c'."""
-    return wording.listing(names.get(a, a) for a in sorted(agencies))
+# --- sentences that name no one -------------------------------------------------------------------
 
 
-# --- duties with no actor -------------------------------------------------------------------------
-
-
-def _no_actor(duty: Duty, situations: Situations, context: Context) -> Finding:
-    severity = {"must": "error", "should": "warning", "may": "info"}[duty.modality]
-    quote = f' ("{duty.quote}")' if duty.quote else ""
-    question = f"duty {duty.id} actor"
-    witness = None
-    if duty.when is not None:  # a duty for every case needs no example situation
-        try:
-            found = situations.nearest(duty.when, context.timeout_ms)
-        except Undecided:
-            found = None  # the finding stands without an example
-        if found is not None:
-            data, words = situations.describe(found[0], keys_of(duty.when), found[1])
-            witness = Witness(situation=data, words=words)
+def _no_actor(protocol: Protocol, sentence: Sentence, harm: Harm, situations: Situations, context: Context) -> Finding:
+    """One finding for a sentence whose duties name no one to act: who (and, where it gives none, by
+    when), for the first child it applies to, with statute's time limit where statute sets one."""
+    duties = sentence.unnamed
+    first = duties[0]
+    untimed = bool(sentence.untimed)
+    severity = harm.unnamed(duties)
+    lacks = "who, or by when" if untimed else "who"
+    where = clause_ref(protocol, first.clause[0]).capitalize()
+    quote = f' ("{first.quote}")' if first.quote else ""
+    message = first_fitting(
+        f"{where} says {doing(protocol, first, also=duties[1:])}{quote}, but not {lacks}.",
+        f"{where} says {doing(protocol, first)}{quote}, but not {lacks}.",
+        f"{where} says {doing(protocol, first)}, but not {lacks}.",
+    )
+    witness = child_for(protocol, situations, first, context.timeout_ms) if first.when is not None else None
+    law = next((found for d in sentence.untimed if (found := law_sentence(context.baseline, protocol, d))), None)
+    extra = [f"For example, {witness.words}." if witness is not None and witness.words else "", law[0] if law else ""]
+    for more in filter(None, extra):
+        if len(message) + 1 + len(more) <= MESSAGE_LIMIT:
+            message += " " + more
+    timing = timing_suggestion(protocol, first, harm.natures(first), law[1] if law else None) if untimed else ""
+    name = f"Name who {first.modality} {first.action}"
+    other = f"Name the agency or role that acts under clause {first.clause[0]}"
+    timed = f"{timing[0].lower()}{timing[1:]}" if timing else ""
+    options = (f"{name}, and {timed}", f"{other}, and {timed}") if timed else ()
+    suggestion = first_fitting(*options, f"{name}.", f"{other}.", limit=SUGGESTION_LIMIT)
     return make(
         "ownership-gap",
-        question,
+        f"duty {first.id} actor",
         severity,
-        duty.clause,
-        f"Clause {', '.join(duty.clause)} says someone {duty.modality} {duty.action}{quote}, but does not say who. "
-        f"A duty nobody is named for is easily left undone.",
+        sentence.clauses,
+        message,
+        agencies=sorted(harm.agencies(tuple(r for d in duties for r in d.recipient))),
         witness=witness,
-        suggestion="Name the agency or role that does this.",
+        suggestion=suggestion,
+        pattern=DRAFTING if severity == "info" else None,
+        member=duty_member(protocol, first),
     )

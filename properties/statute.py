@@ -35,15 +35,25 @@ from functools import cache
 
 from ..model import vocabulary
 from ..model.calendar import Calendar, Limit, last_day
-from ..model.conditions import All, AnyOf, Comparison, Condition, comparisons, describe
+from ..model.conditions import All, AnyOf, Comparison, Condition
 from ..model.loader import load_protocol
-from ..model.names import names, parties_words, reading_words, timescale_words, trigger_words
+from ..model.names import (
+    clauses_ref,
+    condition_words,
+    doing,
+    names,
+    reading_words,
+    timescale_words,
+    trigger_words,
+    who,
+)
 from ..model.schema import Duty, OwnershipRule, Protocol, Provision, State, clause_sort_key
 from ..model.source import LoadError, Located
 from ..model.timescales import duty_limits
-from ..model.wording import clause_words, day_words, listing, quoted
+from ..model.wording import clause_words, day_words, listing, quoted, size
 from .context import Context
-from .findings import Finding, TimelineEntry, Witness, make, ordered
+from .findings import Finding, Member, Pattern, TimelineEntry, Witness, first_fitting, make, ordered
+from .silences import timed_types, untimed
 from .timescales import Comparison as Compared
 from .timescales import compare
 
@@ -224,7 +234,67 @@ def readings(duty: Duty) -> list[Reading]:
     return compared + ([Reading("every", found.every)] if found.every is not None else [])
 
 
+# --- what statute says, for a finding on a protocol's duty ---------------------------------------------
+
+JUSTICE = frozenset(
+    {
+        "police_custody",
+        "remanded_local_authority",
+        "remanded_yda",
+        "sentenced_custody",
+        "looked_after_remand",
+        "ceased_looked_after_detained",
+    }
+)
+"""The situations in which the justice system holds the child: a statutory duty for such a child is on
+the boundary between the services, where one must act for a child the other has."""
+
+
+def citation(baseline: Protocol, provisions: Iterable[Provision]) -> str:
+    """A short citation: the instrument's title up to any bracket, and the provisions it gives
+    ('Children Act 1989, s21(2)(b)'); provisions the facts do not give are left out."""
+    titles = {d.id: d.title.split(" (")[0] for d in baseline.documents}
+    by_document: dict[str, list[str]] = {}
+    for p in dict.fromkeys(provisions):
+        cited = by_document.setdefault(p.document, [])
+        if "not given" not in p.provision:
+            cited.append(p.provision)
+    return "; ".join(f"{titles[d]}, {listing(c)}" if c else titles[d] for d, c in by_document.items())
+
+
+def laws_for(baseline: Protocol | None, duty: Duty) -> list[Duty]:
+    """The baseline's duties of the duty's kinds that set a time limit the calendar can count."""
+    if baseline is None or not duty.kind:
+        return []
+    return [law for law in baseline.duties if set(law.kind) & set(duty.kind) and readings(law)]
+
+
+def law_sentence(baseline: Protocol | None, protocol: Protocol, duty: Duty) -> tuple[str, str] | None:
+    """What statute sets for a duty the protocol gives no time limit: the sentence that says so, and
+    the limit to suggest ('within 1 working day'); None if statute sets none."""
+    laws = laws_for(baseline, duty)
+    if not laws or baseline is None:
+        return None
+    law = laws[0]
+    first = readings(law)[0]
+    limit = first.limit
+    suggested = f"no later than {size(limit)} before it" if limit.before else f"within {size(limit)}"
+    said = first.words(baseline, law)
+    return f"Statute sets {said} ({citation(baseline, law.statute)}).", suggested
+
+
 # --- the comparison -------------------------------------------------------------------------------
+
+LEFT = Pattern(
+    id="left-to-statute",
+    several="{n} statutory duties inside one service are left to the law",
+    suggestion="Say that these duties apply as statute sets them, or who does them and by when.",
+)
+UNCOMPARABLE = Pattern(
+    id="statute-not-comparable",
+    several="{n} time limits cannot be checked against statute's",
+    suggestion="Give each limit in days, working days or weeks from the moment statute counts from.",
+)
 
 
 class BaselineComparison:
@@ -252,50 +322,92 @@ class BaselineComparison:
         seen: list[str] = []
         for element in [*self.baseline.duties, *self.baseline.ownership]:
             seen += [k for k in kinds(self.baseline, element) if k not in seen]
+        missing: dict[str, list[tuple[str, Element, Scope]]] = {}  # by the baseline's clause: one provision group
         for kind in seen:
             statutory = self.of_kind(self.baseline, kind)
             addressing = self.of_kind(self.protocol, kind)
             if not addressing:
-                yield from self.gap(kind, statutory)
+                for element in statutory:
+                    why = scope(self.protocol, requirements(self.baseline, element))
+                    if why is not None:
+                        missing.setdefault(element.clause[0], []).append((kind, element, why))
                 continue
             yield from self.other_bodies(kind, statutory, addressing)
             yield from self.timescales(kind, statutory, [e for e in addressing if isinstance(e, Duty)])
+        for group, found in missing.items():
+            yield self.gap(group, found)
 
-    # --- a kind the protocol does not address ----------------------------------------------------
+    # --- kinds the protocol does not address -----------------------------------------------------
 
-    def gap(self, kind: str, statutory: list[Element]) -> Iterator[Finding]:
-        in_scope = [
-            (e, why) for e in statutory if (why := scope(self.protocol, requirements(self.baseline, e))) is not None
-        ]
-        if not in_scope:
-            return
-        found = {s.id for _, why in in_scope for s in why.states}
-        states = [s for s in self.protocol.states() if s.id in found]
-        implied = list(dict.fromkeys(k for _, why in in_scope for k in why.implied))
-        if states:
-            clauses = sorted({c for s in states for c in s.clause}, key=clause_sort_key)
-            cases = listing([self.state_name(s) for s in states])
-            deals = f"The protocol deals with cases {cases} ({clause_words(clauses)})"
-            if implied:
-                deals += f", so with cases {listing([repr(vocabulary.SITUATION[k].name) for k in implied])} too"
-        else:
-            clauses = list(self.protocol.metadata.clause[:1])
-            deals = "The duty applies to every case the protocol covers"
-        elements = [e for e, _ in in_scope]
-        yield make(
+    def boundary(self, element: Element) -> bool:
+        """Whether a statutory duty is for a child the justice system holds (a duty, not who pays)."""
+        return isinstance(element, Duty) and any(
+            alternative & JUSTICE for alternative in requirements(self.baseline, element)
+        )
+
+    def gap(self, group: str, found: list[tuple[str, Element, Scope]]) -> Finding:
+        """One finding for the statutory duties of one provision group the protocol does not address."""
+        kinds_ = list(dict.fromkeys(kind for kind, _, _ in found))
+        elements = list(dict.fromkeys(e for _, e, _ in found))
+        clauses, deals = self.where_dealt_with(found)
+        what = listing([vocabulary.DUTY_KIND[k].name for k in kinds_])
+        cited = citation(self.baseline, [p for e in elements for p in e.statute])
+        boundary = any(self.boundary(e) for e in elements)
+        law = self.statutory_words(elements)
+        said = f"The protocol does not say who must {what} ({cited}), {deals}."
+        message = first_fitting(
+            f"{said} Statute: {law}.",
+            said,
+            f"The protocol does not say who must {what}, {deals}.",
+            f"The protocol does not say who must {what} ({cited}).",
+            f"The protocol does not say who must {what}.",
+        )
+        return make(
             "statutory-gap",
-            f"{self.baseline.metadata.id} kind {kind}",
-            "info",
+            f"{self.baseline.metadata.id} group {group}"
+            if len(kinds_) > 1
+            else f"{self.baseline.metadata.id} kind {kinds_[0]}",
+            "warning" if boundary else "info",
             clauses,
-            f"Statute: {self.statutory_words(elements)}. {deals}, but none of its duties or responsibilities is of "
-            f"this kind ('{kind}': {vocabulary.DUTY_KIND[kind].name}). A protocol need not restate the law, but what "
-            "it leaves to the law "
-            "is easily missed by practitioners working from the protocol." + self.caveat(elements),
-            suggestion=(
-                "Say who does this and by when, or say that the statutory duty applies as it stands; if the omission "
-                "is deliberate, accept this finding with the reason."
+            message,
+            suggestion=first_fitting(
+                f"Say who must {what}, and by when, or that the statutory duty applies as it stands.",
+                "Say who does this and by when, or that the statutory duty applies as it stands.",
+                limit=200,
+            ),
+            detail=f"Statute: {law}.{self.caveat(elements)}",
+            pattern=None if boundary else LEFT,
+            member=Member(
+                clause=clauses[0],
+                opening=names(self.protocol).openings.get(clauses[0]),
+                who=self.who_statute_names(elements),
+                what=what,
+                when=self.law_time(elements),
             ),
         )
+
+    def where_dealt_with(self, found: list[tuple[str, Element, Scope]]) -> tuple[list[str], str]:
+        """The clauses where the protocol deals with the children statute's duties are for, and that in
+        words ('although it deals with children remanded ... (clause 5.7.1)')."""
+        wanted = {s.id for _, _, why in found for s in why.states}
+        states = [s for s in self.protocol.states() if s.id in wanted]
+        if not states:
+            return list(self.protocol.metadata.clause[:1]), "although the duty applies to every child it covers"
+        clauses = sorted({c for s in states for c in s.clause}, key=clause_sort_key)
+        cases = listing([self.state_name(s) for s in states[:3]]) + (" and others" if len(states) > 3 else "")
+        deals = f"although it deals with children {cases} ({clause_words(clauses[:4])})"
+        implied = list(dict.fromkeys(k for _, _, why in found for k in why.implied))
+        if implied:
+            deals += f", so also with children {listing([vocabulary.SITUATION[k].name for k in implied])}"
+        return clauses, deals
+
+    def who_statute_names(self, elements: list[Element]) -> str | None:
+        named = [p for e in elements for p in parties(e) or ()]
+        return who(self.baseline, named) or None
+
+    def law_time(self, elements: list[Element]) -> str | None:
+        times = [timescale_words(self.baseline, e) for e in elements if isinstance(e, Duty) and readings(e)]
+        return "; ".join(dict.fromkeys(times)) or None
 
     # --- bodies ----------------------------------------------------------------------------------
 
@@ -306,27 +418,23 @@ class BaselineComparison:
             return
         allowed = frozenset().union(*lawful)  # type: ignore[arg-type]
         for element in addressing:
-            who = parties(element)
-            given = bodies(self.protocol, who) if who else None
+            given_to = parties(element)
+            given = bodies(self.protocol, given_to) if given_to else None
             if not given or given & allowed:
                 continue  # names no one, a party of no known body, or one statute names
-            body_names = listing(sorted(vocabulary.BODY[b].name for b in given))
             lawful_names = listing(sorted(vocabulary.BODY[b].name for b in allowed))
+            given_names = listing(sorted(vocabulary.BODY[b].name for b in given))
             yield make(
                 "statutory-conflict",
                 f"{self.baseline.metadata.id} body {element.id} kind {kind}",
                 "warning",
                 element.clause,
-                f"{clause_words(element.clause).capitalize()} gives the duty to {vocabulary.DUTY_KIND[kind].name} to "
-                f"{self.who_words(who)}, which is {body_names}; statute "
-                f"({provisions_words(self.baseline, [p for e in named for p in e.statute])}) "
-                f"gives it to {lawful_names}. Handing the work to another body can be lawful, but the body statute "
-                "names stays answerable for it, and the protocol does not say so.",
-                agencies=sorted({self.agency[p] for p in who if p in self.agency}),  # type: ignore[union-attr]
-                suggestion=(
-                    f"Say that {lawful_names} keeps the statutory duty and how the work is delegated, or give it to "
-                    f"{lawful_names}."
-                ),
+                f"{clauses_ref(self.protocol, element.clause).capitalize()} gives the duty to "
+                f"{vocabulary.DUTY_KIND[kind].name} to {who(self.protocol, given_to)} ({given_names}); statute "
+                f"({citation(self.baseline, [p for e in named for p in e.statute])}) gives it to {lawful_names}, "
+                "which stays answerable for it. The protocol does not say so.",
+                agencies=sorted({self.agency[p] for p in given_to if p in self.agency}),  # type: ignore[union-attr]
+                suggestion=f"Say that {lawful_names} keeps the duty, and how the work is delegated.",
             )
 
     # --- timescales ------------------------------------------------------------------------------
@@ -350,8 +458,12 @@ class BaselineComparison:
                             yield self.looser(kind, law, law_reading, duty, reading, result.later)
             if not compared:
                 implicit.append(law)
-        if implicit:
-            yield self.left_implicit(kind, implicit, duties)
+        timed = timed_types(self.protocol)
+        unreported = [  # those untimed are reported with statute's limit; a firm limit counted another way is a choice
+            d for d in duties if not untimed(d, timed) and (d.modality == "may" or not duty_limits(d).readings)
+        ]
+        if implicit and unreported:
+            yield self.left_implicit(kind, implicit, unreported)
 
     def looser(self, kind: str, law: Duty, law_reading: Reading, duty: Duty, reading: Reading, example) -> Finding:  # noqa: ANN001
         doubtful = unconfirmed(law)
@@ -359,7 +471,6 @@ class BaselineComparison:
         law_words = law_reading.words(self.baseline, law)
         law_last, own_last = last_day(example.old_due), last_day(example.new_due)
         anchor = example.anchor.date()
-        started = "counted back from" if reading.how == "before" else "counted from"
         timeline = [
             (
                 anchor,
@@ -370,10 +481,10 @@ class BaselineComparison:
             (law_last, f"last day under statute ({law_words})", None),
             (own_last, f"last day under {clause_words(duty.clause)} ({protocol_words})", duty.clause[0]),
         ]
-        caveat = (
-            " The facts the baseline is built from mark the English text of this provision as unconfirmed: check it "
-            "before relying on this finding."
-            if doubtful
+        caveat = " The English text of the provision is unconfirmed." if doubtful else ""
+        closures = (  # the same start, but the council's closure days are working days in law
+            " (statute counts the council's closure days as working days)"
+            if not self.protocol_calendar.is_working_day(law_last) and law_last.weekday() < 5
             else ""
         )
         return make(
@@ -381,14 +492,14 @@ class BaselineComparison:
             f"{self.baseline.metadata.id} timescale {duty.id} {law.id} {reading.how}",
             "warning" if doubtful else "error",
             duty.clause,
-            f"{clause_words(duty.clause).capitalize()} says {self.who_words(duty.actor)} {duty.modality} {duty.action} "
-            f"{protocol_words}; "
-            f"statute ({provisions_words(self.baseline, law.statute)}) sets {law_words}. On some dates the protocol's "
-            f"deadline is later than the law's: {started} {day_words(anchor)}, statute's last day is "
-            f"{day_words(law_last)} "
-            f"and the protocol's {day_words(own_last)}. A practitioner who keeps to the protocol can breach the "
-            "statutory "
-            f"duty.{caveat}",
+            first_fitting(
+                f"{clauses_ref(self.protocol, duty.clause).capitalize()} says {doing(self.protocol, duty)} "
+                f"{protocol_words}; statute ({citation(self.baseline, law.statute)}) sets {law_words}. From "
+                f"{day_words(anchor)}, statute's last day is {day_words(law_last)}, the protocol's "
+                f"{day_words(own_last)}{closures}.{caveat}",
+                f"{clauses_ref(self.protocol, duty.clause).capitalize()} gives {protocol_words} to {duty.action}; "
+                f"statute ({citation(self.baseline, law.statute)}) sets {law_words}, sooner on some dates{closures}.{caveat}",
+            ),
             agencies=sorted({self.agency[p] for p in duty.actor or () if p in self.agency}),
             witness=Witness(
                 timeline=tuple(
@@ -400,75 +511,64 @@ class BaselineComparison:
         )
 
     def left_implicit(self, kind: str, laws: list[Duty], duties: list[Duty]) -> Finding:
-        own = (
-            "; ".join(
-                f"{clause_words(d.clause)}: {d.action}, {timescale_words(self.protocol, d)}"
-                + (" (a permission)" if d.modality == "may" else "")
-                for d in duties
-            )
-            or "only ownership rules, which give no timescale"
-        )
-        clauses = [c for d in duties for c in d.clause] or [
-            c for e in self.of_kind(self.protocol, kind) for c in e.clause
-        ]
+        first = duties[0]
+        own = timescale_words(self.protocol, first)
+        law = self.statutory_words(laws[:1])
         return make(
             "statutory-gap",
             f"{self.baseline.metadata.id} kind {kind} timescales",
             "info",
-            clauses,
-            f"The protocol addresses {self.kind_words(kind)} ({own}), but none of its limits can be compared with "
-            f"statute's: {self.statutory_words(laws)}. Limits in words or months, and limits counted from different "
-            "kinds of moment, are not comparable, so whether the protocol meets the statutory timescale is left "
-            "implicit." + self.caveat(laws),
-            suggestion=(
-                "State the limit in days, working days or weeks from the moment statute counts from, or say that the "
-                "statutory timescale applies."
+            [c for d in duties for c in d.clause],
+            first_fitting(
+                f"{clauses_ref(self.protocol, first.clause).capitalize()} gives {doing(self.protocol, first)} {own}; "
+                f"statute sets a limit that can be counted: {law}.",
+                f"{clauses_ref(self.protocol, first.clause).capitalize()} gives {doing(self.protocol, first)} {own}, "
+                "where statute sets a limit that can be counted.",
+            ),
+            suggestion=UNCOMPARABLE.suggestion,
+            detail=f"Statute: {self.statutory_words(laws)}.{self.caveat(laws)}",
+            pattern=UNCOMPARABLE,
+            member=Member(
+                clause=first.clause[0],
+                opening=names(self.protocol).openings.get(first.clause[0]),
+                who=who(self.protocol, first.actor) or None,
+                what=first.action,
+                when=own,
             ),
         )
 
     # --- words -----------------------------------------------------------------------------------
 
-    def kind_words(self, kind: str) -> str:
-        return f"the duty to {vocabulary.DUTY_KIND[kind].name}"
-
     def state_name(self, state: State) -> str:
-        return quoted(names(self.protocol).state(state.id))
-
-    def who_words(self, who: tuple[str, ...] | None) -> str:
-        return parties_words(self.protocol, who, nobody="text")
+        return names(self.protocol).state(state.id)
 
     def statutory_words(self, elements: list[Element]) -> str:
-        """What statute says, element by element, each run of elements citing the same provisions
-        followed by those provisions once."""
+        """What statute says, element by element: who must do what by when (the citation once for each
+        run of elements citing the same provisions)."""
         groups: list[tuple[tuple[Provision, ...], list[str]]] = []
         for e in elements:
-            who = parties_words(self.baseline, parties(e), nobody="facts")
+            acting = who(self.baseline, parties(e)) or "the local authority"
             if isinstance(e, Duty):
-                said = f"{who} {e.modality} {e.action}, {timescale_words(self.baseline, e)}"
+                said = f"{acting} {e.modality} {e.action}" + (
+                    f", {timescale_words(self.baseline, e)}" if readings(e) else ""
+                )
             else:
                 dimension = next(d for d in self.baseline.dimensions if d.id == e.dimension)
                 when = f" for a child {self.situation_words(self.baseline, e.when)}" if e.when is not None else ""
-                said = f"{who} is responsible for {dimension.name}{when}"
+                said = f"{acting} is responsible for {dimension.name}{when}"
             if groups and groups[-1][0] == e.statute:
                 groups[-1][1].append(said)
             else:
                 groups.append((e.statute, [said]))
-        return "; ".join(f"{'; '.join(said)} ({provisions_words(self.baseline, cited)})" for cited, said in groups)
+        return "; ".join(f"{'; '.join(said)} ({citation(self.baseline, cited)})" for cited, said in groups)
 
     def situation_words(self, protocol: Protocol, condition: Condition) -> str:
-        """The states a condition names, in words: "'remanded to local authority accommodation'"."""
-        states = names(protocol).states
-        found = [
-            states[v]
-            for t in comparisons(condition)
-            for v in (t.value if isinstance(t.value, tuple) else (t.value,))
-            if v in states
-        ]
-        return " or ".join(f"'{n}'" for n in dict.fromkeys(found)) or describe(condition)
+        """The states a condition names, in words: "remanded to local authority accommodation"."""
+        return condition_words(protocol, condition)
 
     def caveat(self, elements: list[Element]) -> str:
         return (
-            " The English text of a provision cited here is unconfirmed in the facts the baseline is built from."
+            " The facts mark the English text of a provision cited here as unconfirmed."
             if any(map(unconfirmed, elements))
             else ""
         )

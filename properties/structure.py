@@ -20,11 +20,11 @@ from collections.abc import Iterator
 import z3
 
 from ..model import conditions
-from ..model.names import names, parties_words
+from ..model.names import child_words, clauses_ref, doing, names
 from ..model.schema import Duty, EscalationStep, Protocol, Transition
 from ..model.wording import clause_words, listing, quoted
 from .context import Context
-from .findings import Finding, Witness, make, ordered
+from .findings import Finding, Witness, first_fitting, make, ordered
 from .handovers import silent_handovers
 from .situations import Config, Situations
 
@@ -58,10 +58,10 @@ def unreachable_states(protocol: Protocol, situations: Situations) -> Iterator[F
             yield make(
                 "unreachable-state",
                 f"state {state.id}",
-                "warning",
+                "error",
                 state.clause,
-                f"Could not decide whether a case can ever be '{name}' ({lifecycle}): the search of situations stopped "
-                f"after {len(situations.configurations)} of them before reaching it.",
+                f"Not decided: whether a child can ever be '{name}' ({lifecycle}). The search stopped after "
+                f"{len(situations.configurations)} situations: unknown, not a pass.",
                 suggestion=(
                     "Split the protocol's lifecycles or narrow the attributes' ranges so that the search can finish."
                 ),
@@ -71,22 +71,18 @@ def unreachable_states(protocol: Protocol, situations: Situations) -> Iterator[F
         ways_in = entering_transitions(situations, state.id)
         if ways_in:
             why = "; ".join(why_not_taken(situations, reached, transition) for transition in ways_in)
-            detail = f"The transitions into it never fire: {why}."
+            detail = f"The ways in never happen: {why}."
         else:
-            detail = "No transition of the protocol leads into it."
+            detail = "No change the protocol describes leads there."
         yield make(
             "unreachable-state",
             f"state {state.id}",
-            "warning",
+            "info",
             state.clause,
-            f"No sequence of events described in the protocol brings a case into '{name}' ({lifecycle}, "
-            f"{clause_words(state.clause)}). {detail} Whatever the protocol says about children in this situation "
-            "(who owns what, which duties apply) is never connected to how a case gets there, so a child in it "
-            "may not be recognised as being in it.",
-            suggestion=(
-                f"Say which event brings a case into '{name}' (a transition with its clause), or remove the state if "
-                "the text does not describe it."
-            ),
+            f"The protocol speaks of children '{name}' ({clause_words(state.clause)}), but nothing it describes "
+            "brings a child there, so what it says for them is never connected to how a case gets there.",
+            suggestion=f"Say what brings a child to '{name}', with its clause, or leave it out if the text does not.",
+            detail=detail,
         )
 
 
@@ -144,29 +140,19 @@ def dead_end_states(protocol: Protocol, situations: Situations, timeout_ms: int)
         if state.final or state.id in left or state.id not in first:
             continue
         name = names(protocol).state(state.id)
-        lifecycle = names(protocol).lifecycles[situations.lifecycle_of[state.id]]
         example = configuration_situation(
             situations, first[state.id][1], [situations.lifecycle_of[state.id]], timeout_ms
         )
-        undecided = (
-            ""
-            if situations.complete
-            else " (The search of situations stopped early, so a way out may have been missed.)"
-        )
+        undecided = "" if situations.complete else " (The search stopped early, so a way out may have been missed.)"
         yield make(
             "dead-end-state",
             f"state {state.id}",
-            "info",
+            "info" if situations.complete else "error",
             state.clause,
-            f"Once a case is '{name}' ({lifecycle}, {clause_words(state.clause)}), no event in the protocol moves it "
-            f"on: the {lifecycle} stays '{name}' for good. Whatever the protocol attaches to it (duties, "
-            "responsibilities) applies to the child indefinitely, and anything meant to follow it never "
-            f"starts.{undecided}",
-            witness=Witness(situation=example[0], words=example[1]) if example else None,
-            suggestion=(
-                f"Say what ends '{name}' (an event, an age, a decision) and what follows it, or mark the state final "
-                "if a case really stays in it."
-            ),
+            f"Once a child is '{name}' ({clause_words(state.clause)}), nothing in the protocol ends it: what it "
+            f"attaches to such children applies for good, and what should follow never starts.{undecided}",
+            witness=Witness(situation=example[0], words=child_words(protocol, example[0])) if example else None,
+            suggestion=f"Say what ends '{name}' (an event, an age, a decision) and what follows.",
             decided=situations.complete,
         )
 
@@ -199,10 +185,10 @@ def dangling_clauses(protocol: Protocol) -> Iterator[Finding]:
     known = set(protocol.clause_ids())
     for duty in protocol.duties:
         citations = [
-            (cited, tuple(duty.clause), f"Clause {listing(duty.clause)} ({duty.action})") for cited in duty.cites
+            (cited, tuple(duty.clause), clauses_ref(protocol, duty.clause).capitalize()) for cited in duty.cites
         ]
         citations += [
-            (cited, (item.clause, *duty.clause), f"Item {item.clause} of clause {listing(duty.clause)} ('{item.what}')")
+            (cited, (item.clause, *duty.clause), f"Item {item.clause} of {clause_words(duty.clause)} ('{item.what}')")
             for item in duty.items
             for cited in item.cites
         ]
@@ -212,16 +198,15 @@ def dangling_clauses(protocol: Protocol) -> Iterator[Finding]:
             yield make(
                 "dangling-reference",
                 f"clause {cited} cited in {clauses[0]} of duty {duty.id}",
-                "warning",
+                "info",
                 clauses,
-                f"{where} refers to clause {cited}, but the protocol has no clause {cited}. A practitioner following "
-                "it cannot tell what it points to, so what it asks for the child may not be done as meant.",
+                f"{where} refers to clause {cited}, which the protocol does not have.",
                 suggestion="Correct the reference to the clause meant, or remove it.",
             )
 
 
 def unmade_artefacts(protocol: Protocol) -> Iterator[Finding]:
-    """Artefacts some duty needs that no duty produces."""
+    """Artefacts some duty needs that no duty produces (none made under other rules: `external`)."""
     produced = {a for duty in protocol.duties for a in duty.produces}
     agencies = names(protocol).agency
     needing: dict[str, list[Duty]] = defaultdict(list)  # the duties that need each artefact, in the protocol's order
@@ -230,23 +215,23 @@ def unmade_artefacts(protocol: Protocol) -> Iterator[Finding]:
             needing[needed].append(duty)
     for artefact in protocol.artefacts:
         waiting = needing.get(artefact.id, [])
-        if not waiting or artefact.id in produced or artefact.external is not None:  # made under other rules
-            continue
-        duties = listing(
-            f"'{d.action}' ({clause_words(d.clause)}, {parties_words(protocol, d.actor, nobody='short')})"
-            for d in waiting
-        )
+        if not waiting or artefact.id in produced or artefact.external is not None:
+            continue  # `external`: made under other rules (the England format)
+        first = waiting[0]
+        others = f" (as do {len(waiting) - 1} more duties)" if len(waiting) > 1 else ""
         yield make(
             "dangling-reference",
             f"artefact {artefact.id}",
-            "error",
+            "warning",
             [c for d in waiting for c in d.clause],
-            f"The protocol needs {artefact.name} to {duties}, but no duty in it says who makes {artefact.name}: "
-            "nobody is given the job, so the work that waits on it may never be done for the child.",
-            agencies=[agencies[p] for d in waiting for p in d.actor or () if p in agencies],
-            suggestion=(
-                f"Add a duty saying who produces {artefact.name} and by when, in time for the duties that need it."
+            first_fitting(
+                f"No clause says who makes {artefact.name}, or by when, yet {clauses_ref(protocol, first.clause)} "
+                f"needs it{others}: {doing(protocol, first)}.",
+                f"No clause says who makes {artefact.name}, or by when, yet {clauses_ref(protocol, first.clause)} "
+                f"needs it{others}.",
             ),
+            agencies=[agencies[p] for d in waiting for p in d.actor or () if p in agencies],
+            suggestion=f"Say who makes {artefact.name} and by when, or which rules it is made under.",
         )
 
 
@@ -268,14 +253,10 @@ def escalation_gaps(protocol: Protocol) -> Iterator[Finding]:
             f"route {route.id}",
             "warning",
             route.clause,
-            f"The dispute route for {route.about} ({clause_words(route.clause)}) does not end with a named person in "
-            f"post: {'; and '.join(problems)}. A dispute that reaches the top of the route has no one to decide it, "
-            "and while it is unresolved the child's plan can stall.",
+            f"The dispute route in {clauses_ref(protocol, route.clause)} ends without a named post to decide: "
+            f"{'; and '.join(problems)}. A dispute that reaches the top has no one to settle it.",
             agencies=sorted(disputing | {agencies[p] for p in last.parties or () if p in agencies}),
-            suggestion=(
-                "End the route with the roles (posts) who make the final decision for each service, e.g. the two "
-                "heads of service."
-            ),
+            suggestion="End the route with the posts that decide, e.g. the two heads of service, and a tie-break.",
         )
 
 
@@ -285,7 +266,7 @@ def last_step_problems(protocol: Protocol, last: EscalationStep, disputing: set[
     if last.parties is None:
         return [f"its last step ({last.words or 'not described'}) names no one"]
     roles = {r.id: a.id for a in protocol.agencies for r in a.roles}
-    party = names(protocol).party
+    party = names(protocol).short
     problems = []
     if not_roles := [p for p in last.parties if p not in roles]:
         problems.append(

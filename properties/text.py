@@ -14,66 +14,131 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ..model.names import firm_limit_words, names, parties_words, trigger_words
+from ..model.names import clause_ref, doing, firm_limit_words, names, timing_suggestion
 from ..model.schema import Duty, Item, Protocol, clause_sort_key
-from ..model.wording import clause_words, listing, long_date
+from ..model.wording import clause_words, long_date
 from .context import Context
-from .findings import Finding, make, ordered
+from .findings import MESSAGE_LIMIT, Finding, Pattern, first_fitting, make, ordered
+from .harm import Harm
+from .silences import Sentence, duty_member, sentences, vague_only
+from .statute import law_sentence
+
+PATTERNS = {  # the minor patterns of duties with no time limit, each grouped when there are several
+    "invitation": Pattern(
+        id="invitation-no-notice",
+        several="{n} invitations to meetings give no notice period",
+        suggestion="Give one notice period for invitations, e.g. at least 5 working days before the meeting.",
+    ),
+    "internal": Pattern(
+        id="internal-no-limit",
+        several="{n} steps inside one agency give no time limit",
+        suggestion="Set limits where the next step waits on them; otherwise these can wait for the next review.",
+    ),
+    "courtesy": Pattern(
+        id="should-no-limit",
+        several="{n} duties that are only 'should' or a principle give no time limit",
+        suggestion="Where the child depends on one of these, make it a 'must' with a limit.",
+    ),
+    "beside": Pattern(
+        id="words-beside-limit",
+        several="{n} firm limits come with words asking for it sooner ('as soon as possible')",
+        suggestion="Keep the firm limits; drop the words, or say what 'sooner' means.",
+    ),
+}
 
 
 def check(protocol: Protocol, context: Context) -> list[Finding]:
     """Every text finding on the protocol, as of `context.today`."""
-    return ordered([*vague_deadlines(protocol), *numbering(protocol), *review(protocol, context.today)])
+    found = [*vague_deadlines(protocol, context), *numbering(protocol), *review(protocol, context.today)]
+    return ordered(found)
 
 
 # --- deadlines -----------------------------------------------------------------------------------
 
 
-def vague_deadlines(protocol: Protocol) -> Iterator[Finding]:
-    """Duties timed only by words, and triggered duties (not permissions) with no timescale."""
-    for duty in protocol.duties:
-        timescale = duty.timescale
-        who = parties_words(protocol, duty.actor, nobody="text")
-        where = clause_words(duty.clause)
-        if timescale is not None and timescale.vague is not None:
-            limit = firm_limit_words(protocol, timescale)
-            if limit:
-                detail = (
-                    f"The clause also sets a limit ({limit}), so the deadline itself is clear; the words only ask for "
-                    "it sooner, and nobody can tell when 'sooner' has been missed."
-                )
-            else:
-                detail = (
-                    "The words give no number of hours or days, so nobody can tell when the duty is late, and the "
-                    "child can be left waiting without anyone having broken the protocol."
-                )
-            yield make(
-                "vague-deadline",
-                f"vague timescale of duty {duty.id}",
-                "warning" if duty.modality == "must" and not limit else "info",
-                duty.clause,
-                f"In {where}, {who} {duty.modality} {duty.action} '{timescale.vague}'. {detail}",
-                agencies=duty_agencies(protocol, duty),
-                suggestion=(
-                    f"Replace or back '{timescale.vague}' with a limit, e.g. 'within 1 working day of ...' or 'no "
-                    "later than ... before ...'."
-                ),
-            )
-        elif timescale is None and duty.trigger is not None and duty.modality != "may":
-            yield make(
-                "vague-deadline",
-                f"no timescale for triggered duty {duty.id}",
-                "warning",
-                duty.clause,
-                f"In {where}, {who} {duty.modality} {duty.action}. The duty is triggered by "
-                f"{trigger_words(protocol, duty, 'case')}, but the clause says nothing about by when. It is "
-                "open-ended: it cannot be late, so a delay for the child is never visible as a breach.",
-                agencies=duty_agencies(protocol, duty),
-                suggestion=(
-                    "Say by when, counted from the trigger (e.g. 'within 5 working days of ...') or before a dated "
-                    "event."
-                ),
-            )
+def vague_deadlines(protocol: Protocol, context: Context) -> Iterator[Finding]:
+    """Sentences that name who acts but give no time limit (triggered duties with no timescale, or
+    words only); and firm limits with words beside them asking for it sooner. A sentence that names
+    no one is the ownership check's ("who, and by when?")."""
+    harm = Harm(protocol, context.baseline)
+    for sentence in sentences(protocol):
+        if sentence.unnamed:
+            continue
+        if sentence.untimed:
+            yield untimed_sentence(protocol, sentence, harm, context)
+        for duty in sentence.duties:
+            t = duty.timescale
+            if t is not None and t.vague is not None and not vague_only(duty) and duty.modality != "may":
+                yield words_beside_limit(protocol, duty)
+
+
+def untimed_sentence(protocol: Protocol, sentence: Sentence, harm: Harm, context: Context) -> Finding:
+    duties = sentence.untimed
+    first = duties[0]
+    severity = harm.untimed(duties)
+    words = first.timescale.vague if first.timescale is not None else None
+    where = clause_ref(protocol, first.clause[0]).capitalize()
+    options = [doing(protocol, first, also=duties[1:]), doing(protocol, first)]
+    if words:
+        message = first_fitting(*(f"{where} says {said} '{words}', which sets no time limit." for said in options))
+    else:
+        start = trigger_phrase(protocol, first)
+        message = first_fitting(*(f"{where} says {said}{start}, but not by when." for said in options))
+    law = next((found for d in duties if (found := law_sentence(context.baseline, protocol, d))), None)
+    if law and len(message) + len(law[0]) < MESSAGE_LIMIT:
+        message += " " + law[0]
+    natures = harm.natures(first)
+    pattern = None
+    if severity == "info":
+        kind = "invitation" if "invitation" in natures else "courtesy" if first.modality != "must" else "internal"
+        if "principle" in natures:
+            kind = "courtesy"
+        pattern = PATTERNS[kind]
+    return make(
+        "vague-deadline",
+        f"vague timescale of duty {first.id}" if words else f"no timescale for triggered duty {first.id}",
+        severity,
+        sentence.clauses,
+        message,
+        agencies=sorted(harm.agencies(first.actor) | harm.others(first)),
+        suggestion=timing_suggestion(protocol, first, natures, law[1] if law else None),
+        pattern=pattern,
+        member=duty_member(protocol, first),
+    )
+
+
+def trigger_phrase(protocol: Protocol, duty: Duty) -> str:
+    """' once the YOS has notified CSC', ' on 'custodial sentence imposed'' or ''."""
+    trigger = duty.trigger
+    if trigger is None:
+        return ""
+    found = names(protocol)
+    if trigger.event is not None:
+        return f" on '{found.event(trigger.event)}'"
+    if trigger.enter is not None:
+        return f" when the child is '{found.state(trigger.enter)}'"
+    if trigger.exit is not None:
+        return f" when the child stops being '{found.state(trigger.exit)}'"
+    upstream = found.duties.get(trigger.duty or "")
+    return f" once '{upstream.action}' is done" if upstream else ""
+
+
+def words_beside_limit(protocol: Protocol, duty: Duty) -> Finding:
+    """A firm limit with words beside it asking for it sooner: drafting."""
+    t = duty.timescale
+    assert t is not None and t.vague is not None
+    return make(
+        "vague-deadline",
+        f"vague timescale of duty {duty.id}",
+        "info",
+        duty.clause,
+        f"{clause_ref(protocol, duty.clause[0]).capitalize()} gives a firm limit ({firm_limit_words(protocol, t)}) and "
+        f"also asks for it '{t.vague}', which no one can check.",
+        agencies=duty_agencies(protocol, duty),
+        suggestion=PATTERNS["beside"].suggestion,
+        pattern=PATTERNS["beside"],
+        member=duty_member(protocol, duty),
+    )
 
 
 def duty_agencies(protocol: Protocol, duty: Duty) -> list[str]:
@@ -98,41 +163,37 @@ def printed_parent(item: str) -> str:
 
 
 def numbering(protocol: Protocol) -> Iterator[Finding]:
-    """List items numbered as if under another clause; one finding per clause the list sits in
-    (two duties encoding the same printed list give one finding)."""
-    misnumbered: dict[tuple[str, ...], list[Item]] = {}
+    """List items numbered as if under another clause: one finding per series of such numbers (the
+    lists of clauses 8.6 to 8.16 numbered 8.4.1 to 8.4.35 as one series are one fault), however many
+    lists and duties it runs through."""
+    series: dict[str, dict[str, Item]] = {}  # by the clause the numbers say they belong to: number -> item
+    lists: dict[str, list[str]] = {}  # and the clauses of the lists they sit in
     for duty in protocol.duties:
         for item in duty.items:
             if item.clause[0].isdigit() and not any(numbered_under(item.clause, c) for c in duty.clause):
-                listed = misnumbered.setdefault(duty.clause, [])
-                if item.clause not in (i.clause for i in listed):
-                    listed.append(item)
+                parent = printed_parent(item.clause)
+                series.setdefault(parent, {}).setdefault(item.clause, item)
+                lists.setdefault(parent, [])
+                lists[parent] += [c for c in duty.clause if c not in lists[parent]]
     known = set(protocol.clause_ids())
-    for clauses, items in misnumbered.items():
-        items = sorted(items, key=lambda i: clause_sort_key(i.clause))
-        numbers = [i.clause for i in items]
+    for parent, items in series.items():
+        numbers = sorted(items, key=clause_sort_key)
+        clauses = sorted(lists[parent], key=clause_sort_key)
         span = numbers[0] if len(numbers) == 1 else f"{numbers[0]} to {numbers[-1]}"
-        parents = sorted({printed_parent(n) for n in numbers}, key=clause_sort_key)
-        clash = [p for p in parents if p in known and p not in clauses]
-        also = (
-            f" The protocol has its own clause {listing(clash)}, so a reference to these items is easily read as one "
-            "to that clause."
-            if clash
-            else ""
+        where = (
+            f"The list in {clause_words(clauses)} is"
+            if len(clauses) == 1
+            else f"The lists in clauses {clauses[0]} to {clauses[-1]} are"
         )
+        clash = ", which is also a clause of the protocol" if parent in known and parent not in clauses else ""
         yield make(
             "numbering",
-            f"list in {', '.join(clauses)}",
+            f"numbering under {parent}",
             "info",
             [*clauses, *numbers],
-            f"The list in {clause_words(clauses)} is numbered {span}, as if it belonged to "
-            f"{clause_words(parents)}.{also} "
-            "The numbers are kept as printed; cross-references to these items are ambiguous, which matters when "
-            "practitioners cite them in a dispute or a review.",
-            suggestion=(
-                f"Renumber the items under {clauses[0]} (e.g. {clauses[0].partition('(')[0]}.1, "
-                f"{clauses[0].partition('(')[0]}.2, ...)."
-            ),
+            f"{where} numbered {span}, as if under clause {parent}{clash}. A reference to one of these items "
+            "can be read two ways.",
+            suggestion=f"Number each list under its own clause ({clauses[0].partition('(')[0]}.1, ...).",
         )
 
 
@@ -151,10 +212,9 @@ def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
             "review date",
             "warning",
             metadata.clause,
-            f"The protocol sets no review date.{agreed} Without one, nobody is due to check that it still matches the "
-            "law, the services' structures and practice, so children may be handled under arrangements that no longer "
-            "hold.",
-            suggestion="State a review date (e.g. two years from agreement) and who is responsible for the review.",
+            f"The protocol sets no review date.{agreed} Nobody is due to check that it still matches the law and "
+            "how the services now work.",
+            suggestion="Set a review date (e.g. two years from agreement) and say who leads the review.",
         )
     elif metadata.review < today:
         days = (today - metadata.review).days
@@ -166,10 +226,8 @@ def review(protocol: Protocol, today: dt.date) -> Iterator[Finding]:
             "review-overdue",
             "review date",
             "warning",
-            metadata.clause,
-            f"The protocol was due for review on {long_date(metadata.review)}; as of {long_date(today)} that is {ago} "
-            f"ago.{agreed} "
-            "Law, guidance and the services' structures may have changed since, so practitioners may be following "
-            "arrangements that no longer hold for the children concerned.",
-            suggestion="Review the protocol, record the date it was reviewed and set the next review date.",
+            metadata.clause[:1],
+            f"The protocol was due for review on {long_date(metadata.review)}: as of {long_date(today)}, {ago} "
+            f"ago.{agreed} Law, guidance and the services may have changed since.",
+            suggestion="Review the protocol, record the date, and set the next review date.",
         )

@@ -31,7 +31,7 @@ import z3
 
 from ..model.calendar import HOURS_PER_DAY, Calendar, Limit, Unit, add_months
 from ..model.conditions import Condition, describe
-from ..model.names import names
+from ..model.names import condition_words, names
 from ..model.schema import Protocol
 from ..model.timescales import delays
 from ..model.wording import start_phrase
@@ -197,7 +197,7 @@ class Moments:
         else:  # only a step into a configuration with one of the states `when` requires can bring it about
             into = {i for config in situations.containing(support) for i in self._to_config.get(config, ())}
             indices = sorted(i for i in into if situations.residual(when, situations.steps[i].source) is False)
-        words = start_phrase("situation", "moment", situation=describe(when))
+        words = start_phrase("situation", "moment", situation=condition_words(self.situations.protocol, when))
         return self._moment(f"applies:{describe(when)}", indices, when, words)
 
     def done(self, duty: str, action: str, clause: str) -> Moment:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import z3
 
 from ..model.calendar import last_day
-from ..model.names import names, parties_words
+from ..model.names import clause_ref, doing, names, who
 from ..model.schema import Duty, Protocol, clause_sort_key
-from ..model.wording import deadline_words, gap_words, limit_words, listing, moment_words, quoted, size
+from ..model.wording import clause_words, deadline_words, gap_words, limit_words, listing, moment_words, quoted, size
 from .clocks import (
     Deadline,
     Setting,
@@ -37,7 +37,7 @@ from .clocks import (
     start_words,
     undecided,
 )
-from .findings import Finding, make
+from .findings import Finding, first_fitting, make
 from .timeline import Instant, Moment, Timeline
 from .witnesses import Entry, ask, happenings, unsat_core, witness
 
@@ -84,30 +84,28 @@ def empty_window(setting: Setting, due: Deadline, opens: Moment, opened: dt.date
         (happened.date(), event_name(setting, due.event), setting.moments.event(due.event).clause),  # type: ignore[arg-type]
         (last_day(deadline_at), f"last day to {duty.action} under clause {clause}", duty.clause[0]),
     ]
-    who = parties_words(protocol, duty.actor, nobody="clause", how="and")
     message = (
-        f"Clause {clause} says {who} {duty.modality} {duty.action} {limit_words(limit, name)}. "
-        f"Its window opens with {quoted(opens.words)}, and nothing in the protocol stops {name} coming less than "
-        f"{size(limit)} later, when the deadline has passed before the duty can begin. "
-        f"For example: {quoted(opens.words)} on {moment_words(opened, limit)}; "
-        f"{name} on {moment_words(happened, limit)} "
-        f"({gap_words(opened, happened)} later); the deadline was {deadline_words(deadline_at, limit)}. "
-        "For such a child the protocol sets a deadline no one can meet, so in practice the duty has no time limit "
-        f"at all, and the child can reach {name} before it is done."
+        f"{clause_ref(protocol, duty.clause[0]).capitalize()} says {doing(protocol, duty)} "
+        f"{limit_words(limit, name)}, but {name} can come sooner after {quoted(opens.words)}: for example "
+        f"{moment_words(opened, limit)}, then {moment_words(happened, limit)} ({gap_words(opened, happened)} later), "
+        f"when the deadline ({deadline_words(deadline_at, limit)}) had passed."
     )
-    suggestion = (
-        f"Say what applies when {name} comes less than {size(limit)} after {quoted(opens.words)}: for example, "
-        f"'{duty.action} as soon as possible, and {limit_words(limit, name)} wherever there is time'."
-    )
+    suggestion = f"Say what applies when {name} comes less than {size(limit)} after {quoted(opens.words)}."
+    fallback = duty.timescale is not None and duty.timescale.vague is not None
     return make(
         "deadline-conflict",
         f"empty window {duty.id}",
-        severity(duty),
+        "info" if fallback else severity(duty),
         duty.clause,
         message,
         agencies=agencies(protocol, [duty]),
         witness=witness(setting, entries),
         suggestion=suggestion,
+        detail=(
+            f"The clause also asks for it '{duty.timescale.vague}', which covers a short window."  # type: ignore[union-attr]
+            if fallback
+            else "For such a child the deadline cannot be met, so in practice the duty has no time limit."
+        ),
     )
 
 
@@ -307,22 +305,24 @@ def late_result_finding(
         else "Both can be met only if the earlier duty is finished well inside its own limit, "
         "which the protocol does not ask."
     )
-    receivers = " and ".join(names(protocol).party(r) for r in duty.recipient) or "those who need it"
-    one = len(duty.recipient) == 1
-    who = parties_words(protocol, duty.actor, nobody="clause", how="and")
-    message = (
-        f"Clause {clause} requires {who} to {duty.action} "
-        f"{limit_words(due.limit, quoted(start_words(setting, duty)))}, "
-        f"and it {because}; but {allowed_words(setting, causes)}. Met on time, the earlier duty can leave clause "
-        f"{clause} impossible. For example: {began}; {finished_words}; but clause {clause} was due "
-        f"{deadline_words(own_due, due.limit)}. {outcome} "
-        f"Then {receivers} {'gets' if one else 'get'} {' and '.join(needed) or 'it'} late, "
-        f"or {'acts' if one else 'act'} without it, "
-        f"and decisions about the child are made without what the protocol meant them to have."
+    earlier_clauses = sorted({c for d in causes for c in d.duty.clause}, key=clause_sort_key)
+    earlier = clause_words(earlier_clauses)
+    said = (
+        f"{clause_ref(protocol, duty.clause[0]).capitalize()} says {doing(protocol, duty)} "
+        f"{limit_words(due.limit, quoted(start_words(setting, duty)))}, and it {because}"
+    )
+    message = first_fitting(
+        f"{said}; but {allowed_words(setting, causes)}. Both met on time, clause {clause} can still be missed.",
+        f"{said}; but the earlier {earlier} {'allow' if len(set(earlier_clauses)) > 1 else 'allows'} longer, so "
+        f"clause {clause} can be missed with both on time.",
     )
     suggestion = (
-        f"Make the limits fit together: give the earlier duty a limit inside clause {clause}'s, "
-        f"or let clause {clause} send what is ready on time and the rest as soon as it is done."
+        f"Give the earlier duty a limit inside clause {clause}'s, or let clause {clause} go ahead with what is ready."
+    )
+    due_words = deadline_words(own_due, due.limit)
+    detail = (
+        f"{allowed_words(setting, causes).capitalize()}. For example: {began}; {finished_words}; clause {clause} "
+        f"was due {due_words}. {outcome}"
     )
     return make(
         "deadline-conflict",
@@ -333,6 +333,7 @@ def late_result_finding(
         agencies=agencies(protocol, named),
         witness=witness(setting, entries),
         suggestion=suggestion,
+        detail=detail,
     )
 
 
@@ -359,8 +360,8 @@ def allowed_words(setting: Setting, causes: list[Deadline]) -> str:
     """What the clauses of the duties to blame allow, in words, the actions each allows the same time for together."""
     allowances: dict[str, list[str]] = {}
     for d in causes:
-        who = parties_words(setting.protocol, d.duty.actor, nobody="clause", how="and")
-        allowances.setdefault(f"clause {listing(d.duty.clause)} allows {who} {allowance(setting, d)}", []).append(
+        acting = who(setting.protocol, d.duty.actor) or "someone"
+        allowances.setdefault(f"clause {listing(d.duty.clause)} allows {acting} {allowance(setting, d)}", []).append(
             d.duty.action
         )
     return "; ".join(f"{allows} to {' and to '.join(actions)}" for allows, actions in allowances.items())

@@ -1,19 +1,28 @@
 """Findings for people: a terminal listing grouped by severity, and Markdown for documents.
 
 Both are derived from a `Report` (whose JSON is the contract); neither adds anything the JSON lacks.
+Within a severity, findings are in clause order. A grouped finding shows its members as a compact
+table; a finding's detail and dated example are shown after its message and suggestion (folded away
+in Markdown, for the reader to unfold).
 """
 
 from __future__ import annotations
 
+from ..model.schema import clause_sort_key
 from ..properties.check import Report
-from ..properties.findings import Finding
+from ..properties.findings import Finding, Member
 
 HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "For information"}
 WHY = {
-    "error": "a child can fall through: nobody is named, or a duty cannot be done on time",
-    "warning": "a risk or an ambiguity a practitioner may trip over",
-    "info": "worth knowing when the protocol is next revised",
+    "error": "a child can be left without a service, or statute breached, between agencies",
+    "warning": "an ambiguity a practitioner may trip over",
+    "info": "drafting, for the next review",
 }
+
+
+def in_clause_order(findings: list[Finding]) -> list[Finding]:
+    """Findings by their first clause (in document order), then kind and id."""
+    return sorted(findings, key=lambda f: (clause_sort_key(f.clauses[0]) if f.clauses else (9,), f.kind, f.id))
 
 
 def _witness_lines(finding: Finding) -> list[str]:
@@ -21,14 +30,19 @@ def _witness_lines(finding: Finding) -> list[str]:
     if witness is None:
         return []
     lines = []
-    if witness.words:
-        lines.append(f"Situation: {witness.words}")
+    if witness.words and witness.words not in finding.message:
+        lines.append(f"Example: {witness.words}")
     for entry in witness.timeline or ():
         day = entry.date.strftime("%a %d %b %Y")
         flag = "" if entry.working_day is None else ("" if entry.working_day else " (not a working day)")
         clause = f" [{entry.clause}]" if entry.clause else ""
         lines.append(f"{day}{flag}: {entry.event}{clause}")
     return lines
+
+
+def _member_cells(member: Member) -> list[str]:
+    clause = f'{member.clause} ("{member.opening}")' if member.opening else member.clause
+    return [clause, member.who or "not named", member.what, member.when or "not said"]
 
 
 def _header(report: Report) -> tuple[str, str]:
@@ -46,7 +60,7 @@ def to_text(report: Report) -> str:
     title, counts = _header(report)
     lines = [title, f"checked as of {report.today.isoformat()}: {counts}", ""]
     for severity in ("error", "warning", "info"):
-        group = [f for f in report.open if f.severity == severity]
+        group = in_clause_order([f for f in report.open if f.severity == severity])
         if not group:
             continue
         lines += [f"== {HEADINGS[severity]} ({len(group)}): {WHY[severity]}", ""]
@@ -65,12 +79,16 @@ def to_text(report: Report) -> str:
 def _text_finding(finding: Finding) -> list[str]:
     undecided = " [UNDECIDED]" if not finding.decided else ""
     lines = [
-        f"  {finding.kind}{undecided}  clause {', '.join(finding.clauses)}  ({finding.id})",
+        f"  {finding.kind}{undecided}  clause {', '.join(finding.clauses[:6])}  ({finding.id})",
         f"    {finding.message}",
     ]
-    lines += [f"    {line}" for line in _witness_lines(finding)]
+    for member in finding.members or ():
+        lines.append("      - " + " | ".join(_member_cells(member)))
     if finding.suggestion:
         lines.append(f"    Suggestion: {finding.suggestion}")
+    if finding.detail:
+        lines.append(f"    More: {finding.detail}")
+    lines += [f"    {line}" for line in _witness_lines(finding)]
     return lines + [""]
 
 
@@ -91,7 +109,7 @@ def to_markdown(report: Report) -> str:
     if by_kind:
         lines += ["| kind | open findings |", "|---|---|"] + [f"| {kind} | {n} |" for kind, n in by_kind.items()] + [""]
     for severity in ("error", "warning", "info"):
-        group = [f for f in report.open if f.severity == severity]
+        group = in_clause_order([f for f in report.open if f.severity == severity])
         if not group:
             continue
         lines += [f"## {HEADINGS[severity]} ({len(group)})", "", f"_{WHY[severity].capitalize()}._", ""]
@@ -108,11 +126,16 @@ def to_markdown(report: Report) -> str:
 
 def _markdown_finding(finding: Finding) -> list[str]:
     undecided = " (undecided)" if not finding.decided else ""
-    lines = [f"### {finding.kind}{undecided}: clause {', '.join(finding.clauses)}", "", finding.message, ""]
-    witness = _witness_lines(finding)
-    if witness:
-        lines += [f"- {line}" for line in witness] + [""]
+    shown = ", ".join(finding.clauses[:6]) + (", ..." if len(finding.clauses) > 6 else "")
+    lines = [f"### {finding.kind}{undecided}: clause {shown}", "", finding.message, ""]
+    if finding.members:
+        lines += ["| clause | who | what | by when |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(c.replace("|", "/") for c in _member_cells(m)) + " |" for m in finding.members]
+        lines.append("")
     if finding.suggestion:
         lines += [f"*Suggestion:* {finding.suggestion}", ""]
+    more = ([finding.detail] if finding.detail else []) + [f"- {line}" for line in _witness_lines(finding)]
+    if more:
+        lines += ["<details><summary>More</summary>", "", *more, "", "</details>", ""]
     lines += [f"<sub>`{finding.id}`</sub>", ""]
     return lines

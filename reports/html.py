@@ -16,16 +16,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..model.schema import clause_sort_key
+from .findings import HEADINGS, WHY
 from .report import GapReport, long_date
 from .sweeps import axis_label
 from .triage import AREAS, FIX_ORDER, LIGHT_WORDS, words_for
 
 TEMPLATES = Path(__file__).parent / "templates"
-SEVERITIES = (
-    ("error", "Errors", "a child can fall through: nobody is named, or a duty cannot be done on time"),
-    ("warning", "Warnings", "a risk or an ambiguity a practitioner may trip over"),
-    ("info", "For information", "worth knowing when the protocol is next revised"),
-)
+SEVERITIES = tuple((severity, HEADINGS[severity], WHY[severity]) for severity in ("error", "warning", "info"))
 SYMBOLS = {"red": "\u2716", "amber": "\u25b2", "green": "\u2714", "grey": "\u2013"}
 
 

@@ -66,6 +66,10 @@ def test_every_kind_has_a_section_in_the_docs_with_its_severity() -> None:
         text = sections[anchor]
         assert f"**{kind.severity}**" in text, f"the section on {kind.id} does not give its usual severity"
         assert f"`{kind.family}`" in text and f"fix priority {kind.priority};" in text, kind.id
+        assert kind.harm and f"Severity: {kind.harm}" in text, (
+            f"the section on {kind.id} does not give its rule of severity"
+        )
+        assert "Example: " in text, f"the section on {kind.id} shows no example message"
 
 
 def test_the_registry_is_complete_and_consistent() -> None:
@@ -81,7 +85,7 @@ def test_the_reports_take_areas_order_and_words_from_the_registry() -> None:
     assert [kind for area in triage.AREAS for kind in area.kinds] == list(kinds.KINDS)
     assert [a.name for a in triage.AREAS] == [a.name for a in kinds.AREAS]
     assert triage.FIX_ORDER == kinds.FIX_ORDER and triage.FIX_ORDER[0] == "statutory-gap"
-    assert triage.words_for("vague-deadline", 2) == "2 timescales in words only (no time limit)"
+    assert triage.words_for("vague-deadline", 2) == "2 duties with no time limit"
 
 
 def test_a_kind_outside_the_registry_is_refused() -> None:

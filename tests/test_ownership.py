@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from protoverify import load_protocol
-from protoverify.properties import ownership
+from protoverify.properties import ownership, statute, text
 from protoverify.properties.context import Context
+from protoverify.properties.findings import finding_id
 
 BASE = """\
 protoverify: 1
@@ -17,6 +18,9 @@ metadata: {{id: tiny, title: t, authority: a, agreed: unspecified, review: unspe
 agencies:
   - {{id: yjs, name: YJS, clause: "1", roles: [{{id: yjs_officer, name: officer, clause: "1"}}]}}
   - {{id: csc, name: CSC, clause: "1", roles: [{{id: social_worker, name: social worker, clause: "1"}}]}}
+people:
+  - {{id: child, name: the child, clause: "1"}}
+  - {{id: parents, name: parents, clause: "1"}}
 attributes:
   - {{id: age, name: age, type: int, range: [10, 17], clause: "1"}}
   - {{id: known, name: known to CSC, type: bool, clause: "1"}}
@@ -72,7 +76,7 @@ def test_gap_where_no_rule_covers_a_reachable_situation(tmp_path: Path) -> None:
     assert (finding.kind, finding.severity) == ("ownership-gap", "error")
     assert finding.clauses == ("2", "2.1")
     assert finding.witness.situation["justice"] == "custody" and finding.witness.situation["known"] is False
-    assert "known to CSC: no" in finding.witness.words
+    assert "not: known to CSC" in finding.witness.words and "known to CSC: no" not in finding.message
 
 
 def test_gap_only_in_reachable_situations(tmp_path: Path) -> None:
@@ -103,7 +107,7 @@ def test_conflict_between_rules_with_disjoint_owners(tmp_path: Path) -> None:
         + '  - {id: placement_yjs, dimension: placement, when: {justice: remand, known: true}, owner: yjs_officer, clause: "3.2"}\n'
     )
     (finding,) = run(tmp_path, rules)
-    assert (finding.kind, finding.severity, finding.clauses) == ("ownership-conflict", "error", ("3.1", "3.2"))
+    assert (finding.kind, finding.severity, finding.clauses) == ("ownership-conflict", "warning", ("3.1", "3.2"))
     assert set(finding.agencies) == {"csc", "yjs"} and finding.witness.situation["known"] is True
 
 
@@ -134,15 +138,79 @@ def test_joint_holding_with_no_lead_is_information(tmp_path: Path) -> None:
     assert (finding.kind, finding.severity, finding.clauses) == ("ownership-conflict", "info", ("3.1",))
 
 
-@pytest.mark.parametrize(("modality", "severity"), [("must", "error"), ("should", "warning"), ("may", "info")])
-def test_duty_with_no_actor_is_a_gap(tmp_path: Path, modality: str, severity: str) -> None:
-    duties = (
-        ACTED
-        + f'  - {{id: tell, clause: "5", actor: unspecified, action: tell the child, when: {{justice: remand}}, timescale: unspecified, modality: {modality}, quote: must be told}}\n'
-    )
-    (finding,) = run(tmp_path, duties=duties)
+def unnamed(**fields: str) -> str:
+    """A duty of clause 5 that names no one to act, with the fields given."""
+    duty = {
+        "id": "tell",
+        "clause": '"5"',
+        "actor": "unspecified",
+        "action": "tell the child",
+        "timescale": "unspecified",
+    }
+    duty |= {"modality": "must", "quote": "must be told"} | fields
+    return "  - {" + ", ".join(f"{k}: {v}" for k, v in duty.items()) + "}\n"
+
+
+@pytest.mark.parametrize(
+    ("fields", "severity"),
+    [
+        ({"recipient": "csc"}, "warning"),  # owed to an agency, but nothing waits on it
+        ({"recipient": "child"}, "warning"),
+        ({"recipient": "csc", "modality": "should"}, "warning"),
+        ({"recipient": "csc", "modality": "may"}, "info"),
+        ({"recipient": "csc", "action": "invite CSC to the planning meeting"}, "info"),  # an invitation
+        ({"recipient": "csc", "tags": "principle"}, "info"),
+        ({"recipient": "csc", "tags": "internal"}, "info"),
+    ],
+)
+def test_a_duty_nobody_is_named_for_is_ranked_by_harm(tmp_path: Path, fields: dict, severity: str) -> None:
+    (finding,) = run(tmp_path, duties=ACTED + unnamed(when="{justice: remand}", **fields))
     assert (finding.kind, finding.severity, finding.clauses) == ("ownership-gap", severity, ("5",))
     assert "must be told" in finding.message and finding.witness.situation["justice"] == "remand"
+    assert "but not who." in finding.message  # a standing duty owes no time
+
+
+def test_a_duty_another_agency_waits_on_is_an_error_when_nobody_is_named(tmp_path: Path) -> None:
+    duties = ACTED + unnamed(id="refer", action="refer the child to CSC", recipient="csc", trigger="{event: remanded}")
+    duties += '  - {id: assess, clause: "6", actor: social_worker, action: assess, trigger: {duty: refer}, timescale: {within: {amount: 1, unit: days}}, modality: must}\n'
+    (finding,) = run(tmp_path, duties=duties)
+    assert (finding.kind, finding.severity) == ("ownership-gap", "error")
+
+
+def test_a_step_inside_one_agency_is_drafting(tmp_path: Path) -> None:
+    # nobody is named to allocate, but the only duty waiting on it is the YJS officer's own
+    duties = ACTED + unnamed(id="allocate", action="allocate an officer", trigger="{event: remanded}")
+    duties += '  - {id: plan, clause: "6", actor: yjs_officer, action: plan, trigger: {duty: allocate}, timescale: {within: {amount: 1, unit: days}}, modality: must}\n'
+    (finding,) = run(tmp_path, duties=duties)
+    assert (finding.kind, finding.severity) == ("ownership-gap", "info")
+
+
+def test_a_duty_statute_gives_the_child_is_an_error_when_nobody_is_named(tmp_path: Path) -> None:
+    duties = ACTED + unnamed(kind="pace_transfer", action="consider a transfer", trigger="{event: arrested}")
+    path = tmp_path / "tiny.yaml"
+    path.write_text(BASE.format(rules=COVERED_RULES, duties=duties), encoding="utf-8")
+    protocol = load_protocol(path)
+    baseline = statute.bundled_baseline()
+    [finding] = ownership.check(protocol, Context(protocol, today=dt.date(2026, 11, 23), baseline=baseline))
+    assert (finding.kind, finding.severity) == ("ownership-gap", "error")
+    assert finding.suggestion == "Name who must consider a transfer, and say by when, counted from 'arrested'."
+
+
+def test_who_and_by_when_is_one_finding_for_a_child_the_trigger_fits(tmp_path: Path) -> None:
+    duties = ACTED + unnamed(recipient="csc", trigger="{event: remanded}", when="{age: {gte: 12}}")
+    (finding,) = run(tmp_path, duties=duties)
+    assert "but not who, or by when." in finding.message
+    assert finding.witness.situation["justice"] == "remand", "a duty started by a remand is shown for a remanded child"
+    protocol = load_protocol(tmp_path / "tiny.yaml")
+    assert [f for f in text.check(protocol, Context(protocol)) if "5" in f.clauses] == [], "not reported twice"
+
+
+def test_one_sentence_split_into_duties_is_one_finding(tmp_path: Path) -> None:
+    duties = ACTED + unnamed(recipient="csc") + unnamed(id="tell_too", action="tell the parents", recipient="parents")
+    (finding,) = run(tmp_path, duties=duties)
+    assert "tell the child and tell the parents" in finding.message and finding.id.endswith(
+        finding_id("ownership-gap", "duty tell actor").split(":")[1]
+    )
 
 
 def test_ids_and_witnesses_are_stable(tmp_path: Path) -> None:

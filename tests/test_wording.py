@@ -1,5 +1,6 @@
 """The one place for names and phrases (model/wording.py, model/names.py): each phrase as the outputs
-say it today (each of the styles kept until the messages are unified), and no copy of them elsewhere."""
+say it, the protocol's short names, a clause with its opening words, a child in a situation, and no
+copy of them elsewhere."""
 
 from __future__ import annotations
 
@@ -69,20 +70,34 @@ def test_lists_and_clauses() -> None:
     assert wording.clause_words(["5.6", "7.1", "8"]) == "clauses 5.6, 7.1 and 8"
 
 
-def test_who_in_each_style() -> None:
+def test_who_by_full_and_short_names() -> None:
     example = load_protocol(EXAMPLE)
     named = names.names(example)
     assert names.names(example) is named, "looked up once per protocol"
     both = ("yjs", "csc")
     assert names.parties_words(example, both) == f"{named.party('yjs')} and {named.party('csc')}"
-    assert names.parties_words(example, None, nobody="clause") == "someone (the clause names no one)"
-    assert names.parties_words(example, None, nobody="text") == "someone (the text names no one)"
-    assert names.parties_words(example, (), nobody="facts") == "someone (the facts name no one)"
-    assert names.parties_words(example, None, nobody="short") == "no one named"
+    assert names.parties_words(example, None) == "no one named"
     assert names.parties_words(example, None, nobody="cell") == "(not named)"
     led = names.parties_words(example, both, how="and", lead="csc")
     assert led.endswith(f" ({named.party('csc')} leading)")
     assert named.party("not_declared") == "not declared"
+    assert names.who(example, both) == "YJS and CSC" and names.who(example, None) == ""
+    assert names.who(example, ("yjs_court_officer",), lead=None) == "YJS officer in court"
+
+
+def test_short_names_clauses_and_children() -> None:
+    assert names.short_name("Stockport Youth Offending Service (YOS; also called the YOT)") == "YOS"
+    assert names.short_name("Warwickshire Children's Services") == "Warwickshire Children's Services"
+    assert names.short_name("the police (police station)") == "the police"
+    assert names.short_name("the police (police station)", "police") == "police"
+    example = load_protocol(EXAMPLE)
+    assert names.clause_ref(example, "4.3") == "clause 4.3", "no opening words in this file"
+    assert names.clauses_ref(example, ["3.4", "3.4(b)"]) == "clauses 3.4 and 3.4(b)"
+    child = names.child_words(example, {"justice": "police_custody", "care": "not_looked_after", "known_to_csc": False})
+    assert child == "a child (in police custody; not looked after; not: known to children's social care)"
+    assert names.child_words(example, {"age": 15, "legal_status": "section_20"}) == (
+        "a child (age in years 15; looked-after legal status before the offence: section 20)"
+    )
 
 
 def test_what_starts_a_clock_in_each_style() -> None:
@@ -92,11 +107,9 @@ def test_what_starts_a_clock_in_each_style() -> None:
     state = next(iter(named.states))
     on_event, entering = Start("event", event.id), Start("enter", state)
     assert names.start_words(example, on_event, "quoted") == f"'{event.name}'"
-    assert names.start_words(example, on_event, "case") == f"the event '{event.name}'"
     assert names.start_words(example, on_event, "change") == f"'{event.name}'"
     assert names.start_words(example, on_event, "id") == f"event {event.id}"
     assert names.start_words(example, entering, "quoted") == f"'{named.state(state)}' beginning"
-    assert names.start_words(example, entering, "case") == f"the case becoming '{named.state(state)}'"
     assert names.start_words(example, entering, "change") == f"entering '{named.state(state)}'"
     assert names.start_words(example, None, "quoted") == "its start"
     assert names.start_words(example, None, "change") == "none (a standing duty)"
@@ -110,7 +123,7 @@ def test_what_starts_a_clock_in_each_style() -> None:
 
 def test_a_timescale_in_words() -> None:
     assert wording.amount_words(1, Unit.WORKING_DAYS) == "1 working day"
-    assert wording.amount_words(1, Unit.WEEKS, singular=False) == "1 weeks"
+    assert wording.amount_words(1, Unit.WEEKS) == "1 week"
     assert wording.amount_words(3, Unit.MONTHS) == "3 months" and wording.amount_words(1, Unit.MONTHS) == "1 month"
     assert wording.limit_words(Limit(10, Unit.WORKING_DAYS), "'sentence'") == "within 10 working days of 'sentence'"
     assert wording.limit_words(Limit(2, Unit.DAYS, True), "it") == "no later than 2 days before it"
