@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
-Family = Literal["ownership", "deadlines", "structure", "text", "statute"]  # the modules of checks
+Family = Literal["ownership", "deadlines", "structure", "text", "statute", "practice"]  # the modules of checks
 DOCS = "checks.md"
 
 
@@ -57,7 +57,7 @@ class FindingKind:
         return f"{count} {self.one if count == 1 else self.several}"
 
 
-TABLE = (
+TABLE = (  # grouped by area; the practice checks (properties/practice.py) come after the others in what to fix first
     FindingKind(
         "ownership-gap",
         "ownership",
@@ -95,6 +95,51 @@ TABLE = (
         "dispute routes that end at no named role",
     ),
     FindingKind(
+        "no-out-of-hours-route",
+        "practice",
+        "error",
+        "responsibility",
+        18,
+        "agency with urgent work out of hours and no out-of-hours contact",
+        "agencies with urgent work out of hours and no out-of-hours contact",
+    ),
+    FindingKind(
+        "joint-duty-no-lead",
+        "practice",
+        "warning",
+        "responsibility",
+        20,
+        "duty given to several agencies with no lead",
+        "duties given to several agencies with no lead",
+    ),
+    FindingKind(
+        "unrequired-input",
+        "practice",
+        "warning",
+        "responsibility",
+        21,
+        "input from another agency that no clause asks it to give",
+        "inputs from other agencies that no clause asks them to give",
+    ),
+    FindingKind(
+        "item-due-twice",
+        "practice",
+        "warning",
+        "responsibility",
+        22,
+        "item asked of two agencies, or by two dates",
+        "items asked of two agencies, or by two dates",
+    ),
+    FindingKind(
+        "dispute-route-incomplete",
+        "practice",
+        "warning",
+        "responsibility",
+        23,
+        "dispute route with no time limit, tie-break or cover meanwhile",
+        "dispute routes with no time limit, tie-break or cover meanwhile",
+    ),
+    FindingKind(
         "deadline-conflict",
         "deadlines",
         "error",
@@ -120,6 +165,15 @@ TABLE = (
         10,
         "timescale in words only (no time limit)",
         "timescales in words only (no time limit)",
+    ),
+    FindingKind(
+        "waiting-no-limit",
+        "practice",
+        "error",
+        "timescales",
+        16,
+        "child left waiting with no time limit or fallback",
+        "children left waiting with no time limit or fallback",
     ),
     FindingKind(
         "dangling-reference",
@@ -149,8 +203,26 @@ TABLE = (
         "situations a case can never leave",
     ),
     FindingKind("numbering", "text", "info", "structure", 15, "numbering fault", "numbering faults"),
+    FindingKind(
+        "trigger-never-fires",
+        "practice",
+        "error",
+        "structure",
+        19,
+        "duty nothing starts for some children",
+        "duties nothing starts for some children",
+    ),
     FindingKind("review-overdue", "text", "warning", "review", 11, "review date passed", "review dates passed"),
     FindingKind("review-missing", "text", "warning", "review", 12, "review date missing", "review dates missing"),
+    FindingKind(
+        "topics-not-covered",
+        "practice",
+        "info",
+        "review",
+        24,
+        "finding on topics joint protocols usually cover",
+        "findings on topics joint protocols usually cover",
+    ),
     FindingKind(
         "statutory-gap",
         "statute",
@@ -168,6 +240,15 @@ TABLE = (
         6,
         "statutory duty stated more loosely than the law",
         "statutory duties stated more loosely than the law",
+    ),
+    FindingKind(
+        "looser-than-statute",
+        "practice",
+        "error",
+        "statute",
+        17,
+        "statutory duty stated with less force, or for fewer children, than the law",
+        "statutory duties stated with less force, or for fewer children, than the law",
     ),
 )
 KIND = {k.id: k for k in TABLE}

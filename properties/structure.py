@@ -232,8 +232,8 @@ def unmade_artefacts(protocol: Protocol) -> Iterator[Finding]:
             needing[needed].append(duty)
     for artefact in protocol.artefacts:
         waiting = needing.get(artefact.id, [])
-        if not waiting or artefact.id in produced:
-            continue
+        if not waiting or artefact.id in produced or artefact.provider:
+            continue  # another agency's input (`from:`) is reported by the practice checks (unrequired-input)
         duties = listing(
             f"'{d.action}' ({clause_words(d.clause)}, {parties_words(protocol, d.actor, nobody='short')})"
             for d in waiting
