@@ -46,8 +46,8 @@ def _one_act(protocol: Protocol, duty: Duty, held_by: tuple[str, ...]) -> bool:
 
 
 def _finding(protocol: Protocol, duty: Duty, held_by: tuple[str, ...]) -> Finding:
-    who = shorts(protocol, held_by)
-    first = short(protocol, held_by[0])
+    who = shorts(protocol, duty.actor or ())
+    first = short(protocol, (duty.actor or held_by)[0])
     return make(
         "joint-duty-no-lead",
         f"duty {duty.id} joint",

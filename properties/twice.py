@@ -106,7 +106,7 @@ def _finding(protocol: Protocol, key: str, recipient: str, pair: tuple[Delivery,
         f"item {key} to {recipient}",
         "warning",
         (*first.duty.clause, first.clause, *second.duty.clause, second.clause),
-        f"'{cap(first.words)}' is asked for twice for {to}: {parts[0]}, and {parts[1]}. Each may "
+        f"'{cap(first.words.rstrip('.;:, '))}' is asked for twice for {to}: {parts[0]}, and {parts[1]}. Each may "
         "count on the other, and it may arrive late or not at all.",
         agencies=agencies(protocol, (*(first.duty.actor or ()), *(second.duty.actor or ()))),
         suggestion="Say once who gives it and by when; if both do, say what each adds.",

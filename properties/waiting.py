@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from ..model.names import names
 from ..model.schema import Duty, Protocol, State
-from ..model.wording import clause_words
+from ..model.wording import NO_ONE, clause_words
 from .findings import Finding, make
 from .situations import Situations
 from .who import cap, firm, limit_words, short, shorts
@@ -47,9 +47,10 @@ def _finding(protocol: Protocol, state: State, ends: Duty | None) -> Finding:
         cause = "Nothing in the protocol ends the wait"
         helper = "the agency that ends the wait"
     else:
-        who = shorts(protocol, ends.actor) if ends.actor else "no one named"
-        timing = limit_words(protocol, ends) if limited else "no time limit"
-        cause = f"{cap(clause_words(ends.clause))} gives {who} {timing} to {ends.action}"
+        who = shorts(protocol, ends.actor) if ends.actor else NO_ONE["short"]
+        timing = limit_words(protocol, ends).removeprefix("within ") if limited else "no time limit"
+        where_said = "The same clause" if ends.clause == state.clause else cap(clause_words(ends.clause))
+        cause = f"{where_said} gives {who} {timing} to {ends.action}"
         helper = short(protocol, ends.actor[0]) if ends.actor else "someone"
     if limited:
         return make(

@@ -2,8 +2,8 @@
 
 - `short(protocol, party)`: an agency by the short name its protocol uses for it (the abbreviation
   its name gives in brackets: "YOS", "CSC", "WYJS"), else its name up to the first bracket, colon or
-  comma ("the courts: Stockport Youth Court, ..." is "the courts"); a role or a person by name,
-  without what the name adds in brackets.
+  comma ("the courts: Stockport Youth Court, ..." is "the courts"); a role by name, with "the" in
+  front ("the social worker"), and a person by name, without what the names add in brackets.
 - `agencies(protocol, parties)`: the agencies the parties belong to (a role counts as its agency;
   people are not agencies), in the order given.
 - `situation_words(protocol, condition)`: a `when:` condition as a child's situation, in the names the
@@ -36,7 +36,10 @@ def short(protocol: Protocol, party: str) -> str:
         if abbreviation:
             return abbreviation.group(1)
         return re.split(r"[(:,]", name, maxsplit=1)[0].strip() or name
-    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+    bare = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+    if party in found.agency and bare.split(" ", 1)[0].lower() not in ("the", "a", "an", "any"):
+        return f"the {bare}"  # a role: 'the social worker', 'the YOS officer in court'
+    return bare
 
 
 def shorts(protocol: Protocol, parties: Iterable[str]) -> str:
