@@ -25,13 +25,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model.conditions import ALWAYS, All, AnyOf, Comparison, Condition, Not
-from ..model.names import names
 from ..model.schema import Duty, Protocol, State
 from ..model.wording import clause_words
 from .findings import Finding, Witness, make
 from .situations import Situations, Undecided, keys_of
 from .statute import provisions_words, requirements, scope, state_kinds
-from .who import cap, shorts, situation_words
+from .who import agencies, cap, shorts, situation_words
 
 CONSIDER = "consider "
 
@@ -172,6 +171,25 @@ def _attribute(protocol: Protocol, baseline: Protocol, test: Comparison) -> Cond
     return test
 
 
+def _said(protocol: Protocol, restating: list[Duty], weaker: bool, narrower: bool) -> str:
+    """What the protocol says, in words: 'Clause 4.1.2 only asks for ... to be considered, and only
+    where the child is ...'."""
+    duty = restating[0]
+    where = cap(clause_words(c for d in restating for c in d.clause))
+    who = shorts(protocol, duty.actor) if duty.actor else None
+    if weaker and duty.action.lower().startswith(CONSIDER):
+        what = duty.action[len(CONSIDER) :]
+        said = (
+            f"{where} only asks {who} to consider {what}" if who else f"{where} only asks for {what} to be considered"
+        )
+    else:
+        said = f"{where} says {who or 'someone'} {duty.modality if weaker else 'must'} {duty.action}"
+    if narrower:
+        conditions = tuple(d.when for d in restating if d.when is not None)
+        said += f", and only where the child is {situation_words(protocol, AnyOf(conditions))}"
+    return said
+
+
 def _finding(
     protocol: Protocol,
     baseline: Protocol,
@@ -180,37 +198,18 @@ def _finding(
     weaker: bool,
     left_out: tuple[dict, str] | None,
 ) -> Finding:
-    duty = restating[0]
-    clauses = tuple(c for d in restating for c in d.clause)
-    where = cap(clause_words(clauses))
-    who = shorts(protocol, duty.actor) if duty.actor else None
-    if weaker and duty.action.lower().startswith(CONSIDER):
-        what = duty.action[len(CONSIDER) :]
-        said = (
-            f"{where} only asks {who} to consider {what}" if who else f"{where} only asks for {what} to be considered"
-        )
-    elif weaker:
-        said = f"{where} says {who or 'someone'} {duty.modality} {duty.action}"
-    else:
-        said = f"{where} says {who or 'someone'} must {duty.action}"
-    if left_out is not None:
-        conditions = [d.when for d in restating if d.when is not None]
-        said += f", and only where the child is {situation_words(protocol, AnyOf(tuple(conditions)))}"
     statute = provisions_words(baseline, law.statute)
     by = shorts(baseline, law.actor) if law.actor else "the body it names"
     unconfirmed = any(p.confidence == "unconfirmed" for p in law.statute)
+    every = ", for every child it covers" if left_out else ""
     return make(
         "looser-than-statute",
         f"{baseline.metadata.id} kind {'/'.join(law.kind)} force",
         "warning" if unconfirmed else "error",
-        clauses,
-        f"{said}. {statute} says {by} must {law.action}{', for every child it covers' if left_out else ''}."
+        tuple(c for d in restating for c in d.clause),
+        f"{_said(protocol, restating, weaker, left_out is not None)}. {statute} says {by} must {law.action}{every}."
         + (" (The English text of that provision is unconfirmed.)" if unconfirmed else ""),
-        agencies=tuple(
-            dict.fromkeys(
-                names(protocol).agency[p] for d in restating for p in d.actor or () if p in names(protocol).agency
-            )
-        ),
+        agencies=agencies(protocol, (p for d in restating for p in d.actor or ())),
         witness=Witness(situation=left_out[0], words=left_out[1]) if left_out else None,
         suggestion="Say it must be done, for every child the law covers, and who in each service does what.",
     )

@@ -46,23 +46,26 @@ SHOWN = 2  # duties quoted in a finding's message
 
 def out_of_hours(protocol: Protocol) -> Iterator[Finding]:
     """One finding for each agency with urgent work started out of hours and no route for it."""
+    ending = {d for s in protocol.states() if s.waiting for d in (s.waiting.until, s.waiting.fallback) if d}
+    agency_by_id = {a.id: a for a in protocol.agencies}
+    for agency, work in _uncovered(protocol, ending).items():
+        waited_on = any(d.modality == "must" and _waited_on(d, ending) for _, d in work)
+        yield _finding(protocol, agency_by_id[agency], work, waited_on)
+
+
+def _uncovered(protocol: Protocol, ending: set[str]) -> dict[str, list[tuple[Event, Duty]]]:
+    """For each agency, the urgent work out-of-hours events start that no route of its covers."""
     routes = {a.out_of_hours.by for a in protocol.agencies if a.out_of_hours is not None}
     exempt = {a.id for a in protocol.agencies if a.kind in ROUND_THE_CLOCK or a.id in routes}
-    ending = {d for s in protocol.states() if s.waiting for d in (s.waiting.until, s.waiting.fallback) if d}
     uncovered: dict[str, list[tuple[Event, Duty]]] = {}
-    for event in protocol.events:
-        if not event.out_of_hours:
-            continue
+    for event in (e for e in protocol.events if e.out_of_hours):
         for duty in _started(protocol, event):
             if duty.modality == "may" or duty.actor is None or not _urgent(duty, ending):
                 continue
             for agency in agencies(protocol, duty.actor):
                 if agency not in exempt and not _covered(protocol, agency, duty):
                     uncovered.setdefault(agency, []).append((event, duty))
-    agency_by_id = {a.id: a for a in protocol.agencies}
-    for agency, work in uncovered.items():
-        waited_on = any(d.modality == "must" and _waited_on(d, ending) for _, d in work)
-        yield _finding(protocol, agency_by_id[agency], work, waited_on)
+    return uncovered
 
 
 def _covered(protocol: Protocol, agency: str, duty: Duty) -> bool:
