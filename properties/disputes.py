@@ -31,7 +31,7 @@ def dispute_routes(protocol: Protocol) -> Iterator[Finding]:
             "dispute-route-incomplete",
             "no dispute route",
             "warning",
-            (),
+            protocol.metadata.clause[:1],  # the front matter: the protocol as a whole
             "The protocol has no route for settling disagreements between the services, so a child's plan can "
             "stall while they disagree.",
             suggestion=(

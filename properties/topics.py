@@ -115,7 +115,7 @@ def topics_not_covered(protocol: Protocol, baseline: Protocol | None) -> Iterato
         "topics-not-covered",
         "expected topics",
         "info",
-        (),
+        protocol.metadata.clause[:1],  # the front matter: the protocol as a whole
         f"Joint protocols between these services usually cover {len(missing)} "
         f"topic{'s' if len(missing) > 1 else ''} this one does not: {'; '.join(shown)}{more}. A practitioner "
         "looking for them will find nothing to go on.",
