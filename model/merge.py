@@ -73,8 +73,8 @@ WHAT = {
     "escalation": "escalation route",
 }
 CHANGES = {
-    "agencies": ("name",),
-    "roles": ("name",),
+    "agencies": ("name", "short"),
+    "roles": ("name", "short"),
     "people": ("name",),
     "documents": ("title",),
     "artefacts": ("name",),
@@ -85,9 +85,15 @@ CHANGES = {
     "states": ("name",),
 }
 """What a refinement may change of what the library sets; anything else it may only restate."""
-SETTABLE = {"events": ("scheduled",), "states": ("kind",), "agencies": ("kind",)}
-"""What a refinement may set where the library leaves it unset: when an event is planned, the kind of a
-status or of a body. Anything else unset (a state's `final`, an event's `lifecycle`) shapes the
+SETTABLE = {
+    "events": ("scheduled", "out_of_hours"),
+    "states": ("kind", "waiting"),
+    "agencies": ("kind", "out_of_hours"),
+    "artefacts": ("from",),
+}
+"""What a refinement may set where the library leaves it unset: when an event is planned or can come
+out of hours, the kind of a status or of a body, a child waiting in a status, who covers a body out of
+hours, whose input an artefact is. Anything else unset (a state's `final`, an event's `lifecycle`) shapes the
 statutory world and stays the library's."""
 MERGED_APART = {
     "agencies": ("roles",),

@@ -80,7 +80,18 @@ class _Checker:
                 yield from self._refs(
                     "agency, role or person", step.parties or (), self.parties, ("escalation", i, "steps", j, "parties")
                 )
+                if step.decides is not None and step.decides not in (step.parties or ()):
+                    yield Problem(
+                        ("escalation", i, "steps", j, "decides"),
+                        f"'{step.decides}' is not one of this level's parties "
+                        f"({', '.join(step.parties or ()) or 'none named'}); expected the one of them with the final say",
+                    )
             yield from self._refs("document", route.documents, self.documents, ("escalation", i, "documents"))
+            if route.meanwhile is not None:
+                yield from self._ref(
+                    "agency, role or person", route.meanwhile, self.parties, ("escalation", i, "meanwhile")
+                )
+        yield from self._routes_and_inputs()
 
     # --- declarations --------------------------------------------------------------------------
 
@@ -202,6 +213,8 @@ class _Checker:
         for j, item in enumerate(duty.items):
             if item.party is not None:
                 yield from self._ref(parties, item.party, self.parties, (*at, "items", j, "party"))
+            if item.artefact is not None:
+                yield from self._ref("artefact", item.artefact, self.artefacts, (*at, "items", j, "artefact"))
         trigger = duty.trigger
         if trigger is not None:
             tp: Path_ = (*at, "trigger")
@@ -280,6 +293,26 @@ class _Checker:
                     "clause ids the file cites (the table gives their opening words)",
                     at_key=True,
                 )
+
+    # --- out-of-hours routes, waiting states, inputs from another agency -------------------------
+
+    def _routes_and_inputs(self) -> Iterator[Problem]:
+        for i, agency in enumerate(self.p.agencies):
+            route = agency.out_of_hours
+            if route is not None:
+                at: Path_ = ("agencies", i, "out_of_hours")
+                yield from self._ref("agency, role or person", route.by, self.parties, (*at, "by"))
+                yield from self._refs("duty", route.duties, self.duties, (*at, "duties"))
+        for i, lc in enumerate(self.p.lifecycles):
+            for state, path in _walk_paths(lc.states, ("lifecycles", i)):
+                waiting = state.waiting
+                if waiting is None:
+                    continue
+                for key, duty in (("for", waiting.until), ("fallback", waiting.fallback)):
+                    if duty is not None:
+                        yield from self._ref("duty", duty, self.duties, (*path, "waiting", key))
+        for i, artefact in enumerate(self.p.artefacts):
+            yield from self._refs("agency, role or person", artefact.provider, self.parties, ("artefacts", i, "from"))
 
     # --- helpers -------------------------------------------------------------------------------
 

@@ -201,6 +201,18 @@ class Role(Element):
     )
 
 
+class OutOfHours(Element):
+    """Who takes an agency's urgent work at night, at weekends and on bank holidays, as the protocol
+    names it: an emergency duty team, an on-call manager."""
+
+    by: Id = Field(description="The role or agency that takes the work out of hours (an emergency duty team).")
+    clause: Clauses
+    duties: Ids = Field(
+        (),
+        description="The duties the route is named for (an appropriate adult only); all the agency's work if not given.",
+    )
+
+
 class Agency(Element):
     """An organisation that holds duties or responsibilities (YOS, children's social care, police ...)."""
 
@@ -217,6 +229,10 @@ class Agency(Element):
         description="What the protocol calls the agency for short (YOS, CSC); else the capitals in brackets in its name.",
     )
     roles: tuple[Role, ...] = ()
+    out_of_hours: OutOfHours | None = Field(
+        None,
+        description="Who takes the agency's urgent work out of office hours; none where the protocol names no one.",
+    )
 
 
 class Person(Element):
@@ -252,7 +268,8 @@ class External(Element):
 class Artefact(Element):
     """Something a duty produces or needs: an assessment, a report, a plan, a notification. An
     `external` artefact is made under other rules: a duty may need it although no duty of the
-    protocol produces it."""
+    protocol produces it. `from` names the agency whose input it is (CSC's views, another service's
+    assessment)."""
 
     id: Id
     name: str
@@ -260,6 +277,11 @@ class Artefact(Element):
     external: External | None = Field(
         None,
         description="Made under other rules (the instrument that governs it): no duty of the protocol need produce it.",
+    )
+    provider: Ids = Field(
+        (),
+        alias="from",
+        description="The agencies or roles whose input it is (CSC's views on the child): a duty of theirs should give it.",
     )
 
 
@@ -324,9 +346,24 @@ ConditionField = Annotated[
 ]
 
 
+class Waiting(Element):
+    """A state in which the child waits for another agency to act, somewhere not meant for staying:
+    at court or a police station while a placement is sought."""
+
+    until: _stated(Id, "The duty whose doing ends the wait (finding a placement); 'unspecified' where none does.") = (
+        Field(alias="for")
+    )
+    fallback: _stated(
+        Id,
+        "The duty that says what happens if the wait runs on (at the end of the day, overnight); 'unspecified' "
+        "where the source says nothing.",
+    )
+
+
 class State(Element):
     """A state of a lifecycle. With `states` it is compound (one child active at a time), or, with
-    `parallel: true`, parallel (every child is an orthogonal region, active together)."""
+    `parallel: true`, parallel (every child is an orthogonal region, active together). `waiting`
+    marks a state in which the child waits for another agency to act."""
 
     id: Id
     name: str | None = None
@@ -339,6 +376,9 @@ class State(Element):
     initial: Id | None = Field(None, description="The child entered by default; the first child if not given.")
     parallel: bool = False
     final: bool = False
+    waiting: Waiting | None = Field(
+        None, description="The child waits here for another agency: what ends the wait, and what happens if it runs on."
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> State:
@@ -409,6 +449,10 @@ class Event(Element):
             "The lifecycle this event happens in (a remand is a justice event). Other lifecycles only react to it: "
             "their transitions on it fire only when this lifecycle takes the event too."
         ),
+    )
+    out_of_hours: bool = Field(
+        False,
+        description="The event can happen at night, at a weekend or on a bank holiday (an arrest, a remand at a Saturday court).",
     )
 
 
@@ -641,6 +685,9 @@ class Item(Element):
     what: str
     party: Id | None = Field(None, description="The agency, role or person the item names, if any.")
     cites: tuple[ClauseId, ...] = Field((), description="Clauses the item refers to, as printed.")
+    artefact: Id | None = Field(
+        None, description="The artefact the entry is, where another clause asks for the same one (safety information)."
+    )
 
 
 class Duty(Element):
@@ -651,7 +698,18 @@ class Duty(Element):
     clause: Clauses
     actor: _stated(Ids, "Who must act: agencies, roles or people; 'unspecified' where the source names no one.")
     lead: Id | None = Field(None, description="The lead the source names among several actors.")
-    action: str = Field(min_length=1, description="What is done, in a few words: 'notify children's social care'.")
+    shared: Literal["each", "together", "either"] | None = Field(
+        None,
+        description=(
+            "How several actors share the duty: 'each' does it for itself (every service trains its staff), 'together' "
+            "they do it jointly (a joint visit), 'either' one of them does it once (one of them tells the school). Not "
+            "given: one act for someone else (a recipient outside the actors) is read as 'either'."
+        ),
+    )
+    action: str = Field(
+        min_length=1,
+        description="What is done, in a few words: 'notify children's social care'; 'consider ...' for a duty only to consider it.",
+    )
     type: Id | None = Field(
         None,
         description=(
@@ -692,6 +750,11 @@ class Duty(Element):
             raise PydanticCustomError(
                 "actor", f"'actor' is empty; expected a party, a list of them, or '{UNSPECIFIED}'"
             )
+        if self.shared is not None and len(self.actor or ()) < 2:
+            raise PydanticCustomError(
+                "shared",
+                "'shared' says how several actors share a duty, but it has one actor or none; expected several",
+            )
         return self
 
 
@@ -703,6 +766,8 @@ class EscalationStep(Element):
 
     parties: _stated(Ids, "The roles a dispute is referred to at this level.")
     words: str | None = Field(None, description="How the source describes this level, where it names no role.")
+    within: Duration | None = Field(None, description="How long this level has to settle a dispute before it goes up.")
+    decides: Id | None = Field(None, description="Which of the level's parties has the final say if they disagree.")
 
     @model_validator(mode="after")
     def _someone(self) -> EscalationStep:
@@ -721,6 +786,9 @@ class EscalationRoute(Element):
     steps: tuple[EscalationStep, ...] = Field(min_length=1)
     clause: Clauses
     documents: Ids = ()
+    meanwhile: Id | None = Field(
+        None, description="The agency or role that acts for the child while a dispute is open (keeps the case)."
+    )
 
 
 class Narrative(Element):

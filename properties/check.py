@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.schema import Protocol
-from . import deadlines, ownership, statute, structure, text
+from . import deadlines, ownership, practice, statute, structure, text
 from .context import TIMEOUT_SECONDS, Context
 from .findings import Finding, grouped, ordered
 from .judgements import Judgements
 
-FAMILIES = (ownership, deadlines, structure, text, statute)
+FAMILIES = (ownership, deadlines, structure, text, statute, practice)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
-Family = Literal["ownership", "deadlines", "structure", "text", "statute"]  # the modules of checks
+Family = Literal["ownership", "deadlines", "structure", "text", "statute", "practice"]  # the modules of checks
 DOCS = "checks.md"
 
 
@@ -63,7 +63,7 @@ class FindingKind:
         return f"{count} {self.one if count == 1 else self.several}"
 
 
-TABLE = (
+TABLE = (  # grouped by area; the practice checks (properties/practice.py) come after the others in what to fix first
     FindingKind(
         "ownership-gap",
         "ownership",
@@ -109,6 +109,57 @@ TABLE = (
         "Always a warning: a dispute can stall, but the services keep their own duties meanwhile.",
     ),
     FindingKind(
+        "no-out-of-hours-route",
+        "practice",
+        "error",
+        "responsibility",
+        18,
+        "agency with urgent work out of hours and no out-of-hours contact",
+        "agencies with urgent work out of hours and no out-of-hours contact",
+        "Error where the child waits on the urgent work; otherwise a warning.",
+    ),
+    FindingKind(
+        "joint-duty-no-lead",
+        "practice",
+        "warning",
+        "responsibility",
+        20,
+        "duty given to several agencies with no lead",
+        "duties given to several agencies with no lead",
+        "Always a warning: the act is named and so are the agencies, but each may wait for the other.",
+    ),
+    FindingKind(
+        "unrequired-input",
+        "practice",
+        "warning",
+        "responsibility",
+        21,
+        "input from another agency that no clause asks it to give",
+        "inputs from other agencies that no clause asks them to give",
+        "Warning where no duty asks the other agency for its input; information where only the time to give "
+        "it is missing.",
+    ),
+    FindingKind(
+        "item-due-twice",
+        "practice",
+        "warning",
+        "responsibility",
+        22,
+        "item asked of two agencies, or by two dates",
+        "items asked of two agencies, or by two dates",
+        "Always a warning: two agencies, or two dates, for one item can leave each assuming the other.",
+    ),
+    FindingKind(
+        "dispute-route-incomplete",
+        "practice",
+        "warning",
+        "responsibility",
+        23,
+        "dispute route with no time limit, tie-break or cover meanwhile",
+        "dispute routes with no time limit, tie-break or cover meanwhile",
+        "Always a warning: a dispute can stall, but the services keep their own duties meanwhile.",
+    ),
+    FindingKind(
         "deadline-conflict",
         "deadlines",
         "error",
@@ -141,6 +192,17 @@ TABLE = (
         "duties with no time limit",
         "Warning for a must-duty that passes between agencies or that statute times; information for an "
         "invitation, a step inside one agency, a should or a principle, and for words beside a firm limit.",
+    ),
+    FindingKind(
+        "waiting-no-limit",
+        "practice",
+        "error",
+        "timescales",
+        16,
+        "child left waiting with no time limit or fallback",
+        "children left waiting with no time limit or fallback",
+        "Error where the duty that ends the wait has no time limit and no fallback is named; a warning where "
+        "a limit is given but no fallback.",
     ),
     FindingKind(
         "dangling-reference",
@@ -184,6 +246,17 @@ TABLE = (
         "Always information: drafting.",
     ),
     FindingKind(
+        "trigger-never-fires",
+        "practice",
+        "error",
+        "structure",
+        19,
+        "duty nothing starts for some children",
+        "duties nothing starts for some children",
+        "Error where work every case needs waits on a duty asked for only in some cases; a warning where "
+        "either duty is not a must.",
+    ),
+    FindingKind(
         "review-overdue",
         "text",
         "warning",
@@ -202,6 +275,16 @@ TABLE = (
         "review date missing",
         "review dates missing",
         "Always a warning: nobody is due to check the text.",
+    ),
+    FindingKind(
+        "topics-not-covered",
+        "practice",
+        "info",
+        "review",
+        24,
+        "finding on topics joint protocols usually cover",
+        "findings on topics joint protocols usually cover",
+        "Always information: a topic other protocols cover, for the next review.",
     ),
     FindingKind(
         "statutory-gap",
@@ -224,6 +307,17 @@ TABLE = (
         "statutory duties stated more loosely than the law",
         "Error for a time limit later than statute's; warning where the statute's text is unconfirmed, and for "
         "a duty given to a body statute does not name.",
+    ),
+    FindingKind(
+        "looser-than-statute",
+        "practice",
+        "error",
+        "statute",
+        17,
+        "statutory duty stated with less force, or for fewer children, than the law",
+        "statutory duties stated with less force, or for fewer children, than the law",
+        "Error for a binding statutory must stated with less force or for fewer children; a warning where "
+        "the statutory text is unconfirmed.",
     ),
 )
 KIND = {k.id: k for k in TABLE}

@@ -215,8 +215,8 @@ def unmade_artefacts(protocol: Protocol) -> Iterator[Finding]:
             needing[needed].append(duty)
     for artefact in protocol.artefacts:
         waiting = needing.get(artefact.id, [])
-        if not waiting or artefact.id in produced or artefact.external is not None:
-            continue  # `external`: made under other rules (the England format)
+        if not waiting or artefact.id in produced or artefact.external is not None or artefact.provider:
+            continue  # `external`: made under other rules; `from:` another agency's input (unrequired-input)
         first = waiting[0]
         others = f" (as do {len(waiting) - 1} more duties)" if len(waiting) > 1 else ""
         yield make(

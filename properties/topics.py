@@ -1,0 +1,203 @@
+"""Topics joint protocols usually cover that this one does not, as one grouped finding.
+
+The topics are those of the project's list of what councils' own youth justice and children's social
+care protocols cover (`shared/domain/expected-topics.md`: a topic is expected when at least three
+published protocols give it a section or a numbered rule). A protocol covers a topic when its
+duties, responsibilities or dispute routes show it:
+
+- a duty, dimension or ownership rule of one of the topic's duty kinds (docs/vocabulary.md);
+- a duty that starts on, or applies in, a state of one of the topic's situation kinds (a duty on a
+  remand to local authority accommodation);
+- the topic's words in what a duty does (its action and the entries of its list) or what starts it
+  (the names of its trigger's event or state), in a responsibility's name or in what a dispute route
+  is about; for out-of-hours cover, also in the
+  name of an agency or role, or an agency's `out_of_hours:` route.
+
+Words in the front matter, in narrative clauses or in the titles of documents do not count: a
+protocol that mentions exploitation in its scope and has no rule about it does not cover it.
+Two topics are other kinds' (dispute resolution: dispute-route-incomplete; the review of the
+protocol: review-missing and review-overdue), and a topic whose statutory duties the statute
+checks already report as missing (a PACE transfer) is left to them. `topics-not-covered` is
+**information**: a protocol may leave a topic to another document, and then it should say which.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model.conditions import Condition, comparisons
+from ..model.names import names
+from ..model.schema import Duty, Protocol
+from .findings import Finding, make
+from .statute import requirements, scope, state_kinds
+
+SHOWN = 5  # topics named in the finding's message
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the expected-topics list and what shows that a protocol covers it."""
+
+    name: str  # in a manager's words
+    kinds: tuple[str, ...] = ()  # duty kinds
+    situations: tuple[str, ...] = ()  # situation kinds a duty starts on or applies in
+    words: str | None = None  # a pattern of words in what duties do
+    both: str | None = None  # a second pattern the same text must also have
+    all_kinds: bool = False  # every one of `kinds` (referrals each way), not any
+    party_words: str | None = None  # a pattern of words in the names of agencies and roles
+
+
+TOPICS = (
+    Topic("checking whether the other service knows the child", words=r"\bcheck(s|ed|ing)?\b|\bview\b|\baccess\b"),
+    Topic(
+        "referrals each way", kinds=("refer_to_childrens_social_care", "refer_to_youth_justice_service"), all_kinds=True
+    ),
+    Topic("information sharing and access to records", words=r"\bshar(e|es|ed|ing)\b|\binformation\b"),
+    Topic(
+        "appropriate adults at the police station",
+        kinds=("provide_appropriate_adult",),
+        words=r"appropriate adult",
+    ),
+    Topic("a PACE transfer after charge", kinds=("pace_transfer", "accept_pace_transfer"), words=r"\bpace\b"),
+    Topic("court attendance", kinds=("attend_court",), words=r"\bcourts?\b"),
+    Topic(
+        "remands to local authority accommodation",
+        situations=("remanded_local_authority",),
+        words=r"local authority accommodation|\brilaa\b",
+    ),
+    Topic("remands to youth detention accommodation", situations=("remanded_yda",), words=r"youth detention|\byda\b"),
+    Topic("a child turning 18 on remand", words=r"\b18\b|eighteen|adulthood", both=r"\bremand"),
+    Topic(
+        "community sentences",
+        words=r"youth rehabilitation order|\byro\b|community (sentence|order)|(referral|criminal|court) order",
+    ),
+    Topic(
+        "custodial sentences",
+        kinds=("notify_custodial_sentence", "plan_release", "visit_former_looked_after_child_in_detention"),
+        situations=("sentenced_custody",),
+        words=r"custod",
+    ),
+    Topic(
+        "looked-after children and care leavers",
+        kinds=("visit_looked_after_child", "review_looked_after_child", "prepare_pathway_plan"),
+        situations=("looked_after", "care_leaver"),
+        words=r"looked.after|care leaver|leaving care|care history",
+    ),
+    Topic("homelessness at 16 and 17", kinds=("refer_to_housing", "assess_housing_needs"), words=r"homeless"),
+    Topic(
+        "exploitation, missing children and harmful sexual behaviour",
+        words=r"exploitation|\bmissing\b|sexual",
+    ),
+    Topic("the move to adult services", words=r"adult (criminal justice|services)|probation"),
+    Topic(
+        "case closure and transfer",
+        words=r"\bclos(e|es|ed|ing|ure)\b|transfer (of )?(the )?case|case (responsibility|accountability)|step.down",
+    ),
+    Topic(
+        "out-of-hours cover",
+        words=r"out of (core )?hours|on.call|emergency duty|weekend|saturday|bank holiday",
+        party_words=r"out of (core )?hours|on.call|emergency duty",
+    ),
+)
+
+
+def topics_not_covered(protocol: Protocol, baseline: Protocol | None) -> Iterator[Finding]:
+    """One finding listing the expected topics the protocol does not cover (none if it covers them all)."""
+    evidence = _Evidence(protocol)
+    missing = [t for t in TOPICS if not evidence.covers(t) and not _left_to_statute(protocol, baseline, t)]
+    if not missing:
+        return
+    shown = [t.name for t in missing[:SHOWN]]
+    more = f"; and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
+    yield make(
+        "topics-not-covered",
+        "expected topics",
+        "info",
+        protocol.metadata.clause[:1],  # the front matter: the protocol as a whole
+        f"Joint protocols between these services usually cover {len(missing)} "
+        f"topic{'s' if len(missing) > 1 else ''} this one does not: {'; '.join(shown)}{more}. A practitioner "
+        "looking for them will find nothing to go on.",
+        suggestion="Add a section on each, or say which other document covers it.",
+    )
+
+
+class _Evidence:
+    """What a protocol's duties, responsibilities and routes show it covers."""
+
+    def __init__(self, protocol: Protocol):
+        self.protocol = protocol
+        self.kinds = {k for e in (*protocol.duties, *protocol.dimensions, *protocol.ownership) for k in e.kind}
+        found = names(protocol)
+        self.texts = [
+            *(d.action for d in protocol.duties),
+            *(i.what for d in protocol.duties for i in d.items),
+            *(found.event(d.trigger.event) for d in protocol.duties if d.trigger and d.trigger.event),
+            *(found.state(s) for d in protocol.duties if d.trigger for s in (d.trigger.enter, d.trigger.exit) if s),
+            *(d.name for d in protocol.dimensions),
+            *(r.about for r in protocol.escalation),
+        ]
+        self.parties = [*(a.name for a in protocol.agencies), *(r.name for r in protocol.roles())]
+        self.situations = self._duty_situations()
+        self.routes = any(a.out_of_hours is not None for a in protocol.agencies)
+
+    def _duty_situations(self) -> set[str]:
+        """The situation kinds duties start on (an event into, entering or leaving a state) or apply in."""
+        kinds = state_kinds(self.protocol)
+        into: dict[str, set[str]] = {}
+        for lifecycle in self.protocol.lifecycles:
+            for transition in lifecycle.transitions:
+                into.setdefault(transition.event, set()).add(transition.target)
+        found = set()
+        for duty in self.protocol.duties:
+            found |= {kinds[s] for s in _states(duty, into) if s in kinds}
+        for rule in self.protocol.ownership:  # who holds a responsibility in a status also covers it
+            found |= {kinds[s] for s in _named(rule.when) if s in kinds}
+        return found
+
+    def covers(self, topic: Topic) -> bool:
+        """Whether any of the topic's evidence is in the protocol."""
+        if topic.kinds and (set(topic.kinds) <= self.kinds if topic.all_kinds else bool(set(topic.kinds) & self.kinds)):
+            return True
+        if set(topic.situations) & self.situations:
+            return True
+        if topic.words and any(_says(text, topic.words, topic.both) for text in self.texts):
+            return True
+        if topic.party_words and (self.routes or any(_says(n, topic.party_words) for n in self.parties)):
+            return True
+        return False
+
+
+def _states(duty: Duty, into: dict[str, set[str]]) -> set[str]:
+    """The states a duty's trigger and `when` name (an event by the states it leads into)."""
+    found: set[str] = set()
+    trigger = duty.trigger
+    if trigger is not None:
+        found |= {s for s in (trigger.enter, trigger.exit) if s} | into.get(trigger.event or "", set())
+    return found | _named(duty.when)
+
+
+def _named(condition: Condition | None) -> set[str]:
+    """The values a condition asks to be equal to, or in (the states it names)."""
+    found: set[str] = set()
+    for test in comparisons(condition) if condition is not None else ():
+        if test.op in ("eq", "in"):
+            found |= {str(v) for v in (test.value if isinstance(test.value, tuple) else (test.value,))}
+    return found
+
+
+def _says(text: str, pattern: str, also: str | None = None) -> bool:
+    lowered = text.lower()
+    return re.search(pattern, lowered) is not None and (also is None or re.search(also, lowered) is not None)
+
+
+def _left_to_statute(protocol: Protocol, baseline: Protocol | None, topic: Topic) -> bool:
+    """Whether the statute checks report the topic as missing: the baseline has duties of its kinds
+    within the protocol's scope."""
+    if baseline is None or not topic.kinds:
+        return False
+    return any(
+        set(topic.kinds) & set(d.kind) and scope(protocol, requirements(baseline, d)) is not None
+        for d in baseline.duties
+    )
