@@ -3,7 +3,8 @@
 `build` loads and checks each protocol, holds it against its source text where given, runs its
 scenario where given, assembles each `reports.report.GapReport` and renders every file in memory in
 the report's formats (`reports.formats.FORMATS["report"]`): `<id>.html`, `<id>.md`, `<id>.json`,
-optionally `<id>.xlsx`, with several protocols `compare.html` (`reports.compare`), and `index.html`.
+optionally `<id>.xlsx`, with several protocols `compare.html` (`reports.compare`, with the statutory
+baseline beside them for reference), and `index.html`.
 Any input that cannot be used raises a `LoadError` saying where and why before anything is written;
 `reports.files.write_folder` then puts the files in the output folder.
 `bundled` is the request `protoverify report` makes with no arguments: the two seed protocols with
@@ -195,11 +196,13 @@ def render(reports: list[GapReport], protocols: list[Protocol], request: Request
     comparison = None
     if len(protocols) > 1:
         from .properties.compare import compare
+        from .properties.statute import bundled_baseline
         from .reports.compare import to_html as comparison_html
 
         comparison = "compare.html"
         as_of, dated = request.today or dt.date.today(), request.today is not None
-        files[comparison] = comparison_html(compare(protocols, as_of, dated=dated))
+        statute = load_protocol(request.baseline) if request.baseline is not None else bundled_baseline()
+        files[comparison] = comparison_html(compare(protocols, as_of, dated=dated, baseline=statute))
     files["index.html"] = index_html(
         reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]
     )
