@@ -88,7 +88,7 @@ def write(sheets: Sequence[Sheet], title: str, when: dt.datetime = FIXED) -> byt
     properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_times(buffer.getvalue(), when)
+    return fixed_times(buffer.getvalue(), when)
 
 
 FINDINGS_HEADER = (
@@ -377,9 +377,10 @@ def _print_setup(table, *, headed: bool) -> None:
     table.oddFooter.center.text = "&A, page &P of &N"
 
 
-def _fixed_times(data: bytes, when: dt.datetime) -> bytes:
-    """The same zip with every entry dated 1 January 1980, and the workbook's modified date (which
-    openpyxl takes from the clock when saving) set to `when`, so equal workbooks are equal bytes."""
+def fixed_times(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip (a workbook or a Word document) with every entry dated 1 January 1980, and its
+    modified date (which openpyxl takes from the clock when saving) set to `when`, so equal files are
+    equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     buffer = io.BytesIO()
