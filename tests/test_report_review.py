@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import ROOT, TODAY, protoverify, seed
+from documents import pdf_of_lines
 from office import pages, squeezed, to_pdf
 
 from protoverify import folder
@@ -106,6 +107,14 @@ def test_the_review_copy_of_a_word_document_is_that_document_with_comments(from_
     _check_comments(report, files[REVIEW], source)
     mine = [p.text for p in docx.Document(source).paragraphs]
     assert [p.text for p in docx.Document(io.BytesIO(files[REVIEW])).paragraphs] == mine
+
+
+@pytest.mark.slow
+def test_the_review_copy_of_a_pdf_is_built_from_its_text(tmp_path: Path) -> None:
+    lines = [line.strip() for line in seed(SOURCE).read_text(encoding="utf-8").splitlines() if line.strip()]
+    source = pdf_of_lines(tmp_path / "stockport.pdf", [lines[i : i + 50] for i in range(0, len(lines), 50)], size=6)
+    report, files = _build(source)
+    _check_comments(report, files[REVIEW], source)
 
 
 @pytest.mark.slow
