@@ -62,15 +62,19 @@ def read_docx(path: Path, data: bytes) -> Document:
 
 
 def _lines(document: Any) -> list[Line]:
+    numbering = _Numbering(document)
+    return [_line(paragraph, at, numbering) for at, paragraph in enumerate(paragraphs(document), start=1)]
+
+
+def paragraphs(document: Any) -> list[Any]:
+    """The python-docx document's paragraphs in reading order, table cells row by row: the paragraph
+    a `Line.at` of the document read from it counts, from 1."""
     from docx.table import Table
 
-    numbering = _Numbering(document)
-    lines: list[Line] = []
+    found = []
     for block in document.iter_inner_content():
-        paragraphs = _cell_paragraphs(block) if isinstance(block, Table) else [block]
-        for paragraph in paragraphs:
-            lines.append(_line(paragraph, len(lines) + 1, numbering))
-    return lines
+        found.extend(_cell_paragraphs(block) if isinstance(block, Table) else [block])
+    return found
 
 
 def _cell_paragraphs(table: Any) -> list[Any]:

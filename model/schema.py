@@ -167,6 +167,9 @@ class Metadata(Element):
 
     id: Id = Field(description="Short id of this protocol, e.g. stockport_2019.")
     title: str
+    short: str | None = Field(
+        None, description="What readers call the protocol for short, where space is tight: 'Stockport (2019)'."
+    )
     authority: _stated(str, "The local authority or partnership the protocol belongs to.")
     agreed: _stated(Date, "The date the protocol was agreed or signed.")
     review: _stated(Date, "The review date the protocol sets for itself.")

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import vocabulary
-from ..model.conditions import describe
-from ..model.names import parties_words, timescale_words
+from ..model import conditions, vocabulary
+from ..model.conditions import All, AnyOf, Condition, Not
+from ..model.names import names, parties_words, timescale_words
 from ..model.schema import Duty, OwnershipRule, Protocol, clause_sort_key
 from .statute import kinds, provisions_words
 
@@ -51,20 +51,17 @@ class Entry:
 
 @dataclass(frozen=True)
 class Column:
-    """A protocol compared: its id, title, dates and review status."""
+    """A protocol compared: its id, title and short name, dates, review status, how many duties it
+    has, and whether it is the statutory baseline (shown for reference, not as one of the protocols)."""
 
     id: str
     title: str
     agreed: dt.date | None
     review: dt.date | None
     status: str  # "overdue", "due", "none"
-
-    def review_words(self, today: dt.date) -> str:
-        if self.review is None:
-            return "no review date"
-        if self.status == "overdue":
-            return f"review overdue since {self.review.isoformat()} (as of {today.isoformat()})"
-        return f"review due {self.review.isoformat()}"
+    short: str = ""  # what readers call it where space is tight (its metadata `short`, else its title)
+    duties: int = 0
+    reference: bool = False  # the statutory baseline
 
 
 @dataclass(frozen=True)
@@ -81,6 +78,17 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Difference:
+    """A kind the protocols do not all address: which do and which do not (by id), and whether
+    statute sets a duty of it (None when no baseline is compared)."""
+
+    row: Row
+    addressed_by: list[str]
+    not_addressed_by: list[str]
+    statute: bool | None
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The matrix of duty kinds by protocols, as of a date, with each protocol's untagged duties counted."""
 
@@ -90,24 +98,24 @@ class Comparison:
     untagged: tuple[int, ...]  # duties with no kind, per column: not compared
     dated: bool = True  # whether `today` was given (--today) rather than taken from the clock
 
-    @property
-    def as_of(self) -> str:
-        """The date compared as of, saying so when it is the day it was made rather than a date given."""
-        return self.today.isoformat() + ("" if self.dated else " (the day it was made: no --today given)")
-
-    def differences(self) -> list[tuple[Row, list[str], list[str]]]:
-        """The kinds some protocols address and others do not: (row, ids addressing, ids not)."""
+    def differences(self) -> list[Difference]:
+        """The kinds the protocols do not all address: some address it and others do not, or only
+        statute does. Statute leaving a kind alone is no gap: it is not counted against a protocol."""
+        protocols = [i for i, c in enumerate(self.columns) if not c.reference]
+        reference = next((i for i, c in enumerate(self.columns) if c.reference), None)
         found = []
         for row in self.rows:
-            covered = row.covered_by()
-            if 0 < len(covered) < len(self.columns):
-                found.append(
-                    (
-                        row,
-                        [self.columns[i].id for i in covered],
-                        [c.id for i, c in enumerate(self.columns) if i not in covered],
-                    )
+            covered = set(row.covered_by())
+            if all(i in covered for i in protocols):
+                continue
+            found.append(
+                Difference(
+                    row,
+                    [self.columns[i].id for i in protocols if i in covered],
+                    [self.columns[i].id for i in protocols if i not in covered],
+                    None if reference is None else reference in covered,
                 )
+            )
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -121,7 +129,9 @@ class Comparison:
                     "agreed": c.agreed.isoformat() if c.agreed else None,
                     "review": c.review.isoformat() if c.review else None,
                     "review_status": c.status,
+                    "duties": c.duties,
                     "duties_without_kind": n,
+                    "reference": c.reference,
                 }
                 for c, n in zip(self.columns, self.untagged)
             ],
@@ -135,7 +145,9 @@ class Comparison:
                 for row in self.rows
             ],
             "differences": [
-                {"kind": row.kind, "addressed_by": yes, "not_addressed_by": no} for row, yes, no in self.differences()
+                {"kind": d.row.kind, "addressed_by": d.addressed_by, "not_addressed_by": d.not_addressed_by}
+                | ({} if d.statute is None else {"in_statute": d.statute})
+                for d in self.differences()
             ],
         }
 
@@ -157,23 +169,29 @@ def entry_json(entry: Entry) -> dict[str, Any]:
 # --- building the matrix --------------------------------------------------------------------------
 
 
-def compare(protocols: Sequence[Protocol], today: dt.date, *, dated: bool = True) -> Comparison:
-    """The comparison of `protocols` (in the order given) as of `today`."""
-    columns = tuple(column(p, today) for p in protocols)
-    by_kind = [{k: entries(p, k) for k in vocabulary.DUTY_KIND} for p in protocols]
+def compare(
+    protocols: Sequence[Protocol], today: dt.date, *, dated: bool = True, baseline: Protocol | None = None
+) -> Comparison:
+    """The comparison of `protocols` (in the order given) as of `today`, with the statutory
+    `baseline`, if given, as the last column, for reference."""
+    compared = [*protocols, *([baseline] if baseline is not None else [])]
+    columns = tuple(column(p, today, reference=p is baseline) for p in compared)
+    by_kind = [{k: entries(p, k) for k in vocabulary.DUTY_KIND} for p in compared]
     rows = tuple(
         Row(k.id, k.name, k.topic, tuple(tuple(found[k.id]) for found in by_kind))
         for k in sorted(vocabulary.DUTY_KINDS, key=lambda k: vocabulary.TOPICS.index(k.topic))
         if any(found[k.id] for found in by_kind)
     )
-    untagged = tuple(sum(not d.kind for d in p.duties) for p in protocols)
+    untagged = tuple(sum(not d.kind for d in p.duties) for p in compared)
     return Comparison(today, columns, rows, untagged, dated)
 
 
-def column(protocol: Protocol, today: dt.date) -> Column:
+def column(protocol: Protocol, today: dt.date, *, reference: bool = False) -> Column:
     meta = protocol.metadata
     status = "none" if meta.review is None else "overdue" if meta.review < today else "due"
-    return Column(meta.id, meta.title, meta.agreed, meta.review, status)
+    return Column(
+        meta.id, meta.title, meta.agreed, meta.review, status, meta.short or meta.title, len(protocol.duties), reference
+    )
 
 
 def entries(protocol: Protocol, kind: str) -> list[Entry]:
@@ -188,7 +206,7 @@ def entries(protocol: Protocol, kind: str) -> list[Entry]:
         if kind not in kinds(protocol, element):
             continue
         statute = provisions_words(protocol, element.statute) if element.statute else ""
-        when = describe(element.when) if element.when is not None else ""
+        when = situation_words(protocol, element.when) if element.when is not None else ""
         if isinstance(element, Duty):
             found.append(
                 Entry(
@@ -219,3 +237,54 @@ def entries(protocol: Protocol, kind: str) -> list[Entry]:
                 )
             )
     return sorted(found, key=lambda e: (clause_sort_key(e.clauses[0]), e.what, e.element))
+
+
+# --- a condition in words -------------------------------------------------------------------------
+
+COMPARED = {"eq": "is ", "ne": "is not ", "lt": "under ", "lte": "at most ", "gt": "over ", "gte": "at least "}
+COMPARED |= {"in": "is ", "not_in": "is not "}
+
+
+def situation_words(protocol: Protocol, condition: Condition) -> str:
+    """When an element applies, in the protocol's words: states by their names, a yes/no attribute as
+    'its name: yes' or 'its name: no', a choice by the name of the value; parts joined by ';'."""
+    match condition:
+        case All(parts) if len(parts) > 1:
+            return "; ".join(_bracketed(protocol, part) for part in _conjuncts(condition))
+        case All(parts):
+            return situation_words(protocol, parts[0]) if parts else "always"
+        case AnyOf(parts):
+            return " or ".join(_bracketed(protocol, part) for part in parts)
+        case Not(part):
+            return f"not ({situation_words(protocol, part)})"
+        case conditions.Comparison():
+            return _comparison_words(protocol, condition)
+    raise TypeError(condition)
+
+
+def _conjuncts(condition: Condition) -> list[Condition]:
+    """The parts of an `all`, with the parts of an `all` inside it taken as its own."""
+    if isinstance(condition, All):
+        return [c for part in condition.parts for c in _conjuncts(part)]
+    return [condition]
+
+
+def _bracketed(protocol: Protocol, part: Condition) -> str:
+    said = situation_words(protocol, part)
+    return f"({said})" if isinstance(part, (All, AnyOf)) and len(part.parts) > 1 else said
+
+
+def _comparison_words(protocol: Protocol, test: conditions.Comparison) -> str:
+    found = names(protocol)
+    values = test.value if isinstance(test.value, tuple) else (test.value,)
+    attribute = next((a for a in protocol.attributes if a.id == test.key), None)
+    negated = test.op in ("ne", "not_in")
+    if attribute is None:  # a lifecycle: the states named
+        return ("not " if negated else "") + " or ".join(found.state(str(v)) for v in values)
+    if attribute.type == "bool":
+        return f"{attribute.name}: {'yes' if (values[0] is True) != negated else 'no'}"
+    if attribute.type == "enum":
+        labels = {v.id: v.name or str(v.id).replace("_", " ") for v in attribute.values}
+        said = " or ".join(labels.get(str(v), str(v).replace("_", " ")) for v in values)
+        return f"{attribute.name}: {'not ' if negated else ''}{said}"
+    return f"{attribute.name} {COMPARED[test.op]}{' or '.join(map(str, values))}"

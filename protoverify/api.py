@@ -163,7 +163,8 @@ def compare(
             message = f"protocol id '{name}' is also the id of {seen[name]}; expected different protocols"
             raise LoadError([Located(str(path), 0, 0, message)])
         seen[name] = path
-    return build(protocols, today or dt.date.today(), dated=today is not None)
+    statute = protocols.pop() if baseline is not None else None
+    return build(protocols, today or dt.date.today(), dated=today is not None, baseline=statute)
 
 
 def diff(old: str | Path, new: str | Path, *, today: dt.date | None = None) -> Diff:

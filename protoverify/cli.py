@@ -403,6 +403,14 @@ def report(
     xlsx: Annotated[
         bool, typer.Option("--xlsx", help="Also write a workbook per protocol (findings, scenario, results, sweep).")
     ] = False,
+    docx: Annotated[
+        bool,
+        typer.Option(
+            "--docx",
+            help="Also write a review copy for Word per protocol: its --source document (a .docx as given, "
+            "or built from text or PDF) with each open finding as a comment on its clause.",
+        ),
+    ] = False,
     today: Annotated[
         str | None,
         typer.Option(
@@ -429,7 +437,7 @@ def report(
     yes: Yes = False,
 ) -> None:
     """Write a gap report per protocol: one self-contained HTML page (with Markdown and JSON beside it),
-    an index linking them, and with --xlsx a workbook. Exit 2 if an input cannot be used; nothing is
+    an index linking them, with --xlsx a workbook and with --docx a review copy for Word. Exit 2 if an input cannot be used; nothing is
     written then."""
     from . import folder
     from .reports.files import claim, write_folder
@@ -442,6 +450,7 @@ def report(
         baseline=baseline,
         varies=tuple(vary or ()),
         xlsx=xlsx,
+        docx=docx,
         today=as_of,
         timeout=timeout,
         replications=replications,

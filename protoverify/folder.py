@@ -3,7 +3,9 @@
 `build` loads and checks each protocol, holds it against its source text where given, runs its
 scenario where given, assembles each `reports.report.GapReport` and renders every file in memory in
 the report's formats (`reports.formats.FORMATS["report"]`): `<id>.html`, `<id>.md`, `<id>.json`,
-optionally `<id>.xlsx`, with several protocols `compare.html` (`reports.compare`), and `index.html`.
+optionally `<id>.xlsx` and the review copy for Word `<id>-review.docx` (`reports.review`), with
+several protocols `compare.html` (`reports.compare`, with the statutory baseline beside them for
+reference), and `index.html`.
 Any input that cannot be used raises a `LoadError` saying where and why before anything is written;
 `reports.files.write_folder` then puts the files in the output folder.
 `bundled` is the request `protoverify report` makes with no arguments: the two seed protocols with
@@ -49,6 +51,7 @@ class Request:
     baseline: Path | None = None
     varies: tuple[str, ...] = ()
     xlsx: bool = False
+    docx: bool = False  # a review copy for Word of each protocol's source document
     today: dt.date | None = None
     timeout: float = TIMEOUT_SECONDS
     workers: int | None = None
@@ -63,6 +66,7 @@ def report(
     baseline: str | Path | None = None,
     varies: Sequence[str] = (),
     xlsx: bool = False,
+    docx: bool = False,
     today: dt.date | None = None,
     timeout: float | None = None,
     replications: int | None = None,
@@ -80,6 +84,7 @@ def report(
         baseline=Path(baseline) if baseline is not None else None,
         varies=tuple(varies),
         xlsx=xlsx,
+        docx=docx,
         today=today,
         replications=replications,
         workers=workers,
@@ -157,6 +162,8 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
     varies = _varies(request.varies)
     if varies and not scenarios:
         raise LoadError([Located("--vary", 0, 0, "there is no scenario to sweep; expected --scenario with --vary")])
+    if request.docx:
+        _sourced([protocol for _, protocol in loaded], sources)
     reports = []
     for path, protocol in loaded:
         name = protocol.metadata.id
@@ -181,27 +188,41 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
             )
         )
     say("rendering")
-    return reports, render(reports, [protocol for _, protocol in loaded], request)
+    return reports, render(reports, [protocol for _, protocol in loaded], request, sources)
 
 
-def render(reports: list[GapReport], protocols: list[Protocol], request: Request) -> dict[str, str | bytes]:
+def render(
+    reports: list[GapReport],
+    protocols: list[Protocol],
+    request: Request,
+    sources: dict[str, tuple[Path, Document]] | None = None,
+) -> dict[str, str | bytes]:
     """Every file of the folder by name: each report in the report's formats (the workbook only if the
-    request asks for it), with several protocols their comparison, and the index."""
+    request asks for it, the review copy for Word of its source document likewise), with several
+    protocols their comparison, and the index."""
     formats = {name: f for name, f in FORMATS["report"].items() if request.xlsx or not f.binary}
     files: dict[str, str | bytes] = {}
     for report in reports:
         for name, form in formats.items():
             files[f"{report.name}.{form.suffix or name}"] = form.render(report)
+        if request.docx and sources and report.name in sources:
+            from .reports.review import review_copy
+
+            path, document = sources[report.name]
+            original = path.read_bytes() if document.unit == "paragraph" else None  # read from a .docx
+            files[f"{report.name}-review.docx"] = review_copy(report, document, original)
     comparison = None
     if len(protocols) > 1:
         from .properties.compare import compare
+        from .properties.statute import bundled_baseline
         from .reports.compare import to_html as comparison_html
 
         comparison = "compare.html"
         as_of, dated = request.today or dt.date.today(), request.today is not None
-        files[comparison] = comparison_html(compare(protocols, as_of, dated=dated))
+        statute = load_protocol(request.baseline) if request.baseline is not None else bundled_baseline()
+        files[comparison] = comparison_html(compare(protocols, as_of, dated=dated, baseline=statute))
     files["index.html"] = index_html(
-        reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]
+        reports, comparison=comparison, workbooks=[n for n in files if n.endswith((".xlsx", ".docx"))]
     )
     return files
 
@@ -222,6 +243,24 @@ def _distinct(protocols: list[Protocol]) -> None:
                     "expected each protocol once (its id names its report files)",
                 )
                 for name in repeated
+            ]
+        )
+
+
+def _sourced(protocols: list[Protocol], sources: dict[str, tuple[Path, Document]]) -> None:
+    """That every protocol has its source document, for its review copy for Word."""
+    lacking = [p for p in protocols if p.metadata.id not in sources]
+    if lacking:
+        raise LoadError(
+            [
+                Located(
+                    "--docx",
+                    0,
+                    0,
+                    f"no source document for '{p.metadata.id}' to write its review copy from; expected "
+                    f"--source with its document (.docx, .pdf or text: {p.metadata.source or 'no name given'})",
+                )
+                for p in lacking
             ]
         )
 

@@ -2,13 +2,17 @@
 writes: the gap report's (`workbook`), a simulation's (`simulation_workbook`) and a sweep's
 (`sweep_workbook`).
 
-Every workbook has readable headers (bold, shaded, wrapped, frozen), column widths where given and
-long text wrapped, and is byte-identical for identical inputs: the workbook's dates (the --today
-date, or 1 January 2000) and the zip entries' times are fixed rather than taken from the clock.
+Every workbook is written the same way: readable headers (bold, shaded, wrapped) frozen at the top,
+an autofilter on every table, column widths (given, or worked out from the text, within limits),
+text wrapped wherever it is longer than its column is wide (so no text runs into the next cell or is
+cut off), and a print setup: A4 landscape, fitted to the width of the page, the header row repeated
+on every page, gridlines, and the sheet's name and page number in the footer. It is byte-identical
+for identical inputs: the document properties (dates: the --today date, or 1 January 2000; author)
+and the zip entries' times are fixed rather than taken from the clock.
 
 The gap report's workbook, for commissioners: findings, the scenario's settings, the results with
 confidence intervals, and the sweep table, with number formats. Sheets: "About" (what was checked
-and run, and how to read the intervals), "Findings" (one row per finding, open and accepted), and
+and run, and how to read the intervals), "Findings" (one row per finding, open and accepted, with its status), and
 with a simulation "Scenario" (every setting of the scenario file, by its dotted path), "Results"
 (every measure: mean, 95% CI, sd, n, min, max) and, with a sweep, "Sweep" (one row per point and
 measure). Shares are formatted as percentages and money in pounds.
@@ -56,35 +60,41 @@ def number_format(metric: str) -> str:
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet: its title, its header row (none if empty), its rows, column widths (characters) and
-    number formats as (row, column, format), counting from 1 as the sheet does."""
+    """One sheet: its title, its header row (none if empty), its rows, column widths (characters; a
+    column not given one is sized to its text), number formats as (row, column, format), counting
+    from 1 as the sheet does, and the cell the panes are frozen at (below the header, by default)."""
 
     title: str
     header: Sequence[str]
     rows: Sequence[Sequence[Any]]
     widths: Sequence[int] = ()
     formats: Sequence[tuple[int, int, str]] = ()
+    freeze: str = "A2"
 
 
-def write(sheets: Sequence[Sheet], when: dt.datetime = FIXED) -> bytes:
-    """The workbook of these sheets, in order, as the bytes of an .xlsx file dated `when`."""
+def write(sheets: Sequence[Sheet], title: str, when: dt.datetime = FIXED) -> bytes:
+    """The workbook of these sheets, in order, as the bytes of an .xlsx file titled `title`, dated `when`."""
     book = Workbook()
     for number, sheet in enumerate(sheets):
         table = book.active if number == 0 else book.create_sheet()
         table.title = sheet.title
-        _table(table, list(sheet.header), [list(row) for row in sheet.rows], widths=list(sheet.widths))
+        _table(table, sheet)
         for row, column, fmt in sheet.formats:
             table.cell(row, column).number_format = fmt
-    book.properties.created = book.properties.modified = when
-    book.properties.creator = "protoverify"
+        _print_setup(table, headed=any(sheet.header))
+    properties = book.properties
+    properties.created = properties.modified = when
+    properties.creator = properties.lastModifiedBy = "protoverify"
+    properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_times(buffer.getvalue(), when)
+    return fixed_times(buffer.getvalue(), when)
 
 
 FINDINGS_HEADER = (
     "id",
     "severity",
+    "status",
     "kind",
     "clauses",
     "agencies",
@@ -94,6 +104,9 @@ FINDINGS_HEADER = (
     "accepted because",
     "decided",
 )
+# Sized so that the sheet, fitted to the width of an A4 landscape page, prints its text at about 7 pt:
+# the message, situation and suggestion wrap within their columns.
+FINDINGS_WIDTHS = (20, 8, 8, 12, 10, 9, 40, 24, 24, 12, 8)
 RESULTS_HEADER = (
     "measure",
     "what it is",
@@ -127,7 +140,8 @@ def workbook(report: GapReport) -> bytes:
             "Findings",
             FINDINGS_HEADER,
             [_finding_row(f) for f in report.check.findings],
-            widths=(28, 10, 20, 14, 18, 80, 50, 50, 40, 9),
+            widths=FINDINGS_WIDTHS,
+            freeze="B2",
         ),
     ]
     simulation = report.simulation
@@ -138,7 +152,8 @@ def workbook(report: GapReport) -> bytes:
         sheets.append(_results(simulation.summary))
         if simulation.sweep is not None:
             sheets.append(_sweep(simulation.sweep))
-    return write(sheets, dt.datetime.combine(report.check.today, dt.time()) if report.dated else FIXED)
+    title = f"Gap report: {report.protocol.metadata.title}"
+    return write(sheets, title, dt.datetime.combine(report.check.today, dt.time()) if report.dated else FIXED)
 
 
 def _results(summary: Any) -> Sheet:
@@ -187,7 +202,8 @@ def simulation_workbook(result: Simulation, timing: bool = False) -> bytes:
             Sheet("metrics", table[0], table[1:]),
             Sheet("duties", header, duties),
             Sheet("about", (), [list(pair) for pair in simulation_document.about(doc)]),
-        ]
+        ],
+        f"Simulation: {result.scenario.title}",
     )
 
 
@@ -202,7 +218,7 @@ def sweep_workbook(sweep: Sweep) -> bytes:
         *(["varied " + vary.path, ", ".join(str(v) for v in vary.values)] for vary in sweep.varies),
         ["confidence intervals", "95%, Student t over the replications"],
     ]
-    return write([Sheet("sweep", table[0], table[1:]), Sheet("about", (), about)])
+    return write([Sheet("sweep", table[0], table[1:]), Sheet("about", (), about)], f"Sweep: {sweep.scenario}")
 
 
 def _about(report: GapReport) -> Iterator[list[Any]]:
@@ -244,6 +260,7 @@ def _finding_row(finding) -> list[Any]:
     return [
         finding.id,
         finding.severity,
+        "accepted" if finding.accepted is not None else "open",
         finding.kind,
         ", ".join(finding.clauses),
         ", ".join(finding.agencies),
@@ -269,27 +286,101 @@ def _flatten(settings: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[st
             yield path, value
 
 
-def _table(sheet, header: list[str], rows: list[list[Any]], *, widths: list[int]) -> None:
-    if any(header):
-        sheet.append(header)
-        for cell in sheet[1]:
+MIN_WIDTH, MAX_WIDTH = 8, 60  # characters: the narrowest and widest column sized to its text
+LINE_HEIGHT = 15  # points: a line of 11 pt text, as a row of one line is high
+
+
+def _table(table, sheet: Sheet) -> None:
+    """The sheet's header and rows, its column widths, and long text wrapped; with a header, frozen
+    below it and filtered."""
+    header, rows = list(sheet.header), [list(row) for row in sheet.rows]
+    headed = any(header)
+    if headed:
+        table.append(header)
+        for cell in table[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2"
+        table.freeze_panes = sheet.freeze
     for row in rows:
-        sheet.append(row)
+        table.append(row)
+    count = max([len(header), *map(len, rows)], default=0)
+    widths = [sheet.widths[i] if i < len(sheet.widths) else _fitted([header, *rows], i) for i in range(count)]
     for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for row in sheet.iter_rows(min_row=2 if any(header) else 1):
+        table.column_dimensions[get_column_letter(column)].width = width
+    for row in table.iter_rows():
+        lines = 1
         for cell in row:
-            if isinstance(cell.value, str) and len(cell.value) > 40:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            long = isinstance(cell.value, str) and len(cell.value) > widths[cell.column - 1] - 1
+            if not (headed and cell.row == 1):  # the header row always wraps
+                cell.alignment = Alignment(wrap_text=long, vertical="top")
+            if long:
+                lines = max(lines, len(_wrapped(cell.value, widths[cell.column - 1])))
+        if lines > 1:  # no spreadsheet program sizes a row to its wrapped text when it opens the file
+            table.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+    if headed and count:
+        table.auto_filter.ref = f"A1:{get_column_letter(count)}{len(rows) + 1}"
 
 
-def _fixed_times(data: bytes, when: dt.datetime) -> bytes:
-    """The same zip with every entry dated 1 January 1980, and the workbook's modified date (which
-    openpyxl takes from the clock when saving) set to `when`, so equal workbooks are equal bytes."""
+def _fitted(rows: list[list[Any]], column: int) -> int:
+    """A column's width from its text: its longest value (or header word), within MIN_WIDTH and MAX_WIDTH."""
+    longest = 0
+    for number, row in enumerate(rows):
+        value = row[column] if column < len(row) else None
+        if value is None:
+            continue
+        text = str(value)
+        if number == 0:  # a header wraps: its longest word
+            longest = max(longest, *map(len, text.split() or [""]))
+        else:  # a number is shown formatted, in at most 12 characters
+            longest = max(longest, min(len(text), 12) if isinstance(value, (int, float)) else len(text))
+    return max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
+
+
+def _wrapped(text: str, width: float) -> list[str]:
+    """The lines a text wraps into in a column `width` wide, at a character to each unit of width (a
+    unit is the width of a digit, and most text is narrower, so a row is rather too high than too
+    low), breaking at spaces and, within a word too long for a line, anywhere."""
+    room = max(1, int(width))
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            while len(word) > room:
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:room])
+                word = word[room:]
+            if line and len(line) + 1 + len(word) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _print_setup(table, *, headed: bool) -> None:
+    """A4 landscape, fitted to the page's width (as many pages down as it takes), the header row on
+    every page, gridlines, and the sheet and page number in the footer."""
+    table.page_setup.paperSize = table.PAPERSIZE_A4
+    table.page_setup.orientation = table.ORIENTATION_LANDSCAPE
+    table.page_setup.fitToWidth = 1
+    table.page_setup.fitToHeight = 0
+    table.sheet_properties.pageSetUpPr.fitToPage = True
+    table.print_options.gridLines = True
+    table.page_margins.left = table.page_margins.right = 0.4
+    table.page_margins.top = table.page_margins.bottom = 0.6
+    if headed:
+        table.print_title_rows = "1:1"
+    table.oddFooter.center.text = "&A, page &P of &N"
+
+
+def fixed_times(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip (a workbook or a Word document) with every entry dated 1 January 1980, and its
+    modified date (which openpyxl takes from the clock when saving) set to `when`, so equal files are
+    equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     buffer = io.BytesIO()

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TODAY
 from conftest import protoverify as run
+from markupsafe import Markup
 
 from protoverify import load_protocol
 from protoverify.properties.compare import Comparison, compare
-from protoverify.reports.compare import to_html, to_markdown, to_text
+from protoverify.reports.compare import review_words, to_html, to_markdown, to_text
 from protoverify.reports.files import MANIFEST
 
 STOCKPORT = ROOT / "protocols" / "stockport-2019.yaml"
@@ -23,7 +24,7 @@ BASELINE = ROOT / "protocols" / "baseline" / "england.yaml"
 
 @pytest.fixture(scope="module")
 def seeds() -> Comparison:
-    return compare([load_protocol(STOCKPORT), load_protocol(WARWICKSHIRE), load_protocol(BASELINE)], TODAY)
+    return compare([load_protocol(STOCKPORT), load_protocol(WARWICKSHIRE)], TODAY, baseline=load_protocol(BASELINE))
 
 
 def row(comparison: Comparison, kind: str):
@@ -59,10 +60,12 @@ def test_who_funds_transport_and_visit_timescales(seeds: Comparison) -> None:
 
 
 def test_topics_one_covers_and_another_does_not(seeds: Comparison) -> None:
-    differences = {r.kind: (yes, no) for r, yes, no in seeds.differences()}
-    assert differences["fund_remand_transport"] == (["stockport_2019"], ["warwickshire", "england_baseline"])
-    assert differences["appoint_personal_adviser"] == (["warwickshire", "england_baseline"], ["stockport_2019"])
-    assert "attend_court" in differences and "provide_appropriate_adult" in differences
+    differences = {d.row.kind: (d.addressed_by, d.not_addressed_by, d.statute) for d in seeds.differences()}
+    assert differences["fund_remand_transport"] == (["stockport_2019"], ["warwickshire"], False)
+    assert differences["appoint_personal_adviser"] == (["warwickshire"], ["stockport_2019"], True)
+    assert differences["detention_placement_plan"] == ([], ["stockport_2019", "warwickshire"], True)  # statute only
+    # both protocols address these; that statute sets no duty of the kind is not a gap
+    assert "attend_court" not in differences and "provide_appropriate_adult" not in differences
     # every row is addressed by at least one column, rows follow the vocabulary's topics
     assert all(r.covered_by() for r in seeds.rows)
 
@@ -71,23 +74,61 @@ def test_topics_one_covers_and_another_does_not(seeds: Comparison) -> None:
 def test_review_status(seeds: Comparison) -> None:
     stockport, warwickshire, _ = seeds.columns
     assert (stockport.status, stockport.review) == ("overdue", dt.date(2021, 3, 20))
-    assert "review overdue since 2021-03-20" in stockport.review_words(TODAY)
-    assert (warwickshire.status, warwickshire.review_words(TODAY)) == ("none", "no review date")
+    assert review_words(stockport, seeds) == "overdue since 20 March 2021"
+    assert (warwickshire.status, review_words(warwickshire, seeds)) == ("none", "no review date")
     earlier = compare([load_protocol(STOCKPORT), load_protocol(WARWICKSHIRE)], dt.date(2020, 1, 1))
     assert earlier.columns[0].status == "due"
 
 
 def test_renderers_show_every_row(seeds: Comparison) -> None:
-    text, markdown, html = to_text(seeds), to_markdown(seeds), to_html(seeds)
+    text, markdown, page = to_text(seeds), to_markdown(seeds), to_html(seeds)
     for r in seeds.rows:
-        assert r.kind in text and f"**{r.kind}**" in markdown and f'<span class="kind">{r.kind}</span>' in html
-    assert "| — |" in markdown and "not addressed" in text and 'class="none"' in html  # the gaps show in each form
+        assert f"  {r.name}\n" in text and f"| {r.name} |" in markdown
+        name = str(Markup.escape(r.name))  # as jinja2 escapes it
+        assert f'<tr id="kind-{r.kind}"><th scope="row">{name}</th>' in page
+    assert "| — |" in markdown and "(not addressed)" in text and 'class="none"' in page  # the gaps show in each form
+    # statute setting no duty of a kind is shown as a reference, not as a gap
+    assert "Statute (England): (no duty in the baseline)" in text and 'class="reference empty"' in page
+
+
+def test_protocols_are_named_not_given_by_id(seeds: Comparison) -> None:
+    """Columns are headed by the protocols' short names; ids and condition syntax stay in the JSON."""
+    text, markdown, page = to_text(seeds), to_markdown(seeds), to_html(seeds)
+    for form in (text, markdown, page):
+        assert "Stockport (2019)" in form and "Warwickshire" in form and "Statute (England)" in form
+        assert "stockport_2019" not in form and "england_baseline" not in form
+        assert "police_custody" not in form and " is false" not in form and " ≤ " not in form
+    for column, untagged in zip(seeds.columns, seeds.untagged):  # the share of each protocol's duties compared
+        compared = column.duties - untagged
+        assert 0 < compared < column.duties or column.reference
+        assert f"{compared} of {column.duties} ({round(100 * compared / column.duties)}%)" in page
+
+
+def test_conditions_are_in_words(seeds: Comparison) -> None:
+    adult = row(seeds, "provide_appropriate_adult").cells[1]
+    edt = next(e for e in adult if e.who == "Emergency Duty Team (EDT)")
+    assert edt.when == (
+        "at the police station (arrest, interview); a parent or guardian can (and others with parental "
+        "responsibility will) act as appropriate adult: no; known to a local children's team: no; "
+        "within core hours: no"
+    )
+    stockport = row(seeds, "provide_appropriate_adult").cells[0]
+    assert {e.when for e in stockport} == {"age in years at most 17", "in police custody; age in years at most 17"}
+
+
+def test_the_tick_matrix_marks_statute_as_reference(seeds: Comparison) -> None:
+    page = to_html(seeds)
+    ticks = page[page.index('<table class="matrix ticks"') : page.index("</table>", page.index("matrix ticks"))]
+    assert ticks.count("<tr>") == len(seeds.differences()) + 1 and "<thead>" in ticks
+    transport = re.search(r'href="#kind-fund_remand_transport".*?</tr>', ticks).group(0)
+    assert re.findall(r'<td class="([^"]+)">', transport) == ["yes", "no", "empty reference"]
 
 
 def test_html_is_one_self_contained_page(seeds: Comparison) -> None:
-    html = to_html(seeds)
-    assert html.startswith("<!DOCTYPE html>") and "<style>" in html
-    assert not re.search(r"<script|<link|<img|src=|href=|https?://|@import", html, flags=re.I)
+    page = to_html(seeds)
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and 'name="viewport"' in page
+    assert not re.search(r"<script|<link|<img|src=|https?://|@import", page, flags=re.I)
+    assert set(re.findall(r'href="(.)', page)) == {"#"}  # links only within the page
 
 
 @pytest.mark.slow
@@ -133,7 +174,7 @@ def test_output_file(tmp_path: Path, format: str) -> None:
     result = run(
         "compare", str(STOCKPORT), str(WARWICKSHIRE), "--format", format, "--today", TODAY.isoformat(), "-o", str(out)
     )
-    assert result.returncode == 0 and "provide_appropriate_adult" in out.read_text(encoding="utf-8")
+    assert result.returncode == 0 and "provide or arrange an appropriate adult" in out.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir() if p.name != MANIFEST] == [out.name]  # no temporary file left behind
 
 
