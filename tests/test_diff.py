@@ -253,17 +253,19 @@ def test_a_redraft_of_a_seed_reports_each_change_and_fails_the_gate(tmp_path: Pa
     original = ROOT / "protocols" / "warwickshire.yaml"
     text = original.read_text(encoding="utf-8")
     start, end = (
-        text.index("  - id: successive_visits_as_agreed\n"),
-        text.index("  - id: convene_initial_planning_meeting\n"),
+        text.index("  - id: inform_family_of_transfer\n"),
+        text.index("  - id: amend_mosaic_record\n"),
     )
-    text = text[:start] + text[end:]  # remove a duty (6.5)
+    text = text[:start] + text[end:]  # remove a duty (10.3)
     text = redraft(
         text,
         # rename the 8.8 visit (same type and clause) and loosen it
         ("  - id: visit_within_10_working_days_of_custody\n", "  - id: visit_after_entering_custody\n"),
         (
-            '    trigger: {enter: yda}      # "entering custody", read as in 8.1\n    timescale: {within: {amount: 10, unit: working_days}}',
-            "    trigger: {enter: yda}\n    timescale: {within: {amount: 15, unit: working_days}}",
+            '    trigger: {event: sentenced_to_custody}    # "of them entering custody": the sentence\n'
+            "    when: {care: ceased_detained}\n    timescale: {within: {amount: 10, unit: working_days}}",
+            "    trigger: {event: sentenced_to_custody}\n"
+            "    when: {care: ceased_detained}\n    timescale: {within: {amount: 15, unit: working_days}}",
         ),
         ("timescale: {within: {amount: 7, unit: days}}", "timescale: {within: {amount: 5, unit: working_days}}"),
         ("timescale: {within: {amount: 24, unit: hours}}", "timescale: {within: {amount: 12, unit: hours}}"),
@@ -290,9 +292,9 @@ def test_a_redraft_of_a_seed_reports_each_change_and_fails_the_gate(tmp_path: Pa
     report = json.loads(result.stdout)
     changes = {(c["kind"], c["subject"]): c for c in report["changes"]}
     expected = {
-        ("duty-removed", "successive_visits_as_agreed"): ("6.5",),
-        ("duty-renamed", "visit_after_entering_custody"): ("8.8",),
-        ("timescale-loosened", "visit_after_entering_custody"): ("8.8",),
+        ("duty-removed", "inform_family_of_transfer"): ("10.3",),
+        ("duty-renamed", "visit_after_entering_custody"): ("7.1", "8.8"),
+        ("timescale-loosened", "visit_after_entering_custody"): ("7.1", "8.8"),
         ("timescale-changed", "visit_within_7_days_of_sentence"): ("6.5",),
         ("timescale-tightened", "send_information_to_establishment_on_yda"): ("8.6",),
         ("owner-changed", "convene_initial_planning_meeting"): ("6.5",),
@@ -318,7 +320,7 @@ def test_a_redraft_of_a_seed_reports_each_change_and_fails_the_gate(tmp_path: Pa
     resolved = {
         (c["message"].split(":")[0], tuple(c["clauses"])) for c in report["changes"] if c["kind"] == "finding-resolved"
     }
-    assert {("warning vague-deadline", ("6.5",)), ("warning review-missing", ("front(c)",))} <= resolved
+    assert {("warning vague-deadline", ("10.3",)), ("warning review-missing", ("front(c)",))} <= resolved
     assert report["summary"] == {
         "by_kind": dict(sorted(Counter(c["kind"] for c in report["changes"]).items())),
         "introduced_errors": 1,

@@ -305,7 +305,9 @@ def test_a_time_limit_over_a_century_is_refused(tmp_path: Path) -> None:
 def test_line_100_is_not_an_emoji(tmp_path: Path) -> None:
     """rich printed ':100:' in 'file:100:20: ...' as an emoji."""
     text = EXAMPLE.read_text(encoding="utf-8").replace("{id: bail, name: on bail,", "{id: bail, label: on bail,")
+    text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))  # room above
     line = int(at(text, "label").split(":")[1])
+    assert line < 100
     path = tmp_path / "protocol.yaml"
     path.write_text("#\n" * (100 - line) + text, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(path)])
