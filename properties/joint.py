@@ -53,7 +53,8 @@ def _finding(protocol: Protocol, duty: Duty, held_by: tuple[str, ...]) -> Findin
         f"duty {duty.id} joint",
         "warning",
         duty.clause,
-        f"{cap(clause_words(duty.clause))} gives {who} together the duty to {duty.action}, and names no "
+        f"{cap(clause_words(duty.clause))} {'give' if len(duty.clause) > 1 else 'gives'} {who} together the duty to "
+        f"{duty.action}, and names no "
         f"lead. Each may count on {'the other' if len(held_by) == 2 else 'another'} to do it, so it may not be done "
         "at all.",
         agencies=held_by,
