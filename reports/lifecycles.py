@@ -25,7 +25,7 @@ from . import graphviz, layout
 from .svg import arrow_marker, badge, n, page, rect, text
 
 COLUMN = 1040  # px: the width of the report's page column
-WRAPS = (24, 16)  # characters per line of a state name: as laid out first, and if the diagram is too wide
+WRAPS = (24, 16, 12)  # characters per line of a state name: as laid out first, then narrower while too wide
 SHADES = ("#eeeeee", "#e0e0e0")  # boxes holding states, alternating with depth
 
 

@@ -212,6 +212,13 @@ def happening(protocol: Protocol, scenario: Scenario) -> tuple[set[str], set[str
                 inside = [s for s in lifecycle.states() if lifecycle.is_inside(s, t.target)]
                 entered |= {t.target, *lifecycle.ancestors(t.target), *inside}
                 exited |= {s for source in t.sources for s in lifecycle.states() if lifecycle.is_inside(s, source)}
+                # the enclosing states a transition leaves too (accommodated -> ceased_detained leaves looked_after)
+                exited |= {
+                    a
+                    for source in t.sources
+                    for a in lifecycle.ancestors(source)
+                    if not lifecycle.is_inside(t.target, a)
+                }
     return events, entered, exited
 
 

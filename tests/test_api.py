@@ -45,10 +45,16 @@ def test_a_solver_failure_is_said_and_exits_3(monkeypatch) -> None:
     assert "the solver failed (out of memory)" in result.output and "Traceback" not in result.output
 
 
-def test_check_file_reads_the_judgements_beside_the_protocol() -> None:
-    stockport = ROOT / "protocols" / "stockport-2019.yaml"
-    report = protoverify.check_file(stockport, today=TODAY)
-    assert any(f.accepted for f in report.findings)  # stockport-2019.judgements.yaml accepts some
+def test_check_file_reads_the_judgements_beside_the_protocol(tmp_path: Path) -> None:
+    protocol = tmp_path / "example.yaml"
+    protocol.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    gap = next(f for f in protoverify.check_file(protocol, today=TODAY).findings if f.kind == "ownership-gap")
+    (tmp_path / "example.judgements.yaml").write_text(
+        f'protoverify-judgements: 1\nprotocol: anytown_example\naccepted:\n  - {{id: "{gap.id}", reason: decided}}\n',
+        encoding="utf-8",
+    )
+    report = protoverify.check_file(protocol, today=TODAY)
+    assert [f.id for f in report.findings if f.accepted] == [gap.id]
     assert report.exit_code in (0, 1)
 
 

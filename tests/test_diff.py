@@ -353,7 +353,9 @@ def test_a_seed_diffed_with_itself_has_no_changes_and_byte_identical_json(tmp_pa
     assert len(outputs) == 1, "the same inputs must give byte-identical JSON"
     report = json.loads(outputs.pop())
     assert report["changes"] == [] and report["summary"]["exit_code"] == 0
-    assert report["old"]["findings"]["accepted"] == report["new"]["findings"]["accepted"] == 2
+    assert report["old"]["findings"] == report["new"]["findings"]
+    # the re-encoded Stockport needs no acceptances (its judgements file is empty); the old encoding had 2
+    assert report["new"]["findings"]["accepted"] == 0
 
 
 @pytest.mark.slow

@@ -141,7 +141,11 @@ def test_every_duty_is_planned_with_its_status(path: Path):
 
 def test_silences_are_planned_as_the_scenario_says(stockport: engine.Model):
     plans = {p.duty: p for p in stockport.plans}
-    assert plans["review_protocol"].status.startswith("not simulated: a standing duty")
+    # 8.1(a) is due by the review date on the front page, an event no case reaches
+    assert plans["review_protocol"].status.startswith("not raised in this scenario")
+    assert plans["provide_psr_and_risk_assessments"].status.startswith("not simulated: a standing duty")
+    # 5.8.1 starts as a looked-after child leaves care status on a custodial sentence (an enclosing state left)
+    assert plans["inform_social_worker_of_custody"].status == SIMULATED
     assert plans["second_social_worker_to_aspire"].status.startswith("not simulated: a recurring duty")
     assert plans["view_social_care_records"].status.startswith("not simulated: a 'may' duty")
     assert plans["allocate_rilaa_workers"].workers == (("nobody", NOBODY),)  # 5.6.5 names no actor

@@ -439,14 +439,18 @@ def test_extract_of_an_unreadable_document_is_located(tmp_path: Path, content: b
 # --- the figures ---------------------------------------------------------------------------------
 
 FLOORS: dict[str, dict[str, float]] = {
+    # measured against the re-encoding on the library (branch reencode-stockport): the draft is unchanged, but
+    # the hand encoding now names the actors and limits the text gives in context (7 unspecified actors, not
+    # 22; 25 timescale parts) and makes principles narrative, so the draft's unspecified actors and timescales
+    # match less of it; the old floors were measured against the encoding's own mistakes
     "stockport-2019": {
-        "duty precision": 0.935,
-        "duty recall": 0.865,
+        "duty precision": 0.903,
+        "duty recall": 0.888,
         "timescale precision": 0.750,
-        "timescale recall": 0.315,
-        "unspecified actor precision": 0.608,
-        "unspecified actor recall": 0.875,
-        "modality equal": 0.948,
+        "timescale recall": 0.240,
+        "unspecified actor precision": 0.333,
+        "unspecified actor recall": 1.000,
+        "modality equal": 0.910,
     },
     "warwickshire": {
         "duty precision": 0.685,

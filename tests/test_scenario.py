@@ -59,11 +59,11 @@ def test_a_variant_is_its_base_with_what_it_changes():
 def test_a_variant_replaces_a_probability_table_whole(tmp_path: Path):
     variant = tmp_path / "variant.yaml"
     variant.write_text(
-        f"base: {BASELINE}\nid: v\ntitle: v\ndemand:\n  flows:\n    bail:\n      next: {{yro_imposed: 0.9, leave: 0.1}}\n",
+        f"base: {BASELINE}\nid: v\ntitle: v\ndemand:\n  flows:\n    bail:\n      next: {{community_sentence_imposed: 0.9, leave: 0.1}}\n",
         encoding="utf-8",
     )
     scenario = load_scenario(variant)
-    assert scenario.demand.flows["bail"].next == {"yro_imposed": 0.9, "leave": 0.1}
+    assert scenario.demand.flows["bail"].next == {"community_sentence_imposed": 0.9, "leave": 0.1}
     assert scenario.demand.flows["bail"].stay == load_scenario(BASELINE).demand.flows["bail"].stay
 
 
@@ -102,20 +102,19 @@ def line_of(path: Path, words: str) -> int:
             "'absence' is 1.5; expected a number from 0 to 1 (less than it)",
         ),
         (
-            "{bailed: 0.82, yda_ordered: 0.11, rilaa_ordered: 0.07}",
-            "{bailed: 0.82, yda_ordered: 0.11, rilaa_ordered: 0.17}",
-            "rilaa_ordered: 0.17",
+            "{bailed: 0.82, remanded_to_yda: 0.11, remanded_to_la: 0.07}",
+            "{bailed: 0.82, remanded_to_yda: 0.11, remanded_to_la: 0.17}",
+            "remanded_to_la: 0.17",
             "the probabilities of the next events add up to 1.1; expected 1",
         ),
         (
-            "next: {released_on_licence: 1.0}",
-            "next: {released_on_license: 1.0}",
-            "released_on_license",
-            "unknown event 'released_on_licence'".replace("licence'", "license'")
-            + " in the protocol; did you mean 'released_on_licence'?",
+            "next: {released_from_custody: 1.0}",
+            "next: {released_from_custodi: 1.0}",
+            "released_from_custodi",
+            "unknown event 'released_from_custodi' in the protocol; did you mean 'released_from_custody'?",
         ),
         (
-            "next: {released_on_licence: 1.0}",
+            "next: {released_from_custody: 1.0}",
             "next: {bailed: 1.0}",
             "next: {bailed: 1.0}",
             "no transition of the protocol on 'bailed' leaves or moves inside state 'custody'",

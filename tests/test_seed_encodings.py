@@ -75,8 +75,39 @@ def test_stockport_silences_are_recorded() -> None:
     )
     before = by_id["initial_assessment_to_psr_writer"].timescale.before
     assert (before.event, before.amount, before.unit) == ("sentencing_hearing", 2, "days")
-    # 5.1: who covers a youth court elsewhere in Greater Manchester is left to a decision
-    assert {r.id: r.owner for r in protocol.ownership}["other_gm_court_officer"] is None
+    # 5.1: at a youth court elsewhere in Greater Manchester the local YOS present in court covers (the same
+    # sentence says so); who decides whether a Stockport officer attends as well is left unsaid
+    assert {r.id: r.owner for r in protocol.ownership}["other_gm_court_officer"] == ("other_gm_yos",)
+    assert by_id["decide_stockport_attendance"].actor is None
+
+
+def test_stockport_says_what_it_says_in_context() -> None:
+    """Faithful the other way: actors and limits the text gives in a lead-in, the next sentence, another
+    clause or the front matter are encoded, not left `unspecified`."""
+    source_text("stockport")
+    protocol = load_protocol(ENCODINGS["stockport"][0])
+    by_id = duties(protocol)
+    # 3.2.3's "the worker" is the YOS officer of 3.2.2
+    assert by_id["refer_on_significant_harm"].actor == ("yos_officer",)
+    # 4.2.2 is passive; 2.4 gives social workers the invitations to care planning meetings
+    assert by_id["invite_yos_to_statutory_review"].actor == ("social_worker",)
+    # 5.9.1(a)'s PSR is written by the allocated PSR writer of 5.9.1(c)-(e)
+    assert by_id["write_psr"].actor == ("psr_writer",)
+    # 8.1(a): the signatories review it, by the review date on the front page
+    assert by_id["review_protocol"].actor == ("csc_principal_lead", "yos_service_lead")
+    assert by_id["review_protocol"].timescale.before.event == "protocol_review_date"
+    # an invitation is due before the meeting it is for
+    assert by_id["invite_yos_to_care_planning"].timescale.before.event == "care_planning_meeting"
+    # 2.6 "and vice-versa" is one duty of both services, not two
+    assert by_id["tell_other_service_of_change"].actor == ("yjs", "csc")
+    # 5.8.4: the licence conditions reflect the visit made before the final release meeting
+    assert ("final_release_meeting", "licence_conditions_set") in {(o.first, o.then) for o in protocol.order}
+    # documents made under other rules are external: nothing in the protocol must make them
+    artefacts = {a.id: a for a in protocol.artefacts}
+    assert artefacts["yos_risk_assessments"].external is not None
+    assert artefacts["pre_sentence_report"].external is not None
+    # every cited clause has its opening words
+    assert set(protocol.clause_ids()) <= set(protocol.clauses)
 
 
 def test_warwickshire_silences_are_recorded() -> None:
