@@ -22,9 +22,9 @@ from .model.errors import LoadError, Located, SolverError
 if TYPE_CHECKING:
     from .model.schema import Protocol
     from .properties.check import Report
-    from .properties.judgements import Judgements
     from .properties.compare import Comparison
     from .properties.diff import Diff
+    from .properties.judgements import Judgements
     from .simulate.simulation import Simulation
     from .simulate.sweep import Sweep
     from .simulate.vary import Vary
