@@ -23,6 +23,7 @@ from .model.document import Document
 from .model.errors import LoadError, Located
 from .model.reading import read_document
 from .model.schema import Protocol
+from .model.source import present
 from .properties.context import TIMEOUT_SECONDS
 from .properties.judgements import beside, load_judgements
 from .reports.coverage import coverage
@@ -161,7 +162,7 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
     for path, protocol in loaded:
         name = protocol.metadata.id
         say(f"checking {name} ({path})")
-        judgements = load_judgements(beside(path), protocol) if beside(path).exists() else None
+        judgements = load_judgements(beside(path), protocol) if present(beside(path)) else None
         report = check(protocol, today=request.today, timeout=request.timeout, judgements=judgements, baseline=baseline)
         source, text = sources.get(name, (None, None))
         simulation = None
