@@ -20,10 +20,10 @@ from pathlib import Path
 
 from .api import check, load_protocol
 from .model.document import Document
-from .model.errors import LoadError, Located
+from .model.errors import LoadError, Located, OutputError
 from .model.reading import read_document
 from .model.schema import Protocol
-from .model.source import present
+from .model.source import present, read
 from .properties.context import TIMEOUT_SECONDS
 from .properties.judgements import beside, load_judgements
 from .reports.coverage import coverage
@@ -153,6 +153,7 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
     baseline = load_protocol(request.baseline) if request.baseline is not None else None
     baseline_words = str(request.baseline) if request.baseline is not None else BUNDLED_BASELINE
     _distinct([protocol for _, protocol in loaded])
+    _unreserved(loaded)
     sources = _pair_sources(request.sources, loaded)
     scenarios = _pair_scenarios(request.scenarios, loaded)
     varies = _varies(request.varies)
@@ -192,7 +193,7 @@ def render(reports: list[GapReport], protocols: list[Protocol], request: Request
     files: dict[str, str | bytes] = {}
     for report in reports:
         for name, form in formats.items():
-            files[f"{report.name}.{form.suffix or name}"] = form.render(report)
+            _add(files, f"{report.name}.{form.suffix or name}", form.render(report))
     comparison = None
     if len(protocols) > 1:
         from .properties.compare import compare
@@ -200,11 +201,45 @@ def render(reports: list[GapReport], protocols: list[Protocol], request: Request
 
         comparison = "compare.html"
         as_of, dated = request.today or dt.date.today(), request.today is not None
-        files[comparison] = comparison_html(compare(protocols, as_of, dated=dated))
-    files["index.html"] = index_html(
-        reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]
+        _add(files, comparison, comparison_html(compare(protocols, as_of, dated=dated)))
+    _add(
+        files,
+        "index.html",
+        index_html(reports, comparison=comparison, workbooks=[n for n in files if n.endswith(".xlsx")]),
     )
     return files
+
+
+PAGES = {"index": "index", "compare": "comparison"}
+"""The report folder's own pages (`index.html`, `compare.html`) by file stem: no report may take their names."""
+
+
+def _unreserved(loaded: list[tuple[Path, Protocol]]) -> None:
+    """A `LoadError` at the id of each protocol whose report files would take the name of one of the
+    folder's own pages (and be overwritten by it, or overwrite it)."""
+    problems = []
+    for path, protocol in loaded:
+        name = protocol.metadata.id
+        if name in PAGES:
+            line, col, _ = read(path, "protocol").position(("metadata", "id"))
+            problems.append(
+                Located(
+                    str(path),
+                    line,
+                    col,
+                    f"protocol id '{name}' would name its report {name}.html, the report folder's own "
+                    f"{PAGES[name]} page; expected another id (its report's files are named by it)",
+                )
+            )
+    if problems:
+        raise LoadError(problems)
+
+
+def _add(files: dict[str, str | bytes], name: str, content: str | bytes) -> None:
+    """Put a file into the folder being built; two files of one name are a fault of protoverify's."""
+    if name in files:
+        raise OutputError([Located(name, 0, 0, "two files of the report have this name; expected each once")])
+    files[name] = content
 
 
 def _distinct(protocols: list[Protocol]) -> None:
