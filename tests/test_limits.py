@@ -242,3 +242,32 @@ def test_over_the_limit_runs_with_yes_or_when_confirmed(
     confirmed = invoke(quick, input="y\n")
     assert confirmed.exit_code == 0 and "Run it?" in confirmed.stderr
     assert json.loads(confirmed.stdout[confirmed.stdout.index("{") :])["replications"] == 2  # after the answer, echoed
+
+
+@pytest.mark.parametrize("timeout", ["inf", "1e308", "nan", "0"])
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_an_unbounded_solver_timeout_is_a_usage_error(tmp_path: Path, command: str, timeout: str) -> None:
+    """`--timeout inf` (or 1e308) overflowed Z3's millisecond count: a traceback, exit 1."""
+    args = [command, str(EXAMPLE), "--timeout", timeout, "--today", "2026-01-01"]
+    out = tmp_path / "rep"
+    result = invoke([*args, "-o", str(out)] if command == "report" else args)
+    assert result.exit_code == 2 and "Invalid value for '--timeout'" in result.output, result.output
+    assert not out.exists()
+
+
+def test_the_solver_time_limit_is_capped_for_callers_of_the_api() -> None:
+    from protoverify.model.loader import load_protocol
+    from protoverify.properties.context import LONGEST_TIMEOUT, Context
+
+    context = Context(load_protocol(EXAMPLE), timeout=float("inf"))
+    assert context.timeout_ms == int(LONGEST_TIMEOUT * 1000) < 2**32
+
+
+@pytest.mark.slow
+def test_a_sweep_with_an_unknown_metric_writes_nothing(tmp_path: Path, remand: Path) -> None:
+    """`--metric no_such_metric` wrote the table, then exited 2 for the plot."""
+    out = tmp_path / "out" / "sweep.json"
+    args = ["sweep", str(remand), "--vary", "demand.remands_per_year=30,40", "--replications", "2", "--workers", "1"]
+    result = invoke([*args, "--metric", "no_such_metric", "-o", str(out), "--format", "json"])
+    assert result.exit_code == 2 and result.stderr.startswith("--metric: no metric 'no_such_metric' in the sweep")
+    assert not out.exists() and not out.with_suffix(".svg").exists()
