@@ -271,3 +271,36 @@ def test_a_sweep_with_an_unknown_metric_writes_nothing(tmp_path: Path, remand: P
     result = invoke([*args, "--metric", "no_such_metric", "-o", str(out), "--format", "json"])
     assert result.exit_code == 2 and result.stderr.startswith("--metric: no metric 'no_such_metric' in the sweep")
     assert not out.exists() and not out.with_suffix(".svg").exists()
+
+
+def test_a_scheduler_that_accepts_and_never_answers_is_an_error_not_a_hang(
+    remand: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--scheduler` at a port that accepts connections and never answers waited for ever."""
+    import socket
+    import threading
+
+    pytest.importorskip("distributed")
+    from protoverify.simulate import replications
+
+    monkeypatch.setattr(replications, "CONNECT_SECONDS", 1)
+    silent = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        result = invoke(["simulate", str(remand), "--replications", "2", "--scheduler", address])
+    finally:
+        silent.close()
+        for connection in held:
+            connection.close()
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"cannot reach the Dask scheduler at '{address}' (no answer within 2 s)")
