@@ -412,3 +412,43 @@ def test_an_output_name_over_255_bytes_is_a_usage_error(tmp_path: Path, name: st
         result.stderr
     )
     assert not target.parent.exists() or not list(target.parent.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["simulate", "sweep"])
+def test_a_workbook_is_the_same_bytes_a_second_later(tmp_path: Path, command: str) -> None:
+    """The attack run found `simulate`/`sweep --format xlsx` differing between runs (document
+    properties from the wall clock); the workbook is dated by the inputs, never the clock."""
+    import time
+
+    scenario = ROOT / "tests" / "fixtures" / "simulate" / "remand-scenario.yaml"
+    args = [command, str(scenario), "--replications", "2", "--format", "xlsx"]
+    if command == "sweep":
+        args += ["--vary", "demand.remands_per_year=30,40", "--plot", str(tmp_path / "plot.svg")]
+    books = []
+    for run in ("first", "second"):
+        out = tmp_path / f"{run}.xlsx"
+        result = runner.invoke(app, [*args, "-o", str(out), "--force"])
+        assert result.exit_code == 0, result.output
+        books.append(out.read_bytes())
+        time.sleep(1.1)  # the properties are dated to the second
+    assert books[0] == books[1]
+
+
+@pytest.mark.slow
+def test_non_ascii_file_names_on_an_ascii_terminal(tmp_path: Path) -> None:
+    """With PYTHONIOENCODING=ascii a non-ASCII file name was a traceback; it is printed escaped."""
+    from conftest import protoverify
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    protocol = tmp_path / "é.yaml"
+    protocol.write_bytes(EXAMPLE.read_bytes())
+    broken = tmp_path / "bé.yaml"
+    broken.write_text("protoverify: 1\nfoo: [\n", encoding="utf-8")
+    made = protoverify("export", str(protocol), "--to", "dot", "-o", str(tmp_path / "ü.dot"), env=env)
+    assert made.returncode == 0 and "Traceback" not in made.stderr and (tmp_path / "ü.dot").exists(), made.stderr
+    refused = protoverify("validate", str(broken), env=env)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert ":3:1: YAML syntax error" in refused.stderr
+    missing = protoverify("check", str(tmp_path / "nö.yaml"), env=env)
+    assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
