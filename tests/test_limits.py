@@ -159,6 +159,7 @@ def test_the_estimate_counts_days_and_children_of_every_replication() -> None:
     data = read(STOCKPORT_SCENARIO).data
     days = data["warm_up_days"] + data["horizon_days"]
     children = sum(c["count"] for c in data["initial_caseload"]) + data["demand"]["remands_per_year"] * days / 365
+    children *= 1 + cost.repeats_per_child(scenario, days)
     estimate = cost.of_scenario(scenario)
     assert estimate.replications == data["replications"] and estimate.steps == pytest.approx(
         data["replications"] * (days + children)
@@ -304,3 +305,38 @@ def test_a_scheduler_that_accepts_and_never_answers_is_an_error_not_a_hang(
             connection.close()
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"cannot reach the Dask scheduler at '{address}' (no answer within 2 s)")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "      next: {released: 1.0}",
+            "      next: {released: 1.0}\n"
+            "      repeat: [{event: remanded_to_yda, every: {dist: fixed, mean: 0.000001, unit: days}}]",
+        ),
+        ("      stay: {dist: lognormal, mean: 30, sd: 20, unit: days}", "      stay: {dist: fixed, mean: 1.0e-300}"),
+    ],
+)
+def test_a_time_too_short_to_move_the_clock_is_refused(remand: Path, old: str, new: str) -> None:
+    """A repeat every 0.000001 days, or a stay of 1e-300, was estimated at 11 steps and ran without end."""
+    edit(remand, old, new)
+    result = invoke(["simulate", str(remand), "--replications", "1"])
+    assert result.exit_code == 2 and "expected at least 1 second (shorter times stop the simulated clock)" in (
+        result.stderr
+    ), result.output
+    assert re.match(rf"{re.escape(str(remand))}:\d+:\d+: a mean time of ", result.stderr)
+
+
+def test_the_estimate_counts_repeated_events(remand: Path) -> None:
+    """A repeat every 0.01 days in a state of 30 days' mean stay is about 3,000 events for each child."""
+    plain = cost.of_scenario(load_scenario(remand))
+    edit(
+        remand,
+        "      next: {released: 1.0}",
+        "      next: {released: 1.0}\n      repeat: [{event: remanded_to_yda, every: {dist: fixed, mean: 0.01, unit: days}}]",
+    )
+    repeated = cost.of_scenario(load_scenario(remand))
+    assert repeated.steps > 100 * plain.steps and repeated.steps > cost.LIMIT
+    result = invoke(["simulate", str(remand)])
+    assert result.exit_code == 2 and "the run is estimated at 30 replications in all" in result.stderr
