@@ -22,7 +22,7 @@ from typing import Any
 
 from . import plaindata, references
 from .schema import ID_PATTERN, LIBRARY_MARK, Protocol
-from .source import MAX_ERRORS, LoadError, Problem, Source, read, validate
+from .source import MAX_ERRORS, LoadError, Problem, Source, present, read, validate
 from .wording import guess
 
 PACKAGE = "protoverify.library"
@@ -110,7 +110,7 @@ def locate(uses: str, protocol_path: str | Path) -> Path | str:
     if not uses.endswith((".yaml", ".yml")):
         return f"'{uses}' is neither a library name nor a .yaml file; expected e.g. uses: england"
     path = Path(protocol_path).parent / uses
-    if not path.is_file():
+    if not present(path):
         return f"library file '{uses}' not found beside the protocol; expected a path relative to the protocol's folder"
     return path
 

@@ -1,39 +1,42 @@
 """A YAML source file read with positions, and errors located in it.
 
-`read` parses a file into plain Python data while keeping ruamel.yaml's node positions, so any
-problem found later, by pydantic or by a cross-reference check, can be reported as
-`file:line:col: what is wrong; what was expected`. `validate` builds a pydantic model from the data
-and turns its errors into such located messages. Protocol and scenario loaders both use this.
+`read` parses a file into plain Python data while keeping the position of every value
+(`yamltree.compose`, on ruamel.yaml's C parser), so any problem found later, by pydantic or by a
+cross-reference check, can be reported as `file:line:col: what is wrong; what was expected`.
+`validate` builds a pydantic model from the data and turns its errors into such located messages.
+`read_bytes` is the one way an input file is read: every failure (missing, a folder, unreadable, too
+big) is a located `LoadError`. Protocol, scenario, judgements and source-document loaders all use these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
+import os
 import types
 import typing
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedOrderedMap, CommentedSeq, CommentedSet, TaggedScalar
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.scalarbool import ScalarBoolean
 
+from . import yamltree
 from .errors import LoadError as LoadError  # (re-exported: loaders and checks raise it from here)
 from .errors import Located as Located
 from .wording import guess
+from .yamltree import MAX_DEPTH as MAX_DEPTH
+from .yamltree import MAX_VALUES as MAX_VALUES
 
 MAX_BYTES = 5_000_000
-MAX_VALUES = 500_000  # after YAML aliases are expanded: refuses "billion laughs" files
-MAX_DEPTH = 64
 MAX_ERRORS = 50
+PURE_WORDING = 200_000
+"""Up to this many characters, a fault of YAML syntax is worded by ruamel's pure-Python parser (as
+protoverify always worded it); beyond, by the C parser, whose words differ a little."""
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -49,12 +52,12 @@ class Problem:
 
 
 class Source:
-    """A parsed YAML file: its plain data, and the positions of its nodes."""
+    """A parsed YAML file: its plain data, and the positions of its values."""
 
-    def __init__(self, name: str, tree: CommentedMap):
+    def __init__(self, name: str, data: dict[str, Any], tree: yamltree.Place):
         self.name = name
         self._tree = tree
-        self.data: dict[str, Any] = _plain(tree)
+        self.data = data
 
     def position(self, path: Path_, at_key: bool = False) -> tuple[int, int, Path_]:
         """Line and column (from 1) of the node at `path`, and the part of the path that exists.
@@ -62,7 +65,7 @@ class Source:
         Steps that name nothing in the file (pydantic's union tags, an index into a one-item
         shorthand) are skipped; a missing key points at the mapping that lacks it.
         """
-        return _position(self._tree, path, at_key)
+        return yamltree.position(self._tree, path, at_key)
 
     def locate(self, problems: Iterable[Problem]) -> list[Located]:
         """Turn path-addressed problems into located ones, in file order."""
@@ -73,45 +76,60 @@ class Source:
         return sorted(set(located), key=lambda p: (p.line, p.col, p.message))
 
 
-def _position(tree: CommentedMap, path: Path_, at_key: bool = False) -> tuple[int, int, Path_]:
-    """`Source.position` in a parsed tree. A node whose position ruamel did not record (inside a
-    tagged block, or brought in by a YAML merge key) gives the position of the nearest node above it."""
-    node: Any = tree
-    line, col = node.lc.line, node.lc.col
-    found: list[str | int] = []
-    for i, step in enumerate(path):
-        last = i == len(path) - 1
-        if isinstance(node, CommentedMap) and not isinstance(step, int) and step in node:
-            recorded = (node.lc.data or {}).get(step)
-            here = None if recorded is None else recorded[0:2] if (last and at_key) else recorded[2:4]
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
-            recorded = (node.lc.data or {}).get(step)
-            here = None if recorded is None else recorded[0:2]
-        else:
-            continue
-        node = node[step]
-        found.append(step)
-        if here is not None:
-            line, col = here
-    return line + 1, col + 1, tuple(found)
+def read_bytes(path: str | Path, what: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a file, or a located `LoadError`: missing, not a file, unreadable, over `limit` bytes."""
+    name = str(path)
+
+    def fail(message: str) -> LoadError:
+        return LoadError([Located(name, 0, 0, message)])
+
+    try:
+        file = Path(path)
+        if not file.exists():
+            raise fail(f"file not found; expected the path of a {what}")
+        if not file.is_file():
+            raise fail(f"not a file; expected the path of a {what}")
+        with file.open("rb") as stream:
+            raw = stream.read(limit + 1)  # (a file in /proc may say it is empty and never end)
+    except OSError as problem:
+        raise fail(f"cannot be read ({_reason(problem)}); expected a readable {what}") from None
+    if len(raw) > limit:
+        size = max(len(raw), _size(file))
+        raise fail(
+            f"file is {'over ' if size <= limit else ''}{size:,} bytes; expected a {what} of at most {limit:,} bytes"
+        )
+    return raw
+
+
+def present(path: str | Path) -> bool:
+    """Whether there is a file at `path`, or something there that `read_bytes` will explain (a
+    folder on the way that may not be searched): unlike `Path.is_file`, never an `OSError`."""
+    try:
+        return Path(path).is_file()
+    except OSError:
+        return True
+
+
+def _reason(problem: OSError) -> str:
+    return problem.strerror or os.strerror(problem.errno or 0) or type(problem).__name__
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 def read_text(path: str | Path, what: str) -> str:
-    """The UTF-8 text of a file, or a located `LoadError`: missing, not a file, too big, binary, not UTF-8."""
+    """The UTF-8 text of a file, or a located `LoadError`: missing, not a file, unreadable, too big,
+    binary, not UTF-8."""
     name = str(path)
-    file = Path(path)
 
     def fail(message: str, line: int = 0, col: int = 0) -> LoadError:
         return LoadError([Located(name, line, col, message)])
 
-    if not file.exists():
-        raise fail(f"file not found; expected the path of a {what}")
-    if not file.is_file():
-        raise fail(f"not a file; expected the path of a {what}")
-    size = file.stat().st_size
-    if size > MAX_BYTES:
-        raise fail(f"file is {size:,} bytes; expected a {what} of at most {MAX_BYTES:,} bytes")
-    raw = file.read_bytes()
+    raw = read_bytes(path, what)
     if b"\0" in raw:
         raise fail(f"binary file (it contains NUL bytes); expected a {what} as UTF-8 text")
     try:
@@ -135,150 +153,71 @@ def read(path: str | Path, what: str = "protocol") -> Source:
     text = read_text(path, f"{what} YAML file")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise fail(f"file is empty; expected a {what} YAML mapping")
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
     try:
-        tree = yaml.load(text)
-    except RecursionError:
-        raise fail(f"nesting is too deep to read; expected a {what} nested at most {MAX_DEPTH} levels") from None
-    except _NotADate as err:
-        raise fail(
-            f"{err.problem}; expected a real date such as 2019-03-20",
-            err.problem_mark.line + 1,
-            err.problem_mark.column + 1,
-        ) from None
-    except _NotANumber as err:
-        raise fail(
-            f"{err.problem}; expected a number of ordinary size", err.problem_mark.line + 1, err.problem_mark.column + 1
-        ) from None
-    except MarkedYAMLError as err:
+        data, tree = yamltree.compose(text)
+    except (yamltree.TooLarge, yamltree.Unusable, YAMLError) as problem:
+        raise _refusal(problem, text, what, fail) from None
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else "a list" if isinstance(data, list) else "a single value"
+        raise fail(f"the top level is {kind}; expected a {what} mapping (key: value lines)", 1, 1)
+    return Source(name, data, tree)
+
+
+def _refusal(problem: Exception, text: str, what: str, fail) -> LoadError:
+    """Why the text cannot be read, as a located `LoadError`. A fault of YAML itself is said first,
+    worded as ruamel's pure-Python loader words it (for a text of at most PURE_WORDING characters)."""
+    pure = _pure_error(text)
+    if pure is not None:
+        return _worded(pure, text, fail)
+    if isinstance(problem, yamltree.TooLarge):
+        return fail(f"{problem}; expected a {what} of ordinary size")
+    if isinstance(problem, yamltree.Unusable):
+        return fail(str(problem), problem.line + 1, problem.col + 1)
+    return _worded(problem, text, fail)
+
+
+def _pure_error(text: str) -> YAMLError | None:
+    """The error ruamel's pure-Python loader finds in `text` (short texts only), for its wording."""
+    if len(text) > PURE_WORDING:
+        return None
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = yamltree.Constructor
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yaml.load(text)
+    except YAMLError as err:
+        return err
+    except (RecursionError, TypeError, ValueError):  # (deep nesting; a key it cannot hold: ours to word)
+        return None
+    return None
+
+
+def _worded(err: YAMLError, text: str, fail) -> LoadError:
+    """A YAML error as a located `LoadError`."""
+    if isinstance(err, yamltree.NotADate):
+        mark = err.problem_mark
+        return fail(f"{err.problem}; expected a real date such as 2019-03-20", mark.line + 1, mark.column + 1)
+    if isinstance(err, yamltree.NotANumber):
+        mark = err.problem_mark
+        return fail(f"{err.problem}; expected a number of ordinary size", mark.line + 1, mark.column + 1)
+    if isinstance(err, MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         message = " ".join(part for part in (err.problem, err.context and f"({err.context})") if part)
-        raise fail(f"YAML syntax error: {message}; expected valid YAML", mark.line + 1, mark.column + 1) from None
-    except ReaderError as err:
+        return fail(f"YAML syntax error: {message}; expected valid YAML", mark.line + 1, mark.column + 1)
+    if isinstance(err, ReaderError):
         before = text[: err.position]
         line, col = before.count("\n") + 1, err.position - (before.rfind("\n") + 1) + 1
-        raise fail(
+        return fail(
             f"control character U+{err.character:04X} in the text; expected printable text (YAML allows such a "
             'character only as an escape inside double quotes, e.g. "\\t")',
             line,
             col,
-        ) from None
-    except YAMLError as err:
-        message = " ".join(str(err).split())
-        raise fail(f"YAML error: {message}; expected valid YAML") from None
-    if not isinstance(tree, CommentedMap):
-        kind = "empty" if tree is None else "a list" if isinstance(tree, list) else "a single value"
-        raise fail(f"the top level is {kind}; expected a {what} mapping (key: value lines)", 1, 1)
-    try:
-        return Source(name, tree)
-    except _TooLarge as problem:
-        raise fail(f"{problem}; expected a {what} of ordinary size") from None
-    except _Unusable as problem:
-        line, col, _ = _position(tree, problem.path)
-        raise fail(str(problem), line, col) from None
-
-
-class _NotADate(ConstructorError):
-    """A value written like a date that names no day of the calendar (2019-02-30)."""
-
-
-class _NotANumber(ConstructorError):
-    """A whole number too long to read."""
-
-
-class _Constructor(RoundTripConstructor):
-    """ruamel's round-trip constructor, refusing impossible dates and over-long numbers with their
-    position instead of raising a bare ValueError."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except (ValueError, OverflowError) as err:
-            raise _NotADate(None, None, f"{node.value!r} is not a real date ({err})", node.start_mark) from None
-
-    def construct_yaml_int(self, node: Any) -> Any:
-        try:
-            return super().construct_yaml_int(node)
-        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-            raise _NotANumber(None, None, f"a number of {len(str(node.value)):,} characters", node.start_mark) from None
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
-
-
-class _TooLarge(Exception):
-    """The data nests too deeply, or expands (through YAML aliases) to too many values."""
-
-
-class _Unusable(Exception):
-    """A value no protoverify file has (a tagged value, a set, binary data, a control character), at `path`."""
-
-    def __init__(self, message: str, path: Path_):
-        super().__init__(message)
-        self.path = path
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_PLAIN = "expected plain text, numbers, dates, lists and mappings (protoverify files use no YAML tags)"
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-"""Characters no report can carry (XML, spreadsheets): every control character but tab, newline, carriage return."""
-
-
-def _tag(node: Any) -> str | None:
-    tag = getattr(node, "tag", None)
-    return getattr(tag, "value", None) if tag is not None else None
-
-
-def _plain(node: Any, budget: list[int] | None = None, depth: int = 0, path: Path_ = ()) -> Any:
-    """ruamel's round-trip nodes as plain Python values (dict, list, str, int, float, bool, date),
-    refusing data that nests deeper than MAX_DEPTH or expands to more than MAX_VALUES values, and
-    values no protoverify file has (`_Unusable`): YAML tags other than !!str, sets, binary data."""
-    budget = [MAX_VALUES] if budget is None else budget
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooLarge(f"the file expands to more than {MAX_VALUES:,} values (YAML aliases repeating large blocks?)")
-    if depth > MAX_DEPTH:
-        raise _TooLarge(f"the file nests more than {MAX_DEPTH} levels deep")
-    tag = _tag(node)
-    if isinstance(node, TaggedScalar) and tag == _STR_TAG:
-        return str(node.value)
-    if tag is not None or isinstance(node, (TaggedScalar, CommentedOrderedMap)):
-        shown = tag if tag is not None else "!!omap"
-        raise _Unusable(f"a value tagged {shown.replace('tag:yaml.org,2002:', '!!')}; {_PLAIN}", path)
-    if isinstance(node, dict):
-        plain = {}
-        for k, v in node.items():
-            key = _plain(k, budget, depth + 1, path)
-            plain[key] = _plain(v, budget, depth + 1, (*path, key))
-        return plain
-    if isinstance(node, list):
-        return [_plain(v, budget, depth + 1, (*path, i)) for i, v in enumerate(node)]
-    if isinstance(node, (bool, ScalarBoolean)) or node is None:
-        return None if node is None else bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        control = _CONTROL.search(node)
-        if control:
-            raise _Unusable(
-                f"text with the control character U+{ord(control.group()):04X} (written as an escape); expected printable text",
-                path,
-            )
-        return str(node)
-    if isinstance(node, dt.datetime):
-        return dt.datetime(*node.timetuple()[:6])
-    if isinstance(node, dt.date):
-        return node
-    if isinstance(node, (bytes, bytearray)):
-        raise _Unusable(f"binary data (!!binary); {_PLAIN}", path)
-    raise _Unusable(
-        f"a {'set (!!set)' if isinstance(node, (set, frozenset, CommentedSet)) else type(node).__name__}; {_PLAIN}",
-        path,
-    )
+        )
+    message = " ".join(str(err).split())
+    return fail(f"YAML error: {message}; expected valid YAML")
 
 
 # --- pydantic errors as located messages --------------------------------------------------------

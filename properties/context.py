@@ -15,6 +15,7 @@ from .situations import Situations
 
 WINDOW = (dt.date(2024, 1, 1), dt.date(2028, 12, 31))
 TIMEOUT_SECONDS = 10.0
+LONGEST_TIMEOUT = 86_400.0  # seconds: a day per question (Z3 takes at most 2**32 - 1 ms)
 
 
 @dataclass(frozen=True)
@@ -39,4 +40,4 @@ class Context:
 
     @property
     def timeout_ms(self) -> int:
-        return max(1, int(self.timeout * 1000))
+        return max(1, int(min(self.timeout, LONGEST_TIMEOUT) * 1000))

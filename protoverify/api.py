@@ -71,13 +71,14 @@ def check_file(
     """Load the protocol at `path` and check it, with the judgements file `accept` (by default the
     one beside the protocol, if there is one) and the statutory baseline file `baseline` (by default
     the bundled one)."""
+    from .model.source import present
     from .properties.judgements import beside, load_judgements
 
     protocol = load_protocol(path)
     statutory = load_protocol(baseline) if baseline is not None else _bundled_baseline()
     judgements_path = Path(accept) if accept is not None else beside(Path(path))
     judgements = None
-    if accept is not None or judgements_path.exists():
+    if accept is not None or present(judgements_path):
         judgements = load_judgements(judgements_path, protocol)
     return check(protocol, today=today, timeout=timeout, judgements=judgements, baseline=statutory)
 
@@ -171,6 +172,7 @@ def diff(old: str | Path, new: str | Path, *, today: dt.date | None = None) -> D
     """What changes from the old version of a protocol to the new: both loaded, each with the
     judgements file beside it if there is one, checked as of `today` and compared; a `LoadError`
     with every problem in either if they cannot be loaded."""
+    from .model.source import present
     from .properties.diff import diff as compare_versions
     from .properties.judgements import beside, load_judgements
 
@@ -178,7 +180,7 @@ def diff(old: str | Path, new: str | Path, *, today: dt.date | None = None) -> D
     for path in (Path(old), Path(new)):
         try:
             protocol = load_protocol(path)
-            judgements = load_judgements(beside(path), protocol) if beside(path).exists() else None
+            judgements = load_judgements(beside(path), protocol) if present(beside(path)) else None
             loaded.append((protocol, judgements))
         except LoadError as error:
             problems += error.problems

@@ -30,6 +30,8 @@ EXIT_INPUT = 2
 EXIT_CODES: dict[type[ProtoverifyError], int] = {SolverError: 3, ProtoverifyError: EXIT_INPUT}
 """What each kind of failure exits with: the first kind the error is (LoadError, OutputError,
 SchedulerError and VaryError are all input or usage problems: 2)."""
+LONGEST_TIMEOUT = 86_400.0
+"""The longest `--timeout` (seconds): a day per solver question (`inf` overflowed Z3's millisecond count)."""
 
 
 class App(typer.Typer):
@@ -180,7 +182,10 @@ def check(
     timeout: Annotated[
         float,
         typer.Option(
-            "--timeout", min=0.001, help="Seconds per solver question; an undecided question is reported, never passed."
+            "--timeout",
+            min=0.001,
+            max=LONGEST_TIMEOUT,
+            help="Seconds per solver question; an undecided question is reported, never passed.",
         ),
     ] = 10.0,
     baseline: Annotated[
@@ -347,13 +352,15 @@ def sweep(
     result = api.sweep(
         scenario, varies, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True
     )
-    emit("sweep", format, result, output, force)
-    if figure is not None:
+    picture = None
+    if figure is not None:  # drawn before the table is written, so that a wrong --metric writes nothing
         try:
             picture = sweeps.plot(result, metric or sweeps.default_metrics(result), figure.suffix.lstrip("."))
         except ValueError as problem:
             say(f"--metric: {problem}")
             raise typer.Exit(EXIT_INPUT) from None
+    emit("sweep", format, result, output, force)
+    if picture is not None:
         write([(figure, picture)], force)
     points = len(result.points)
     say(f"{points} point{'s' if points != 1 else ''} in {result.wall_seconds:.1f} s")
@@ -417,7 +424,9 @@ def report(
             "--today", help="Check as of this date, and show it; default today, not shown.", show_default=False
         ),
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds per solver question.")] = 10.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.001, max=LONGEST_TIMEOUT, help="Seconds per solver question.")
+    ] = 10.0,
     replications: Annotated[
         int | None,
         typer.Option(

@@ -22,9 +22,10 @@ from pathlib import Path
 
 from .api import check, load_protocol
 from .model.document import Document
-from .model.errors import LoadError, Located
+from .model.errors import LoadError, Located, OutputError
 from .model.reading import read_document
 from .model.schema import Protocol
+from .model.source import present, read
 from .properties.context import TIMEOUT_SECONDS
 from .properties.judgements import beside, load_judgements
 from .reports.coverage import coverage
@@ -157,6 +158,7 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
     baseline = load_protocol(request.baseline) if request.baseline is not None else None
     baseline_words = str(request.baseline) if request.baseline is not None else BUNDLED_BASELINE
     _distinct([protocol for _, protocol in loaded])
+    _unreserved(loaded)
     sources = _pair_sources(request.sources, loaded)
     scenarios = _pair_scenarios(request.scenarios, loaded)
     varies = _varies(request.varies)
@@ -168,7 +170,7 @@ def build(request: Request, say: Say = lambda _: None) -> tuple[list[GapReport],
     for path, protocol in loaded:
         name = protocol.metadata.id
         say(f"checking {name} ({path})")
-        judgements = load_judgements(beside(path), protocol) if beside(path).exists() else None
+        judgements = load_judgements(beside(path), protocol) if present(beside(path)) else None
         report = check(protocol, today=request.today, timeout=request.timeout, judgements=judgements, baseline=baseline)
         source, text = sources.get(name, (None, None))
         simulation = None
@@ -204,13 +206,13 @@ def render(
     files: dict[str, str | bytes] = {}
     for report in reports:
         for name, form in formats.items():
-            files[f"{report.name}.{form.suffix or name}"] = form.render(report)
+            _add(files, f"{report.name}.{form.suffix or name}", form.render(report))
         if request.docx and sources and report.name in sources:
             from .reports.review import review_copy
 
             path, document = sources[report.name]
             original = path.read_bytes() if document.unit == "paragraph" else None  # read from a .docx
-            files[f"{report.name}-review.docx"] = review_copy(report, document, original)
+            _add(files, f"{report.name}-review.docx", review_copy(report, document, original))
     comparison = None
     if len(protocols) > 1:
         from .properties.compare import compare
@@ -220,11 +222,45 @@ def render(
         comparison = "compare.html"
         as_of, dated = request.today or dt.date.today(), request.today is not None
         statute = load_protocol(request.baseline) if request.baseline is not None else bundled_baseline()
-        files[comparison] = comparison_html(compare(protocols, as_of, dated=dated, baseline=statute))
-    files["index.html"] = index_html(
-        reports, comparison=comparison, workbooks=[n for n in files if n.endswith((".xlsx", ".docx"))]
+        _add(files, comparison, comparison_html(compare(protocols, as_of, dated=dated, baseline=statute)))
+    _add(
+        files,
+        "index.html",
+        index_html(reports, comparison=comparison, workbooks=[n for n in files if n.endswith((".xlsx", ".docx"))]),
     )
     return files
+
+
+PAGES = {"index": "index", "compare": "comparison"}
+"""The report folder's own pages (`index.html`, `compare.html`) by file stem: no report may take their names."""
+
+
+def _unreserved(loaded: list[tuple[Path, Protocol]]) -> None:
+    """A `LoadError` at the id of each protocol whose report files would take the name of one of the
+    folder's own pages (and be overwritten by it, or overwrite it)."""
+    problems = []
+    for path, protocol in loaded:
+        name = protocol.metadata.id
+        if name in PAGES:
+            line, col, _ = read(path, "protocol").position(("metadata", "id"))
+            problems.append(
+                Located(
+                    str(path),
+                    line,
+                    col,
+                    f"protocol id '{name}' would name its report {name}.html, the report folder's own "
+                    f"{PAGES[name]} page; expected another id (its report's files are named by it)",
+                )
+            )
+    if problems:
+        raise LoadError(problems)
+
+
+def _add(files: dict[str, str | bytes], name: str, content: str | bytes) -> None:
+    """Put a file into the folder being built; two files of one name are a fault of protoverify's."""
+    if name in files:
+        raise OutputError([Located(name, 0, 0, "two files of the report have this name; expected each once")])
+    files[name] = content
 
 
 def _distinct(protocols: list[Protocol]) -> None:

@@ -3,7 +3,8 @@ asks before running it.
 
 A replication's work grows with the days it simulates and with the children it follows, so a run is
 measured in *steps*: for every replication, its days (warm-up and horizon) plus the children it is
-expected to follow (the initial caseload, and `remands_per_year` over those days). The bundled
+expected to follow (the initial caseload, and `remands_per_year` over those days), each child
+counted once more for every repeated event it is expected to see (`repeats_per_child`). The bundled
 Stockport and Warwickshire scenarios run at about `STEPS_PER_SECOND` on one core of a laptop
 (`bench/simulation_cost.py` measures it again, with the ratio to this figure). A run over `LIMIT`
 steps (ten minutes or more) is refused unless the user confirms it (`--yes`, or yes at the prompt
@@ -61,11 +62,23 @@ def of_scenario(scenario: Scenario, replications: int | None = None, runs: int =
     count = replications or scenario.replications
     days = scenario.warm_up_days + scenario.horizon_days
     children = sum(c.count for c in scenario.initial_caseload) + scenario.demand.remands_per_year * days / 365
+    children *= 1 + repeats_per_child(scenario, days)
     try:
         last = scenario.start + dt.timedelta(days=days + MARGIN_DAYS)
     except OverflowError:
         last = None
     return Cost(runs, runs * count, float(runs) * count * (days + children), last)
+
+
+def repeats_per_child(scenario: Scenario, days: float) -> float:
+    """How many repeated events a child is expected to see: in each state with `repeat`s, its mean
+    stay (the whole run, without one) over each repeat's mean interval."""
+    hours = days * 24
+    return sum(
+        min(hours, flow.stay.mean_hours if flow.stay is not None else hours) / repeat.every.mean_hours
+        for flow in scenario.demand.flows.values()
+        for repeat in flow.repeat
+    )
 
 
 def of_sweep(scenario_file: str | Path, varies: Sequence[Vary], replications: int | None = None) -> Cost:

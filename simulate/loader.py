@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..model.loader import load_protocol
 from ..model.schema import Protocol
-from ..model.source import MAX_ERRORS, LoadError, Located, Problem, Source, problems_of, read, validate
+from ..model.source import MAX_ERRORS, LoadError, Located, Problem, Source, present, problems_of, read, validate
 from . import references
 from .scenario import Scenario
 
@@ -82,7 +82,7 @@ def _base(data: dict[str, Any], folder: Path, fail) -> Source | None:
             Problem(("base",), f"'base' is {name!r}; expected the path of another scenario file, relative to this one")
         )
     path = folder / name
-    if not path.is_file():
+    if not present(path):
         raise fail(
             Problem(
                 ("base",),
@@ -143,7 +143,7 @@ def _against_protocol(scenario: Scenario) -> list[Problem]:
     """Problems with the scenario's protocol path, or with the scenario read against the protocol.
     A protocol that does not load raises its own located `LoadError`."""
     path = scenario.protocol_path
-    if not path.is_file():
+    if not present(path):
         return [
             Problem(
                 ("protocol",),

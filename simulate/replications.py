@@ -200,19 +200,42 @@ def _on_dask(task: Task, model: Any, children: list[SeedSequence], address: str)
         raise SchedulerError(
             f"{address!r} is not a Dask scheduler address ({problem}); expected e.g. tcp://127.0.0.1:8786"
         ) from None
-    try:
-        client = Client(address, timeout=10, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as problem:
-        raise SchedulerError(
-            f"cannot reach the Dask scheduler at {address!r} ({problem}); expected the address of a running "
-            "scheduler, such as tcp://127.0.0.1:8786"
-        ) from None
+    client = _connect(Client, address)
     with client:
         workers = max(1, sum(client.nthreads().values()))
         [shared_model] = client.scatter([model], broadcast=True)
         yield from _chunked(
             lambda first, piece: client.submit(_chunk, task, shared_model, first, piece, pure=False), children, workers
         )
+
+
+CONNECT_SECONDS = 10
+"""How long to wait for a Dask scheduler to be reached, and again for it to answer once reached."""
+
+
+def _connect(Client: Any, address: str) -> Any:
+    """A client of the scheduler at `address`, or `SchedulerError` if it cannot be reached or does not
+    answer in time. Dask's own timeout bounds the connection but not the handshake after it (a port
+    that accepts and never answers kept the run waiting for ever), so the client is made in a thread
+    given `2 * CONNECT_SECONDS`."""
+    made: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+        except Exception as problem:  # reported below, in the caller's thread
+            made["problem"] = problem
+
+    attempt = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    attempt.start()
+    attempt.join(2 * CONNECT_SECONDS)
+    if "client" in made:
+        return made["client"]
+    why = f"no answer within {2 * CONNECT_SECONDS} s" if attempt.is_alive() else str(made.get("problem", "no client"))
+    raise SchedulerError(
+        f"cannot reach the Dask scheduler at {address!r} ({why}); expected the address of a running "
+        "scheduler, such as tcp://127.0.0.1:8786"
+    )
 
 
 # --- progress -----------------------------------------------------------------------------------------

@@ -158,11 +158,27 @@ class Dist(Element):
             )
         if self.dist == "uniform" and self.low >= self.high:  # type: ignore[operator]
             raise PydanticCustomError("dist", f"uniform from {self.low} to {self.high} is empty; expected low < high")
+        if self.mean_hours < SHORTEST_HOURS:
+            raise PydanticCustomError(
+                "dist",
+                f"a mean time of {self.mean_hours * 3600:.3g} seconds; expected at least 1 second (shorter times "
+                "stop the simulated clock)",
+            )
         return self
 
     @property
     def hours_per_unit(self) -> float:
         return 24.0 if self.unit == "days" else 1.0
+
+    @property
+    def mean_hours(self) -> float:
+        """The distribution's mean, in hours."""
+        mean = self.mean if self.mean is not None else (self.low + self.high) / 2  # type: ignore[operator]
+        return mean * self.hours_per_unit
+
+
+SHORTEST_HOURS = 1 / 3600
+"""The shortest mean of a time (one second): a stay or a repeat of 1e-300 days never moved the clock."""
 
 
 _EXAMPLE = {

@@ -67,9 +67,19 @@ def invoke(args: list[str]):
 
 @pytest.fixture(scope="module", autouse=True)
 def count_cases():
-    """Print how many cases ran, by command (shown by `make fuzz`, which runs pytest with -s)."""
+    """Print how many cases ran, by command (shown by `make fuzz`, which runs pytest with -s). SIGTERM
+    stops the run as SIGINT does (pytest then reports the failures so far), not silently."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
     before = dict(CASES)
-    yield
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     ran = {k: v - before.get(k, 0) for k, v in sorted(CASES.items()) if v - before.get(k, 0)}
     print(f"\nfuzzed {sum(ran.values())} cases: " + ", ".join(f"{k} {v}" for k, v in ran.items()))
 

@@ -68,7 +68,7 @@ def test_an_alias_bomb_protocol_is_refused(tmp_path: Path, command: list[str]) -
     assert result.exit_code == 2
     assert (
         result.stderr
-        == f"{path}: the file expands to more than 500,000 values (YAML aliases repeating large blocks?); expected a protocol of ordinary size\n"
+        == f"{path}: the file expands to more than 500,000 values through YAML aliases; expected a protocol of ordinary size\n"
     )
     assert not out.exists()
 
@@ -159,6 +159,7 @@ def test_the_estimate_counts_days_and_children_of_every_replication() -> None:
     data = read(STOCKPORT_SCENARIO).data
     days = data["warm_up_days"] + data["horizon_days"]
     children = sum(c["count"] for c in data["initial_caseload"]) + data["demand"]["remands_per_year"] * days / 365
+    children *= 1 + cost.repeats_per_child(scenario, days)
     estimate = cost.of_scenario(scenario)
     assert estimate.replications == data["replications"] and estimate.steps == pytest.approx(
         data["replications"] * (days + children)
@@ -242,3 +243,100 @@ def test_over_the_limit_runs_with_yes_or_when_confirmed(
     confirmed = invoke(quick, input="y\n")
     assert confirmed.exit_code == 0 and "Run it?" in confirmed.stderr
     assert json.loads(confirmed.stdout[confirmed.stdout.index("{") :])["replications"] == 2  # after the answer, echoed
+
+
+@pytest.mark.parametrize("timeout", ["inf", "1e308", "nan", "0"])
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_an_unbounded_solver_timeout_is_a_usage_error(tmp_path: Path, command: str, timeout: str) -> None:
+    """`--timeout inf` (or 1e308) overflowed Z3's millisecond count: a traceback, exit 1."""
+    args = [command, str(EXAMPLE), "--timeout", timeout, "--today", "2026-01-01"]
+    out = tmp_path / "rep"
+    result = invoke([*args, "-o", str(out)] if command == "report" else args)
+    assert result.exit_code == 2 and "Invalid value for '--timeout'" in result.output, result.output
+    assert not out.exists()
+
+
+def test_the_solver_time_limit_is_capped_for_callers_of_the_api() -> None:
+    from protoverify.model.loader import load_protocol
+    from protoverify.properties.context import LONGEST_TIMEOUT, Context
+
+    context = Context(load_protocol(EXAMPLE), timeout=float("inf"))
+    assert context.timeout_ms == int(LONGEST_TIMEOUT * 1000) < 2**32
+
+
+@pytest.mark.slow
+def test_a_sweep_with_an_unknown_metric_writes_nothing(tmp_path: Path, remand: Path) -> None:
+    """`--metric no_such_metric` wrote the table, then exited 2 for the plot."""
+    out = tmp_path / "out" / "sweep.json"
+    args = ["sweep", str(remand), "--vary", "demand.remands_per_year=30,40", "--replications", "2", "--workers", "1"]
+    result = invoke([*args, "--metric", "no_such_metric", "-o", str(out), "--format", "json"])
+    assert result.exit_code == 2 and result.stderr.startswith("--metric: no metric 'no_such_metric' in the sweep")
+    assert not out.exists() and not out.with_suffix(".svg").exists()
+
+
+def test_a_scheduler_that_accepts_and_never_answers_is_an_error_not_a_hang(
+    remand: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--scheduler` at a port that accepts connections and never answers waited for ever."""
+    import socket
+    import threading
+
+    pytest.importorskip("distributed")
+    from protoverify.simulate import replications
+
+    monkeypatch.setattr(replications, "CONNECT_SECONDS", 1)
+    silent = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        result = invoke(["simulate", str(remand), "--replications", "2", "--scheduler", address])
+    finally:
+        silent.close()
+        for connection in held:
+            connection.close()
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"cannot reach the Dask scheduler at '{address}' (no answer within 2 s)")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "      next: {released: 1.0}",
+            "      next: {released: 1.0}\n"
+            "      repeat: [{event: remanded_to_yda, every: {dist: fixed, mean: 0.000001, unit: days}}]",
+        ),
+        ("      stay: {dist: lognormal, mean: 30, sd: 20, unit: days}", "      stay: {dist: fixed, mean: 1.0e-300}"),
+    ],
+)
+def test_a_time_too_short_to_move_the_clock_is_refused(remand: Path, old: str, new: str) -> None:
+    """A repeat every 0.000001 days, or a stay of 1e-300, was estimated at 11 steps and ran without end."""
+    edit(remand, old, new)
+    result = invoke(["simulate", str(remand), "--replications", "1"])
+    assert result.exit_code == 2 and "expected at least 1 second (shorter times stop the simulated clock)" in (
+        result.stderr
+    ), result.output
+    assert re.match(rf"{re.escape(str(remand))}:\d+:\d+: a mean time of ", result.stderr)
+
+
+def test_the_estimate_counts_repeated_events(remand: Path) -> None:
+    """A repeat every 0.01 days in a state of 30 days' mean stay is about 3,000 events for each child."""
+    plain = cost.of_scenario(load_scenario(remand))
+    edit(
+        remand,
+        "      next: {released: 1.0}",
+        "      next: {released: 1.0}\n      repeat: [{event: remanded_to_yda, every: {dist: fixed, mean: 0.01, unit: days}}]",
+    )
+    repeated = cost.of_scenario(load_scenario(remand))
+    assert repeated.steps > 100 * plain.steps and repeated.steps > cost.LIMIT
+    result = invoke(["simulate", str(remand)])
+    assert result.exit_code == 2 and "the run is estimated at 30 replications in all" in result.stderr

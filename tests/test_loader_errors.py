@@ -6,6 +6,7 @@ Each test breaks the example protocol in one place and checks that the error poi
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -453,3 +454,114 @@ def test_a_circle_of_parts_is_refused(tmp_path: Path) -> None:
         ),
     )
     assert "duties are parts of each other in a circle" in only(problems(path)).message
+
+
+# --- issue 20: keys that are lists, huge files, inputs that cannot be read ------------------------
+
+
+def test_a_key_that_is_a_list_or_a_mapping_is_located(tmp_path: Path) -> None:
+    """Once a traceback (a list cannot be a dict key), found by the attack run and by make fuzz."""
+    path = tmp_path / "protocol.yaml"
+    path.write_text("protoverify: 1\n[a, [b]]: 1\n", encoding="utf-8")
+    expected = "expected a key written as text, such as 'id'"
+    assert str(only(problems(path))) == f"{path}:2:1: a key that is a list; {expected}"
+    path.write_text("protoverify: 1\nmetadata:\n  ? {a: 1}\n  : 2\n", encoding="utf-8")
+    assert str(only(problems(path))) == f"{path}:3:5: a key that is a mapping; {expected}"
+
+
+@pytest.mark.slow
+def test_a_million_list_items_are_refused_early_for_what_they_are(tmp_path: Path) -> None:
+    """4.8 MB of 1.2 million list items (under the 5 MB limit) once took 41 s of processor time and
+    900 MB before a refusal that blamed YAML aliases the file does not have."""
+    import resource
+    import time
+
+    path = tmp_path / "protocol.yaml"
+    path.write_text("protoverify: 1\nitems:\n" + "- a\n" * 1_200_000, encoding="utf-8")
+    started = time.process_time()
+    result = subprocess.run(
+        [sys.executable, "-m", "protoverify", "validate", str(path)], capture_output=True, text=True, timeout=300
+    )
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert result.returncode == 2
+    assert result.stderr == f"{path}: the file has more than 500,000 values; expected a protocol of ordinary size\n"
+    assert used.ru_utime + used.ru_stime < 20 + (time.process_time() - started)  # about 3 s on a quiet machine
+    assert used.ru_maxrss < 400_000  # kilobytes: about 220 MB
+
+
+def _without_root_powers() -> None:
+    """For a child process: as root, give up the powers to read and search any file, so that a file
+    of mode 000 cannot be read, as for any other user (PR_CAPBSET_DROP of CAP_DAC_OVERRIDE and
+    CAP_DAC_READ_SEARCH)."""
+    import ctypes
+
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2):
+            if libc.prctl(24, capability, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _unreadable(tmp_path: Path, case: str) -> tuple[list[str], str]:
+    """The command line of one case and the path its error must name."""
+    import shutil
+
+    fixtures = Path(__file__).parent / "fixtures" / "simulate"
+    protocol = tmp_path / "ex.yaml"
+    shutil.copy(EXAMPLE, protocol)
+    if case == "protocol of mode 000":
+        protocol.chmod(0)
+        return ["validate", str(protocol)], str(protocol)
+    if case == "folder that may not be searched":
+        folder = tmp_path / "closed"
+        folder.mkdir()
+        shutil.copy(EXAMPLE, folder / "ex.yaml")
+        folder.chmod(0o600)
+        return ["check", str(folder / "ex.yaml")], str(folder / "ex.yaml")
+    if case == "/proc/self/mem":
+        return ["validate", "/proc/self/mem"], "/proc/self/mem"
+    if case == "scenario's protocol of mode 000":
+        shutil.copy(fixtures / "remand.yaml", tmp_path / "remand.yaml")
+        shutil.copy(fixtures / "remand-scenario.yaml", tmp_path / "scenario.yaml")
+        os.chmod(tmp_path / "remand.yaml", 0)
+        return ["simulate", str(tmp_path / "scenario.yaml"), "--workers", "1"], str(tmp_path / "remand.yaml")
+    if case == "judgements of mode 000":
+        judgements = tmp_path / "ex.judgements.yaml"
+        judgements.write_text("accepted: []\n", encoding="utf-8")
+        judgements.chmod(0)
+        return ["check", str(protocol), "--timeout", "1"], str(judgements)
+    source = tmp_path / "source.txt"
+    source.write_text("1. Something.\n", encoding="utf-8")
+    source.chmod(0)
+    return ["coverage", str(protocol), "--source", str(source)], str(source)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "protocol of mode 000",
+        "folder that may not be searched",
+        "/proc/self/mem",
+        "scenario's protocol of mode 000",
+        "judgements of mode 000",
+        "source document of mode 000",
+    ],
+)
+def test_an_input_that_cannot_be_read_is_a_located_error(tmp_path: Path, case: str) -> None:
+    """Each was a traceback (exit 1, which check uses for 'open errors')."""
+    args, named = _unreadable(tmp_path, case)
+    result = subprocess.run(
+        [sys.executable, "-m", "protoverify", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_without_root_powers,
+        env={**os.environ, "COLUMNS": "500"},  # (a usage error's box does not wrap the path)
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    if "Usage:" in result.stderr:  # the command line's own check of a file named on it: a usage error
+        assert f"path '{named}' is not readable" in result.stderr, result.stderr
+        return
+    reason = "Input/output error" if named == "/proc/self/mem" else "Permission denied"
+    assert result.stderr.startswith(f"{named}: cannot be read ({reason}); expected a readable "), result.stderr
+    assert len(result.stderr.splitlines()) == 1

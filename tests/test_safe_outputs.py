@@ -276,3 +276,179 @@ def test_a_link_inside_the_report_folder_is_not_followed(tmp_path: Path) -> None
     result = runner.invoke(app, ["report", str(EXAMPLE), "--today", "2026-01-01", "-o", str(out), "--force"])
     assert result.exit_code == 2 and "index.html: would be written outside the output folder" in result.stderr
     assert outside.read_text(encoding="utf-8") == "keep"
+
+
+# --- issue 20: names that collide, a full disk, leftovers, a kill mid-write, long names ----------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("reserved", ["index", "compare"])
+def test_a_protocol_id_that_names_a_page_of_the_folder_is_refused(tmp_path: Path, reserved: str) -> None:
+    """A protocol with id `index` had its page overwritten by the index (and one with id `compare`,
+    reported beside another, by the comparison page), and both exited 0."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    path = tmp_path / f"{reserved}.yaml"
+    path.write_text(text.replace("  id: anytown_example", f"  id: {reserved}"), encoding="utf-8")
+    out = tmp_path / "rep"
+    result = runner.invoke(
+        app,
+        ["report", str(path), str(ROOT / "protocols" / "warwickshire.yaml"), "--today", "2026-01-01", "-o", str(out)],
+    )
+    line = text[: text.index("  id: anytown_example")].count("\n") + 1
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:{line}:7: protocol id '{reserved}' would name its report {reserved}.html")
+    assert not out.exists()
+
+
+def full_disk_at(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
+    """Every write of a file's content from the `call`-th on fails as on a full disk."""
+    real, calls = files._write_file, [0]
+
+    def write(path: Path, data: bytes, mode: int) -> None:
+        calls[0] += 1
+        if calls[0] >= call:
+            raise OSError(28, "No space left on device")
+        real(path, data, mode)
+
+    monkeypatch.setattr(files, "_write_file", write)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_report_on_a_full_disk_writes_none_of_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """It wrote the HTML page and then failed on the rest (exit 2)."""
+    out = tmp_path / "rep"
+    before = {}
+    if existing:
+        write_folder(out, {"index.html": "old index", "anytown_example.html": "old page"})
+        before = {p.name: p.read_bytes() for p in out.iterdir()}
+    full_disk_at(monkeypatch, 3)
+    result = runner.invoke(app, ["report", str(EXAMPLE), "--today", "2026-01-01", "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"\n{out}: cannot write (No space left on device); expected a writable folder\n")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before if existing else not out.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    again = runner.invoke(app, ["report", str(EXAMPLE), "--today", "2026-01-01", "-o", str(out)])
+    assert again.exit_code == 0, again.stderr  # the record still matches what is on disk: no --force needed
+
+
+def test_stale_temporaries_of_protoverify_are_removed(tmp_path: Path) -> None:
+    """A kill -9 left .NAME.XXXX.tmp files that later runs never cleaned."""
+    import subprocess
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    old = tmp_path / ".out.txt.abcd1234.tmp"  # named as before issue 20: no process id
+    old.write_text("part", encoding="utf-8")
+    os.utime(old, (1, 1))
+    leftovers = [old, tmp_path / f".out.txt.{ended.pid}-abcd1234.tmp", tmp_path / f".rep.{ended.pid}-abcd1234.tmp"]
+    leftovers[1].write_text("part", encoding="utf-8")
+    leftovers[2].mkdir()
+    (leftovers[2] / "index.html").write_text("part", encoding="utf-8")
+    kept = [
+        tmp_path / ".recent.txt.abcd1234.tmp",  # may belong to a run still writing
+        tmp_path / f".mine.txt.{os.getpid()}-abcd1234.tmp",  # this process's own
+        tmp_path / ".someone.else.tmp",  # not protoverify's naming
+    ]
+    for path in kept:
+        path.write_text("keep", encoding="utf-8")
+    write_atomic(tmp_path / "out.txt", "whole")
+    assert not any(p.exists() for p in leftovers)
+    assert all(p.exists() for p in kept)
+
+
+def test_a_kill_between_the_rename_and_the_record_leaves_a_file_protoverify_knows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It refused its own file until --force (and a full disk while writing the record said 'cannot
+    write' for a file it did write)."""
+    target = write_atomic(tmp_path / "out.txt", "first")
+    real, calls = files._update, [0]
+
+    def killed_after_the_rename(folder: Path, changes) -> None:
+        calls[0] += 1
+        if calls[0] == 2:  # the update after the rename
+            raise KeyboardInterrupt("killed")
+        real(folder, changes)
+
+    monkeypatch.setattr(files, "_update", killed_after_the_rename)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "second")
+    monkeypatch.undo()
+    assert target.read_text(encoding="utf-8") == "second" and replaceable(target)
+
+    def disk_full_after_the_rename(folder: Path, changes) -> None:
+        calls[0] += 1
+        if calls[0] == 4:
+            raise OSError(28, "No space left on device")
+        real(folder, changes)
+
+    monkeypatch.setattr(files, "_update", disk_full_after_the_rename)
+    write_atomic(target, "third")  # written: no error for a file that was written
+    assert target.read_text(encoding="utf-8") == "third" and replaceable(target)
+
+    def disk_full_before_the_rename(folder: Path, changes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "_update", disk_full_before_the_rename)
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(target, "fourth")  # not written: said so
+    monkeypatch.undo()
+    assert target.read_text(encoding="utf-8") == "third" and replaceable(target)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["schema", "export", "extract", "compare", "simulate", "sweep"])
+def test_an_output_name_over_255_bytes_is_a_usage_error(tmp_path: Path, name: str) -> None:
+    args, target = commands(tmp_path)[name]
+    long = target.with_name("é" * 150 + target.suffix)  # 300 bytes in UTF-8
+    args = [str(long) if a == str(target) else a for a in args]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(f"{long}: a name in the path is {300 + len(target.suffix)} bytes long;"), (
+        result.stderr
+    )
+    assert not target.parent.exists() or not list(target.parent.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["simulate", "sweep"])
+def test_a_workbook_is_the_same_bytes_a_second_later(tmp_path: Path, command: str) -> None:
+    """The attack run found `simulate`/`sweep --format xlsx` differing between runs (document
+    properties from the wall clock); the workbook is dated by the inputs, never the clock."""
+    import time
+
+    scenario = ROOT / "tests" / "fixtures" / "simulate" / "remand-scenario.yaml"
+    args = [command, str(scenario), "--replications", "2", "--format", "xlsx"]
+    if command == "sweep":
+        args += ["--vary", "demand.remands_per_year=30,40", "--plot", str(tmp_path / "plot.svg")]
+    books = []
+    for run in ("first", "second"):
+        out = tmp_path / f"{run}.xlsx"
+        result = runner.invoke(app, [*args, "-o", str(out), "--force"])
+        assert result.exit_code == 0, result.output
+        books.append(out.read_bytes())
+        time.sleep(1.1)  # the properties are dated to the second
+    assert books[0] == books[1]
+
+
+@pytest.mark.slow
+def test_non_ascii_file_names_on_an_ascii_terminal(tmp_path: Path) -> None:
+    """With PYTHONIOENCODING=ascii a non-ASCII file name was a traceback; it is printed escaped."""
+    from conftest import protoverify
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    protocol = tmp_path / "é.yaml"
+    protocol.write_bytes(EXAMPLE.read_bytes())
+    broken = tmp_path / "bé.yaml"
+    broken.write_text("protoverify: 1\nfoo: [\n", encoding="utf-8")
+    made = protoverify("export", str(protocol), "--to", "dot", "-o", str(tmp_path / "ü.dot"), env=env)
+    assert made.returncode == 0 and "Traceback" not in made.stderr and (tmp_path / "ü.dot").exists(), made.stderr
+    refused = protoverify("validate", str(broken), env=env)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert ":3:1: YAML syntax error" in refused.stderr
+    missing = protoverify("check", str(tmp_path / "nö.yaml"), env=env)
+    assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
