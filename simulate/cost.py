@@ -60,7 +60,7 @@ def of_scenario(scenario: Scenario, replications: int | None = None, runs: int =
     replications unless `replications` is given."""
     count = replications or scenario.replications
     days = scenario.warm_up_days + scenario.horizon_days
-    children = sum(c.count for c in scenario.initial_caseload) + scenario.demand.remands_per_year * days / 365
+    children = sum(c.expected for c in scenario.initial_caseload) + scenario.demand.remands_per_year * days / 365
     try:
         last = scenario.start + dt.timedelta(days=days + MARGIN_DAYS)
     except OverflowError:

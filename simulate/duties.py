@@ -229,12 +229,26 @@ def _events(protocol: Protocol, scenario: Scenario) -> set[str]:
         events |= set(cohort.events)
     if scenario.rilaa is not None and scenario.rilaa.found_event is not None:
         events.add(scenario.rilaa.found_event)
+    if scenario.yda is not None and scenario.yda.direct is not None:
+        events |= set(scenario.yda.direct.entry)
     scheduled = {e.id: e.scheduled.after for e in protocol.events if e.scheduled is not None}
     while True:
         more = {e for e, after in scheduled.items() if after in events} - events
         if not more:
             return events
         events |= more
+
+
+def into_state(protocol: Protocol, state: str) -> frozenset[str]:
+    """The events with a transition that takes a case into `state` (or a state inside it)."""
+    found = set()
+    for lifecycle in compile_lifecycles(protocol):
+        if state not in lifecycle.order:
+            continue
+        for event, transitions in lifecycle.transitions.items():
+            if any(lifecycle.is_inside(t.target, state) for t in transitions):
+                found.add(event)
+    return frozenset(found)
 
 
 def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:

@@ -239,7 +239,34 @@ class _Checker:
             if rilaa.found_event is not None:
                 yield from self._event(rilaa.found_event, ("rilaa", "found_event"))
         if self.s.yda is not None:
-            yield from self._state(self.s.yda.state, ("yda", "state"))
+            yield from self._yda()
+
+    def _yda(self) -> Iterator[Problem]:
+        yda = self.s.yda
+        yield from self._state(yda.state, ("yda", "state"))  # type: ignore[union-attr]
+        for name, establishment in yda.establishments.items():  # type: ignore[union-attr]
+            if establishment.charges and establishment.charges[0].from_ > self.s.start:
+                yield Problem(
+                    ("yda", "establishments", name, "charges", 0, "from"),
+                    f"the first charge is from {establishment.charges[0].from_}, after the start "
+                    f"({self.s.start}); expected a charge for every night from the start",
+                )
+        direct = yda.direct  # type: ignore[union-attr]
+        if direct is None:
+            return
+        here: Path_ = ("yda", "direct", "entry")
+        for i, event in enumerate(direct.entry):
+            yield from self._event(event, (*here, i))
+        if all(e in self.events for e in direct.entry):
+            yield from self._sequence(list(direct.entry), here, "a new case")
+        into = duties.into_state(self.p, yda.state)  # type: ignore[union-attr]
+        for state, flow in self.s.demand.flows.items():
+            if flow.next and all(event in into for event in flow.next):
+                yield Problem(
+                    ("demand", "flows", state, "next"),
+                    f"every outcome takes a child into '{yda.state}', and yda.direct states those remands "  # type: ignore[union-attr]
+                    "directly (the flows' remands to it are left out); expected another outcome",
+                )
 
     # --- interpretations and what the simulation needs ------------------------------------------
 

@@ -286,10 +286,32 @@ class Demand(Element):
 
 class Cohort(Element):
     """Children already open on the start date: `count` cases placed, without raising duties, by
-    `events` from the protocol's initial states (e.g. [arrested, charged, yda_ordered])."""
+    `events` from the protocol's initial states (e.g. [arrested, charged, yda_ordered]); or, with
+    `mean_count`, a number drawn in each replication from a Poisson distribution of that mean (the
+    number in a state at a moment when children come independently and stay independently: Little's
+    law gives its mean, the rate in times the mean stay). Each is part-way through its stay."""
 
-    count: Count
+    count: Count | None = Field(None, description="How many children; or give mean_count.")
+    mean_count: NonNegative | None = Field(
+        None, description="The mean of a Poisson number of children, drawn in each replication; or give count."
+    )
     events: tuple[Id, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_count(self) -> Cohort:
+        if (self.count is None) == (self.mean_count is None):
+            raise PydanticCustomError(
+                "cohort",
+                "give 'count' (a number of children) or 'mean_count' (the mean of a Poisson number), not both"
+                if self.count is not None
+                else "no 'count' or 'mean_count'; expected one of them",
+            )
+        return self
+
+    @property
+    def expected(self) -> float:
+        """The number of children expected."""
+        return float(self.count if self.count is not None else self.mean_count)  # type: ignore[arg-type]
 
 
 # --- staff, effort, external agencies -------------------------------------------------------------
@@ -382,24 +404,98 @@ class Rilaa(Element):
     found_event: Id | None = None
 
 
+class Charge(Element):
+    """A nightly charge from a date on (until the next charge's date): `{from: 2025-04-01, nightly: 345}`."""
+
+    from_: Date = Field(alias="from", description="The first night charged at this rate.")
+    nightly: NonNegative
+
+
 class Establishment(Element):
-    """A kind of youth detention accommodation: its share of YDA placements and its nightly charge (£)."""
+    """A kind of youth detention accommodation: its share of YDA placements, its nightly charge (£) or
+    charges that change on dates (financial years), and optionally how many beds it has for children
+    of this scenario at a time and where a child goes when they are all taken."""
 
     share: Share
-    nightly: NonNegative
+    nightly: NonNegative | None = Field(None, description="The charge for a night (£); or give `charges`.")
+    charges: tuple[Charge, ...] = Field(
+        (),
+        description="Charges that change on dates, earliest first, the first from the start or before; or give `nightly`.",
+    )
+    capacity: Count | None = Field(None, description="Beds at a time for this scenario's children; none: no limit.")
+    when_full: Id | None = Field(
+        None,
+        description="Another establishment a child is placed in when every bed here is taken (and so on); "
+        "none: placed here anyway, and counted as over capacity.",
+    )
+
+    @model_validator(mode="after")
+    def _one_charge(self) -> Establishment:
+        if (self.nightly is None) == (not self.charges):
+            raise PydanticCustomError(
+                "establishment",
+                "give 'nightly' (one charge) or 'charges' (charges from dates), not both"
+                if self.nightly is not None
+                else "no 'nightly' or 'charges'; expected the charge for a night",
+            )
+        dates = [c.from_ for c in self.charges]
+        if dates != sorted(set(dates)):
+            raise PydanticCustomError("establishment", "the charges' dates are not in order; expected earliest first")
+        if self.when_full is not None and self.capacity is None:
+            raise PydanticCustomError("establishment", "'when_full' needs 'capacity'; expected both, or neither")
+        return self
+
+
+class Funding(Element):
+    """Money received towards YDA costs, kept apart from spend: a grant for each bed night, a sum a
+    year (a shorter horizon gets its share), or both."""
+
+    per_bed_night: NonNegative = Field(0.0, description="A grant for each YDA bed night (£).")
+    per_year: NonNegative = Field(0.0, description="A sum a year towards YDA costs (£).")
+
+
+class DirectRemands(Element):
+    """YDA remands stated directly: children remanded to youth detention arrive at `remands_per_year`
+    (a Poisson process), placed by `entry` events (duties raised, as for any arrival); the flows'
+    outcomes that would remand a child to youth detention are then left out (the others scaled up)."""
+
+    remands_per_year: NonNegative
+    entry: tuple[Id, ...] = Field(
+        min_length=1,
+        description="The events that bring the child into YDA, in order: [arrested, charged, yda_ordered].",
+    )
 
 
 class Yda(Element):
     """Remand to youth detention accommodation: every night a case spends in `state` is a bed night,
-    charged at the nightly rate of the establishment it was placed in, drawn from `establishments`."""
+    charged at the nightly rate of the establishment it was placed in, drawn from `establishments`;
+    `funding` is what is received towards it; `direct` states the remands a year directly."""
 
     state: Id
     establishments: dict[Id, Establishment] = Field(min_length=1)
+    funding: Funding | None = None
+    direct: DirectRemands | None = None
 
     @field_validator("establishments")
     @classmethod
     def _mix(cls, value: dict[str, Establishment]) -> dict[str, Establishment]:
         _probabilities({k: e.share for k, e in value.items()}, "establishment shares")
+        for name, establishment in value.items():
+            chain, step = [name], establishment.when_full
+            while step is not None:
+                if step not in value:
+                    raise PydanticCustomError(
+                        "establishment",
+                        f"'{name}': when full, '{step}' is no establishment here; expected one of {', '.join(value)}",
+                    )
+                if step in chain:
+                    raise PydanticCustomError(
+                        "establishment",
+                        f"when full, the establishments go round in a loop ({' -> '.join([*chain, step])}); "
+                        "expected a chain that ends at one with no 'when_full'",
+                    )
+                chain.append(step)
+                step = value[step].when_full
         return value
 
 
@@ -408,6 +504,9 @@ class Budget(Element):
 
     yda_per_year: NonNegative = Field(
         description="The YDA remand budget for a year (£); a shorter horizon is held against its share."
+    )
+    against: Literal["spend", "net_cost"] = Field(
+        "spend", description="What the budget is held against: spend (the charges), or net cost (spend less funding)."
     )
 
 
