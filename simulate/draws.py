@@ -163,6 +163,14 @@ class Choice:
             running.append(total)
         return Choice(tuple(weights), tuple(x / total for x in running))
 
+    def probabilities(self) -> list[float]:
+        """The probability of each item."""
+        previous, found = 0.0, []
+        for edge in self.cumulative:
+            found.append(edge - previous)
+            previous = edge
+        return found
+
     def draw(self, stream: Stream):
         """One item."""
         return self.items[self.index(stream)]

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Literal
 from ..model import timescales
 from ..model.calendar import Unit
 from ..model.conditions import Condition, comparisons
-from ..model.names import start_words
+from ..model.names import parties_words, start_words
 from ..model.schema import Duty, Protocol, Timescale
 from ..model.timescales import Start, limits
 from ..model.wording import amount_words
@@ -78,6 +78,8 @@ class DutyPlan:
     workers: tuple[Worker, ...]
     effort: Dist | None
     deadline_words: str | None = None  # how the deadline is read, or why there is none
+    action: str = ""  # what is done, in the protocol's words
+    who: str = ""  # who does it, in words (or that the protocol names no one)
 
     @property
     def simulated(self) -> bool:
@@ -97,6 +99,8 @@ class DutyPlan:
             else self.start.kind,
             "worked_by": [f"{kind}:{name}" if kind != "nobody" else NOBODY for kind, name in self.workers],
             "deadline": self.deadline_words,
+            "action": self.action,
+            "who": self.who,
         }
 
 
@@ -321,6 +325,8 @@ def plan(protocol: Protocol, scenario: Scenario) -> tuple[DutyPlan, ...]:
                 workers_of(duty, scenario) if simulated else (),
                 effort_of(duty, scenario) if simulated else None,
                 words,
+                duty.action,
+                parties_words(protocol, duty.actor, nobody="short", lead=duty.lead),
             )
         )
     return tuple(plans)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .clock import INFINITY
+from .measures import BANDS, LONGEST
 from .summary import MEAN, Kind
 
 if TYPE_CHECKING:
@@ -248,11 +249,6 @@ def _rilaa(model: Model, run: Replication) -> dict[str, float]:
         "rilaa/wait_hours": sum(waits) / len(waits) if waits else NAN,
         "rilaa/not_placed": float(len(stays) - len(waits)),
     }
-
-
-BANDS = ((7, "under_1_week"), (28, "1_to_4_weeks"), (91, "4_to_13_weeks"), (182, "13_to_26_weeks"))
-LONGEST = "26_weeks_or_more"
-"""YDA stays by length in days: below each bound, and the longest."""
 
 
 def _yda(model: Model, run: Replication) -> dict[str, float]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from ..model.schema import Attribute, Protocol
 from ..model.source import Path_, Problem
 from ..model.wording import unknown
-from . import duties
+from . import duties, measures
 from .lifecycles import Configuration, compile_lifecycles
 from .scenario import LEAVE, Flow, Scenario
 
@@ -44,6 +44,7 @@ class _Checker:
         yield from self._places()
         yield from self._interpretations()
         yield from self._coverage()
+        yield from self._questions()
 
     # --- names ----------------------------------------------------------------------------------
 
@@ -285,6 +286,18 @@ class _Checker:
                     f"no duty of the protocol has the vague timescale '{words}' alone; expected one of: "
                     f"{', '.join(sorted(used)) or '(none)'}",  # type: ignore[arg-type]
                     at_key=True,
+                )
+
+    def _questions(self) -> Iterator[Problem]:
+        """Each question's measure is one the simulation gives."""
+        if not self.s.questions:
+            return
+        known = measures.names_for(self.s, duties.plan(self.p, self.s))
+        for i, question in enumerate(self.s.questions):
+            if question.measure not in known:
+                yield Problem(
+                    ("questions", i, "measure"),
+                    unknown("measure", question.measure, sorted(known), " in this scenario"),
                 )
 
     def _coverage(self) -> Iterator[Problem]:

@@ -421,7 +421,7 @@ class Replication:
         plan = self.m.flows[flow.state]
         options = [
             (event, p)
-            for event, p in zip(plan.outcomes.items, _probabilities(plan.outcomes))
+            for event, p in zip(plan.outcomes.items, plan.outcomes.probabilities())
             if event != outcome and p > 0 and (event == LEAVE or self.steps(case, event) is not None)
         ]
         if not options:
@@ -596,12 +596,3 @@ class Replication:
         present -= int(other) + (draws.uniform() < other - int(other))
         self.staff[pool].staff(self.env.now, present)
         self.next_day(pool, day + 1)
-
-
-def _probabilities(choice: Choice) -> list[float]:
-    """The probability of each item of a choice."""
-    previous, found = 0.0, []
-    for edge in choice.cumulative:
-        found.append(edge - previous)
-        previous = edge
-    return found

@@ -5,7 +5,8 @@ Each point is the scenario file's mapping with those values set, validated like 
 the scenario's seed, so points differ only by what was varied (common random numbers: differences
 between points are not blurred by different random draws).
 
-The *baseline* is the scenario as its file has it. It is a point of the sweep: the grid's point with
+The *baseline* is the scenario as its file has it (but for settings varied over a single value,
+which are fixed at it for every point, the baseline too: `--vary horizon_days=45` shortens them all). It is a point of the sweep: the grid's point with
 the file's own values if there is one, else a point added for it. It runs first; every other point's
 replications are paired with the baseline's (replication i with replication i, the same seed) and
 each metric's difference from the baseline is given with a paired 95% interval (`summary.Pairing`).
@@ -25,7 +26,7 @@ from .loader import load_protocol_of, load_scenario, scenario_from_mapping
 from .replications import run
 from .scenario import Scenario
 from .summary import Pairing, Summary
-from .vary import Value, Vary, apply, grid
+from .vary import Value, Vary, apply, baseline_values, fixed, grid
 
 Values = tuple[tuple[str, Value], ...]
 
@@ -62,8 +63,10 @@ class Sweep:
         return next((point for point in self.points if point.baseline), None)
 
     @property
-    def replications(self) -> int:
-        return self.points[0].summary["replications"] if self.points else 0
+    def replications(self) -> int | None:
+        """The replications of every point, or None when they differ (`replications` was varied)."""
+        counts = {point.summary["replications"] for point in self.points}
+        return counts.pop() if len(counts) == 1 else None
 
     def to_dict(self) -> dict[str, Any]:
         """Deterministic: the same scenario, varies and seed give the same dict (no wall times)."""
@@ -122,9 +125,14 @@ def sweep(
     if at is None:
         at = _place(home, points, varies)
         points.insert(at, home)
-        scenarios.insert(at, own)
-    count = replications or own.replications
-    seed = own.seed if seed is None else seed
+        held = fixed(varies)
+        scenarios.insert(at, scenario_from_mapping(apply(raw, held), origin) if held else own)
+
+    def count(scenario: Scenario) -> int:
+        return replications or scenario.replications
+
+    def seed_of(scenario: Scenario) -> int:
+        return scenario.seed if seed is None else seed
 
     def run_point(scenario: Scenario, label: str, each=None) -> tuple[Summary, float]:
         model = engine.prepare(scenario, load_protocol_of(scenario))
@@ -132,8 +140,8 @@ def sweep(
         summary = run(
             engine.run_replication,
             model,
-            replications=count,
-            seed=seed,
+            replications=count(scenario),
+            seed=seed_of(scenario),
             workers=workers,
             scheduler=scheduler,
             progress=label if progress else False,
@@ -142,48 +150,41 @@ def sweep(
         )
         return summary, time.perf_counter() - started
 
-    total = len(points)
-    if reference is not None and reference[0].replications == count and reference[0].seed == seed:
-        base_summary, base_results, base_seconds = reference[0], list(reference[1]), reference[0].wall_seconds
+    total, base = len(points), scenarios[at]
+    usable = reference is not None and not fixed(varies)
+    if usable and reference[0].replications == count(base) and reference[0].seed == seed_of(base):  # type: ignore[index]
+        base_summary, base_results, base_seconds = reference[0], list(reference[1]), reference[0].wall_seconds  # type: ignore[index]
     else:
         base_results = []
-        base_summary, base_seconds = run_point(scenarios[at], f"point {at + 1}/{total} (baseline)", base_results.append)
+        base_summary, base_seconds = run_point(base, f"point {at + 1}/{total} (baseline)", base_results.append)
     done = []
     for number, (values, scenario) in enumerate(zip(points, scenarios)):
         if number == at:
             done.append(Point(values, base_summary.to_dict(), base_seconds, baseline=True))
             continue
+        label = f"point {number + 1}/{total}"
+        if seed_of(scenario) != seed_of(base):  # different draws: no pairs to compare
+            summary, seconds = run_point(scenario, label)
+            done.append(Point(values, summary.to_dict(), seconds))
+            continue
         pairing = Pairing(outcomes.kind)
-        summary, seconds = run_point(scenario, f"point {number + 1}/{total}", _paired(pairing, base_results))
+        summary, seconds = run_point(scenario, label, _paired(pairing, base_results))
         differences = {name: d.to_dict() for name, d in pairing.differences().items()}
         done.append(Point(values, summary.to_dict(), seconds, differences=differences))
     return Sweep(origin, tuple(varies), tuple(done))
 
 
 def _paired(pairing: Pairing, reference: Sequence[Mapping[str, float]]):
-    """A function that pairs each result it is given with the next of `reference`."""
+    """A function that pairs each result it is given with the next of `reference` (replication i
+    with replication i; results past the end of `reference` are left unpaired)."""
     following = iter(reference)
-    return lambda result: pairing.add(next(following), result)
 
+    def pair(result: Mapping[str, float]) -> None:
+        before = next(following, None)
+        if before is not None:
+            pairing.add(before, result)
 
-def baseline_values(scenario: Scenario, varies: Sequence[Vary]) -> Values:
-    """The scenario's own value of each varied setting (None where it has none)."""
-    data = scenario.model_dump(mode="python", by_alias=True)
-    found = []
-    for vary in varies:
-        node: Any = data
-        for step in vary.path.split("."):
-            if isinstance(node, (list, tuple)) and step.isdigit() and int(step) < len(node):
-                node = node[int(step)]
-            elif isinstance(node, dict) and step in node:
-                node = node[step]
-            elif isinstance(node, dict) and step.isdigit() and int(step) in node:
-                node = node[int(step)]
-            else:
-                node = None
-                break
-        found.append((vary.path, node))
-    return tuple(found)
+    return pair
 
 
 def _place(home: Values, points: list[Values], varies: Sequence[Vary]) -> int:

@@ -22,12 +22,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.random import SeedSequence
 
+from .loader import load_protocol_of, load_scenario
 from .outcomes import verdict
-from .prepared import Model
+from .prepared import Model, prepare
 from .replication import Replication
 from .replications import results
 
@@ -190,3 +192,37 @@ def _fold(sums: dict[str, np.ndarray], counts: dict[str, np.ndarray], result: Ma
         known = ~np.isnan(array)
         sums[name][known] += array[known]
         counts[name][known] += 1
+
+
+REPLICATIONS = 20
+WINDOW = 30
+DAYS = 730
+
+
+def analyse(
+    scenario_file: str | Path,
+    *,
+    replications: int = REPLICATIONS,
+    days: int | None = None,
+    window: int = WINDOW,
+    seed: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> WarmUp:
+    """The warm-up analysis of a scenario file: its replications run from the start date with no
+    warm-up over `days` (default the longer of two years and the scenario's warm-up and horizon)."""
+    scenario = load_scenario(scenario_file)
+    span = days or max(DAYS, scenario.warm_up_days + scenario.horizon_days)
+    run = scenario.model_copy(update={"warm_up_days": 0, "horizon_days": span})
+    run._folder = scenario._folder
+    model = prepare(run, load_protocol_of(scenario))
+    return warm_up(
+        model,
+        scenario=scenario.id,
+        current_days=scenario.warm_up_days,
+        replications=replications,
+        seed=scenario.seed if seed is None else seed,
+        window=window,
+        workers=workers,
+        scheduler=scheduler,
+    )

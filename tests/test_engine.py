@@ -293,8 +293,7 @@ def test_yda_nights_are_charged_at_the_establishments_rate(stockport: engine.Mod
     assert [charged[1] for charged in stockport.yda.charged] == rates  # one charge for the whole run here
     nights = sum(outcomes._midnights(max(a, low), min(b, high)) for a, b, *_ in stockport_run.yda_stays)
     spend = sum(
-        outcomes._midnights(max(a, low), min(b, high)) * rates[place]
-        for a, b, place, *_ in stockport_run.yda_stays
+        outcomes._midnights(max(a, low), min(b, high)) * rates[place] for a, b, place, *_ in stockport_run.yda_stays
     )
     metrics = outcomes.measure(stockport, stockport_run)
     assert metrics["yda/bed_nights"] == nights > 0 and metrics["yda/spend"] == spend
