@@ -116,7 +116,7 @@ def _ci(metric) -> tuple[float, float]:
     """The half-widths below and above the mean of a metric's 95% CI (0 when it has none)."""
     if metric.ci_low is None:
         return 0.0, 0.0
-    return metric.mean - metric.ci_low, metric.ci_high - metric.mean
+    return max(metric.mean - metric.ci_low, 0.0), max(metric.ci_high - metric.mean, 0.0)
 
 
 def on_time(summary, prefix: str = "on-time") -> Chart | None:
@@ -340,7 +340,7 @@ def _star(axis, result, metric: str, position: dict) -> None:
     axis.errorbar(
         [position[dict(point.values)[result.varies[0].path]]],
         [stats["mean"] * scale],
-        yerr=[[(stats["mean"] - low) * scale], [(high - stats["mean"]) * scale]],
+        yerr=[[max(stats["mean"] - low, 0.0) * scale], [max(high - stats["mean"], 0.0) * scale]],
         fmt="*",
         markersize=11,
         color=INK,
@@ -362,8 +362,8 @@ def _curve(points: list, metric: str, position: dict) -> tuple[list, list, list]
         low, high = stats["ci95"] or (stats["mean"], stats["mean"])
         xs.append(position[x])
         means.append(stats["mean"] * scale)
-        below.append((stats["mean"] - low) * scale)
-        above.append((high - stats["mean"]) * scale)
+        below.append(max(stats["mean"] - low, 0.0) * scale)  # (an interval meets its mean at 0 or 1)
+        above.append(max(high - stats["mean"], 0.0) * scale)
     return xs, means, [below, above]
 
 

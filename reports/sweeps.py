@@ -261,7 +261,7 @@ def _baseline(axis: Any, metric: str, sweep: Sweep, position: dict) -> None:
     axis.errorbar(
         [x],
         [stats["mean"]],
-        yerr=[[stats["mean"] - low], [high - stats["mean"]]],
+        yerr=[[max(stats["mean"] - low, 0.0)], [max(high - stats["mean"], 0.0)]],
         fmt="*",
         markersize=11,
         color="black",
@@ -286,8 +286,8 @@ def _panel(axis: Any, metric: str, series: dict[tuple, list], position: dict) ->
             low, high = stats["ci95"] or (stats["mean"], stats["mean"])
             xs.append(position[x] + dodge)
             means.append(stats["mean"])
-            below.append(stats["mean"] - low)
-            above.append(high - stats["mean"])
+            below.append(max(stats["mean"] - low, 0.0))  # (an interval meets its mean at 0 or 1)
+            above.append(max(high - stats["mean"], 0.0))
         axis.errorbar(
             xs,
             means,

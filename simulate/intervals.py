@@ -48,14 +48,16 @@ def t_interval(mean: float, sd: float, n: int) -> tuple[float, float]:
 
 def wilson(share: float, trials: float) -> tuple[float, float]:
     """Wilson's 95% score interval for a share observed over `trials` (which may be an effective,
-    not whole, number). Always within 0 and 1."""
+    not whole, number). Always within 0 and 1, and always holding the share."""
     if trials <= 0:
         return 0.0, 1.0
     z2 = Z * Z
     denominator = 1 + z2 / trials
     centre = (share + z2 / (2 * trials)) / denominator
     half = Z / denominator * math.sqrt(max(share * (1 - share), 0.0) / trials + z2 / (4 * trials * trials))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return max(0.0, min(share, centre - half)), min(
+        1.0, max(share, centre + half)
+    )  # (rounding can step past the share)
 
 
 def whole(value: float) -> int | None:

@@ -182,3 +182,11 @@ def test_warmup_writes_its_analysis_and_a_welch_plot(tmp_path: Path, queue: Path
     assert again.read_bytes() == out.read_bytes() and again.with_suffix(".svg").read_bytes() == svg
     text = json.dumps(doc)
     assert "wait_hours/role/worker" in text or "utilisation/role/worker" in text
+
+
+@pytest.mark.parametrize("trials", [1, 3.7, 50, 1234.5, 10**6])
+@pytest.mark.parametrize("share", [0.0, 1e-9, 0.5, 1 - 1e-9, 1.0])
+def test_wilson_always_holds_the_share(share: float, trials: float):
+    """A plot draws the interval as distances from the share: rounding must not put it past an end."""
+    low, high = intervals.wilson(share, trials)
+    assert 0.0 <= low <= share <= high <= 1.0
