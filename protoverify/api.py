@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .simulate.simulation import Simulation
     from .simulate.sweep import Sweep
     from .simulate.vary import Vary
+    from .simulate.warmup import WarmUp
 
 
 def load_protocol(path: str | Path) -> Protocol:
@@ -97,12 +98,58 @@ def simulate(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = False,
+    precision: float | None = None,
+    metric: str | None = None,
+    cap: int | None = None,
+    keep: bool = False,
+    compare: str | Path | None = None,
 ) -> Simulation:
     """Run a scenario file against the protocol it names (its replications and seed unless given): a
-    `Simulation`, whose JSON document is `reports.simulation.document(result)`."""
+    `Simulation`, whose JSON document is `reports.simulation.document(result)`. With `precision` and
+    `metric`, replications are added until the metric's 95% interval is within that share of its
+    mean, or `cap` have run; `keep` keeps each replication's metrics; `compare` runs another scenario
+    with the same seeds and gives paired differences."""
+    from .simulate.precision import CAP
     from .simulate.simulation import simulate as run
 
-    return run(scenario, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=progress)
+    return run(
+        scenario,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        precision=precision,
+        metric=metric,
+        cap=cap or CAP,
+        keep=keep,
+        compare=compare,
+    )
+
+
+def warmup(
+    scenario: str | Path,
+    *,
+    replications: int | None = None,
+    days: int | None = None,
+    window: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> WarmUp:
+    """The warm-up analysis of a scenario file: its main measures day by day from the start date,
+    averaged over replications, with Welch's moving average and the MSER-5 truncation point."""
+    from .simulate.warmup import REPLICATIONS, WINDOW, analyse
+
+    return analyse(
+        scenario,
+        replications=replications or REPLICATIONS,
+        days=days,
+        window=window or WINDOW,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+    )
 
 
 def sweep_plan(

@@ -377,14 +377,18 @@ def simulate(path: Path, request: Request, varies: list[Vary], say: Say) -> Simu
     """The scenario at `path` run (its replications and seed, unless the request overrides the
     number of replications), and swept over `varies` if any, or else over the sweep the scenario
     file plans (its `sweep:` section) if it has one."""
-    run = run_scenario(path, replications=request.replications, workers=request.workers, progress=True)
+    run = run_scenario(path, replications=request.replications, workers=request.workers, progress=True, keep=True)
     say(f"  {run.summary.replications} replications in {run.summary.wall_seconds:.1f} s")
     swept = None
     planned, per_point = ([], None) if varies else run.scenario.planned_sweep()
     if varies or planned:
         try:
             swept = run_sweep(
-                path, varies or planned, replications=request.replications or per_point, workers=request.workers
+                path,
+                varies or planned,
+                replications=request.replications or per_point,
+                workers=request.workers,
+                reference=(run.summary, run.per_replication or ()),
             )
         except VaryError as problem:
             raise LoadError([Located(str(path), 0, 0, str(problem))]) from None

@@ -66,6 +66,11 @@ FORMATS: dict[str, dict[str, Format]] = {
         "csv": Format("simulation", "to_csv"),
         "xlsx": Format("xlsx", "simulation_workbook", binary=True),
     },
+    "warmup": {
+        "text": Format("warmup", "to_text"),
+        "json": Format("warmup", "to_json"),
+        "csv": Format("warmup", "to_csv"),
+    },
     "sweep": {
         "csv": Format("sweeps", "to_csv"),
         "json": Format("sweeps", "to_json"),

@@ -32,7 +32,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 from ..model.schema import clause_sort_key  # noqa: E402
 from .svg import accessible  # noqa: E402
-from .sweeps import axis_label  # noqa: E402
+from .sweeps import axis_label, floor, positions, setting_label  # noqa: E402
 
 STYLE = {
     "svg.hashsalt": "protoverify",
@@ -116,7 +116,7 @@ def _ci(metric) -> tuple[float, float]:
     """The half-widths below and above the mean of a metric's 95% CI (0 when it has none)."""
     if metric.ci_low is None:
         return 0.0, 0.0
-    return metric.mean - metric.ci_low, metric.ci_high - metric.mean
+    return max(metric.mean - metric.ci_low, 0.0), max(metric.ci_high - metric.mean, 0.0)
 
 
 def on_time(summary, prefix: str = "on-time") -> Chart | None:
@@ -271,20 +271,21 @@ def sweep_metrics(result) -> list[str]:
 
 
 def sweep(result, prefix: str = "sweep") -> Chart | None:
-    """A sweep's curves: for each of `sweep_metrics`, its mean and 95% CI against the first varied
-    setting, one line (its own marker and dash) per combination of the other varied settings."""
+    """A sweep's curves: for each of `sweep_metrics`, its mean and 95% interval against the first
+    varied setting, one line (its own marker and dash) per combination of the other varied settings,
+    the baseline starred; shares on an axis from 0% to 100%, other measures from 0."""
     metrics = sweep_metrics(result)
     if not metrics:
         return None
     x_vary, others = result.varies[0], result.varies[1:]
-    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in x_vary.values)
-    position = {v: (v if numeric else i) for i, v in enumerate(x_vary.values)}
+    position = positions(result)
     lines: dict[tuple, list] = {}
     for point in result.points:
         values = dict(point.values)
         lines.setdefault(tuple((v.path, values[v.path]) for v in others), []).append(
             (values[x_vary.path], point.summary["metrics"])
         )
+    lines = {k: sorted(v, key=lambda item: position[item[0]]) for k, v in lines.items()}
     dashes, markers = ("-", "--", ":", "-."), ("o", "s", "^", "D")
     styles = [(dashes[k % 4], markers[(k + k // 4) % 4]) for k in range(16)]
     with matplotlib.rc_context(STYLE):
@@ -305,19 +306,48 @@ def sweep(result, prefix: str = "sweep") -> Chart | None:
                     markerfacecolor="white",
                     capsize=3,
                     linewidth=1.2,
-                    label=", ".join(f"{p} = {v}" for p, v in names) or None,
+                    label=", ".join(f"{setting_label(p)} {v}" for p, v in names) or None,
                 )
+            _star(axis, result, metric, position)
+            low, high = floor(metric)
+            scale = 100 if _share(metric) else 1
+            if low is not None:
+                axis.set_ylim(bottom=low * scale)
+            if high is not None:
+                axis.set_ylim(top=high * scale)
             if _share(metric):
-                axis.yaxis.set_major_formatter(PercentFormatter(100))  # as many decimals as the range needs
+                axis.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
             axis.set_ylabel("\n".join(wrap(label(metric), 28)), fontsize=8)
-        if any(lines):
+        if axes[0, 0].get_legend_handles_labels()[1]:
             axes[0, 0].legend()
         bottom = axes[-1, 0]
-        bottom.set_xlabel(f"{x_vary.path} (the varied setting)")
-        bottom.set_xticks([position[v] for v in x_vary.values], [str(v) for v in x_vary.values])
+        bottom.set_xlabel(setting_label(x_vary.path))
+        bottom.set_xticks(list(position.values()), [str(v) for v in position])
         figure.tight_layout()
-    title = f"Sweep of {x_vary.path}"
-    return inline_svg(figure, prefix, title, _sweep_words(x_vary.path, next(iter(lines.values())), metrics))
+    title = f"Sweep of {setting_label(x_vary.path)}"
+    words = _sweep_words(setting_label(x_vary.path), next(iter(lines.values())), metrics)
+    return inline_svg(figure, prefix, title, f"{words} {result.replications} replications a point.")
+
+
+def _star(axis, result, metric: str, position: dict) -> None:
+    """The baseline (the scenario as it is) as a star with its interval."""
+    point = result.baseline
+    stats = point.summary["metrics"].get(metric) if point is not None else None
+    if stats is None or stats["mean"] is None:
+        return
+    scale = 100 if _share(metric) else 1
+    low, high = stats["ci95"] or (stats["mean"], stats["mean"])
+    axis.errorbar(
+        [position[dict(point.values)[result.varies[0].path]]],
+        [stats["mean"] * scale],
+        yerr=[[max(stats["mean"] - low, 0.0) * scale], [max(high - stats["mean"], 0.0) * scale]],
+        fmt="*",
+        markersize=11,
+        color=INK,
+        markerfacecolor="white",
+        capsize=3,
+        label="baseline (the scenario as it is)",
+    )
 
 
 def _curve(points: list, metric: str, position: dict) -> tuple[list, list, list]:
@@ -332,8 +362,8 @@ def _curve(points: list, metric: str, position: dict) -> tuple[list, list, list]
         low, high = stats["ci95"] or (stats["mean"], stats["mean"])
         xs.append(position[x])
         means.append(stats["mean"] * scale)
-        below.append((stats["mean"] - low) * scale)
-        above.append((high - stats["mean"]) * scale)
+        below.append(max(stats["mean"] - low, 0.0) * scale)  # (an interval meets its mean at 0 or 1)
+        above.append(max(high - stats["mean"], 0.0) * scale)
     return xs, means, [below, above]
 
 

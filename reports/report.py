@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..model.schema import Protocol
+from ..model.schema import Protocol, clause_sort_key
 from ..properties.check import Report
 from ..properties.findings import Finding
 from ..properties.kinds import KIND
@@ -26,6 +27,7 @@ from .chronology import Chronology, chronology
 from .coverage import Coverage
 from .lifecycles import Diagram, diagrams
 from .simulation import document as simulation_document
+from .sweeps import setting_label
 from .triage import FixItem, Light, fix_first, lights
 
 if TYPE_CHECKING:
@@ -35,6 +37,43 @@ if TYPE_CHECKING:
 
 FORMAT = 1  # the version of the report's JSON
 BUNDLED_BASELINE = "the bundled England baseline (protocols/baseline/england.yaml)"  # what `check` uses by default
+
+
+@dataclass(frozen=True)
+class ClauseRow:
+    """A clause's duties in the simulation, as the report's table shows them: the duties simulated
+    under it (named), tasks raised a year, tasks judged and late over all the replications with the
+    on-time share and its 95% interval, and tasks a year with no time limit or no named owner."""
+
+    clause: str
+    duties: str
+    raised: float
+    judged: int
+    late: int
+    on_time: float | None
+    low: float | None
+    high: float | None
+    untimed: float
+    unowned: float
+
+    @property
+    def status(self) -> str:
+        """`measured` (some task was judged), `unmeasured` (tasks arose, none could be judged: no time
+        limit, or none due within the run) or `not raised` (no task arose)."""
+        if self.judged:
+            return "measured"
+        return "unmeasured" if self.raised > 0 else "not raised"
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One point of a sweep as the report's table shows it: the varied values, whether it is the
+    baseline, and for each measure shown its mean with 95% interval and its difference from the
+    baseline with the paired interval (None at the baseline)."""
+
+    values: tuple[Any, ...]
+    baseline: bool
+    cells: tuple[tuple[dict[str, Any] | None, dict[str, Any] | None], ...]
 
 
 @dataclass(frozen=True)
@@ -67,10 +106,105 @@ class SimulationSection:
         """The YDA budget for the measured window, if the scenario sets one."""
         return self.run.budget
 
-    @property
+    @cached_property
     def document(self) -> dict[str, Any]:
-        """The result document of `protoverify simulate` (window, how each duty was read, interpretations)."""
+        """The result document of `protoverify simulate` (answers, assumptions, window, how each duty was
+        read, interpretations)."""
         return simulation_document(self.run)
+
+    @property
+    def years(self) -> float:
+        """Replications times the measured days, in years: what counts over all replications are over."""
+        return self.run.summary.replications * self.run.scenario.horizon_days / 365
+
+    def per_year(self, metric: str) -> float:
+        stats = self.summary.get(metric)
+        if stats is None or stats.mean is None:
+            return 0.0
+        return stats.mean * 365 / self.run.scenario.horizon_days
+
+    @property
+    def covered(self) -> float | None:
+        """The share of the tasks raised whose timeliness could be judged (what the on-time rate covers)."""
+        raised = self.per_year("tasks/raised")
+        return self.per_year("tasks/decided") / raised if raised else None
+
+    @cached_property
+    def clause_rows(self) -> tuple[ClauseRow, ...]:
+        """Every clause with a simulated duty, in clause order."""
+        plans = [p for p in self.run.plans if p.simulated]
+        clauses = sorted({c for p in plans for c in p.clauses}, key=clause_sort_key)
+        found = []
+        for clause in clauses:
+            stats = self.summary.get(f"on_time/clause/{clause}")
+            duties = [f"{p.action} ({p.who})" for p in plans if clause in p.clauses]
+            judged = (stats.trials or 0) if stats is not None else 0
+            found.append(
+                ClauseRow(
+                    clause,
+                    "; ".join(duties),
+                    self.per_year(f"tasks/clause/{clause}"),
+                    judged,
+                    judged - ((stats.events or 0) if stats is not None else 0),
+                    stats.mean if stats is not None and judged else None,
+                    stats.ci_low if stats is not None and judged else None,
+                    stats.ci_high if stats is not None and judged else None,
+                    self.per_year(f"tasks/no_deadline/clause/{clause}"),
+                    self.per_year(f"tasks/no_owner/clause/{clause}"),
+                )
+            )
+        return tuple(found)
+
+    @staticmethod
+    def setting_label(path: str) -> str:
+        """Words for a varied setting ("case manager staff in post")."""
+        return setting_label(path)
+
+    @staticmethod
+    def signed(value: float, share: bool) -> str:
+        """A difference with its sign: "+3.2 points" for a share, else "+1.25"."""
+        if share:
+            return f"{value * 100:+.1f} points"
+        return f"{value:+,.3g}" if abs(value) < 100 else f"{value:+,.0f}"
+
+    @property
+    def sweep_metrics(self) -> list[str]:
+        return plots.sweep_metrics(self.sweep) if self.sweep is not None else []
+
+    @cached_property
+    def sweep_rows(self) -> tuple[SweepRow, ...]:
+        """The sweep's points for the table, in the order of the sweep."""
+        if self.sweep is None:
+            return ()
+        rows = []
+        for point in self.sweep.points:
+            cells = tuple(
+                (point.summary["metrics"].get(metric), (point.differences or {}).get(metric))
+                for metric in self.sweep_metrics
+            )
+            rows.append(SweepRow(tuple(value for _, value in point.values), point.baseline, cells))
+        return tuple(rows)
+
+    @property
+    def sweep_note(self) -> str:
+        """How the sweep's replications relate to the summary's, in words."""
+        if self.sweep is None:
+            return ""
+        per_point, summary = self.sweep.replications, self.summary.replications
+        if per_point is None:
+            return "The points ran different numbers of replications (the number of replications was varied)."
+        if per_point == summary:
+            return (
+                f"Each point ran the same {per_point} replications as the summary above (the same seeds); the "
+                "baseline point is the summary's own run."
+            )
+        fewer = "fewer" if per_point < summary else "more"
+        return (
+            f"Each point ran {per_point} replications, {fewer} than the summary's {summary} (the scenario's sweep "
+            f"asks for {per_point} a point to keep the report quick); they use the summary's first seeds, so the "
+            f"baseline point is its first {min(per_point, summary)} replications and may differ from it by chance "
+            "alone."
+        )
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class Case:
         self.flows: Flow | None = None  # the first of the case's running flows
         self.log: dict[str, list[float]] | None = None
         self.left = False
-        self.yda: list | None = None  # [entered, establishment]
+        self.yda: list | None = None  # [entered, establishment, placed elsewhere, over capacity]
         self.rilaa: list | None = None  # [entered, available, searched, placed]
 
 

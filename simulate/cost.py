@@ -24,7 +24,7 @@ from ..model.source import LoadError, Located, read
 from .loader import load_scenario, scenario_from_mapping
 from .prepared import MARGIN_DAYS
 from .scenario import Scenario
-from .vary import Vary, VaryError, apply, grid
+from .vary import Vary, VaryError, apply, baseline_values, fixed, grid
 
 STEPS_PER_SECOND = 15_000
 LIMIT = 10_000_000
@@ -61,7 +61,7 @@ def of_scenario(scenario: Scenario, replications: int | None = None, runs: int =
     replications unless `replications` is given."""
     count = replications or scenario.replications
     days = scenario.warm_up_days + scenario.horizon_days
-    children = sum(c.count for c in scenario.initial_caseload) + scenario.demand.remands_per_year * days / 365
+    children = sum(c.expected for c in scenario.initial_caseload) + scenario.demand.remands_per_year * days / 365
     children *= 1 + repeats_per_child(scenario, days)
     try:
         last = scenario.start + dt.timedelta(days=days + MARGIN_DAYS)
@@ -85,12 +85,21 @@ def of_sweep(scenario_file: str | Path, varies: Sequence[Vary], replications: in
     """The cost of a sweep: each point's scenario, as varied. A grid of more than `EXACT_POINTS` points
     is costed as that many runs of the scenario file itself (its points are not built one by one)."""
     base = load_scenario(scenario_file)
-    points = math.prod(len(v.values) for v in varies)
-    if points > EXACT_POINTS:
-        return of_scenario(base, replications, runs=points)
+    count = math.prod(len(v.values) for v in varies)
+    if count > EXACT_POINTS:
+        return of_scenario(base, replications, runs=count + 1)
     raw = read(scenario_file, "scenario").data
+    points = grid(varies)
     costs = []
-    for values in grid(varies):
+    if baseline_values(base, varies) not in points:  # the baseline is a point of its own
+        held = fixed(varies)
+        try:
+            costs.append(
+                of_scenario(scenario_from_mapping(apply(raw, held), str(scenario_file)) if held else base, replications)
+            )
+        except (LoadError, VaryError):
+            costs.append(of_scenario(base, replications))
+    for values in points:
         try:
             costs.append(of_scenario(scenario_from_mapping(apply(raw, values), str(scenario_file)), replications))
         except (LoadError, VaryError):

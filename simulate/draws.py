@@ -29,6 +29,8 @@ class Purpose(IntEnum):
     STAFFING = 4
     PLACEMENTS = 5
     EXTERNAL = 6
+    COHORTS = 7
+    DIRECT = 8
 
 
 class Stream:
@@ -63,6 +65,10 @@ class Stream:
     def gamma(self, shape: float) -> float:
         """A gamma number with this shape and scale 1."""
         return float(self.rng.standard_gamma(shape))
+
+    def poisson(self, mean: float) -> int:
+        """A Poisson number with this mean."""
+        return int(self.rng.poisson(mean)) if mean > 0 else 0
 
     def binomial(self, n: int, p: float) -> int:
         """The number of successes in n trials of probability p."""
@@ -101,6 +107,24 @@ class Sampler:
             return stream.gamma(self.a) * self.b
         return self.a + (self.b - self.a) * stream.uniform()
 
+    def residual(self, stream: Stream) -> float:
+        """One amount from the equilibrium residual distribution: the time left of an amount already
+        under way at a moment chosen without regard to it (for a case open at the start, the rest of
+        its stay). It is a uniform share of a length-biased draw (a long stay is more likely to be
+        under way than a short one); for an exponential amount it is the amount itself."""
+        kind = self.kind
+        if kind == "exponential":
+            return self.a * stream.exponential()
+        if kind == "fixed":
+            biased = self.a
+        elif kind == "lognormal":  # length-biased: the log's mean moves up by its variance
+            biased = math.exp(self.a + self.b * self.b + self.b * stream.normal())
+        elif kind == "gamma":  # length-biased: shape one more
+            biased = stream.gamma(self.a + 1) * self.b
+        else:  # uniform from a to b, length-biased: density rising with the amount
+            biased = math.sqrt(self.a * self.a + (self.b * self.b - self.a * self.a) * stream.uniform())
+        return biased * stream.uniform()
+
 
 def sampler(
     kind: str,
@@ -138,6 +162,14 @@ class Choice:
             total += weight
             running.append(total)
         return Choice(tuple(weights), tuple(x / total for x in running))
+
+    def probabilities(self) -> list[float]:
+        """The probability of each item."""
+        previous, found = 0.0, []
+        for edge in self.cumulative:
+            found.append(edge - previous)
+            previous = edge
+        return found
 
     def draw(self, stream: Stream):
         """One item."""

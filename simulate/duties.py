@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Literal
 from ..model import timescales
 from ..model.calendar import Unit
 from ..model.conditions import Condition, comparisons
-from ..model.names import start_words
+from ..model.names import parties_words, start_words
 from ..model.schema import Duty, Protocol, Timescale
 from ..model.timescales import Start, limits
 from ..model.wording import amount_words
@@ -78,6 +78,8 @@ class DutyPlan:
     workers: tuple[Worker, ...]
     effort: Dist | None
     deadline_words: str | None = None  # how the deadline is read, or why there is none
+    action: str = ""  # what is done, in the protocol's words
+    who: str = ""  # who does it, in words (or that the protocol names no one)
 
     @property
     def simulated(self) -> bool:
@@ -97,6 +99,8 @@ class DutyPlan:
             else self.start.kind,
             "worked_by": [f"{kind}:{name}" if kind != "nobody" else NOBODY for kind, name in self.workers],
             "deadline": self.deadline_words,
+            "action": self.action,
+            "who": self.who,
         }
 
 
@@ -236,12 +240,26 @@ def _events(protocol: Protocol, scenario: Scenario) -> set[str]:
         events |= set(cohort.events)
     if scenario.rilaa is not None and scenario.rilaa.found_event is not None:
         events.add(scenario.rilaa.found_event)
+    if scenario.yda is not None and scenario.yda.direct is not None:
+        events |= set(scenario.yda.direct.entry)
     scheduled = {e.id: e.scheduled.after for e in protocol.events if e.scheduled is not None}
     while True:
         more = {e for e, after in scheduled.items() if after in events} - events
         if not more:
             return events
         events |= more
+
+
+def into_state(protocol: Protocol, state: str) -> frozenset[str]:
+    """The events with a transition that takes a case into `state` (or a state inside it)."""
+    found = set()
+    for lifecycle in compile_lifecycles(protocol):
+        if state not in lifecycle.order:
+            continue
+        for event, transitions in lifecycle.transitions.items():
+            if any(lifecycle.is_inside(t.target, state) for t in transitions):
+                found.add(event)
+    return frozenset(found)
 
 
 def statuses(protocol: Protocol, scenario: Scenario) -> dict[str, str]:
@@ -314,6 +332,8 @@ def plan(protocol: Protocol, scenario: Scenario) -> tuple[DutyPlan, ...]:
                 workers_of(duty, scenario) if simulated else (),
                 effort_of(duty, scenario) if simulated else None,
                 words,
+                duty.action,
+                parties_words(protocol, duty.actor, nobody="short", lead=duty.lead),
             )
         )
     return tuple(plans)

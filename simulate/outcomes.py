@@ -30,7 +30,11 @@ from bisect import bisect_left
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .clock import INFINITY
+from .measures import BANDS, LONGEST
+from .summary import MEAN, Kind
 
 if TYPE_CHECKING:
     from .cases import Task
@@ -57,6 +61,35 @@ def measure(model: Model, run: Replication) -> dict[str, float]:
     metrics["cases/no_outcome"] = float(run.no_outcome)
     metrics["events_processed"] = float(run.events_processed)
     return metrics
+
+
+def names(model: Model) -> frozenset[str]:
+    """The names of every metric a replication of the model gives (the same in every replication)."""
+    from numpy.random import SeedSequence
+
+    from .replication import Replication
+
+    return frozenset(measure(model, Replication(model, SeedSequence(0))))
+
+
+def kind(name: str) -> Kind:
+    """What a metric measures, for its interval (`summary.Kind`): on-time rates and the share of
+    sittings covered are shares of counts, pooled over replications; P(spend > budget) is a
+    probability over replications; utilisation is a share of hours; the rest are means."""
+    if name.startswith("on_time/"):
+        key = name.removeprefix("on_time/")
+        suffix = "" if key == "all" else "/" + key
+        return Kind("pooled", "tasks/on_time" + suffix, "tasks/decided" + suffix)
+    if name == "court/sittings_covered":
+        return Kind("pooled", "court/covered", "court/sittings")
+    if name in PROBABILITIES:
+        return Kind("probability")
+    if name.startswith("utilisation/"):
+        return Kind("share")
+    return MEAN
+
+
+PROBABILITIES = frozenset({"yda/over_budget"})
 
 
 def _ratio(part: float, whole: float) -> float:
@@ -109,16 +142,18 @@ def _duties(model: Model, run: Replication) -> dict[str, float]:
     on_time: dict[str, int] = defaultdict(int)
     decided: dict[str, int] = defaultdict(int)
     raised = [0] * len(model.plans)
-    no_owner = no_deadline = undecided = 0
+    unowned = [0] * len(model.plans)
+    untimed = [0] * len(model.plans)
+    undecided = 0
     for task in run.tasks:
         if not low <= task.raised < high:
             continue
         plan = task.plan
         raised[plan] += 1
-        no_owner += task.no_owner
+        unowned[plan] += task.no_owner
         deadline = model.plans[plan].deadline
         if deadline is None:
-            no_deadline += 1
+            untimed[plan] += 1
             continue
         if deadline.kind == "within" and task.sitting is None:  # the common case, as `verdict` judges it
             done = task.done
@@ -133,23 +168,32 @@ def _duties(model: Model, run: Replication) -> dict[str, float]:
             on_time[key] += result
     metrics = {
         "tasks/raised": float(sum(raised)),
-        "tasks/no_owner": float(no_owner),
-        "tasks/no_deadline": float(no_deadline),
+        "tasks/no_owner": float(sum(unowned)),
+        "tasks/no_deadline": float(sum(untimed)),
         "tasks/undecided": float(undecided),
+        "tasks/decided": float(decided["all"]),
+        "tasks/on_time": float(on_time["all"]),
         "on_time/all": _ratio(on_time["all"], decided["all"]),
     }
-    per_clause: dict[str, int] = defaultdict(int)
-    for plan, count in zip(model.plans, raised):
+    per_clause: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for plan, count, no_owner, no_deadline in zip(model.plans, raised, unowned, untimed):
         for clause in plan.clauses:
-            per_clause[clause] += count
+            counts = per_clause[clause]
+            counts[0] += count
+            counts[1] += no_owner
+            counts[2] += no_deadline
     for plan in model.plans:
         if not plan.simulated:
             continue
+        for key in (*(f"clause/{c}" for c in plan.clauses), f"duty_type/{plan.type}"):
+            metrics[f"on_time/{key}"] = _ratio(on_time[key], decided[key])
+            metrics[f"tasks/decided/{key}"] = float(decided[key])
+            metrics[f"tasks/on_time/{key}"] = float(on_time[key])
         for clause in plan.clauses:
-            metrics[f"tasks/clause/{clause}"] = float(per_clause[clause])
-            metrics[f"on_time/clause/{clause}"] = _ratio(on_time[f"clause/{clause}"], decided[f"clause/{clause}"])
-        key = f"duty_type/{plan.type}"
-        metrics[f"on_time/{key}"] = _ratio(on_time[key], decided[key])
+            count, no_owner, no_deadline = per_clause[clause]
+            metrics[f"tasks/clause/{clause}"] = float(count)
+            metrics[f"tasks/no_owner/clause/{clause}"] = float(no_owner)
+            metrics[f"tasks/no_deadline/clause/{clause}"] = float(no_deadline)
     return metrics
 
 
@@ -188,6 +232,7 @@ def _court(model: Model, run: Replication) -> dict[str, float]:
     callouts = sum(kind != "weekday" for _, kind, _ in held)
     return {
         "court/sittings": float(len(held)),
+        "court/covered": float(covered),
         "court/sittings_covered": _ratio(covered, len(held)),
         "court/on_call_callouts": float(callouts),
         "court/on_call_hours": float(sum(kind != "weekday" and cover < INFINITY for _, kind, cover in held))
@@ -207,23 +252,73 @@ def _rilaa(model: Model, run: Replication) -> dict[str, float]:
 
 
 def _yda(model: Model, run: Replication) -> dict[str, float]:
+    plan = model.yda
     low, high = model.window
-    nightly = model.yda[2]  # type: ignore[index]
-    nights_total, spend = 0, 0.0
-    for entered, left, establishment in run.yda_stays:
-        nights = _midnights(max(entered, low), min(left, high))
-        nights_total += nights
-        spend += nights * nightly[establishment]
     days = (high - low) / 24
+    names = plan.names  # type: ignore[union-attr]
+    nights = [0] * len(names)
+    spend = 0.0
+    lengths: list[float] = []
+    elsewhere = over = remands = 0
+    for entered, left, place, diverted, full, ended in run.yda_stays:
+        begin, end = max(entered, low), min(left, high)
+        if end > begin:
+            first, last = int(begin // 24), int(end // 24)
+            nights[place] += last - first
+            charged = plan.charged[place]  # type: ignore[union-attr]
+            spend += charged[last] - charged[first]
+        if low <= entered < high:
+            remands += 1
+            elsewhere += diverted
+            over += full
+        if ended and low <= left < high:
+            lengths.append((left - entered) / 24)
+    total = sum(nights)
+    funding = plan.per_bed_night * total + plan.per_year * days / 365  # type: ignore[union-attr]
     metrics = {
-        "yda/remands": float(sum(low <= entered < high for entered, _, _ in run.yda_stays)),
-        "yda/bed_nights": float(nights_total),
-        "yda/mean_occupied": nights_total / days,
+        "yda/remands": float(remands),
+        "yda/bed_nights": float(total),
+        "yda/mean_occupied": total / days,
+        "yda/peak_occupied": float(_peak(run.yda_stays, low, high, None)),
         "yda/spend": spend,
+        "yda/funding": funding,
+        "yda/net_cost": spend - funding,
+        "yda/stays_ended": float(len(lengths)),
+        "yda/stay_days": sum(lengths) / len(lengths) if lengths else NAN,
+        "yda/stay_days_median": float(np.median(lengths)) if lengths else NAN,
+        "yda/stay_days_p90": float(np.percentile(lengths, 90)) if lengths else NAN,
     }
+    bands = [0] * (len(BANDS) + 1)
+    for length in lengths:
+        bands[next((i for i, (bound, _) in enumerate(BANDS) if length < bound), len(BANDS))] += 1
+    for (_, band), count in zip((*BANDS, (None, LONGEST)), bands):
+        metrics[f"yda/stays/{band}"] = float(count)
+    for i, name in enumerate(names):
+        metrics[f"yda/bed_nights/{name}"] = float(nights[i])
+        metrics[f"yda/mean_occupied/{name}"] = nights[i] / days
+        metrics[f"yda/peak_occupied/{name}"] = float(_peak(run.yda_stays, low, high, i))
+    if any(c is not None for c in plan.capacity):  # type: ignore[union-attr]
+        metrics["yda/placed_elsewhere"] = float(elsewhere)
+        metrics["yda/over_capacity"] = float(over)
     if model.budget is not None:
-        metrics["yda/over_budget"] = float(spend > model.budget)
+        held = spend - funding if plan.against_net_cost else spend  # type: ignore[union-attr]
+        metrics["yda/over_budget"] = float(held > model.budget)
     return metrics
+
+
+def _peak(stays: list, low: float, high: float, place: int | None) -> int:
+    """The most beds occupied at once in [low, high) (in one establishment, or in all)."""
+    changes = []
+    for entered, left, where, *_ in stays:
+        if (place is None or where == place) and left > low and entered < high:
+            changes.append((max(entered, low), 1))
+            changes.append((left, -1))
+    changes.sort(key=lambda change: (change[0], change[1]))  # a child leaving before one arriving at the same time
+    peak = occupied = 0
+    for _, change in changes:
+        occupied += change
+        peak = max(peak, occupied)
+    return peak
 
 
 def _midnights(begin: float, end: float) -> int:

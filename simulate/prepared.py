@@ -64,6 +64,28 @@ class CourtPlan:
 
 
 @dataclass(frozen=True)
+class YdaPlan:
+    """Remands to youth detention, ready to run: the state, the establishments (in order) and the
+    mix a placement is drawn from, each one's charges summed night by night (`charged[e][k]` is the
+    charge of the nights of days 0 to k - 1, the night of a day being the one that begins on it),
+    beds and where a child goes when they are taken (an establishment's index, or None), funding,
+    the budget's measure, and direct remands (an hourly rate and the events that place the child)."""
+
+    state: str
+    names: tuple[str, ...]
+    mix: Choice
+    charged: tuple[tuple[float, ...], ...]
+    capacity: tuple[int | None, ...]
+    when_full: tuple[int | None, ...]
+    per_bed_night: float
+    per_year: float
+    against_net_cost: bool
+    direct_per_hour: float
+    direct_entry: tuple[str, ...]
+    direct_outcomes: frozenset[str]  # flow outcomes left out because remands are stated directly
+
+
+@dataclass(frozen=True)
 class Model:
     """Everything a replication needs, built once by `prepare`."""
 
@@ -111,11 +133,11 @@ class Model:
     court_day: (
         tuple[int, dict[str, int]] | None
     )  # the court's day attribute: its index, and the code of its value for each kind of sitting
-    cohorts: tuple[tuple[int, tuple[str, ...]], ...]
+    cohorts: tuple[tuple[int | None, float | None, tuple[str, ...]], ...]  # count, or Poisson mean; events
     court: CourtPlan | None
     at_event_hours: float
     rilaa: tuple[str, Sampler, int | None, str | None] | None  # state, availability, search plan, found event
-    yda: tuple[str, Choice, dict[str, float]] | None  # state, establishment mix, nightly charges
+    yda: YdaPlan | None
     budget: float | None  # for the measured window (£)
 
     def holds(self, condition: Condition, states: tuple[tuple[str, ...], ...], values: bytes) -> bool:
@@ -159,6 +181,7 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
     attribute_index, attribute_items, attribute_draws, court_day = _attributes(scenario)
     lifecycles = compile_lifecycles(protocol)
     demand = scenario.demand
+    yda = _yda(scenario, protocol, clock, table_days)
     factors = _day_factors(scenario, days)
     peak = max(factors) if factors else 1.0
     return Model(
@@ -173,7 +196,10 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
         specs=_specs(scenario, plans, pool_index),
         takers=_takers(lifecycles),
         tracked=frozenset(demand.flows) | {x.state for x in (scenario.yda, scenario.rilaa) if x is not None},
-        flows={state: _flow(flow) for state, flow in demand.flows.items()},
+        flows={
+            state: _flow(flow, yda.direct_outcomes if yda is not None else frozenset())
+            for state, flow in demand.flows.items()
+        },
         pools=pools,
         arrivals_per_hour=demand.remands_per_year / (365.0 * 24.0) * peak,
         day_factor=tuple(f / peak for f in factors),
@@ -185,11 +211,11 @@ def prepare(scenario: Scenario, protocol: Protocol) -> Model:
         attribute_items=attribute_items,
         attribute_draws=attribute_draws,
         court_day=court_day,
-        cohorts=tuple((c.count, c.events) for c in scenario.initial_caseload),
+        cohorts=tuple((c.count, c.mean_count, c.events) for c in scenario.initial_caseload),
         court=_court(scenario, clock, table_days, pool_index),
         at_event_hours=scenario.interpretations.at_event_hours,
         rilaa=_rilaa(scenario, plans),
-        yda=_yda(scenario),
+        yda=yda,
         budget=None if scenario.budget is None else scenario.budget.yda_per_year * scenario.horizon_days / 365.0,
         scheduled=_schedules(protocol),
         logged=frozenset(
@@ -267,14 +293,36 @@ def _rilaa(scenario: Scenario, plans: tuple[DutyPlan, ...]) -> tuple[str, Sample
     return (r.state, _sampler(r.availability), search, r.found_event)
 
 
-def _yda(scenario: Scenario) -> tuple[str, Choice, dict[str, float]] | None:
+def _yda(scenario: Scenario, protocol: Protocol, clock: Clock, table_days: int) -> YdaPlan | None:
     y = scenario.yda
     if y is None:
         return None
-    return (
-        y.state,
-        Choice.of({k: e.share for k, e in y.establishments.items()}),
-        {k: e.nightly for k, e in y.establishments.items()},
+    names = tuple(y.establishments)
+    charged = []
+    for establishment in y.establishments.values():
+        rates = [(c.from_, c.nightly) for c in establishment.charges] or [(clock.start, establishment.nightly)]
+        total, running, rate, following = 0.0, [0.0], rates[0][1], 1
+        for d in range(table_days):
+            day = clock.start + dt.timedelta(days=d)
+            while following < len(rates) and rates[following][0] <= day:
+                rate, following = rates[following][1], following + 1
+            total += rate  # type: ignore[operator]
+            running.append(total)
+        charged.append(tuple(running))
+    funding, direct = y.funding, y.direct
+    return YdaPlan(
+        state=y.state,
+        names=names,
+        mix=Choice.of({k: e.share for k, e in y.establishments.items()}),
+        charged=tuple(charged),
+        capacity=tuple(e.capacity for e in y.establishments.values()),
+        when_full=tuple(None if e.when_full is None else names.index(e.when_full) for e in y.establishments.values()),
+        per_bed_night=funding.per_bed_night if funding is not None else 0.0,
+        per_year=funding.per_year if funding is not None else 0.0,
+        against_net_cost=scenario.budget is not None and scenario.budget.against == "net_cost",
+        direct_per_hour=direct.remands_per_year / (365.0 * 24.0) if direct is not None else 0.0,
+        direct_entry=direct.entry if direct is not None else (),
+        direct_outcomes=duty_plans.into_state(protocol, y.state) if direct is not None else frozenset(),
     )
 
 
@@ -282,12 +330,14 @@ def _sampler(dist: Dist) -> Sampler:
     return sampler(dist.dist, dist.hours_per_unit, dist.mean, dist.sd, dist.low, dist.high)
 
 
-def _flow(flow) -> FlowPlan:
+def _flow(flow, left_out: frozenset[str] = frozenset()) -> FlowPlan:
+    """A flow ready to run; outcomes in `left_out` are dropped and the others scaled up."""
     hearing = None if flow.hearing is None else (flow.hearing.event, flow.hearing.sittings == "weekday")
+    outcomes = {event: p for event, p in flow.next.items() if event not in left_out} or dict(flow.next)
     return FlowPlan(
         None if flow.stay is None else _sampler(flow.stay),
         hearing,
-        Choice.of(dict(flow.next)),
+        Choice.of(outcomes),
         tuple((r.event, _sampler(r.every)) for r in flow.repeat),
     )
 

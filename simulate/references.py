@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from ..model.schema import Attribute, Protocol
 from ..model.source import Path_, Problem
 from ..model.wording import unknown
-from . import duties
+from . import duties, measures
 from .lifecycles import Configuration, compile_lifecycles
 from .scenario import LEAVE, Flow, Scenario
 
@@ -44,6 +44,7 @@ class _Checker:
         yield from self._places()
         yield from self._interpretations()
         yield from self._coverage()
+        yield from self._questions()
 
     # --- names ----------------------------------------------------------------------------------
 
@@ -239,7 +240,34 @@ class _Checker:
             if rilaa.found_event is not None:
                 yield from self._event(rilaa.found_event, ("rilaa", "found_event"))
         if self.s.yda is not None:
-            yield from self._state(self.s.yda.state, ("yda", "state"))
+            yield from self._yda()
+
+    def _yda(self) -> Iterator[Problem]:
+        yda = self.s.yda
+        yield from self._state(yda.state, ("yda", "state"))  # type: ignore[union-attr]
+        for name, establishment in yda.establishments.items():  # type: ignore[union-attr]
+            if establishment.charges and establishment.charges[0].from_ > self.s.start:
+                yield Problem(
+                    ("yda", "establishments", name, "charges", 0, "from"),
+                    f"the first charge is from {establishment.charges[0].from_}, after the start "
+                    f"({self.s.start}); expected a charge for every night from the start",
+                )
+        direct = yda.direct  # type: ignore[union-attr]
+        if direct is None:
+            return
+        here: Path_ = ("yda", "direct", "entry")
+        for i, event in enumerate(direct.entry):
+            yield from self._event(event, (*here, i))
+        if all(e in self.events for e in direct.entry):
+            yield from self._sequence(list(direct.entry), here, "a new case")
+        into = duties.into_state(self.p, yda.state)  # type: ignore[union-attr]
+        for state, flow in self.s.demand.flows.items():
+            if flow.next and all(event in into for event in flow.next):
+                yield Problem(
+                    ("demand", "flows", state, "next"),
+                    f"every outcome takes a child into '{yda.state}', and yda.direct states those remands "  # type: ignore[union-attr]
+                    "directly (the flows' remands to it are left out); expected another outcome",
+                )
 
     # --- interpretations and what the simulation needs ------------------------------------------
 
@@ -258,6 +286,18 @@ class _Checker:
                     f"no duty of the protocol has the vague timescale '{words}' alone; expected one of: "
                     f"{', '.join(sorted(used)) or '(none)'}",  # type: ignore[arg-type]
                     at_key=True,
+                )
+
+    def _questions(self) -> Iterator[Problem]:
+        """Each question's measure is one the simulation gives."""
+        if not self.s.questions:
+            return
+        known = measures.names_for(self.s, duties.plan(self.p, self.s))
+        for i, question in enumerate(self.s.questions):
+            if question.measure not in known:
+                yield Problem(
+                    ("questions", i, "measure"),
+                    unknown("measure", question.measure, sorted(known), " in this scenario"),
                 )
 
     def _coverage(self) -> Iterator[Problem]:

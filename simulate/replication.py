@@ -39,6 +39,8 @@ class Replication:
         self.staff_draws: Stream = draws[Purpose.STAFFING]
         self.placement_draws: Stream = draws[Purpose.PLACEMENTS]
         self.external_draws: Stream = draws[Purpose.EXTERNAL]
+        self.cohort_draws: Stream = draws[Purpose.COHORTS]
+        self.direct_draws: Stream = draws[Purpose.DIRECT]
         self.staff = [
             Practitioners(pool.count, partial(self.take_up, i), pool.work, model.window)
             for i, pool in enumerate(model.pools)
@@ -47,6 +49,7 @@ class Replication:
         self.on_call = [Practitioners(pool.on_call) if pool.on_call else None for pool in model.pools]
         for name in (
             "next_arrival",
+            "next_direct",
             "happen_scheduled",
             "placement_due",
             "flow_ends",
@@ -66,7 +69,10 @@ class Replication:
         self.parts: list[list[Part]] = [[] for _ in model.pools]
         self.sittings: dict[float, list] = {}
         self.cover: list[tuple[float, str, float]] = []  # sitting start, kind, cover began (inf: none came)
-        self.yda_stays: list[tuple[float, float, str]] = []
+        self.yda_stays: list[tuple[float, float, int, bool, bool, bool]] = []
+        """Each YDA stay: entered, left, establishment (index), placed elsewhere (its first choice was
+        full), over capacity (every choice was full), ended (False: still there when the run ended)."""
+        self.yda_occupied = [0] * (len(model.yda.names) if model.yda is not None else 0)
         self.rilaa_stays: list[list] = []
         self.not_taken = 0  # events a case's lifecycles could not take
         self.no_outcome = 0  # flows with no outcome whose transition was enabled
@@ -87,15 +93,19 @@ class Replication:
     def run(self) -> None:
         m, env = self.m, self.env
         end = m.window[1]
-        for count, events in m.cohorts:
+        for count, mean, events in m.cohorts:
+            if count is None:
+                count = self.cohort_draws.poisson(mean)
             for _ in range(count):
                 case = self.new_case()
                 self._settling = True
                 for event in events:
                     self.happen(case, event, duties=False)
-                self.settle(case)
+                self.settle(case, under_way=True)
         if m.arrivals_per_hour > 0:
             self.next_arrival(False)
+        if m.yda is not None and m.yda.direct_per_hour > 0:
+            self.next_direct(False)
         for i, pool in enumerate(m.pools):
             if pool.absence > 0 or pool.other_work > 0:
                 self.next_day(i, 0)
@@ -104,7 +114,7 @@ class Replication:
             practitioners.account(end)
         for case in self.cases:
             if case.yda is not None:
-                self.yda_stays.append((case.yda[0], end, case.yda[1]))
+                self.yda_stays.append((case.yda[0], end, *case.yda[1:], False))  # type: ignore[arg-type]
                 case.yda = None
 
     # --- arrivals -----------------------------------------------------------------------------
@@ -122,14 +132,22 @@ class Replication:
                     self.arrive()
         env.call(draws.exponential() / m.arrivals_per_hour, self.next_arrival, True)
 
-    def arrive(self) -> None:
+    def next_direct(self, candidate: bool) -> None:
+        """YDA remands stated directly: a Poisson stream of its own."""
+        if candidate:
+            self.arrive(self.m.yda.direct_entry)  # type: ignore[union-attr]
+        self.env.call(self.direct_draws.exponential() / self.m.yda.direct_per_hour, self.next_direct, True)  # type: ignore[union-attr]
+
+    def arrive(self, entry: tuple[str, ...] | None = None) -> None:
+        """A child arrives: attributes drawn, already looked after or not, then the `entry` events
+        (the scenario's, unless others are given)."""
         m = self.m
         case = self.new_case()
         self.arrivals.append(self.env.now)
         self._settling = True
         if m.looked_after is not None and self.attribute_draws.uniform() < m.looked_after_share:
             self.happen(case, m.looked_after.draw(self.attribute_draws), duties=False)
-        for event in m.entry:
+        for event in m.entry if entry is None else entry:
             self.happen(case, event)
         self.settle(case)
 
@@ -146,9 +164,11 @@ class Replication:
         self.cases.append(case)
         return case
 
-    def settle(self, case: Case) -> None:
+    def settle(self, case: Case, under_way: bool = False) -> None:
         """After events that happen to a case at one instant (placing it, its arrival), start the flows
-        of the states it is left in; a state entered and left at that instant has no flow to run."""
+        of the states it is left in; a state entered and left at that instant has no flow to run. A
+        case open at the start (`under_way`) is partway through its stays and between its repeated
+        events: each stay, and the first of each repeated event, is the time left of one under way."""
         self._settling = False
         flows = self.m.flows
         if not flows:
@@ -156,7 +176,7 @@ class Replication:
         for lifecycle, config in zip(self.m.lifecycles, case.situation.configs):
             for state in sorted(config, key=lifecycle.order.__getitem__):
                 if state in flows and flow_in(case, state) is None:
-                    self.start_flow(case, state)
+                    self.start_flow(case, state, under_way)
 
     # --- events -------------------------------------------------------------------------------
 
@@ -302,8 +322,8 @@ class Replication:
         m, now = self.m, self.env.now
         if state in m.flows and not self._settling:
             self.start_flow(case, state)
-        if m.yda is not None and state == m.yda[0]:
-            case.yda = [now, m.yda[1].draw(self.placement_draws)]
+        if m.yda is not None and state == m.yda.state:
+            self.place_in_yda(case, now)
         if m.rilaa is not None and state == m.rilaa[0]:
             available = now + m.rilaa[1].draw(self.placement_draws)
             case.rilaa = [now, available, m.rilaa[2] is None, None]
@@ -321,11 +341,28 @@ class Replication:
                     before = before.next  # type: ignore[union-attr]
                 before.next = flow.next  # type: ignore[union-attr]
         m = self.m
-        if m.yda is not None and state == m.yda[0] and case.yda is not None:
-            self.yda_stays.append((case.yda[0], self.env.now, case.yda[1]))
+        if m.yda is not None and state == m.yda.state and case.yda is not None:
+            self.yda_occupied[case.yda[1]] -= 1
+            self.yda_stays.append((case.yda[0], self.env.now, *case.yda[1:], True))  # type: ignore[arg-type]
             case.yda = None
         if m.rilaa is not None and state == m.rilaa[0]:
             case.rilaa = None
+
+    def place_in_yda(self, case: Case, now: float) -> None:
+        """A bed in an establishment drawn from the mix; if it has no bed free, in the one it sends
+        children to when full, and so on; if none has, in the last, over capacity."""
+        plan = self.m.yda
+        chosen = first = plan.mix.index(self.placement_draws)  # type: ignore[union-attr]
+        over = False
+        capacity, occupied = plan.capacity, self.yda_occupied  # type: ignore[union-attr]
+        while capacity[chosen] is not None and occupied[chosen] >= capacity[chosen]:  # type: ignore[operator]
+            following = plan.when_full[chosen]  # type: ignore[union-attr]
+            if following is None:
+                over = True
+                break
+            chosen = following
+        occupied[chosen] += 1
+        case.yda = [now, chosen, chosen != first, over]
 
     def leave_simulation(self, case: Case) -> None:
         """The case leaves (an outcome the protocol has no event for): flows stop, stays end."""
@@ -348,13 +385,17 @@ class Replication:
             if found is not None:
                 self.happen(case, found)
 
-    def start_flow(self, case: Case, state: str) -> None:
+    def start_flow(self, case: Case, state: str, under_way: bool = False) -> None:
         """Draw the stay (and hearing) and the outcome now; the outcome happens then, if the case is
-        still in the state."""
+        still in the state. For a case `under_way` at the start, the stay and the first of each
+        repeated event are the time left of one under way (`Sampler.residual`)."""
         plan = self.m.flows[state]
         env, draws = self.env, self.flow_draws
         now = env.now
-        at = now if plan.stay is None else now + plan.stay.draw(draws)
+        if plan.stay is None:
+            at = now
+        else:
+            at = now + (plan.stay.residual(draws) if under_way else plan.stay.draw(draws))
         flow = case.flows = Flow(case, state, plan.outcomes.draw(draws), case.flows)
         if plan.hearing is not None:
             sitting = self.m.court.sittings.next(at, plan.hearing[1])  # type: ignore[union-attr]
@@ -363,7 +404,7 @@ class Replication:
         else:
             env.call(at - now, self.flow_ends, flow)
         for i, (_, every) in enumerate(plan.repeat):
-            env.call(every.draw(draws), self.repeaters[i], flow)
+            env.call(every.residual(draws) if under_way else every.draw(draws), self.repeaters[i], flow)
 
     def flow_ends(self, flow: Flow) -> None:
         """The flow's outcome happens, if the case is still in the state. If the outcome's transition
@@ -380,7 +421,7 @@ class Replication:
         plan = self.m.flows[flow.state]
         options = [
             (event, p)
-            for event, p in zip(plan.outcomes.items, _probabilities(plan.outcomes))
+            for event, p in zip(plan.outcomes.items, plan.outcomes.probabilities())
             if event != outcome and p > 0 and (event == LEAVE or self.steps(case, event) is not None)
         ]
         if not options:
@@ -555,12 +596,3 @@ class Replication:
         present -= int(other) + (draws.uniform() < other - int(other))
         self.staff[pool].staff(self.env.now, present)
         self.next_day(pool, day + 1)
-
-
-def _probabilities(choice: Choice) -> list[float]:
-    """The probability of each item of a choice."""
-    previous, found = 0.0, []
-    for edge in choice.cumulative:
-        found.append(edge - previous)
-        previous = edge
-    return found

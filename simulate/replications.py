@@ -33,16 +33,45 @@ from typing import Any
 from numpy.random import SeedSequence
 
 from ..model.errors import SchedulerError
-from .summary import Summary, Tally
+from .summary import Kinds, Summary, Tally
 
 Task = Callable[[Any, SeedSequence], Mapping[str, float]]
 IN_FLIGHT_PER_WORKER = 4  # chunks submitted to each worker ahead of the one being folded
 MAX_CHUNK = 16  # replications in a chunk, at most
 
 
-def seeds(seed: int, replications: int) -> list[SeedSequence]:
-    """The child seed of each replication: `SeedSequence(seed).spawn(replications)`."""
-    return SeedSequence(seed).spawn(replications)
+def seeds(seed: int, replications: int, first: int = 0) -> list[SeedSequence]:
+    """The child seeds of replications `first` to `first + replications - 1`: those of
+    `SeedSequence(seed).spawn(first + replications)` from `first` on (child i is the same however
+    many are spawned, so a run can be extended and keep its first replications)."""
+    return [SeedSequence(seed, spawn_key=(i,)) for i in range(first, first + replications)]
+
+
+def results(
+    task: Task,
+    model: Any,
+    *,
+    replications: int,
+    seed: int,
+    first: int = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Iterator[Mapping[str, float]]:
+    """The results of `task(model, child_seed)` for replications `first` to `first + replications
+    - 1`, in replication order, from whichever executor is asked for. A task's exception is raised
+    with the replication number added as a note."""
+    if replications < 1:
+        raise ValueError(f"replications is {replications}; expected at least 1")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers is {workers}; expected at least 1")
+    if workers is not None and scheduler is not None:
+        raise ValueError("both workers and a scheduler were given; expected one (a Dask cluster has its own workers)")
+    children = seeds(seed, replications, first)
+    if scheduler is not None:
+        return _on_dask(task, model, children, scheduler, first)
+    if (workers or os.cpu_count() or 1) == 1 or replications == 1:
+        return _replications(task, model, first, children)
+    return _on_pool(task, model, children, min(workers or os.cpu_count() or 1, replications), first)
 
 
 def run(
@@ -54,31 +83,24 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | str = False,
+    kinds: Kinds | None = None,
+    each: Callable[[Mapping[str, float]], None] | None = None,
 ) -> Summary:
-    """Run `task(model, child_seed)` once per replication and summarise the results.
+    """Run `task(model, child_seed)` once per replication and summarise the results (`kinds` says
+    what each metric measures, for its interval; `each` is given every result too, in order).
 
     `task` and `model` must be picklable (a top-level function and a frozen model) unless
     `workers=1`. `progress` shows a progress bar on stderr when it is a terminal (a string is the
     bar's label). A task's exception is raised here, with the replication number added as a note.
     """
-    if replications < 1:
-        raise ValueError(f"replications is {replications}; expected at least 1")
-    if workers is not None and workers < 1:
-        raise ValueError(f"workers is {workers}; expected at least 1")
-    if workers is not None and scheduler is not None:
-        raise ValueError("both workers and a scheduler were given; expected one (a Dask cluster has its own workers)")
-    children = seeds(seed, replications)
     started = time.perf_counter()
-    if scheduler is not None:
-        results = _on_dask(task, model, children, scheduler)
-    elif (workers or os.cpu_count() or 1) == 1 or replications == 1:
-        results = _replications(task, model, 0, children)
-    else:
-        results = _on_pool(task, model, children, min(workers or os.cpu_count() or 1, replications))
-    tally = Tally(seed)
-    with _progress_bar(progress, replications) as advance:
-        for result in results:
+    found = results(task, model, replications=replications, seed=seed, workers=workers, scheduler=scheduler)
+    tally = Tally(seed, kinds)
+    with progress_bar(progress, replications) as advance:
+        for result in found:
             tally.add(result)
+            if each is not None:
+                each(result)
             advance()
     return tally.summary(wall_seconds=time.perf_counter() - started)
 
@@ -113,11 +135,11 @@ def chunks(replications: int, workers: int) -> list[tuple[int, int]]:
 
 
 def _chunked(
-    submit: Callable[[int, list[SeedSequence]], Any], children: list[SeedSequence], workers: int
+    submit: Callable[[int, list[SeedSequence]], Any], children: list[SeedSequence], workers: int, offset: int
 ) -> Iterator[Mapping[str, float]]:
     """Results in replication order, from chunks submitted with `submit(first, children)` (which
-    returns a future of the chunk's results)."""
-    pieces = [(first, children[first : first + count]) for first, count in chunks(len(children), workers)]
+    returns a future of the chunk's results); the children are those of replications `offset` on."""
+    pieces = [(offset + first, children[first : first + count]) for first, count in chunks(len(children), workers)]
     for results in _in_order(lambda piece: submit(*piece), pieces, workers):
         yield from results
 
@@ -152,11 +174,13 @@ def _pool_context(task: Task) -> multiprocessing.context.BaseContext:
     return context
 
 
-def _on_pool(task: Task, model: Any, children: list[SeedSequence], workers: int) -> Iterator[Mapping[str, float]]:
+def _on_pool(
+    task: Task, model: Any, children: list[SeedSequence], workers: int, offset: int
+) -> Iterator[Mapping[str, float]]:
     """Results in replication order from a local process pool."""
     pool = ProcessPoolExecutor(workers, mp_context=_pool_context(task), initializer=_install, initargs=(task, model))
     try:
-        yield from _chunked(lambda first, piece: pool.submit(_replicate, first, piece), children, workers)
+        yield from _chunked(lambda first, piece: pool.submit(_replicate, first, piece), children, workers, offset)
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -182,7 +206,9 @@ def _in_order(submit: Callable[[Any], Any], items: list, workers: int) -> Iterat
 # --- Dask -------------------------------------------------------------------------------------------
 
 
-def _on_dask(task: Task, model: Any, children: list[SeedSequence], address: str) -> Iterator[Mapping[str, float]]:
+def _on_dask(
+    task: Task, model: Any, children: list[SeedSequence], address: str, offset: int
+) -> Iterator[Mapping[str, float]]:
     """Results in replication order from the Dask cluster at `address`."""
     try:
         from distributed import Client
@@ -205,7 +231,10 @@ def _on_dask(task: Task, model: Any, children: list[SeedSequence], address: str)
         workers = max(1, sum(client.nthreads().values()))
         [shared_model] = client.scatter([model], broadcast=True)
         yield from _chunked(
-            lambda first, piece: client.submit(_chunk, task, shared_model, first, piece, pure=False), children, workers
+            lambda first, piece: client.submit(_chunk, task, shared_model, first, piece, pure=False),
+            children,
+            workers,
+            offset,
         )
 
 
@@ -241,7 +270,7 @@ def _connect(Client: Any, address: str) -> Any:
 # --- progress -----------------------------------------------------------------------------------------
 
 
-class _progress_bar:
+class progress_bar:
     """A rich progress bar on stderr while replications run, only if asked and stderr is a terminal;
     entering it gives a function that advances the bar by one replication. The bar (and the thread
     that redraws it) starts at the first replication done, after any worker processes have started."""

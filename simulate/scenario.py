@@ -14,13 +14,11 @@ the protocol and checks the scenario against it (`references`).
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    BeforeValidator,
     Field,
     PrivateAttr,
     StrictBool,
@@ -32,163 +30,62 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..model.schema import Date, Duration, Element, Id
+from .placements import Budget, Charge, Court, DirectRemands, Establishment, Funding, Rilaa, Yda
+from .quantities import (
+    LARGEST,
+    TOLERANCE,
+    AtLeastOne,
+    Count,
+    Dist,
+    Fraction,
+    Hour,
+    NonNegative,
+    Positive,
+    Seed,
+    Share,
+    Weekday,
+    _number,
+    _probabilities,
+)
 from .vary import Vary
+
+__all__ = [
+    "LARGEST",
+    "LEAVE",
+    "TOLERANCE",
+    "AtLeastOne",
+    "Budget",
+    "Charge",
+    "Cohort",
+    "Count",
+    "Court",
+    "Demand",
+    "DirectRemands",
+    "Dist",
+    "Effort",
+    "Establishment",
+    "Fraction",
+    "Funding",
+    "Hour",
+    "Interpretations",
+    "NonNegative",
+    "Positive",
+    "Question",
+    "Rilaa",
+    "Scenario",
+    "Seed",
+    "Share",
+    "StaffPool",
+    "SweepPlan",
+    "Weekday",
+    "Yda",
+    "_number",
+]
 
 LEAVE = "leave"
 """A flow outcome that is no protocol event: the case leaves the simulation (acquitted, moved away)."""
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 AttributeValue = StrictBool | StrictInt | str
-TOLERANCE = 1e-6
-LARGEST = 1e15
-"""No number in a scenario is larger (a float holds whole numbers exactly up to about 9e15)."""
-
-
-def _expected(whole: bool, low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
-    """What a bounded number type expects, in words: "a whole number of at least 1"."""
-    kind = "a whole number" if whole else "a number"
-    if low is not None and high is not None:
-        return f"{kind} from {low:g} to {high:g}" + (" (less than it)" if high_open else "")
-    if low is not None:
-        return f"{kind} {'above' if low_open else 'of at least'} {low:g}"
-    return kind
-
-
-def _too_large(value: int | float, expected: str) -> str | None:
-    """Why a number with no upper bound is too large to hold exactly, or None."""
-    if isinstance(value, int) and abs(value) > LARGEST:
-        return f"a number of {len(str(value))} digits; expected {expected}, at most {LARGEST:g}"
-    if isinstance(value, float) and math.isfinite(value) and abs(value) > LARGEST:
-        return f"{value:g}; expected {expected}, at most {LARGEST:g}"
-    return None
-
-
-def _number(
-    whole: bool, low: float | None = None, high: float | None = None, low_open: bool = False, high_open: bool = False
-) -> Any:
-    """A number type with bounds, whose errors say what was expected: "'count' is 0; expected a whole
-    number of at least 1"."""
-    expected = _expected(whole, low, high, low_open, high_open)
-
-    def check(value: object, info: ValidationInfo) -> object:
-        name = f"'{info.field_name}'" if info.field_name else "the value"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
-            raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
-        large = _too_large(value, expected) if high is None else None
-        if large is not None:
-            raise PydanticCustomError("number", f"{name} is {large}")
-        below = low is not None and (value < low or (low_open and value == low))
-        above = high is not None and (value > high or (high_open and value == high))
-        if (isinstance(value, float) and not math.isfinite(value)) or below or above:
-            raise PydanticCustomError("number", f"{name} is {value!r}; expected {expected}")
-        return value
-
-    bounds: dict[str, float] = {}
-    if low is not None:
-        bounds["exclusiveMinimum" if low_open else "minimum"] = low
-    if high is not None:
-        bounds["exclusiveMaximum" if high_open else "maximum"] = high
-    return Annotated[int if whole else float, BeforeValidator(check), Field(json_schema_extra=bounds)]
-
-
-Share = _number(False, 0, 1)
-Positive = _number(False, 0, low_open=True)
-NonNegative = _number(False, 0)
-Hour = _number(False, 0, 24)
-Fraction = _number(False, 0, 1, high_open=True)
-Count = _number(True, 0)
-AtLeastOne = _number(True, 1)
-Seed = _number(True, 0, 2**128 - 1)
-
-
-def _probabilities(weights: dict[Any, float], what: str) -> None:
-    """Refuse probabilities that are negative or do not add up to 1."""
-    if not weights:
-        raise PydanticCustomError(
-            "probabilities", f"no {what}; expected at least one, with probabilities adding up to 1"
-        )
-    if any(not math.isfinite(w) or w < 0 for w in weights.values()):
-        raise PydanticCustomError(
-            "probabilities", f"a negative or infinite probability among the {what}; expected numbers from 0 to 1"
-        )
-    total = sum(weights.values())
-    if abs(total - 1) > TOLERANCE:
-        raise PydanticCustomError("probabilities", f"the probabilities of the {what} add up to {total:.6g}; expected 1")
-
-
-# --- distributions -------------------------------------------------------------------------------
-
-
-class Dist(Element):
-    """A distribution of a positive amount of time: `{dist: lognormal, mean: 68, sd: 40, unit: days}`.
-    `fixed` is always `mean`; `exponential` needs `mean`; `lognormal` and `gamma` need `mean` and `sd`;
-    `uniform` needs `low` and `high`. A bare number means a fixed amount in the default unit."""
-
-    dist: Literal["fixed", "exponential", "lognormal", "gamma", "uniform"]
-    mean: Positive | None = None
-    sd: Positive | None = None
-    low: NonNegative | None = None
-    high: Positive | None = None
-    unit: Literal["hours", "days"] = Field(
-        "hours", description="The unit of mean, sd, low and high (hours if not given)."
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _number(cls, value: object) -> object:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return {"dist": "fixed", "mean": value}
-        return value
-
-    @model_validator(mode="after")
-    def _parameters(self) -> Dist:
-        needs = {
-            "fixed": ("mean",),
-            "exponential": ("mean",),
-            "lognormal": ("mean", "sd"),
-            "gamma": ("mean", "sd"),
-            "uniform": ("low", "high"),
-        }[self.dist]
-        given = [k for k in ("mean", "sd", "low", "high") if getattr(self, k) is not None]
-        if sorted(given) != sorted(needs):
-            raise PydanticCustomError(
-                "dist",
-                f"a {self.dist} distribution takes {' and '.join(needs)}, not {', '.join(given) or 'nothing'}; "
-                f"expected e.g. {_EXAMPLE[self.dist]}",
-            )
-        if self.dist == "uniform" and self.low >= self.high:  # type: ignore[operator]
-            raise PydanticCustomError("dist", f"uniform from {self.low} to {self.high} is empty; expected low < high")
-        if self.mean_hours < SHORTEST_HOURS:
-            raise PydanticCustomError(
-                "dist",
-                f"a mean time of {self.mean_hours * 3600:.3g} seconds; expected at least 1 second (shorter times "
-                "stop the simulated clock)",
-            )
-        return self
-
-    @property
-    def hours_per_unit(self) -> float:
-        return 24.0 if self.unit == "days" else 1.0
-
-    @property
-    def mean_hours(self) -> float:
-        """The distribution's mean, in hours."""
-        mean = self.mean if self.mean is not None else (self.low + self.high) / 2  # type: ignore[operator]
-        return mean * self.hours_per_unit
-
-
-SHORTEST_HOURS = 1 / 3600
-"""The shortest mean of a time (one second): a stay or a repeat of 1e-300 days never moved the clock."""
-
-
-_EXAMPLE = {
-    "fixed": "{dist: fixed, mean: 2}",
-    "exponential": "{dist: exponential, mean: 30, unit: days}",
-    "lognormal": "{dist: lognormal, mean: 68, sd: 40, unit: days}",
-    "gamma": "{dist: gamma, mean: 6, sd: 2}",
-    "uniform": "{dist: uniform, low: 1, high: 3}",
-}
-
 
 # --- demand --------------------------------------------------------------------------------------
 
@@ -302,10 +199,32 @@ class Demand(Element):
 
 class Cohort(Element):
     """Children already open on the start date: `count` cases placed, without raising duties, by
-    `events` from the protocol's initial states (e.g. [arrested, charged, yda_ordered])."""
+    `events` from the protocol's initial states (e.g. [arrested, charged, yda_ordered]); or, with
+    `mean_count`, a number drawn in each replication from a Poisson distribution of that mean (the
+    number in a state at a moment when children come independently and stay independently: Little's
+    law gives its mean, the rate in times the mean stay). Each is part-way through its stay."""
 
-    count: Count
+    count: Count | None = Field(None, description="How many children; or give mean_count.")
+    mean_count: NonNegative | None = Field(
+        None, description="The mean of a Poisson number of children, drawn in each replication; or give count."
+    )
     events: tuple[Id, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_count(self) -> Cohort:
+        if (self.count is None) == (self.mean_count is None):
+            raise PydanticCustomError(
+                "cohort",
+                "give 'count' (a number of children) or 'mean_count' (the mean of a Poisson number), not both"
+                if self.count is not None
+                else "no 'count' or 'mean_count'; expected one of them",
+            )
+        return self
+
+    @property
+    def expected(self) -> float:
+        """The number of children expected."""
+        return float(self.count if self.count is not None else self.mean_count)  # type: ignore[arg-type]
 
 
 # --- staff, effort, external agencies -------------------------------------------------------------
@@ -342,89 +261,6 @@ class Effort(Element):
 
     default: Dist
     types: dict[Id, Dist] = {}
-
-
-# --- court, placements, budget --------------------------------------------------------------------
-
-
-class Court(Element):
-    """Court sittings. A youth court sits on `weekdays` (unless a bank holiday), and, if set, on
-    Saturdays and bank holidays for children held in custody. A sitting at which a child of this
-    area appears needs a practitioner present from `start_hour` for `session_hours`: on a weekday one
-    of `pool`, at a weekend or bank holiday one of the on-call rota of `on_call_pool` (a call-out)."""
-
-    pool: Id
-    on_call_pool: Id | None = Field(
-        None, description="The pool whose on-call rota covers Saturday and bank-holiday courts; `pool` if not given."
-    )
-    weekdays: tuple[Weekday, ...] = Field(min_length=1)
-    saturday: bool
-    bank_holidays: bool
-    start_hour: _number(False, 0, 24, high_open=True)  # type: ignore[valid-type]
-    session_hours: Positive
-    hearings: tuple[Id, ...] = Field(
-        (),
-        description="Protocol events the protocol schedules that are court hearings (sentencing_hearing): "
-        "held at the next weekday sitting.",
-    )
-    day_attribute: Id | None = Field(
-        None, description="An attribute set at each hearing to the kind of sitting, if the protocol has one."
-    )
-    day_values: dict[Literal["weekday", "saturday", "bank_holiday"], Id] = Field(
-        default_factory=dict, description="With day_attribute: its value for each kind of sitting."
-    )
-
-    @model_validator(mode="after")
-    def _days(self) -> Court:
-        if "sat" in self.weekdays or "sun" in self.weekdays:
-            raise PydanticCustomError(
-                "court",
-                "'weekdays' lists Monday to Friday sittings; "
-                "expected 'saturday: true' for Saturday courts (Sunday courts are not modelled)",
-            )
-        if (self.day_attribute is None) != (not self.day_values):
-            raise PydanticCustomError("court", "give 'day_attribute' and 'day_values' together, or neither")
-        return self
-
-
-class Rilaa(Element):
-    """Remand to local authority accommodation: while a case is in `state`, a placement is searched
-    for. It is found when the `search_duty` (if given) is done and `availability` has passed since the
-    remand, whichever is later; then `found_event` (if given) happens."""
-
-    state: Id
-    availability: Dist
-    search_duty: Id | None = None
-    found_event: Id | None = None
-
-
-class Establishment(Element):
-    """A kind of youth detention accommodation: its share of YDA placements and its nightly charge (£)."""
-
-    share: Share
-    nightly: NonNegative
-
-
-class Yda(Element):
-    """Remand to youth detention accommodation: every night a case spends in `state` is a bed night,
-    charged at the nightly rate of the establishment it was placed in, drawn from `establishments`."""
-
-    state: Id
-    establishments: dict[Id, Establishment] = Field(min_length=1)
-
-    @field_validator("establishments")
-    @classmethod
-    def _mix(cls, value: dict[str, Establishment]) -> dict[str, Establishment]:
-        _probabilities({k: e.share for k, e in value.items()}, "establishment shares")
-        return value
-
-
-class Budget(Element):
-    """The money the simulation holds spending against."""
-
-    yda_per_year: NonNegative = Field(
-        description="The YDA remand budget for a year (£); a shorter horizon is held against its share."
-    )
 
 
 # --- interpretations ------------------------------------------------------------------------------
@@ -490,6 +326,18 @@ class SweepPlan(Element):
         return value
 
 
+# --- the questions a scenario is run to answer -------------------------------------------------------
+
+
+class Question(Element):
+    """A question the scenario is run to answer, in the asker's words, and the measure that answers
+    it (a metric name: on_time/clause/5.6.1, yda/over_budget, wait_hours/role/case_manager, ...).
+    The output leads with the answers, in sentences with counts and intervals."""
+
+    ask: str | None = Field(None, description="The question in words; none: the measure's own words.")
+    measure: str = Field(min_length=1, description="The metric that answers it, e.g. on_time/clause/6.5.")
+
+
 # --- the scenario ---------------------------------------------------------------------------------
 
 
@@ -519,6 +367,9 @@ class Scenario(Element):
     budget: Budget | None = None
     interpretations: Interpretations
     sweep: SweepPlan | None = None
+    questions: tuple[Question, ...] = Field(
+        (), description="What the scenario is run to answer; the output leads with the answers."
+    )
 
     _folder: Path = PrivateAttr(default=Path("."))
 

@@ -150,3 +150,32 @@ def apply(data: Mapping[str, Any], values: Sequence[tuple[str, Value]]) -> dict[
             else:
                 node = node[key]
     return result
+
+
+def baseline_values(scenario: Any, varies: Sequence[Vary]) -> tuple[tuple[str, Any], ...]:
+    """The baseline's value of each varied setting: a setting varied over one value is fixed at it
+    (for the baseline too), any other is the scenario's own value (None where it has none)."""
+    data = scenario.model_dump(mode="python", by_alias=True)
+    found = []
+    for vary in varies:
+        if len(vary.values) == 1:
+            found.append((vary.path, vary.values[0]))
+            continue
+        node: Any = data
+        for step in vary.path.split("."):
+            if isinstance(node, (list, tuple)) and step.isdigit() and int(step) < len(node):
+                node = node[int(step)]
+            elif isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, dict) and step.isdigit() and int(step) in node:
+                node = node[int(step)]
+            else:
+                node = None
+                break
+        found.append((vary.path, node))
+    return tuple(found)
+
+
+def fixed(varies: Sequence[Vary]) -> tuple[tuple[str, Any], ...]:
+    """The settings varied over one value: fixed at it for every point, the baseline too."""
+    return tuple((vary.path, vary.values[0]) for vary in varies if len(vary.values) == 1)

@@ -292,10 +292,12 @@ def test_tasks_for_nobody_are_never_done(stockport: engine.Model, stockport_run:
 
 def test_yda_nights_are_charged_at_the_establishments_rate(stockport: engine.Model, stockport_run: engine.Replication):
     low, high = stockport.window
-    nightly = stockport.yda[2]
-    nights = sum(outcomes._midnights(max(a, low), min(b, high)) for a, b, _ in stockport_run.yda_stays)
+    nightly = {329: 0, 921: 1, 887: 2}
+    rates = [next(rate for rate, i in nightly.items() if i == place) for place in range(3)]
+    assert [charged[1] for charged in stockport.yda.charged] == rates  # one charge for the whole run here
+    nights = sum(outcomes._midnights(max(a, low), min(b, high)) for a, b, *_ in stockport_run.yda_stays)
     spend = sum(
-        outcomes._midnights(max(a, low), min(b, high)) * nightly[kind] for a, b, kind in stockport_run.yda_stays
+        outcomes._midnights(max(a, low), min(b, high)) * rates[place] for a, b, place, *_ in stockport_run.yda_stays
     )
     metrics = outcomes.measure(stockport, stockport_run)
     assert metrics["yda/bed_nights"] == nights > 0 and metrics["yda/spend"] == spend

@@ -208,9 +208,11 @@ def test_a_sweep_and_a_report_are_costed_before_they_start(tmp_path: Path, reman
             "1",
         ]
     )
-    assert result.exit_code == 2 and result.stderr.startswith(f"{remand}: the run is estimated at 1,000,000 runs")
+    assert result.exit_code == 2 and result.stderr.startswith(
+        f"{remand}: the run is estimated at 1,000,001 runs"
+    )  # and the baseline
     result = invoke(["sweep", str(remand), "--vary", "replications=10000,20000", "--workers", "1"])
-    assert result.exit_code == 2 and "2 runs, 30,000 replications in all" in result.stderr
+    assert result.exit_code == 2 and "3 runs, 30,030 replications in all" in result.stderr  # with the baseline's own 30
     out = tmp_path / "report"
     result = invoke(
         [

@@ -159,7 +159,7 @@ def _sweep() -> Sweep:
                     "yda/over_budget": float(rng.random() < 0.3),
                 }
             )
-        points.append(Point((("staff.case_manager.count", count),), tally.summary().to_dict(), 0.0))
+        points.append(Point((("staff.case_manager.count", count),), tally.summary().to_dict(), 0.0, count == 8))
     return Sweep("scenarios/x.yaml", (Vary("staff.case_manager.count", (6, 8, 10)),), tuple(points))
 
 
@@ -169,8 +169,11 @@ def test_sweep_curves_show_the_chosen_measures_against_the_varied_setting() -> N
     chart = plots.sweep(swept)
     svg = chart.svg
     words = " ".join(texts(svg))
-    assert "staff.case_manager.count (the varied setting)" in words
+    assert "case manager staff in post" in words and "staff.case_manager.count" not in words  # the axis in words
+    assert "baseline (the scenario as it is)" in words  # the baseline is marked
     assert "replications over the YDA budget (%)" in words and "on time, clause 6.5 (% of duties due)" in words
+    assert words.count("0% 20% 40% 60% 80% 100%") == 3  # every share from 0% to 100%, never a sliver of the range
     assert all(is_grey(c) for c in colours(svg))
     assert svg == plots.sweep(_sweep()).svg
-    assert chart.summary.startswith("With staff.case_manager.count from 6 to 10: replications over the YDA budget ")
+    assert chart.summary.startswith("With case manager staff in post from 6 to 10: replications over the YDA budget ")
+    assert chart.summary.endswith("10 replications a point.")

@@ -395,3 +395,19 @@ def test_a_report_runs_the_sweep_its_scenario_plans_when_no_vary_is_given(tmp_pa
     sweep = json.loads(files["single_queue.json"])["simulation"]["sweep"]
     assert [p["values"] for p in sweep["points"]] == [{"staff.worker.count": 3}, {"staff.worker.count": 5}]
     assert {p["summary"]["replications"] for p in sweep["points"]} == {2} and 'id="sweep"' in files["single_queue.html"]
+
+
+@pytest.mark.slow
+def test_the_simulation_section_shows_counts_the_baseline_and_a_table_of_the_sweep(simulated) -> None:
+    report, files = simulated
+    sim, page = report.simulation, files["single_queue.html"]
+    row = next(r for r in sim.clause_rows if r.clause == "1")
+    assert row.status == "measured" and row.judged > 0 and 0 <= row.late <= row.judged
+    assert 0.0 <= row.low <= row.on_time <= row.high <= 1.0  # a share's interval stays within 0-100%
+    assert sim.covered is not None and 0 < sim.covered <= 1 and "That rate covers" in page
+    assert [r.baseline for r in sim.sweep_rows] == [True, False]  # the queue's own 3 workers is the baseline
+    assert "&#9733; baseline" in page and "worker staff in post" in page
+    assert "staff.worker.count (the varied setting)" not in page
+    assert sim.sweep_note.startswith("Each point ran the same 3 replications as the summary")
+    change = sim.sweep_rows[1].cells[0][1]
+    assert change is not None and change["n"] == 3  # paired over the same three seeds

@@ -64,12 +64,26 @@ def runner() -> CliRunner:
 def test_text_csv_and_xlsx(runner: CliRunner, tmp_path: Path):
     text = runner.invoke(app, ["simulate", str(SCENARIO), *QUICK])
     assert text.exit_code == 0, text.output
-    for words in ("On time", "Staff", "Court:", "RiLAA:", "YDA:", "P(spend > budget", "Duties:"):
+    for words in (
+        "Answers",
+        "Assumptions",
+        "On time",
+        "Staff",
+        "Court:",
+        "RiLAA:",
+        "YDA:",
+        "P(spend > budget",
+        "Duties:",
+    ):
         assert words in text.output
     table = tmp_path / "out" / "result.csv"
     assert runner.invoke(app, ["simulate", str(SCENARIO), *QUICK, "--format", "csv", "-o", str(table)]).exit_code == 0
     rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))
-    assert rows[0] == ["metric", "n", "undefined", "mean", "sd", "ci95_low", "ci95_high", "min", "max"]
+    assert rows[0] == [
+        "metric",
+        *("n", "undefined", "mean", "sd", "ci95_low", "ci95_high", "min", "max"),
+        *("interval", "events", "trials"),
+    ]
     assert "yda/over_budget" in {r[0] for r in rows[1:]}
     book_path = tmp_path / "result.xlsx"
     assert (

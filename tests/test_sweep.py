@@ -144,7 +144,14 @@ def toy_sweep() -> Sweep:
 
 def test_the_table_has_a_row_per_point_and_metric(toy_sweep):
     table = list(csv.reader(io.StringIO(sweeps.to_csv(toy_sweep))))
-    assert table[0] == ["staff.case_manager.count", "demand.remands_per_year", "metric", *sweeps.STATISTICS]
+    assert table[0] == [
+        "staff.case_manager.count",
+        "demand.remands_per_year",
+        "metric",
+        *sweeps.STATISTICS,
+        *sweeps.COUNTED,
+        *sweeps.DIFFERENCE,
+    ]
     assert len(table) == 1 + 6 * 3
     row = {(r[0], r[1], r[2]): r for r in table[1:]}
     point = toy_sweep.points[3].summary["metrics"]["on_time/all"]  # count 8, remands 60
@@ -157,9 +164,16 @@ def test_the_table_has_a_row_per_point_and_metric(toy_sweep):
         repr(point["ci95"][1]),
         repr(point["min"]),
         repr(point["max"]),
+        point["interval"],
+        "",  # no counts: this toy sweep's summaries were run without the metrics' kinds
+        "",
+        "",  # not the baseline (this sweep has none)
+        "",
+        "",
+        "",
     ]
     undefined = [r for r in table[1:] if r[2] == "rilaa/wait_hours" and r[3] == "0"]
-    assert undefined and all(cell == "" for cell in undefined[0][5:])
+    assert undefined and all(cell == "" for cell in undefined[0][5:11])  # mean to max
 
 
 def test_json_is_deterministic_and_has_no_wall_time(toy_sweep):
@@ -215,7 +229,7 @@ def test_the_plot_is_identical_for_an_identical_sweep(toy_sweep, format):
 def test_the_plot_labels_axes_with_units(toy_sweep):
     svg = sweeps.plot(toy_sweep, ["on_time/all", "yda/over_budget"], "svg").decode()
     # text is drawn as paths; the labels are kept as comments beside them
-    assert "staff.case_manager.count" in svg
+    assert "case manager staff in post" in svg and "staff.case_manager.count" not in svg
     assert sweeps.axis_label("on_time/clause/6.5") == "on-time rate, clause 6.5 (share of duties, 0-1)"
     assert sweeps.axis_label("yda/spend") == "YDA spend (£)"
     assert (
@@ -265,9 +279,12 @@ def test_sweep_writes_a_table_and_a_plot_identical_whatever_the_executor(tmp_pat
         assert sorted(p.name for p in table.parent.iterdir() if p.name != MANIFEST) == ["sweep.json", "sweep.svg"]
     assert outputs["1"] == outputs["2"]
     data = json.loads(outputs["1"][0])
-    assert [p["values"]["staff.case_manager.count"] for p in data["points"]] == [3, 12]
-    few, many = (p["summary"]["metrics"]["utilisation/role/case_manager"]["mean"] for p in data["points"])
+    # the baseline (the scenario's own 9, at the fixed warm-up and horizon) among the points
+    assert [p["values"]["staff.case_manager.count"] for p in data["points"]] == [3, 9, 12]
+    assert [p["baseline"] for p in data["points"]] == [False, True, False]
+    few, _, many = (p["summary"]["metrics"]["utilisation/role/case_manager"]["mean"] for p in data["points"])
     assert few > many  # the same work shared by four times the staff
+    assert data["points"][0]["differences"]["utilisation/role/case_manager"]["difference"] > 0
     assert all(p["summary"]["replications"] == 3 for p in data["points"])
 
 
@@ -279,7 +296,7 @@ def test_sweep_prints_csv_without_an_output_path():
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     over = {r["budget.yda_per_year"]: float(r["mean"]) for r in rows if r["metric"] == "yda/spend"}
-    assert set(over) == {"100000", "10000000"}
+    assert set(over) == {"100000", "10000000", "320000.0"}  # and the baseline
     budget = {r["budget.yda_per_year"]: r for r in rows if r["metric"] == "yda/over_budget"}
     assert budget["10000000"]["mean"] == "0.0"
 
