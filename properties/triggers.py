@@ -98,7 +98,8 @@ def _finding(protocol: Protocol, needs: Duty, artefact: str, starts: Duty, link:
         (*starts.clause, *link.clause, *needs.clause),
         f"{cap(clause_words(starts.clause))} ({starts.action}) starts only once {clause_words(link.clause)} "
         f"({link.action}) is done, which applies only where the child is {only}. For a child who is {others}, "
-        f"nothing starts it, yet {clause_words(needs.clause)} {'need' if len(needs.clause) > 1 else 'needs'} {the(what)}.",
+        f"nothing starts it, yet {clause_words(needs.clause)} "
+        f"{'need' if len(needs.clause) > 1 else 'needs'} {the(what)}.",
         suggestion=f"Say what starts it for the other children, or make {clause_words(link.clause)} apply to every "
         "child whose case needs it.",
     )
