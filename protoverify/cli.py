@@ -11,115 +11,35 @@ printed or written by `output.emit`; every `ProtoverifyError` becomes its exit c
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import sys
-from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from . import api
-from .model.errors import ProtoverifyError, SolverError
+from . import (
+    api,
+    simulation_commands,  # noqa: F401  (registers simulate, sweep and warmup)
+)
+from .commandline import (  # noqa: F401  (EXIT_CODES and app are the CLI's public names)
+    EXIT_CODES,
+    LONGEST_TIMEOUT,
+    CheckFormat,
+    CompareFormat,
+    CoverageFormat,
+    DiffFormat,
+    ExportFormat,
+    Force,
+    Output,
+    ProtocolFile,
+    ValidateFormat,
+    Yes,
+    affordable,
+    app,
+    parse_date,
+)
 from .output import emit, outputs_free, say, show, write
-from .reports.formats import DEFAULTS, FORMATS
+from .reports.formats import DEFAULTS
 from .reports.jsontext import json_text
-
-EXIT_INPUT = 2
-EXIT_CODES: dict[type[ProtoverifyError], int] = {SolverError: 3, ProtoverifyError: EXIT_INPUT}
-"""What each kind of failure exits with: the first kind the error is (LoadError, OutputError,
-SchedulerError and VaryError are all input or usage problems: 2)."""
-LONGEST_TIMEOUT = 86_400.0
-"""The longest `--timeout` (seconds): a day per solver question (`inf` overflowed Z3's millisecond count)."""
-
-
-class App(typer.Typer):
-    """A typer app whose commands turn a `ProtoverifyError` into its problems on standard error and
-    its exit code (`EXIT_CODES`)."""
-
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
-        register = super().command(*args, **kwargs)
-
-        def decorator(function: Callable) -> Callable:
-            @functools.wraps(function)
-            def run(*arguments: Any, **options: Any) -> Any:
-                try:
-                    return function(*arguments, **options)
-                except ProtoverifyError as problem:
-                    for line in problem.problems:
-                        say(str(line))
-                    code = next(code for kind, code in EXIT_CODES.items() if isinstance(problem, kind))
-                    raise typer.Exit(code) from None
-
-            register(run)
-            return function
-
-        return decorator
-
-
-app = App(
-    help="Verify and simulate working protocols between youth justice services and children's social care.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-def _formats(command: str) -> type[StrEnum]:
-    """The `--format` choices of a command: the names of its formats."""
-    return StrEnum(f"{command.title()}Format", {name: name for name in FORMATS[command]})  # type: ignore[return-value]
-
-
-ValidateFormat, ExportFormat, CheckFormat, CoverageFormat, DiffFormat, CompareFormat, SimulateFormat, SweepFormat = (
-    _formats(command) for command in ("validate", "export", "check", "coverage", "diff", "compare", "simulate", "sweep")
-)
-WarmupFormat = _formats("warmup")
-
-Force = Annotated[
-    bool,
-    typer.Option(
-        "--force", help="Replace output files protoverify did not write, or that were changed since it wrote them."
-    ),
-]
-Yes = Annotated[
-    bool, typer.Option("--yes", help="Run even if the estimated cost is over the limit (about ten minutes' computing).")
-]
-Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of printing.")]
-ProtocolFile = Annotated[Path, typer.Argument(help="A protocol YAML file.", show_default=False)]
-Workers = Annotated[
-    int | None,
-    typer.Option(
-        "--workers", min=1, help="Local worker processes; 1 runs serially; default one per CPU.", show_default=False
-    ),
-]
-Scheduler = Annotated[
-    str | None,
-    typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port).", show_default=False),
-]
-
-
-def _interactive() -> bool:
-    """Whether a question can be asked: the input is a terminal."""
-    return sys.stdin.isatty()
-
-
-def _affordable(estimate: Callable[[], Any], where: Path | str, yes: bool) -> None:
-    """Before a simulation: a `LoadError` with the estimated cost if `estimate()` (a `simulate.cost.Cost`)
-    is over the limit and not confirmed by --yes or, at a terminal, at a prompt."""
-    from .simulate import cost
-
-    ask = (lambda question: typer.confirm(question, default=False, err=True)) if _interactive() else None
-    cost.allow(estimate(), where, yes=yes, ask=ask)
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; expected e.g. 2026-11-23") from None
 
 
 @app.command()
@@ -202,7 +122,7 @@ def check(
     """Check a protocol: ownership gaps and conflicts, deadline conflicts with dated witnesses, structure,
     text, metadata, and what it leaves to statute or states more loosely. Exit 0: no open error; 1: some;
     2: the input could not be loaded."""
-    as_of = _date(today)
+    as_of = parse_date(today)
     report = api.check_file(file, today=as_of, timeout=timeout, accept=accept, baseline=baseline)
     emit("check", format, report)
     raise typer.Exit(report.exit_code)
@@ -264,107 +184,9 @@ def diff(
     """Say what a redraft changes: duties added and removed, owners, timescales tightened or loosened,
     force, metadata, and findings introduced and resolved (each version with the judgements file beside
     it). Exit 0: no new open error; 1: the new version brings in an open error; 2: input not loaded."""
-    result = api.diff(old, new, today=_date(today))
+    result = api.diff(old, new, today=parse_date(today))
     emit("diff", format, result)
     raise typer.Exit(result.exit_code)
-
-
-def _usage(*problems: tuple[bool, str]) -> None:
-    """Exit 2 with the words of the first problem that is there (a wrong use of the command's options)."""
-    for present, words in problems:
-        if present:
-            say(words)
-            raise typer.Exit(EXIT_INPUT)
-
-
-@app.command()
-def sweep(
-    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)],
-    vary: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--vary",
-            help="A setting and its values: PATH=start:stop:step or PATH=x,y,z (repeat to vary several); "
-            "default the scenario's own 'sweep:'.",
-            show_default=False,
-        ),
-    ] = None,
-    replications: Annotated[
-        int | None,
-        typer.Option(
-            "--replications", min=1, help="Replications per point; default the scenario's.", show_default=False
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", min=0, help="Seed of every point; default the scenario's.", show_default=False),
-    ] = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    format: Annotated[SweepFormat, typer.Option("--format", help="Table format.")] = DEFAULTS["sweep"],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "-o", "--output", help="Write the table here instead of printing it (needed for xlsx).", show_default=False
-        ),
-    ] = None,
-    plot: Annotated[
-        Path | None,
-        typer.Option(
-            "--plot",
-            help="Write the plot here (.svg, .png or .pdf); default the table's path with .svg, when -o is given.",
-            show_default=False,
-        ),
-    ] = None,
-    metric: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--metric",
-            help="A metric to plot (repeat for several); default the overall on-time rate and P(YDA spend > budget).",
-            show_default=False,
-        ),
-    ] = None,
-    force: Force = False,
-    yes: Yes = False,
-) -> None:
-    """Run a scenario at every combination of varied settings; write a table of each point's metrics
-    (mean, 95% CI) and a plot against the first varied setting. Exit 2 if an input is wrong."""
-    from .reports import sweeps
-    from .simulate import cost
-
-    figure = plot if plot is not None else output.with_suffix(".svg") if output is not None else None
-    _usage(
-        (
-            workers is not None and scheduler is not None,
-            "--workers and --scheduler are both given; expected one (a Dask cluster has its own workers)",
-        ),
-        (
-            FORMATS["sweep"][format].binary and output is None,
-            f"--format {format}: an {format} table needs -o PATH; expected e.g. -o out/sweep.{format}",
-        ),
-        (
-            figure is not None and figure.suffix.lstrip(".") not in sweeps.PLOT_FORMATS,
-            f"--plot {figure}: not a figure file; expected a path ending in .svg, .png or .pdf",
-        ),
-    )
-    outputs_free([output, figure], force)
-    varies, replications = api.sweep_plan(scenario, vary or (), replications)
-    _affordable(lambda: cost.of_sweep(scenario, varies, replications), scenario, yes)
-    result = api.sweep(
-        scenario, varies, replications=replications, seed=seed, workers=workers, scheduler=scheduler, progress=True
-    )
-    picture = None
-    if figure is not None:  # drawn before the table is written, so that a wrong --metric writes nothing
-        try:
-            picture = sweeps.plot(result, metric or sweeps.default_metrics(result), figure.suffix.lstrip("."))
-        except ValueError as problem:
-            say(f"--metric: {problem}")
-            raise typer.Exit(EXIT_INPUT) from None
-    emit("sweep", format, result, output, force)
-    if picture is not None:
-        write([(figure, picture)], force)
-    points = len(result.points)
-    say(f"{points} point{'s' if points != 1 else ''} in {result.wall_seconds:.1f} s")
 
 
 @app.command()
@@ -452,7 +274,7 @@ def report(
     from . import folder
     from .reports.files import claim, write_folder
 
-    as_of = _date(today)
+    as_of = parse_date(today)
     request = folder.request(
         tuple(protocols or ()),
         scenarios=tuple(scenario or ()),
@@ -468,193 +290,12 @@ def report(
     )
     if request.scenarios:
         where = request.scenarios[0] if len(request.scenarios) == 1 else "--scenario"
-        _affordable(lambda: folder.cost(request), where, yes)
+        affordable(lambda: folder.cost(request), where, yes)
     _, files = folder.build(request, say=say)
     claim([output / name for name in files], force=force)
     written = write_folder(output, files)
     say(f"wrote {len(written)} files to {output}/")
     show(f"report: {output / 'index.html'}")
-
-
-@app.command()
-def simulate(
-    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file (it names its protocol).", show_default=False)],
-    replications: Annotated[
-        int | None,
-        typer.Option("--replications", min=1, help="Replications; default the scenario's.", show_default=False),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Seed; default the scenario's.", show_default=False)
-    ] = None,
-    format: Annotated[SimulateFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["simulate"],
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write here instead of printing (needed for xlsx).", show_default=False),
-    ] = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    force: Force = False,
-    yes: Yes = False,
-    timing: Annotated[
-        bool,
-        typer.Option(
-            "--timing",
-            help="Add wall_seconds (how long the replications took) to JSON output; it then differs from run to run.",
-        ),
-    ] = False,
-    precision: Annotated[
-        float | None,
-        typer.Option(
-            "--precision",
-            min=0.0001,
-            help="Add replications until the 95% interval of --metric is within this share of its mean "
-            "(0.05: 5%), or --max-replications have run.",
-            show_default=False,
-        ),
-    ] = None,
-    metric: Annotated[
-        str | None,
-        typer.Option("--metric", help="The measure --precision is for, e.g. on_time/all.", show_default=False),
-    ] = None,
-    max_replications: Annotated[
-        int, typer.Option("--max-replications", min=2, help="The most replications --precision may run.")
-    ] = 1000,
-    compare: Annotated[
-        Path | None,
-        typer.Option(
-            "--compare",
-            help="Another scenario to run with the same seeds; each measure's difference with a paired 95% interval.",
-            show_default=False,
-        ),
-    ] = None,
-    per_replication: Annotated[
-        Path | None,
-        typer.Option(
-            "--per-replication",
-            help="Also write each replication's metrics here (.csv or .json).",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    """Simulate a caseload against a protocol: the scenario's questions answered in words, then on-time
-    rates per clause and duty type, staff utilisation and backlog, court cover, RiLAA waits, YDA beds,
-    remand lengths, spend and net cost, P(spend > budget), each with a 95% interval across replications.
-    Exit 2 if an input cannot be used; nothing is written then."""
-    from .reports.simulation import PER_REPLICATION
-    from .simulate import cost
-    from .simulate.loader import load_scenario
-
-    if workers is not None and scheduler is not None:
-        raise typer.BadParameter("give --workers or --scheduler, not both (a Dask cluster has its own workers)")
-    if FORMATS["simulate"][format].binary and output is None:
-        raise typer.BadParameter(f"{format} output needs -o PATH; expected e.g. -o out/stockport.{format}")
-    _usage(
-        (
-            (precision is None) != (metric is None),
-            "--precision and --metric go together; expected e.g. --precision 0.05 --metric on_time/all",
-        ),
-        (
-            per_replication is not None and per_replication.suffix not in PER_REPLICATION,
-            f"--per-replication {per_replication}: expected a path ending in .csv or .json",
-        ),
-    )
-    outputs_free([output, per_replication], force)
-    runs = 1 + (compare is not None)
-    count = max_replications if precision is not None else replications
-    _affordable(lambda: cost.of_scenario(load_scenario(scenario), count, runs=runs), scenario, yes)
-    result = api.simulate(
-        scenario,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        scheduler=scheduler,
-        progress=True,
-        precision=precision,
-        metric=metric,
-        cap=max_replications,
-        keep=per_replication is not None,
-        compare=compare,
-    )
-    emit("simulate", format, result, output, force, timing=timing)
-    if per_replication is not None:
-        write([(per_replication, PER_REPLICATION[per_replication.suffix](result))], force)
-    if result.precision is not None:
-        p = result.precision
-        say(
-            f"precision {'met' if p.met else 'not met'}: {p.metric} within ±{(p.achieved or 0) * 100:.1f}% of its mean "
-            f"after {p.replications} replications (asked ±{p.target * 100:g}%"
-            + ("" if p.met else f"; stopped at the cap of {p.cap}")
-            + ")"
-        )
-
-
-@app.command()
-def warmup(
-    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file (it names its protocol).", show_default=False)],
-    replications: Annotated[
-        int | None,
-        typer.Option("--replications", min=2, help="Replications to average (default 20).", show_default=False),
-    ] = None,
-    days: Annotated[
-        int | None,
-        typer.Option(
-            "--days",
-            min=20,
-            help="Days to run from the start date (default the longer of 730 and the scenario's warm-up and horizon).",
-            show_default=False,
-        ),
-    ] = None,
-    window: Annotated[
-        int | None, typer.Option("--window", min=1, help="Welch's moving-average window in days (default 30).")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Seed; default the scenario's.", show_default=False)
-    ] = None,
-    format: Annotated[WarmupFormat, typer.Option("--format", help="Output format.")] = DEFAULTS["warmup"],
-    output: Output = None,
-    plot: Annotated[
-        Path | None,
-        typer.Option(
-            "--plot",
-            help="Write the Welch plot here (.svg, .png or .pdf); default the output's path with .svg, when -o is given.",
-            show_default=False,
-        ),
-    ] = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    force: Force = False,
-    yes: Yes = False,
-) -> None:
-    """Choose a warm-up: the scenario's main measures day by day from its start date, averaged over
-    replications, with Welch's moving average (a plot) and each one's MSER-5 truncation point. Exit 2
-    if an input cannot be used; nothing is written then."""
-    from .simulate import cost
-    from .simulate.loader import load_scenario
-
-    figure = plot if plot is not None else output.with_suffix(".svg") if output is not None else None
-    _usage(
-        (
-            workers is not None and scheduler is not None,
-            "--workers and --scheduler are both given; expected one (a Dask cluster has its own workers)",
-        ),
-        (
-            figure is not None and figure.suffix.lstrip(".") not in ("svg", "png", "pdf"),
-            f"--plot {figure}: not a figure file; expected a path ending in .svg, .png or .pdf",
-        ),
-    )
-    outputs_free([output, figure], force)
-    loaded = load_scenario(scenario)
-    span = days or max(730, loaded.warm_up_days + loaded.horizon_days)
-    planned = loaded.model_copy(update={"warm_up_days": 0, "horizon_days": span})
-    _affordable(lambda: cost.of_scenario(planned, replications or 20), scenario, yes)
-    result = api.warmup(
-        scenario, replications=replications, days=days, window=window, seed=seed, workers=workers, scheduler=scheduler
-    )
-    emit("warmup", format, result, output, force)
-    if figure is not None:
-        from .reports.warmup import plot as welch_plot
-
-        write([(figure, welch_plot(result, figure.suffix.lstrip(".")))], force)
 
 
 @app.command()
@@ -677,7 +318,7 @@ def compare(
 ) -> None:
     """Put protocols side by side: for each duty kind of the shared vocabulary, who does it, by when and
     under which clause in each, the kinds some address and others do not, and each one's review status."""
-    as_of = _date(today) or dt.date.today()
+    as_of = parse_date(today) or dt.date.today()
     outputs_free([output], force)
     if len(files) + (baseline is not None) < 2:
         for path in files:

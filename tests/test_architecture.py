@@ -199,7 +199,7 @@ EDGES = imports(modules()) + registry_imports()
 def test_the_graph_is_read_from_every_kind_of_import() -> None:
     names = {(e.source, e.target) for e in EDGES}
     assert ("protoverify.simulate.engine", "protoverify.simulate.outcomes") in names  # from . import outcomes
-    assert ("protoverify.cli", "protoverify.simulate.cost") in names  # inside a function: from .simulate import cost
+    assert ("protoverify.commandline", "protoverify.simulate.cost") in names  # in a function
     assert ("protoverify.simulate.outcomes", "protoverify.simulate.replication") in names  # under TYPE_CHECKING
     assert ("protoverify.reports.report", "protoverify.reports.simulation") in names
     assert ("protoverify.reports.formats", "protoverify.reports.xlsx") in names  # a renderer of the registry

@@ -16,7 +16,7 @@ from conftest import EXAMPLE, ROOT
 from fuzzing import time_cap
 from typer.testing import CliRunner
 
-from protoverify import cli
+from protoverify import commandline
 from protoverify.cli import app
 from protoverify.model.source import MAX_BYTES, read
 from protoverify.simulate import cost
@@ -239,7 +239,7 @@ def test_over_the_limit_runs_with_yes_or_when_confirmed(
     quick = ["simulate", str(remand), "--replications", "2", "--workers", "1", "--format", "json"]
     assert invoke(quick).exit_code == 2
     assert invoke([*quick, "--yes"]).exit_code == 0
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(commandline, "interactive", lambda: True)
     declined = invoke(quick, input="n\n")
     assert declined.exit_code == 2 and "Run it?" in declined.stderr and "--yes to run it anyway" in declined.stderr
     confirmed = invoke(quick, input="y\n")
