@@ -67,16 +67,8 @@ class Names:
 
     def __init__(self, protocol: Protocol):
         self.protocol = protocol
-        self.parties = (
-            {a.id: a.name for a in protocol.agencies}
-            | {r.id: r.name for r in protocol.roles()}
-            | {p.id: p.name for p in protocol.people}
-        )
-        self.shorts = (
-            {a.id: short_name(a.name, a.short) for a in protocol.agencies}
-            | {r.id: r.short or NOTE.sub("", r.name) or r.name for r in protocol.roles()}
-            | {p.id: p.name for p in protocol.people}
-        )
+        self.parties = _full_names(protocol)
+        self.shorts = _short_names(protocol)
         self.openings: dict[str, str] = dict(getattr(protocol, "clauses", None) or {})  # the format's clause table
         self.attributes = {a.id: a for a in protocol.attributes}
         self.agency = {a.id: a.id for a in protocol.agencies} | {r.id: a.id for a in protocol.agencies for r in a.roles}
@@ -111,6 +103,24 @@ class Names:
 
     def artefact(self, artefact: str) -> str:
         return self.artefacts.get(artefact) or _word(artefact)
+
+
+def _full_names(protocol: Protocol) -> dict[str, str]:
+    """Each party (agency, role, person) by id, with its name in full."""
+    return (
+        {a.id: a.name for a in protocol.agencies}
+        | {r.id: r.name for r in protocol.roles()}
+        | {p.id: p.name for p in protocol.people}
+    )
+
+
+def _short_names(protocol: Protocol) -> dict[str, str]:
+    """Each party by id, with what the protocol calls it for short ('YOS', 'YOS officer'); a person by name."""
+    return (
+        {a.id: short_name(a.name, a.short) for a in protocol.agencies}
+        | {r.id: r.short or NOTE.sub("", r.name) or r.name for r in protocol.roles()}
+        | {p.id: p.name for p in protocol.people}
+    )
 
 
 _NAMES: dict[int, Names] = {}  # by the protocol's identity, for the few protocols of a run

@@ -52,13 +52,7 @@ class _Checker:
         yield from self._lifecycles()
         for i, dimension in enumerate(self.p.dimensions):
             yield from self._condition(dimension.applies, ("dimensions", i, "applies"))
-        for i, rule in enumerate(self.p.ownership):
-            at: Path_ = ("ownership", i)
-            yield from self._ref("dimension", rule.dimension, self.dimensions, (*at, "dimension"))
-            yield from self._refs("agency, role or person", rule.owner or (), self.parties, (*at, "owner"))
-            yield from self._lead(rule.lead, rule.owner or (), (*at, "lead"), "owner")
-            yield from self._condition(rule.when, (*at, "when"))
-            yield from self._statute(rule.statute, at)
+        yield from self._ownership()
         for i, duty in enumerate(self.p.duties):
             yield from self._duty(duty, ("duties", i))
         yield from self._order()
@@ -75,6 +69,21 @@ class _Checker:
                     ("lifecycles", i, "omit"),
                     "'omit' leaves states of a library lifecycle out; expected it only in a protocol that uses a library",
                 )
+        yield from self._escalation()
+        yield from self._routes_and_inputs()
+
+    def _ownership(self) -> Iterator[Problem]:
+        """Each ownership rule's dimension, owners, lead, situations and statute."""
+        for i, rule in enumerate(self.p.ownership):
+            at: Path_ = ("ownership", i)
+            yield from self._ref("dimension", rule.dimension, self.dimensions, (*at, "dimension"))
+            yield from self._refs("agency, role or person", rule.owner or (), self.parties, (*at, "owner"))
+            yield from self._lead(rule.lead, rule.owner or (), (*at, "lead"), "owner")
+            yield from self._condition(rule.when, (*at, "when"))
+            yield from self._statute(rule.statute, at)
+
+    def _escalation(self) -> Iterator[Problem]:
+        """Each dispute route's levels (their parties, and who decides among them), documents and who acts meanwhile."""
         for i, route in enumerate(self.p.escalation):
             for j, step in enumerate(route.steps):
                 yield from self._refs(
@@ -91,7 +100,6 @@ class _Checker:
                 yield from self._ref(
                     "agency, role or person", route.meanwhile, self.parties, ("escalation", i, "meanwhile")
                 )
-        yield from self._routes_and_inputs()
 
     # --- declarations --------------------------------------------------------------------------
 

@@ -406,42 +406,44 @@ def one_per_duty(setting: Setting, findings: list[Finding]) -> list[Finding]:
     out = [f for f in findings if not any(f in group for group in merged.values())]
     for kind, group in merged.items():
         dues = [by_id[d] for d in dict.fromkeys(d for f in group for d in f.duties)]
-        stated = "; ".join(
-            f"clause {listing(d.duty.clause)}{' (should)' if d.duty.modality == 'should' else ''}: "
-            f"{limit_words(d.limit, quoted(start_words(setting, d.duty)))}"
-            for d in dues
-        )
-        first = min(group, key=lambda f: SEVERITY_ORDER[f.severity])
-        example = first.message[first.message.find("Done on ") :] if "Done on " in first.message else ""
-        clauses = sorted({c for f in group for c in f.clauses}, key=clause_sort_key)
-        decided = all(f.decided for f in group)
-        if decided:
-            message = first_fitting(
-                f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}. "
-                f"{example}",
-                f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}.",
-            )
-        else:  # a question of the group the solver did not answer: the group is undecided
-            message = first_fitting(
-                f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree ({stated}). No "
-                "answer came in time: unknown, not a pass.",
-                f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree. No answer came in "
-                "time: unknown, not a pass.",
-            )
-        out.append(
-            make(
-                "deadline-divergence",
-                f"one duty, several timescales {kind}",
-                first.severity,
-                clauses,
-                message,
-                agencies=sorted({a for f in group for a in f.agencies}),
-                witness=first.witness,
-                suggestion="Give the duty one time limit in every clause, or say which governs (the stricter protects "
-                "the child).",
-                detail=" ".join(f.detail for f in group if f.detail) or None,
-                decided=decided,
-                duties=tuple(d.duty.id for d in dues),
-            )
-        )
+        out.append(_one_duty(setting, kind, dues, group))
     return out
+
+
+def _one_duty(setting: Setting, kind: str, dues: list[Deadline], group: list[Finding]) -> Finding:
+    """The one finding on a duty of type `kind` whose clauses (`dues`) the findings of `group` are about."""
+    stated = "; ".join(
+        f"clause {listing(d.duty.clause)}{' (should)' if d.duty.modality == 'should' else ''}: "
+        f"{limit_words(d.limit, quoted(start_words(setting, d.duty)))}"
+        for d in dues
+    )
+    first = min(group, key=lambda f: SEVERITY_ORDER[f.severity])
+    example = first.message[first.message.find("Done on ") :] if "Done on " in first.message else ""
+    clauses = sorted({c for f in group for c in f.clauses}, key=clause_sort_key)
+    decided = all(f.decided for f in group)
+    if decided:
+        message = first_fitting(
+            f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}. {example}",
+            f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}.",
+        )
+    else:  # a question of the group the solver did not answer: the group is undecided
+        message = first_fitting(
+            f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree ({stated}). No "
+            "answer came in time: unknown, not a pass.",
+            f"Not decided: whether {clause_words(clauses)} give one duty limits that disagree. No answer came in "
+            "time: unknown, not a pass.",
+        )
+    return make(
+        "deadline-divergence",
+        f"one duty, several timescales {kind}",
+        first.severity,
+        clauses,
+        message,
+        agencies=sorted({a for f in group for a in f.agencies}),
+        witness=first.witness,
+        suggestion="Give the duty one time limit in every clause, or say which governs (the stricter protects "
+        "the child).",
+        detail=" ".join(f.detail for f in group if f.detail) or None,
+        decided=decided,
+        duties=tuple(d.duty.id for d in dues),
+    )

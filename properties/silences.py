@@ -87,10 +87,7 @@ def _parties(duty: Duty, agency: dict[str, str]) -> frozenset[str]:
 
 def _together(a: Duty, b: Duty, agency: dict[str, str]) -> bool:
     """Whether two duties are encoded from one sentence (see the module's docstring)."""
-    whole_a, whole_b = getattr(a, "part_of", None), getattr(b, "part_of", None)  # `part_of`: the England format
-    if (whole_a is not None and whole_a.duty == b.id) or (whole_b is not None and whole_b.duty == a.id):
-        return True
-    if whole_a is not None and whole_b is not None and whole_a.duty == whole_b.duty:
+    if _one_whole(a, b):
         return True
     if not set(a.clause) & set(b.clause):
         return False
@@ -98,6 +95,20 @@ def _together(a: Duty, b: Duty, agency: dict[str, str]) -> bool:
         return True
     if a.trigger == b.trigger and a.timescale == b.timescale and _parties(a, agency) == _parties(b, agency):
         return True  # a mirrored pair: "and vice-versa", a practitioner and a case manager
+    return _chained_alike(a, b)
+
+
+def _one_whole(a: Duty, b: Duty) -> bool:
+    """Whether one duty is a part of the other, or both are parts of one whole (`part_of`, the England format)."""
+    whole_a, whole_b = getattr(a, "part_of", None), getattr(b, "part_of", None)
+    if (whole_a is not None and whole_a.duty == b.id) or (whole_b is not None and whole_b.duty == a.id):
+        return True
+    return whole_a is not None and whole_b is not None and whole_a.duty == whole_b.duty
+
+
+def _chained_alike(a: Duty, b: Duty) -> bool:
+    """Whether one duty starts the other and both have the same silence: both name no one, or both
+    name their actors and give no time."""
     chained = (a.trigger is not None and a.trigger.duty == b.id) or (b.trigger is not None and b.trigger.duty == a.id)
     return chained and (
         (unnamed(a) and unnamed(b)) or (not unnamed(a) and not unnamed(b) and untimed(a) and untimed(b))
