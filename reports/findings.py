@@ -8,10 +8,15 @@ in Markdown, for the reader to unfold).
 
 from __future__ import annotations
 
+import textwrap
+
 from ..model.schema import clause_sort_key
 from ..properties.check import Report
 from ..properties.findings import Finding, Member
 
+NOT_NAMED, NOT_SAID = "not named", "not said"  # a grouped finding's row with no one named, or no time given
+COLUMNS = ("clause", "who", "what", "by when")  # a grouped finding's table
+WIDTH = 114  # the most characters of a grouped finding's table in a terminal: 120 with its indent
 HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "For information"}
 WHY = {
     "error": "a child can be left without a service, or statute breached, between agencies",
@@ -42,7 +47,31 @@ def _witness_lines(finding: Finding) -> list[str]:
 
 def _member_cells(member: Member) -> list[str]:
     clause = f'{member.clause} ("{member.opening}")' if member.opening else member.clause
-    return [clause, member.who or "not named", member.what, member.when or "not said"]
+    return [clause, member.who or NOT_NAMED, member.what, member.when or NOT_SAID]
+
+
+def text_table(header: tuple[str, ...], rows: list[list[str]], width: int) -> list[str]:
+    """Rows as a plain-text table at most `width` characters wide (or its columns' headers, if wider):
+    each column as wide as its widest cell, the widest column narrowed first while the table is too
+    wide, longer cells wrapped within their column (the first column's following lines indented, so
+    that each row's start shows), columns two spaces apart, a rule under the header."""
+    fit = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(len(header))]
+    least = [max(len(h), 8) for h in header]
+    room = width - 2 * (len(header) - 1)
+    while sum(fit) > room:
+        widest = max((i for i in range(len(fit)) if fit[i] > least[i]), key=lambda i: fit[i], default=None)
+        if widest is None:
+            break
+        fit[widest] -= 1
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, fit)).rstrip(), "  ".join("-" * w for w in fit)]
+    for row in rows:
+        cells = [
+            textwrap.wrap(cell, w, break_on_hyphens=False, subsequent_indent="  " if i == 0 else "") or [""]
+            for i, (cell, w) in enumerate(zip(row, fit))
+        ]
+        for i in range(max(len(c) for c in cells)):
+            lines.append("  ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(cells, fit)).rstrip())
+    return lines
 
 
 def _header(report: Report) -> tuple[str, str]:
@@ -82,8 +111,8 @@ def _text_finding(finding: Finding) -> list[str]:
         f"  {finding.kind}{undecided}  clause {', '.join(finding.clauses[:6])}  ({finding.id})",
         f"    {finding.message}",
     ]
-    for member in finding.members or ():
-        lines.append("      - " + " | ".join(_member_cells(member)))
+    if finding.members:
+        lines += ["      " + line for line in text_table(COLUMNS, [_member_cells(m) for m in finding.members], WIDTH)]
     if finding.suggestion:
         lines.append(f"    Suggestion: {finding.suggestion}")
     if finding.detail:

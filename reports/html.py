@@ -15,8 +15,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..model.names import names
 from ..model.schema import clause_sort_key
-from .findings import HEADINGS, WHY
+from ..properties.kinds import KIND
+from .findings import HEADINGS, NOT_NAMED, NOT_SAID, WHY
 from .report import GapReport, long_date
 from .sweeps import axis_label
 from .triage import AREAS, FIX_ORDER, LIGHT_WORDS, words_for
@@ -55,6 +57,10 @@ def _environment(markup: bool) -> Environment:
         by_kind=_by_kind,
         measure=_measure,
         metric_rows=_metric_rows,
+        statutory_findings=_statutory,
+        parties=_parties,
+        NOT_NAMED=NOT_NAMED,
+        NOT_SAID=NOT_SAID,
     )
     return environment
 
@@ -124,6 +130,17 @@ def _by_kind(findings) -> list[tuple[str, list]]:
     for finding in findings:
         groups.setdefault(finding.kind, []).append(finding)
     return sorted(groups.items(), key=lambda item: FIX_ORDER.index(item[0]) if item[0] in FIX_ORDER else len(FIX_ORDER))
+
+
+def _statutory(findings) -> list:
+    """The findings about statutory duties (the kinds of the area 'Statutory duties'), as given."""
+    return [f for f in findings if KIND[f.kind].area == "statute"]
+
+
+def _parties(protocol, ids: Sequence[str]) -> str:
+    """Agencies (or roles) by what the protocol calls them for short: 'YOS, CSC'."""
+    found = names(protocol)
+    return ", ".join(found.short(i) for i in ids)
 
 
 def _measure(metric: str) -> str:

@@ -28,7 +28,7 @@ from .coverage import Coverage
 from .lifecycles import Diagram, diagrams
 from .simulation import document as simulation_document
 from .sweeps import setting_label
-from .triage import FixItem, Light, fix_first, lights
+from .triage import FixItem, Light, fix_first, lights, tasks_a_year
 
 if TYPE_CHECKING:
     from ..simulate.simulation import Simulation
@@ -270,13 +270,14 @@ class GapReport:
             ],
             "fix_first": [
                 {
+                    "id": i.id,
                     "severity": i.severity,
                     "kind": i.kind,
-                    "count": i.count,
-                    "words": i.words,
                     "clauses": list(i.clauses),
-                    "suggestion": i.suggestion,
-                    "first": i.first,
+                    "where": i.where,
+                    "gist": i.gist,
+                    "tasks_a_year": i.work,
+                    "busiest_clause": i.busiest,
                 }
                 for i in self.fix_first
             ],
@@ -300,7 +301,7 @@ class GapReport:
             else {"source": self.source_file, **_coverage_summary(self.coverage)},
             "baseline": {
                 "baseline": self.baseline,
-                "open": sum(KIND[f.kind].family == "statute" for f in self.check.open),
+                "open": sum(KIND[f.kind].area == "statute" for f in self.check.open),
             },
             "lifecycles": [
                 {
@@ -367,6 +368,7 @@ def assemble(
         if f.witness is not None and f.witness.timeline
     }
     charts: dict[str, str] = {}
+    work = None if simulation is None else tasks_a_year(simulation.summary, simulation.run.scenario.horizon_days)
     if simulation is not None:
         drawn = {
             "on_time": plots.on_time(simulation.summary),
@@ -385,7 +387,7 @@ def assemble(
         baseline=baseline,
         simulation=simulation,
         lights=tuple(lights(check.findings, coverage)),
-        fix_first=tuple(fix_first(check.findings)),
+        fix_first=tuple(fix_first(check.findings, protocol.clauses, work)),
         lifecycles=tuple(diagrams(protocol)),
         chronologies=timelines,
         charts=charts,

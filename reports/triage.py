@@ -13,21 +13,36 @@ area counts only *open* findings (accepted ones do not count):
 For faithfulness: red if a clause of the source is missing from the encoding, amber if a time phrase
 is unmatched or the encoding cites a clause the source does not have, green if complete.
 
-**What to fix first** lists the open errors, then the open warnings, grouped by kind, kinds in the
-order of `FIX_ORDER` (a child left with nobody responsible, or a deadline that cannot be met, before
-wording and housekeeping), at most `FIX_FIRST` groups. Areas, order and words come from the registry
-of finding kinds (`properties.kinds`).
+**What to fix first** names the specific open findings that matter most, one line each (its clause
+with the clause's opening words, the gist of its message, its id), ranked by
+
+1. severity: errors, then warnings, then information;
+2. with a scenario, the simulated work that depends on it: the tasks a year raised under the busiest
+   of its clauses (`work`, a plain mapping clause -> tasks, so that any count of tasks per clause
+   can feed it), most first;
+3. its kind, in the order of `FIX_ORDER` (a child left with nobody responsible, or a deadline that
+   cannot be met, before wording and housekeeping); then its first clause and its id.
+
+It lists every open error, at most `FIX_MOST`, and at least `FIX_LEAST` findings (or every open one
+where there are fewer), topping the errors up from the warnings and then the information. Areas,
+order and words come from the registry of finding kinds (`properties.kinds`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model.schema import clause_sort_key
 from ..properties import kinds
-from ..properties.findings import Finding
+from ..properties.findings import SEVERITY_ORDER, Finding
 from .coverage import Coverage
+
+if TYPE_CHECKING:
+    from ..simulate.summary import Summary
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,9 @@ class Area:
 AREAS = tuple(Area(area.id, area.name, kinds.of_area(area.id)) for area in kinds.AREAS)  # from the kind registry
 FAITHFULNESS = "Faithfulness to the source"
 FIX_ORDER = kinds.FIX_ORDER
-FIX_FIRST = 6
+FIX_LEAST, FIX_MOST = 5, 10  # findings named in what to fix first
+SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)\.\s+(?=[A-Z'\"(])")  # not after "e.g." or "i.e."
+GIST = 200  # characters of a finding's message in what to fix first: its first sentence, or a cut of it
 LIGHT_WORDS = {"red": "act now", "amber": "review", "green": "no open problem", "grey": "not assessed"}
 
 
@@ -59,15 +76,23 @@ class Light:
 
 @dataclass(frozen=True)
 class FixItem:
-    """One group of open findings of one kind and severity to deal with, in priority order."""
+    """One open finding to deal with, in priority order: where it is, its gist and its id."""
 
+    id: str
     severity: str
     kind: str
-    count: int
-    words: str
     clauses: tuple[str, ...]
-    suggestion: str
-    first: str  # the id of the first finding of the group, to link to
+    where: str  # 'clause 5.6.1 ("As soon as a RiLAA has")', or 'clauses 4.2.4 and 5.7.1'
+    gist: str  # its message, cut to one line; after `where`, without the clause numbers it opens with
+
+    @property
+    def follows(self) -> bool:
+        """Whether the gist goes on from `where` ('clause 4.1.2' 'says someone must ...'), rather than
+        being a sentence of its own."""
+        return self.gist[:1].islower()
+
+    work: float | None  # with a scenario: simulated tasks a year under the busiest of its clauses
+    busiest: str | None  # that clause
 
 
 def words_for(kind: str, count: int) -> str:
@@ -133,28 +158,101 @@ def _faithfulness(coverage: Coverage | None) -> Light:
     )
 
 
-def fix_first(findings: list[Finding], limit: int = FIX_FIRST) -> list[FixItem]:
-    """The open errors, then the open warnings, grouped by kind in `FIX_ORDER`: at most `limit` groups."""
-    items = []
-    for severity in ("error", "warning"):
-        for kind in FIX_ORDER:
-            group = [f for f in findings if f.accepted is None and f.severity == severity and f.kind == kind]
-            if not group:
-                continue
-            clauses = tuple(sorted({c for f in group for c in f.clauses}, key=clause_sort_key))
-            suggestion = Counter(f.suggestion for f in group if f.suggestion).most_common(1)
-            items.append(
-                FixItem(
-                    severity,
-                    kind,
-                    len(group),
-                    words_for(kind, len(group)),
-                    clauses,
-                    suggestion[0][0] if suggestion else "",
-                    group[0].id,
-                )
-            )
-    return items[:limit]
+def fix_first(
+    findings: list[Finding],
+    openings: Mapping[str, str] | None = None,
+    work: Mapping[str, float] | None = None,
+    *,
+    least: int = FIX_LEAST,
+    most: int = FIX_MOST,
+) -> list[FixItem]:
+    """The open findings that matter most, in the order to deal with them (see the module's
+    docstring): every open error up to `most`, topped up to `least` from the rest. `openings` gives
+    each clause's opening words; `work`, where a scenario was simulated, the tasks a year raised
+    under each clause."""
+    openings = openings or {}
+    found = [f for f in findings if f.accepted is None]
+    busiest = {f.id: _busiest(f, work) for f in found}
+
+    def rank(f: Finding) -> tuple:
+        tasks = busiest[f.id][1]
+        order = FIX_ORDER.index(f.kind) if f.kind in FIX_ORDER else len(FIX_ORDER)
+        first = clause_sort_key(f.clauses[0]) if f.clauses else (9,)
+        return (SEVERITY_ORDER[f.severity], -tasks, order, first, f.id)
+
+    ranked = sorted(found, key=rank)
+    errors = sum(f.severity == "error" for f in found)
+    chosen = ranked[: max(least, min(errors, most))]
+    return [
+        FixItem(
+            id=f.id,
+            severity=f.severity,
+            kind=f.kind,
+            clauses=f.clauses,
+            where=where(f, openings),
+            gist=_gist_after(f),
+            work=round(busiest[f.id][1], 1) if work is not None else None,
+            busiest=busiest[f.id][0] if work is not None else None,
+        )
+        for f in chosen
+    ]
+
+
+def _busiest(finding: Finding, work: Mapping[str, float] | None) -> tuple[str | None, float]:
+    """The clause of the finding with the most simulated tasks (the first in clause order, on a tie),
+    and their number; (None, 0) where none of its clauses raised any."""
+    counted = [(work.get(c) or 0.0, c) for c in sorted(set(finding.clauses), key=clause_sort_key)] if work else []
+    tasks, clause = max(counted, key=lambda pair: pair[0], default=(0.0, None))
+    return (clause, tasks) if tasks > 0 else (None, 0.0)
+
+
+def tasks_a_year(summary: Summary, days: int) -> dict[str, float]:
+    """The tasks a year raised under each clause in a simulation (the mean per replication of its
+    `tasks/clause/<clause>` counts over a measured window of `days`): what `fix_first` takes as `work`."""
+    prefix = "tasks/clause/"
+    return {name.removeprefix(prefix): (summary[name].mean or 0.0) * 365 / days for name in summary.names(prefix)}
+
+
+def where(finding: Finding, openings: Mapping[str, str]) -> str:
+    """Where a finding is, as a reader finds it: its clause with the clause's opening words (from the
+    protocol's clause table, or a grouped finding's row for it), then any other clauses by number."""
+    clauses = sorted(dict.fromkeys(finding.clauses), key=clause_sort_key)
+    if not clauses:
+        return "the whole protocol"
+    members = {m.clause: m.opening for m in finding.members or () if m.opening}
+    opening = openings.get(clauses[0]) or members.get(clauses[0])
+    return _named(clauses, f'{clauses[0]} ("{opening}")' if opening else clauses[0])
+
+
+def _named(clauses: list[str], first: str) -> str:
+    """'clause 4.1', 'clauses 4.1, 4.2 and 5.1', 'clauses 4.1, 4.2, 4.3 and 2 more', the first as given."""
+    if len(clauses) == 1:
+        return f"clause {first}"
+    if len(clauses) > 4:
+        return f"clauses {', '.join([first, *clauses[1:3]])} and {len(clauses) - 3} more"
+    return f"clauses {', '.join([first, *clauses[1:-1]])} and {clauses[-1]}"
+
+
+def _gist_after(finding: Finding) -> str:
+    """The gist of a finding, without the clause numbers it opens with where `where` names them
+    ("Clause 4.1.2 says someone must ..." -> "says someone must ...")."""
+    clauses = sorted(dict.fromkeys(finding.clauses), key=clause_sort_key)
+    told = gist(finding.message)
+    named = _named(clauses, clauses[0]) + " " if clauses else ""
+    if named and told[: len(named)].lower() == named.lower() and told[len(named) : len(named) + 1].islower():
+        return told[len(named) :]
+    return told
+
+
+def gist(message: str) -> str:
+    """A finding's message cut to one line: its first sentence, or as much of it as fits `GIST`
+    characters, cut at a word and marked '...'."""
+    end = SENTENCE_END.search(message)
+    first = message[: end.start() + 1] if end else message
+    if len(first) <= GIST:
+        return first
+    space = first.rfind(" ", 0, GIST - 3)
+    return first[: space if space > 0 else GIST - 3].rstrip(",;: ") + "..."
 
 
 def _n(count: int, thing: str) -> str:

@@ -22,7 +22,7 @@ from protoverify.reports.coverage import ClauseStatus, Coverage, PhraseMatch
 from protoverify.reports.files import MANIFEST, write_folder
 from protoverify.reports.html import index_html, to_html, to_markdown
 from protoverify.reports.report import assemble, long_date
-from protoverify.reports.triage import AREAS, FIX_ORDER, fix_first, lights
+from protoverify.reports.triage import AREAS, FIX_ORDER, lights
 
 QUEUE = ROOT / "tests" / "fixtures" / "simulate" / "queue.yaml"
 QUEUE_SCENARIO = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"
@@ -113,25 +113,6 @@ def test_faithfulness_light_follows_the_coverage() -> None:
     assert _colours([], coverage=draft)["faithfulness"] == "red"  # extract's placeholders are not encoded
 
 
-def test_fix_first_puts_errors_before_warnings_in_priority_order_and_skips_accepted() -> None:
-    found = [
-        finding("vague-deadline", "warning", "2"),
-        finding("deadline-conflict", "error", "5"),
-        finding("ownership-gap", "error", "3"),
-        finding("ownership-gap", "error", "1"),
-        finding("dangling-reference", "error", "4", accepted="made elsewhere"),
-        finding("numbering", "info"),
-    ]
-    items = fix_first(found)
-    assert [(i.severity, i.kind, i.count) for i in items] == [
-        ("error", "ownership-gap", 2),
-        ("error", "deadline-conflict", 1),
-        ("warning", "vague-deadline", 1),
-    ]
-    assert items[0].clauses == ("1", "3") and items[0].suggestion == "fix ownership-gap"
-    assert len(fix_first([finding(k, "error") for k in KINDS], limit=3)) == 3
-
-
 # --- the assembled report ---------------------------------------------------------------------------
 
 
@@ -142,7 +123,8 @@ def test_report_json_keeps_the_check_contract_and_adds_the_sections(example_repo
     assert data["checked_as_of"] == TODAY.isoformat()
     assert data["coverage"] is None and data["simulation"] is None
     assert data["baseline"]["open"] == sum(
-        f["kind"].startswith("statutory-") and "accepted" not in f for f in checked["findings"]
+        f["kind"] in ("statutory-gap", "statutory-conflict", "looser-than-statute") and "accepted" not in f
+        for f in checked["findings"]
     )
     protocol = example_report.protocol
     assert [len(lc["transitions"]) for lc in data["lifecycles"]] == [len(lc.transitions) for lc in protocol.lifecycles]
@@ -374,6 +356,10 @@ def test_a_scenario_adds_the_simulation_section_from_its_summary(simulated) -> N
     assert f"{on_time.mean * 100:.1f}%" in page
     assert set(report.charts) == {"on_time", "utilisation", "sweep"}  # no YDA in this scenario: no spend chart
     assert "## Simulation: " in files["single_queue.md"]
+    worked = {c.removeprefix("tasks/clause/"): summary[c].mean for c in summary.names("tasks/clause/")}
+    for item in data["fix_first"]:  # with a scenario, each item says how much simulated work is under it
+        busiest = max((worked.get(c) or 0.0 for c in item["clauses"]), default=0.0) * 365 / 80
+        assert item["tasks_a_year"] == round(busiest, 1)
 
 
 def test_without_a_scenario_there_is_no_simulation_section(example_report) -> None:
