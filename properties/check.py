@@ -83,8 +83,15 @@ def check(
     context = Context(
         protocol, today=today or dt.date.today(), timeout=timeout, assumptions=assumptions, baseline=baseline
     )
-    found = grouped([finding for family in FAMILIES for finding in family.check(protocol, context)])
+    found = grouped(unrepeated([finding for family in FAMILIES for finding in family.check(protocol, context)]))
     accepted = {a.id: a.reason for a in judgements.accepted} if judgements else {}
     findings = [f.model_copy(update={"accepted": accepted[f.id]}) if f.id in accepted else f for f in found]
     stale = sorted(set(accepted) - {f.id for f in found})
     return Report(protocol, context.today, ordered(findings), stale)
+
+
+def unrepeated(found: list[Finding]) -> list[Finding]:
+    """The findings less those another already says: a duty that ends a child's wait with no time
+    limit is reported once, as the wait (waiting-no-limit), not again as a vague deadline."""
+    waited = {d for f in found if f.kind == "waiting-no-limit" for d in f.duties}
+    return [f for f in found if not (f.kind == "vague-deadline" and f.duties and set(f.duties) <= waited)]

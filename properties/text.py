@@ -104,6 +104,7 @@ def untimed_sentence(protocol: Protocol, sentence: Sentence, harm: Harm, context
         suggestion=timing_suggestion(protocol, first, natures, law[1] if law else None),
         pattern=pattern,
         member=duty_member(protocol, first),
+        duties=[d.id for d in duties],
     )
 
 

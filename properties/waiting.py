@@ -63,6 +63,7 @@ def _finding(protocol: Protocol, state: State, ends: Duty | None) -> Finding:
             suggestion=(
                 f"Say what happens if the limit passes: who decides where the child goes, and who asks {helper}."
             ),
+            duties=(ends.id,),
         )
     return make(
         "waiting-no-limit",
@@ -75,4 +76,5 @@ def _finding(protocol: Protocol, state: State, ends: Duty | None) -> Finding:
             "Set a time limit for the wait and say who decides, and where the child goes, if it is not met by the end "
             "of the day."
         ),
+        duties=(ends.id,) if ends is not None else (),
     )

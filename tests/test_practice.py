@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from protoverify.model.loader import load_protocol
 from protoverify.model.source import LoadError
 from protoverify.properties import kinds, practice
+from protoverify.properties.check import check as check_all
 from protoverify.properties.context import Context
 from protoverify.properties.findings import Finding
 from protoverify.properties.statute import bundled_baseline
@@ -314,3 +315,15 @@ def test_the_new_fields_load_where_they_fit(tmp_path: Path) -> None:
     assert protocol.agencies[1].out_of_hours.duties == ("find_remand_placement",)
     assert [s.waiting.until for s in protocol.states() if s.waiting] == ["find_remand_placement"]
     assert protocol.artefacts[1].provider == ("csc",) and protocol.escalation[0].steps[1].decides == "csc_team_manager"
+
+
+def test_a_wait_with_no_limit_is_not_reported_again_as_a_vague_deadline(tmp_path: Path) -> None:
+    def waiting(data: dict) -> None:
+        rilaa = next(s for s in data["lifecycles"][0]["states"] if s["id"] == "rilaa")
+        rilaa["waiting"] = {"for": "notify_csc_of_remand", "fallback": "unspecified"}
+
+    protocol = load_protocol(changed(tmp_path, EXAMPLE, waiting))
+    found = check_all(protocol, today=TODAY).findings
+    wait = [f for f in found if f.kind == "waiting-no-limit"]
+    assert len(wait) == 1 and "3.1" in wait[0].clauses  # the remand notice ends the wait, 'as soon as'
+    assert not [f for f in found if f.kind == "vague-deadline" and f.clauses == ("3.1",)]
