@@ -267,6 +267,8 @@ def init(
     made = make(document, folder, force=force)
     for path in made.files:
         say(f"wrote {path}")
+    for note in made.notes:
+        say(f"note: {note}")
     show(f"next: cd {shlex.quote(str(made.path))} && protoverify validate {shlex.quote(made.protocol.name)}")
 
 

@@ -49,6 +49,11 @@ STAFFED = ("yjs", "csc")
 the two services a protocol is between. Every other actor of a duty is `external`."""
 
 PLACEHOLDER = "TODO placeholder"
+NO_AGENCY = "todo_agency"
+NO_AGENCY_NOTE = (
+    "the document names no agency protoverify recognises: add the services it is between to the draft's "
+    "'agencies', then name them in the staff pool of {scenario} (it does not load until then)"
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Folder:
     scenario: Path
     readme: Path
     document: str  # the document's path relative to the folder, as the README's commands give it
+    notes: tuple[str, ...] = ()  # what the author must do before a file is usable
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -97,7 +103,7 @@ def init(document: str | Path, folder: str | Path | None = None, force: bool = F
         ) from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return _at(target, name, made.document)
+    return replace(_at(target, name, made.document), notes=made.notes)
 
 
 def _free(target: Path, force: bool) -> None:
@@ -136,7 +142,10 @@ def _build(folder: Path, name: str, source: Path, text: Any, target: Path) -> Fo
     protocol = load_protocol(made.protocol)
     _write(made.judgements, judgements_text(protocol.metadata.id, made.protocol.name))
     _write(made.scenario, dump(scenario(protocol, made.protocol.name, name)))
-    load_scenario(made.scenario)
+    if protocol.agencies:
+        load_scenario(made.scenario)
+    else:
+        made = replace(made, notes=(NO_AGENCY_NOTE.format(scenario=made.scenario.name),))
     _write(made.readme, readme(made, protocol.metadata.title, source.name))
     return made
 
@@ -373,11 +382,12 @@ def _staff(protocol: Protocol, parties: Any) -> tuple[CommentedMap, CommentedMap
             )
             pools[agency.id] = pool
     if not pools:
-        first = protocol.agencies[0]
-        actors = [first.id, *(role.id for role in first.roles)]
+        first = protocol.agencies[0] if protocol.agencies else None
+        actors = [first.id, *(role.id for role in first.roles)] if first else [NO_AGENCY]
         covered.update(actors)
-        pools[first.id] = _map(count=5, actors=_flowseq(actors), hours=_flowseq([9, 17]), absence=0.12)
-        pools.yaml_add_eol_comment(f"{PLACEHOLDER}: no youth justice or social care service recognised", first.id)
+        pool = first.id if first else "staff"
+        pools[pool] = _map(count=5, actors=_flowseq(actors), hours=_flowseq([9, 17]), absence=0.12)
+        pools.yaml_add_eol_comment(f"{PLACEHOLDER}: no youth justice or social care service recognised", pool)
     external = CommentedMap()
     for duty in protocol.duties:
         for actor in duty.actor or ():
@@ -435,6 +445,7 @@ def readme(made: Folder, title: str, document_name: str) -> str:
     """The folder's next steps, with the exact commands (run inside the folder)."""
     protocol, scenario = made.protocol.name, made.scenario.name
     source = shlex.quote(made.document)
+    first = "".join(f"**First**: {note}.\n\n" for note in made.notes)
     return f"""# {title}
 
 Made by `protoverify init` from `{document_name}`. Run every command below inside this folder.
@@ -446,7 +457,7 @@ The guide is docs/getting-started.md in protoverify.
 | `{made.judgements.name}` | your judgements on the findings (nothing accepted yet) |
 | `{scenario}` | a caseload scenario; every figure is a placeholder (`grep -n TODO {scenario}`) |
 
-## Next steps
+{first}## Next steps
 
 1. **Validate** after every few clauses you encode (it says exactly what is wrong, and where):
 

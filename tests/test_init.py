@@ -144,6 +144,19 @@ def test_a_care_document_lists_the_care_lifecycle_and_keeps_its_id_apart(tmp_pat
     assert "eligible" in load_scenario(made.scenario).demand.attributes
 
 
+def test_a_document_naming_no_agency_still_gets_its_folder_and_is_told_what_to_add(tmp_path: Path) -> None:
+    document = tmp_path / "aims.txt"
+    document.write_text("1. Aims\n\n1.1 Children must be kept safe.\n", encoding="utf-8")
+    run = protoverify("init", str(document), str(tmp_path / "work"))
+    assert run.returncode == 0, run.stderr
+    note = "note: the document names no agency protoverify recognises: add the services it is between"
+    assert run.stderr.splitlines()[-1].startswith(note)
+    assert "**First**: the document names no agency" in (tmp_path / "work" / "README.md").read_text(encoding="utf-8")
+    load_protocol(tmp_path / "work" / "aims.yaml")
+    with pytest.raises(LoadError, match="todo_agency"):
+        load_scenario(tmp_path / "work" / "aims.scenario.yaml")
+
+
 @pytest.mark.slow
 def test_the_scenario_runs_and_marks_every_figure_a_placeholder(tmp_path: Path) -> None:
     made = init(northdale(tmp_path), tmp_path / "work")
