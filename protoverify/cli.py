@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import shlex
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -262,6 +261,8 @@ def init(
     """Make a working folder for encoding a protocol document: the draft encoding on the England library,
     an empty judgements file, a scenario skeleton and a README of next steps. Exit 2 if the document
     cannot be read or the folder is not free; nothing is written then."""
+    from shlex import quote
+
     from .init import init as make
 
     made = make(document, folder, force=force)
@@ -269,7 +270,7 @@ def init(
         say(f"wrote {path}")
     for note in made.notes:
         say(f"note: {note}")
-    show(f"next: cd {shlex.quote(str(made.path))} && protoverify validate {shlex.quote(made.protocol.name)}")
+    show(f"next: cd {quote(str(made.path))} && protoverify validate {quote(made.protocol.name)}")
 
 
 @app.command()
