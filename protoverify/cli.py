@@ -172,6 +172,34 @@ def extract(
 
 
 @app.command()
+def init(
+    document: Annotated[
+        Path, typer.Argument(help="A protocol document: plain text (UTF-8), .docx or .pdf.", show_default=False)
+    ],
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The folder to make; default one named after the document.", show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that is not empty, replacing the four files there.")
+    ] = False,
+) -> None:
+    """Make a working folder for encoding a protocol document: the draft encoding on the England library,
+    an empty judgements file, a scenario skeleton and a README of next steps. Exit 2 if the document
+    cannot be read or the folder is not free; nothing is written then."""
+    from shlex import quote
+
+    from .init import init as make
+
+    made = make(document, folder, force=force)
+    for path in made.files:
+        say(f"wrote {path}")
+    for note in made.notes:
+        say(f"note: {note}")
+    show(f"next: cd {quote(str(made.path))} && protoverify validate {quote(made.protocol.name)}")
+
+
+@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The old version of the protocol (YAML).", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The new version of the protocol (YAML).", show_default=False)],
