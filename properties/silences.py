@@ -6,7 +6,9 @@ the sentence has is one defect, so the checks report on sentences, not on duties
 
 - the duties of one sentence (`sentences`) are those marked as parts of one duty (`part_of`), those
   of one clause quoting the same words (`quote`), those of one clause with the same trigger, the same
-  timescale and the same parties (a mirrored pair), and those of one clause that start one another
+  timescale and the same parties (a mirrored pair), those of one clause that each service takes for
+  itself on the same event with the same timescale (each updates its own record), and those of one
+  clause that start one another
   and both name no one (or both name their actors and give no time);
 - a duty leaves its actor unsaid when the text names no one (`actor: unspecified`), and its time
   unsaid (`untimed`) when something starts it (a trigger) and no timescale is given, or the
@@ -95,6 +97,8 @@ def _together(a: Duty, b: Duty, agency: dict[str, str]) -> bool:
         return True
     if a.trigger == b.trigger and a.timescale == b.timescale and _parties(a, agency) == _parties(b, agency):
         return True  # a mirrored pair: "and vice-versa", a practitioner and a case manager
+    if a.trigger is not None and a.trigger == b.trigger and a.timescale == b.timescale and not a.recipient:
+        return not b.recipient and a.modality == b.modality  # each service's own step on one event
     return _chained_alike(a, b)
 
 

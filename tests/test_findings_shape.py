@@ -222,3 +222,20 @@ def test_a_limit_given_for_the_same_duty_in_another_clause_is_not_missing(tmp_pa
         )
 
     assert not [f for f in shaped(tmp_path, restated) if "4.1" in f.clauses], "4.1's time is given in 5.1"
+
+
+def test_each_service_s_own_step_on_one_event_is_one_sentence(tmp_path: Path) -> None:
+    """Two services each updating their own record on the same event, with no time given, are one
+    silence (one finding), not one per service."""
+    steps = "".join(
+        f'  - id: update_{who}_record\n    clause: "4.4"\n    actor: {who}\n    action: update its case record\n'
+        "    trigger: {event: sentenced_to_custody}\n    timescale: unspecified\n    modality: must\n"
+        for who in ("yjs", "csc")
+    )
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("\nescalation:", "\n" + steps + "\nescalation:"), "utf-8"
+    )
+    found = check(load_protocol(path), today=TODAY).findings
+    on_records = [f for f in found if f.kind == "vague-deadline" and "update its case record" in f.message]
+    assert len(on_records) == 1 and on_records[0].clauses == ("4.4",)
