@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import simulation as simulation_document
-from .sweeps import axis_label
+from .sweeps import COUNTED, STATISTICS, axis_label
 from .sweeps import rows as sweep_rows
 
 if TYPE_CHECKING:
@@ -170,13 +170,23 @@ def _sweep(sweep: Sweep) -> Sheet:
     """A sweep's long table: one row per point and measure, formatted by what each measures."""
     table = sweep_rows(sweep)
     varied = len(sweep.varies)
+    counted = slice(varied + 1 + len(STATISTICS), varied + 1 + len(STATISTICS) + len(COUNTED))
+    rows = [values[: counted.start] + values[counted.stop :] for values in table[1:]]  # the counts are in the JSON
     formats = [
         (row, column, number_format(values[varied]))
-        for row, values in enumerate(table[1:], start=2)
-        for column in range(varied + 4, varied + 10)
+        for row, values in enumerate(rows, start=2)
+        for column in (*range(varied + 4, varied + 10), *range(varied + 11, varied + 14))
     ]
-    widths = (16,) * varied + (34, 14, 10, 12, 12, 12, 12, 12, 12)
-    return Sheet("Sweep", (*table[0][:varied], *SWEEP_STATISTICS), table[1:], widths=widths, formats=formats)
+    widths = (14,) * varied + (30, 12, 10, 11, 11, 11, 11, 11, 11, 9, 11, 11, 11)
+    header = (
+        *table[0][:varied],
+        *SWEEP_STATISTICS,
+        "baseline",
+        "difference",
+        "difference CI low",
+        "difference CI high",
+    )
+    return Sheet("Sweep", header, rows, widths=widths, formats=formats)
 
 
 def simulation_workbook(result: Simulation, timing: bool = False) -> bytes:
@@ -213,10 +223,10 @@ def sweep_workbook(sweep: Sweep) -> bytes:
     first = sweep.points[0].summary if sweep.points else {}
     about = [
         ["scenario", sweep.scenario],
-        ["replications per point", first.get("replications")],
+        ["replications per point", sweep.replications if sweep.replications is not None else "differ by point"],
         ["seed", first.get("seed")],
         *(["varied " + vary.path, ", ".join(str(v) for v in vary.values)] for vary in sweep.varies),
-        ["confidence intervals", "95%, Student t over the replications"],
+        ["confidence intervals", "95%: how each was made is in the 'interval' column (docs/simulation.md)"],
     ]
     return write([Sheet("sweep", table[0], table[1:]), Sheet("about", (), about)], f"Sweep: {sweep.scenario}")
 

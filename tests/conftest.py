@@ -30,6 +30,23 @@ def protoverify(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "protoverify", *args], **kwargs)
 
 
+def accepting_one(protocol: Path, folder: Path, kind: str = "vague-deadline") -> Path:
+    """A copy of `protocol` in `folder`, with a judgements file beside it that accepts its first open
+    finding of `kind` (the bundled protocols accept none, since their re-encoding)."""
+    import protoverify as api
+
+    copy = folder / protocol.name
+    copy.write_text(protocol.read_text(encoding="utf-8"), encoding="utf-8")
+    report = api.check_file(copy, today=TODAY)
+    first = next(f for f in report.findings if f.kind == kind)
+    (folder / f"{copy.stem}.judgements.yaml").write_text(
+        f"protoverify-judgements: 1\nprotocol: {report.protocol.metadata.id}\naccepted:\n"
+        f'  - {{id: "{first.id}", reason: accepted for the test}}\n',
+        encoding="utf-8",
+    )
+    return copy
+
+
 def seed(name: str) -> Path:
     """The path of a seed document, or skip the test with the reason when ../shared/seeds is absent."""
     path = SEEDS / name

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, accepting_one
 from office import overlapping, pages, squeezed, to_pdf
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -101,9 +101,10 @@ STOCKPORT = ROOT / "protocols" / "stockport-2019.yaml"
 
 
 @pytest.fixture(scope="module")
-def stockport():
-    """The Stockport report's workbook (its findings; no simulation), as the report and the bytes."""
-    reports, files = folder.build(folder.Request((STOCKPORT,), today=TODAY, xlsx=True))
+def stockport(tmp_path_factory):
+    """The Stockport report's workbook (its findings, one accepted; no simulation), as the report and the bytes."""
+    judged = accepting_one(STOCKPORT, tmp_path_factory.mktemp("judged"))
+    reports, files = folder.build(folder.Request((judged,), today=TODAY, xlsx=True))
     return reports[0], files["stockport_2019.xlsx"]
 
 

@@ -348,7 +348,7 @@ def test_a_bad_scenario_file_is_located(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_an_unknown_plot_metric_is_refused_after_the_table_is_written(tmp_path: Path):
+def test_an_unknown_plot_metric_is_refused_and_nothing_is_written(tmp_path: Path):
     table = tmp_path / "sweep.csv"
     result = protoverify(
         "sweep",
@@ -365,7 +365,7 @@ def test_an_unknown_plot_metric_is_refused_after_the_table_is_written(tmp_path: 
     )
     assert result.returncode == 2
     assert "--metric: no metric 'on_time/everything' in the sweep; expected some of:" in result.stderr
-    assert table.exists() and not table.with_suffix(".svg").exists()
+    assert not table.exists() and not table.with_suffix(".svg").exists()  # issue 20: no half-written output
 
 
 def planned_queue(tmp_path: Path) -> Path:
