@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from protoverify import load_protocol
+from protoverify.model.errors import LoadError
 from protoverify.properties.check import check
 from protoverify.properties.judgements import beside, load_judgements
 from protoverify.properties.review import Measure, load_review, measure
@@ -86,7 +87,11 @@ def stubs(m: Measure) -> list[str]:
 def main(args: list[str]) -> int:
     missing = "--missing" in args
     for name in [a for a in args if a != "--missing"] or list(BUNDLED):
-        m = run(name)
+        try:
+            m = run(name)
+        except LoadError as problem:  # a review file (or protocol) that does not load: where, and why
+            print("\n".join(map(str, problem.problems)), file=sys.stderr)
+            return 2
         print("\n".join(lines(m) + (stubs(m) if missing else [])))
     return 0
 
