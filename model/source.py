@@ -280,6 +280,7 @@ def _shown(value: Any) -> str:
 
 
 def _problem(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]]) -> Problem:
+    """The one problem pydantic's errors at `path` come to: what is wrong, and what was expected."""
     first = errors[0]
     kind, name = first["type"], _name(path)
     if kind == "missing":
@@ -295,9 +296,22 @@ def _problem(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]]) 
     if kind in ("literal_error", "enum") and len(errors) == 1:
         expected = (first.get("ctx") or {}).get("expected", "")
         return Problem(path, f"unknown value {_shown(first['input'])} for '{name}'; expected {expected}")
+    found = _of_value(kind, path, first, name) or _wrong_type(model, path, errors, name)
+    if found is not None:
+        return found
+    message = first["msg"].removeprefix("Value error, ")
+    if len(errors) > 1:  # a union whose every branch failed: the most specific message is the custom one
+        custom = [e for e in errors if e["type"] not in _EXPECTED]
+        message = (custom or errors)[0]["msg"].removeprefix("Value error, ")
+    return Problem(path, message)
+
+
+def _of_value(kind: str, path: Path_, first: dict[str, Any], name: str) -> Problem | None:
+    """A problem with the value itself (a malformed id or clause, an empty or over-long list, a number
+    too long to read, a key that is not text), or None."""
+    context = first.get("ctx") or {}
     if kind == "string_pattern_mismatch":
-        pattern = (first.get("ctx") or {}).get("pattern", "")
-        if "\\d" in pattern:
+        if "\\d" in context.get("pattern", ""):
             expected = "a clause number as printed, such as 5.6.1, 8.15 or 5.9.1(b)"
         else:
             expected = "a snake_case id such as yos_officer"
@@ -305,7 +319,6 @@ def _problem(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]]) 
     if kind == "too_short":
         return Problem(path, f"'{name}' is empty; expected at least one item")
     if kind == "too_long":
-        context = first.get("ctx") or {}
         return Problem(
             path,
             f"'{name}' has {context.get('actual_length', 'too many')} items; expected at most {context.get('max_length')}",
@@ -318,19 +331,20 @@ def _problem(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]]) 
         return Problem(
             path, f"key {_shown(first['input'])} is not a name; expected a key written as text, such as 'id'"
         )
+    return None
+
+
+def _wrong_type(model: type[BaseModel], path: Path_, errors: list[dict[str, Any]], name: str) -> Problem | None:
+    """A value of the wrong type, with what each accepted type would be, or None."""
     expectations = [_EXPECTED[e["type"]] for e in errors if _EXPECTED.get(e["type"])]
-    if expectations:
-        got = _shown(first["input"])
-        described = _fields_at(model, path[:-1]).get(name, "") if path and isinstance(path[-1], str) else ""
-        about = f" ({described})" if described and not described.startswith(("a ", "text", "true")) else ""
-        return Problem(
-            path, f"wrong type for '{name}': got {got}; expected {' or '.join(dict.fromkeys(expectations))}{about}"
-        )
-    message = first["msg"].removeprefix("Value error, ")
-    if len(errors) > 1:  # a union whose every branch failed: the most specific message is the custom one
-        custom = [e for e in errors if e["type"] not in _EXPECTED]
-        message = (custom or errors)[0]["msg"].removeprefix("Value error, ")
-    return Problem(path, message)
+    if not expectations:
+        return None
+    got = _shown(errors[0]["input"])
+    described = _fields_at(model, path[:-1]).get(name, "") if path and isinstance(path[-1], str) else ""
+    about = f" ({described})" if described and not described.startswith(("a ", "text", "true")) else ""
+    return Problem(
+        path, f"wrong type for '{name}': got {got}; expected {' or '.join(dict.fromkeys(expectations))}{about}"
+    )
 
 
 def _fields_at(model: type[BaseModel], path: Path_) -> dict[str, str]:
