@@ -152,7 +152,8 @@ class Merge:
             if section in self.file and not isinstance(self.file[section], list):
                 continue  # not a list: the model says so, at the file's own place
             merged[section] = self._section(section)
-        merged["lifecycles"] = [*merged["lifecycles"], *self._pulled_lifecycles(merged["lifecycles"])]
+        if isinstance(merged.get("lifecycles"), list):  # else not a list: the model says so where it stands
+            merged["lifecycles"] = [*merged["lifecycles"], *self._pulled_lifecycles(merged["lifecycles"])]
         if isinstance(self.file.get("order", []), list):
             merged["order"] = [*_items(self.file, "order"), *marked(_items(self.lib, "order"), self.mark)]
         table = self.file.get("clauses", {})

@@ -233,6 +233,9 @@ class _Composer:
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
+        if tag not in (None, "!", _STR, f"{_YAML}binary"):  # every tag but !!str where it stands (binary: below)
+            mark = event.start_mark
+            raise Unusable(f"a value tagged {tag.replace(_YAML, '!!')}; {_PLAIN}", mark.line, mark.column)
         if tag is None or tag == "!":
             tag = self.resolve(event.value) if event.implicit[0] else _STR
         if tag == _STR:  # (most values: what the constructor would give, without its cost)

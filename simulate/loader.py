@@ -182,7 +182,10 @@ def _locate_merged(problems: list[Problem], files: list[Source]) -> list[Located
 def load_protocol_of(scenario: Scenario) -> Protocol:
     """The protocol a scenario runs against (loaded once per file version)."""
     path = scenario.protocol_path
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:  # a name too long, a folder that may not be searched: reading it says which, located
+        return load_protocol(path)
     return _load_protocol(str(path), stat.st_mtime_ns, stat.st_size)
 
 

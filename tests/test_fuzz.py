@@ -336,6 +336,7 @@ def test_line_100_is_not_an_emoji(tmp_path: Path) -> None:
         ("!!binary aGVsbG8=", "binary data (!!binary)"),
         ("!!python/object/apply:os.system ['false']", "a value tagged !!python/object/apply:os.system"),
         ("!custom {a: 1}", "a value tagged !custom"),
+        ("!!float nan", "a value tagged !!float"),  # make fuzz: a traceback where a line followed it
         ('"a\\x07b"', "text with the control character U+0007"),
     ],
 )
@@ -485,3 +486,41 @@ def test_a_huge_spread_in_a_scenario_is_located(tmp_path: Path) -> None:
     assert (
         result.exit_code == 2 and result.stderr.startswith(f"{path}:") and "'sd' is 1e+300; expected" in result.stderr
     )
+
+
+@pytest.mark.parametrize("value", ["null", "3", "a word", "{a: 1}"])
+def test_lifecycles_that_are_not_a_list_on_the_library_are_located(tmp_path: Path, value: str) -> None:
+    """`make fuzz` (swap_type at lifecycles): a protocol on the library whose `lifecycles` was not a
+    list ended in a TypeError while the library's lifecycles were added to it."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start, end = text.index("\nlifecycles:\n"), text.index("\ndimensions:\n")
+    path = tmp_path / "protocol.yaml"
+    path.write_text(text[:start] + f"\nlifecycles: {value}\n" + text[end:], encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (
+        result.stderr.startswith(f"{path}:") and "'lifecycles'" in result.stderr and "expected a list" in result.stderr
+    )
+
+
+def test_a_scenario_naming_a_protocol_whose_name_is_too_long_is_refused_where_it_is_read(tmp_path: Path) -> None:
+    """`make fuzz` (long_string at protocol): the protocol's file name over the system's limit ended in
+    an OSError traceback when its size was looked up."""
+    fixture = ROOT / "tests" / "fixtures" / "simulate" / "queue-scenario.yaml"
+    text = "".join(
+        f"protocol: {'x' * 300}.yaml\n" if line.startswith("protocol:") else line
+        for line in fixture.read_text(encoding="utf-8").splitlines(keepends=True)
+    )
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["simulate", str(path), "--replications", "1", "--workers", "1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "cannot be read (File name too long)" in result.stderr
+
+
+def test_a_tagged_value_with_a_line_after_it_is_refused_where_it_stands(tmp_path: Path) -> None:
+    """`make fuzz` (tag): `calendar: !!float nan` above the calendar's own lines ended in a ValueError."""
+    path = tmp_path / "protocol.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("calendar:\n", "calendar: !!float nan\n", 1), "utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output and result.stderr.startswith(f"{path}:")
