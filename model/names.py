@@ -63,7 +63,8 @@ class Names:
     """The names of one protocol's elements, looked up once: its parties (agencies, roles and
     people) in full and for short, states, lifecycles, events, dimensions and artefacts; each duty
     by id (its first occurrence); the agency each agency or role is, or sits under (people are not
-    agencies); and the opening words of its clauses, where the file gives them."""
+    agencies), and the body each agency is part of (its council, else itself); and the opening
+    words of its clauses, where the file gives them."""
 
     def __init__(self, protocol: Protocol):
         self.protocol = protocol
@@ -80,6 +81,7 @@ class Names:
         self.openings: dict[str, str] = dict(getattr(protocol, "clauses", None) or {})  # the format's clause table
         self.attributes = {a.id: a for a in protocol.attributes}
         self.agency = {a.id: a.id for a in protocol.agencies} | {r.id: a.id for a in protocol.agencies for r in a.roles}
+        self.body = {a.id: a.council.id if a.council is not None else a.id for a in protocol.agencies}
         self.states = {s.id: s.name or _word(s.id) for s in protocol.states()}
         self.lifecycles = {lc.id: lc.name for lc in protocol.lifecycles}
         self.events: dict[str, str] = {}

@@ -104,15 +104,16 @@ def parties(element: Element) -> tuple[str, ...] | None:
 
 
 def bodies(protocol: Protocol, parties: Iterable[str]) -> frozenset[str] | None:
-    """The kinds of body the parties are (through their agency); None if any party's is not known."""
+    """The kinds of body the parties are (through their agency), a service of a council being a local
+    authority's as well as its own kind; None if any party's is not known."""
     agency = names(protocol).agency
-    kind_of = {a.id: a.kind for a in protocol.agencies}
+    by_id = {a.id: a for a in protocol.agencies}
     found = set()
     for name in parties:
-        body = kind_of.get(agency.get(name, ""))
-        if body is None:
+        of = by_id.get(agency.get(name, ""))
+        if of is None or (of.kind is None and of.council is None):
             return None
-        found.add(body)
+        found |= {of.kind} - {None} | ({"local_authority"} if of.council is not None else set())
     return frozenset(found)
 
 

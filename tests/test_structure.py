@@ -141,6 +141,16 @@ def test_a_handover_with_no_duty_between_the_agencies_is_silent(tmp_path: Path) 
     assert finding.witness.words.endswith("then released on licence")
 
 
+def test_a_handover_between_services_of_one_council_passes_inside_one_body(tmp_path: Path) -> None:
+    def one_council(data: dict) -> None:
+        duty(data, "send_release_plan")["recipient"] = "child"
+        for agency in data["agencies"]:
+            if agency["id"] in ("yjs", "csc"):
+                agency["council"] = {"id": "borough", "clause": "1.1"}
+
+    assert findings(tmp_path, one_council, "silent-handover") == []
+
+
 def test_a_duty_on_another_event_does_not_carry_the_handover(tmp_path: Path) -> None:
     def plan_on_sentence(data: dict) -> None:
         duty(data, "send_release_plan")["trigger"] = {"event": "sentenced"}
