@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .calendar import Limit
 from .conditions import All, AnyOf, Comparison, Condition, Not
-from .timescales import Start, duty_limits, trigger_start
+from .timescales import SAME_DAY, Start, duty_limits, trigger_start
 from .wording import (
     NO_ONE,
     Joined,
@@ -304,6 +304,8 @@ def timescale_change_words(protocol: Protocol, duty: Duty) -> str:
     parts = []
     if t.within is not None:
         parts.append(limit_words(Limit(t.within.amount, t.within.unit), trigger_words(protocol, duty, "change")))
+    if t.same_day:
+        parts.append(limit_words(SAME_DAY, trigger_words(protocol, duty, "change")))
     if t.before is not None:
         parts.append(limit_words(Limit(t.before.amount, t.before.unit, before=True), quoted(event(t.before.event))))
     if t.at is not None:
