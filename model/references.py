@@ -236,6 +236,8 @@ class _Checker:
                 )
             if timescale.at is not None:
                 yield from self._ref("event", timescale.at, self.events, (*at, "timescale", "at"))
+            if timescale.set_by is not None:
+                yield from self._ref("event", timescale.set_by, self.events, (*at, "timescale", "set_by"))
             for key in ("within", "same_day"):
                 if getattr(timescale, key) and trigger is None:
                     yield Problem(
