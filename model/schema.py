@@ -617,7 +617,8 @@ class Timescale(Element):
     keeps a second reading the source gives of the same limit ("3 weeks (15 working days)"); `vague`
     keeps the words of an unquantified timescale ("as soon as"), alone or beside a limit; `every`
     repeats the duty at intervals of at most that long ("every Tuesday"), `lasting` that long each
-    time ("two days per week"); `set_by` names the meeting the text leaves the limit to."""
+    time ("two days per week"); `set_by` names the meeting the text leaves the limit to; `as_statute`
+    says the text adopts statute's timescale."""
 
     within: Duration | None = None
     before: BeforeEvent | None = None
@@ -630,6 +631,10 @@ class Timescale(Element):
     every: Duration | None = Field(None, description="The duty recurs at intervals of at most this long.")
     lasting: Duration | None = Field(None, description="With 'every': how long the activity lasts each time.")
     words: str | None = Field(None, description="The timescale phrase as printed, for matching against the source.")
+    as_statute: bool = Field(
+        False,
+        description="The text adopts statute's timescale for the duty ('as for any other looked-after child').",
+    )
     set_by: Id | None = Field(
         None,
         description="The meeting (an event) the text leaves the limit to: 'at intervals agreed at the Protocol meeting'.",
@@ -645,7 +650,7 @@ class Timescale(Element):
                 "timescale",
                 f"give one of 'within', 'before', 'at' or 'same_day', not {' and '.join(limits)}; expected one limit",
             )
-        if not limits and self.vague is None and self.every is None and self.set_by is None:
+        if not limits and self.vague is None and self.every is None and self.set_by is None and not self.as_statute:
             raise PydanticCustomError(
                 "timescale",
                 f"a timescale gives no limit; expected 'within', 'same_day', 'before', 'at', 'every' or 'vague', or 'timescale: {UNSPECIFIED}' where the source gives none",

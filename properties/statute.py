@@ -460,8 +460,12 @@ class BaselineComparison:
             if not compared:
                 implicit.append(law)
         timed = timed_types(self.protocol)
-        unreported = [  # those untimed are reported with statute's limit; a firm limit counted another way is a choice
-            d for d in duties if not untimed(d, timed) and (d.modality == "may" or not duty_limits(d).readings)
+        unreported = [  # those untimed are reported with statute's limit; a firm limit counted another way is a
+            d  # choice; a duty whose text adopts statute's timescale (`as_statute`) keeps statute's limits
+            for d in duties
+            if not untimed(d, timed)
+            and (d.modality == "may" or not duty_limits(d).readings)
+            and not (d.timescale is not None and d.timescale.as_statute)
         ]
         if implicit and unreported:
             yield self.left_implicit(kind, implicit, unreported)

@@ -231,6 +231,24 @@ def test_a_limit_that_cannot_be_compared_leaves_the_statutory_timescale_implicit
     assert finding.severity == "info" and finding.clauses == ("4",) and "within 10 working days" in finding.message
 
 
+def test_a_duty_whose_text_adopts_statutes_timescale_leaves_nothing_implicit(tmp_path: Path) -> None:
+    # "as often as for any other child": the protocol takes statute's limit; counted every two weeks it would not
+    every = "{every: {amount: 2, unit: weeks}}"
+    implicit = finding_id("statutory-gap", "test_baseline kind visit_former_looked_after_child_in_detention timescales")
+    for timescale, reported in ((every, True), ("{as_statute: true}", False)):
+        found = statutory(
+            tmp_path, ("    timescale: {within: {amount: 7, unit: days}}\n", f"    timescale: {timescale}\n")
+        )
+        assert (implicit in ids(found)) is reported, timescale
+        assert not [
+            f
+            for f in untimed(
+                tmp_path, ("    timescale: {within: {amount: 7, unit: days}}\n", f"    timescale: {timescale}\n")
+            )
+            if f.kind == "vague-deadline"
+        ]
+
+
 # --- statutory-conflict ---------------------------------------------------------------------------
 
 
