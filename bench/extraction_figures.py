@@ -8,7 +8,7 @@ For each seed document and its hand encoding, four measures:
 
 - duty clauses: a clause is a true positive if the draft has a duty citing it and so has the hand
   encoding; precision over clauses with drafted duties, recall over clauses with hand-encoded duties;
-- timescales: within/before/every/vague parts of the hand-encoded duties' timescales, matched one to
+- timescales: within/before/every/vague/same_day parts of the hand-encoded duties' timescales, matched one to
   one with parts the draft gives in a clause of the same duty (same kind, amount and unit; vague words
   that contain one another);
 - unspecified actor: on clauses where both have duties, whether some duty of the clause has
@@ -114,6 +114,8 @@ def _drafted_parts(timescale: Any) -> list[Part]:
             parts.append((kind, timescale[kind].get("amount"), timescale[kind].get("unit")))
     if "vague" in timescale:
         parts.append(("vague", timescale["vague"].lower()))
+    if timescale.get("same_day"):
+        parts.append(("same_day", None, None))
     return parts
 
 
@@ -127,6 +129,8 @@ def _hand_parts(timescale: Timescale | None) -> list[Part]:
             parts.append((kind, value.amount, value.unit and str(value.unit)))
     if timescale.vague is not None:
         parts.append(("vague", timescale.vague.lower()))
+    if timescale.same_day:
+        parts.append(("same_day", None, None))
     return parts
 
 
@@ -336,6 +340,8 @@ def _expected_parts(timescale: dict[str, Any] | None) -> list[Part]:
             parts.append((kind, timescale[kind].get("amount"), timescale[kind].get("unit")))
     if "vague" in timescale:
         parts.append(("vague", timescale["vague"].lower()))
+    if timescale.get("same_day"):
+        parts.append(("same_day", None, None))
     return parts
 
 

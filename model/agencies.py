@@ -36,6 +36,14 @@ class OutOfHours(Element):
     )
 
 
+class Council(Element):
+    """The council (a local authority) an agency is, or is a service of, as the protocol says: agencies
+    of one council are one body, so work passing between them does not pass between bodies."""
+
+    id: Id = Field(description="A name for the council, the same on each agency of it (stockport).")
+    clause: Clauses
+
+
 class Agency(Element):
     """An organisation that holds duties or responsibilities (YOS, children's social care, police ...)."""
 
@@ -60,6 +68,12 @@ class Agency(Element):
     out_of_hours: OutOfHours | None = Field(
         None,
         description="Who takes the agency's urgent work out of office hours; none where the protocol names no one.",
+    )
+    council: Council | None = Field(
+        None,
+        description=(
+            "The council the agency is, or is a service of, where the text says so (docs/protocol-format.md#agencies)."
+        ),
     )
 
 

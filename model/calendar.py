@@ -25,7 +25,8 @@ Deadlines
 
     `due_after(start, N, unit)`, for "within N <unit> of start":
         hours         start + N elapsed hours, whatever the day;
-        days          close of start.date() + N calendar days;
+        days          close of start.date() + N calendar days (N = 0: close of the start's own
+                      day, "on the same day");
         weeks         close of start.date() + 7N calendar days;
         months        close of the same day N calendar months later, or of that month's last day
                       if it is shorter (31 January + 1 month: the last day of February);
@@ -176,8 +177,12 @@ class Calendar:
         return self._shift(d, -amount, _day_unit(unit))
 
     def due_after(self, start: datetime, amount: int, unit: Unit | str) -> datetime:
-        """The exclusive deadline instant for "within <amount> <unit> of start"."""
-        amount, unit = _amount(amount), _member(Unit, unit)
+        """The exclusive deadline instant for "within <amount> <unit> of start"; 0 days is the close of
+        the start's own day ("on the same day")."""
+        unit = _member(Unit, unit)
+        if amount == 0 and not isinstance(amount, bool) and unit is Unit.DAYS:
+            return _close_of_day(start.date(), start.tzinfo)
+        amount = _amount(amount)
         if unit is Unit.HOURS:
             return _elapsed(start, timedelta(hours=amount))
         return _close_of_day(self._shift(start.date(), amount, unit), start.tzinfo)

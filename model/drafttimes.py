@@ -84,7 +84,7 @@ def timescale(text: str, own: Sequence[Placed], strays: Sequence[Placed] = ()) -
 
 
 def _limited(drafted: DraftTimescale) -> bool:
-    return "within" in drafted.spec or "before" in drafted.spec
+    return "within" in drafted.spec or "before" in drafted.spec or "same_day" in drafted.spec
 
 
 def _keep_within(drafted: DraftTimescale, phrase: TimePhrase, after: str) -> bool:
@@ -132,7 +132,12 @@ def _keep_vague(drafted: DraftTimescale, phrase: TimePhrase, after: str) -> bool
 
 
 def _keep_day(drafted: DraftTimescale, phrase: TimePhrase, after: str) -> bool:
-    """A day named in words ("on the same day") is kept as words, with the limit it would be."""
+    """ "On the same day" is a same-day limit (`same_day`); another day named in words ("the following
+    day") is kept as words, with the limit it would be."""
+    if phrase.words.lower().endswith("same day") and not _limited(drafted) and "same_day" not in drafted.spec:
+        drafted.spec["same_day"] = True
+        drafted.spec["words"] = phrase.words
+        return True
     if "vague" in drafted.spec:
         return False
     drafted.spec["vague"] = phrase.words

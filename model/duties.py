@@ -104,34 +104,51 @@ class BeforeEvent(Element):
 
 
 class Timescale(Element):
-    """When a duty must be done: `within` a duration after its trigger, `before` an event, or `at` an
-    event (attending a hearing); `also`
+    """When a duty must be done: `within` a duration after its trigger, by the close of the day of its
+    trigger (`same_day`), `before` an event, or `at` an event (attending a hearing); `also`
     keeps a second reading the source gives of the same limit ("3 weeks (15 working days)"); `vague`
     keeps the words of an unquantified timescale ("as soon as"), alone or beside a limit; `every`
     repeats the duty at intervals of at most that long ("every Tuesday"), `lasting` that long each
-    time ("two days per week")."""
+    time ("two days per week"); `set_by` names the meeting the text leaves the limit to; `as_statute`
+    says the text adopts statute's timescale."""
 
     within: Duration | None = None
     before: BeforeEvent | None = None
     at: Id | None = Field(None, description="Done at this event itself: attending the hearing, chairing the meeting.")
+    same_day: bool = Field(
+        False, description="Done by the close of the day the duty's trigger happens ('on the same day')."
+    )
     also: Duration | None = Field(None, description="The same limit as the source states it a second way.")
     vague: str | None = Field(None, min_length=1, description="The words of an unquantified timescale.")
     every: Duration | None = Field(None, description="The duty recurs at intervals of at most this long.")
     lasting: Duration | None = Field(None, description="With 'every': how long the activity lasts each time.")
     words: str | None = Field(None, description="The timescale phrase as printed, for matching against the source.")
+    as_statute: bool = Field(
+        False,
+        description="The text adopts statute's timescale for the duty ('as for any other looked-after child').",
+    )
+    set_by: Id | None = Field(
+        None,
+        description=(
+            "The meeting (an event) the text leaves the limit to: 'at intervals agreed at the Protocol meeting'."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_reading(self) -> Timescale:
-        limits = [k for k in ("within", "before", "at") if getattr(self, k) is not None]
+        limits = [k for k in ("within", "before", "at") if getattr(self, k) is not None] + (
+            ["same_day"] if self.same_day else []
+        )
         if len(limits) > 1:
             raise PydanticCustomError(
-                "timescale", f"give one of 'within', 'before' or 'at', not {' and '.join(limits)}; expected one limit"
+                "timescale",
+                f"give one of 'within', 'before', 'at' or 'same_day', not {' and '.join(limits)}; expected one limit",
             )
-        if not limits and self.vague is None and self.every is None:
+        if not limits and self.vague is None and self.every is None and self.set_by is None and not self.as_statute:
             raise PydanticCustomError(
                 "timescale",
-                "a timescale gives no limit; expected 'within', 'before', 'at', 'every' or 'vague', or 'timescale: "
-                f"{UNSPECIFIED}' where the source gives none",
+                "a timescale gives no limit; expected 'within', 'same_day', 'before', 'at', 'every' or 'vague', or "
+                f"'timescale: {UNSPECIFIED}' where the source gives none",
             )
         if self.lasting is not None and self.every is None:
             raise PydanticCustomError(

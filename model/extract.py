@@ -271,7 +271,7 @@ def _duty_map(duty_id: str, duty: DraftDuty, ids: _Ids, events: CommentedSeq) ->
     _comment(mapping, "actor", notes + ([f"from the lead-in {duty.lead}"] if duty.lead else []))
     mapping["action"] = duty.action
     _comment(mapping, "action", ["TODO: the words after the verb; put the action in your own words"])
-    _trigger(mapping, duty_id, duty, ids, events, "within" in spec)
+    _trigger(mapping, duty_id, duty, ids, events, "within" in spec or "same_day" in spec)
     if "before" in spec:
         spec["before"] = {"event": _before_event(duty_id, duty, ids, events), **spec["before"]}  # type: ignore[dict-item]
     mapping["timescale"] = (

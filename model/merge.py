@@ -88,13 +88,13 @@ CHANGES = {
 SETTABLE = {
     "events": ("scheduled", "out_of_hours"),
     "states": ("kind", "waiting"),
-    "agencies": ("kind", "out_of_hours"),
+    "agencies": ("kind", "out_of_hours", "council"),
     "artefacts": ("from",),
 }
 """What a refinement may set where the library leaves it unset: when an event is planned or can come
 out of hours, the kind of a status or of a body, a child waiting in a status, who covers a body out of
-hours, whose input an artefact is. Anything else unset (a state's `final`, an event's `lifecycle`) shapes the
-statutory world and stays the library's."""
+hours, the council a body is or is a service of, whose input an artefact is. Anything else unset (a
+state's `final`, an event's `lifecycle`) shapes the statutory world and stays the library's."""
 MERGED_APART = {
     "agencies": ("roles",),
     "attributes": ("range", "values"),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .calendar import Limit
 from .conditions import All, AnyOf, Comparison, Condition, Not
-from .timescales import Start, duty_limits, trigger_start
+from .timescales import SAME_DAY, Start, duty_limits, trigger_start
 from .wording import (
     NO_ONE,
     Joined,
@@ -63,7 +63,8 @@ class Names:
     """The names of one protocol's elements, looked up once: its parties (agencies, roles and
     people) in full and for short, states, lifecycles, events, dimensions and artefacts; each duty
     by id (its first occurrence); the agency each agency or role is, or sits under (people are not
-    agencies); and the opening words of its clauses, where the file gives them."""
+    agencies), and the body each agency is part of (its council, else itself); and the opening
+    words of its clauses, where the file gives them."""
 
     def __init__(self, protocol: Protocol):
         self.protocol = protocol
@@ -72,6 +73,7 @@ class Names:
         self.openings: dict[str, str] = dict(getattr(protocol, "clauses", None) or {})  # the format's clause table
         self.attributes = {a.id: a for a in protocol.attributes}
         self.agency = {a.id: a.id for a in protocol.agencies} | {r.id: a.id for a in protocol.agencies for r in a.roles}
+        self.body = {a.id: a.council.id if a.council is not None else a.id for a in protocol.agencies}
         self.states = {s.id: s.name or _word(s.id) for s in protocol.states()}
         self.lifecycles = {lc.id: lc.name for lc in protocol.lifecycles}
         self.events: dict[str, str] = {}
@@ -312,6 +314,8 @@ def timescale_change_words(protocol: Protocol, duty: Duty) -> str:
     parts = []
     if t.within is not None:
         parts.append(limit_words(Limit(t.within.amount, t.within.unit), trigger_words(protocol, duty, "change")))
+    if t.same_day:
+        parts.append(limit_words(SAME_DAY, trigger_words(protocol, duty, "change")))
     if t.before is not None:
         parts.append(limit_words(Limit(t.before.amount, t.before.unit, before=True), quoted(event(t.before.event))))
     if t.at is not None:

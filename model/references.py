@@ -244,11 +244,14 @@ class _Checker:
                 )
             if timescale.at is not None:
                 yield from self._ref("event", timescale.at, self.events, (*at, "timescale", "at"))
-            if timescale.within is not None and trigger is None:
-                yield Problem(
-                    (*at, "timescale", "within"),
-                    "a 'within' timescale counts from the duty's trigger, but the duty has none; expected a 'trigger'",
-                )
+            if timescale.set_by is not None:
+                yield from self._ref("event", timescale.set_by, self.events, (*at, "timescale", "set_by"))
+            for key in ("within", "same_day"):
+                if getattr(timescale, key) and trigger is None:
+                    yield Problem(
+                        (*at, "timescale", key),
+                        f"a '{key}' timescale counts from the duty's trigger, but the duty has none; expected a 'trigger'",
+                    )
 
     # --- event order, parts of duties, the clause table ------------------------------------------
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from . import conditions
-from .agencies import Agency, Artefact, Document, External, OutOfHours, Person, Role
+from .agencies import Agency, Artefact, Council, Document, External, OutOfHours, Person, Role
 from .calendar import Calendar, Region
 from .duties import (
     DUTY_TAGS,
@@ -105,6 +105,7 @@ __all__ = [
     "Lifecycle",
     "Metadata",
     "Narrative",
+    "Council",
     "OutOfHours",
     "OwnershipRule",
     "PartOf",

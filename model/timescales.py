@@ -4,7 +4,8 @@ Every part of protoverify that reads a timescale reads it here: the deadline che
 checks, the comparison of two versions of a protocol, and the simulation.
 
 - `limits(timescale)`, and `duty_limits(duty)`: its limit, counted after what starts the duty's
-  clock (`within`) or back from an event (`before`), in each reading the source gives ("3 weeks
+  clock (`within`; `same_day`: by the close of the day it starts, `SAME_DAY`) or back from an event
+  (`before`), in each reading the source gives ("3 weeks
   (15 working days)": the second is `also`), and the longest interval of a recurring duty
   (`every`). Vague words and `at` an event set no limit that can be counted.
 - `delays(schedule)`: when a scheduled event falls after the event it follows, in each reading.
@@ -21,13 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .calendar import Limit
+from .calendar import Limit, Unit
 from .conditions import comparisons
 
 if TYPE_CHECKING:
     from .schema import Duration, Duty, Protocol, Schedule, Timescale, Trigger
 
 TRIGGERS = ("event", "enter", "exit", "duty")
+SAME_DAY = Limit(0, Unit.DAYS)
+"""'On the same day': by the close of the day the duty's clock starts (`Calendar.due_after`, 0 days)."""
 
 
 def limit(duration: Duration, before: bool = False) -> Limit:
@@ -62,6 +65,8 @@ def limits(timescale: Timescale | None) -> Limits:
     if timescale.within is not None:
         second = (limit(also),) if also else ()
         return Limits((limit(timescale.within), *second), None, every)
+    if timescale.same_day:
+        return Limits((SAME_DAY,), None, every)
     if timescale.before is not None:
         before = timescale.before
         second = (limit(also, before=True),) if also else ()

@@ -127,7 +127,9 @@ def start_phrase(kind: str | None, style: StartStyle, **words: str | None) -> st
 
 
 def amount_words(amount: int, unit: Unit) -> str:
-    """'10 working days', '1 week'."""
+    """'10 working days', '1 week'; 'the same day' for 0 days."""
+    if amount == 0:
+        return "the same day"
     name = unit.value.replace("_", " ")
     return f"{amount} {name[:-1] if amount == 1 else name}"
 
@@ -140,7 +142,10 @@ def size(limit: Limit) -> str:
 
 
 def limit_words(limit: Limit, anchor: str) -> str:
-    """A limit in words, counted from `anchor`: 'within 10 working days of entering custody'."""
+    """A limit in words, counted from `anchor`: 'within 10 working days of entering custody'; 'on the
+    day of entering custody' for a same-day limit."""
+    if limit.amount == 0 and not limit.before:
+        return f"on the day of {anchor}"
     if not size(limit):
         return f"before {anchor}"
     return f"no later than {size(limit)} before {anchor}" if limit.before else f"within {size(limit)} of {anchor}"

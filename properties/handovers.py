@@ -1,5 +1,6 @@
 """Silent handovers: a responsibility that passes from one agency to another on an event, with no
-duty on that event that has one of the two agencies tell the other (`silent-handover`).
+duty on that event that has one of the two agencies tell the other (`silent-handover`). Agencies
+of one council (`council:`) are one body, and what passes between them is not asked about.
 
 Whether a handover happens for some attribute values is asked of Z3 on the reachable situations
 (`Context.situations`); an undecided question is reported as undecided.
@@ -130,6 +131,7 @@ class Responsibilities:
 
     def __init__(self, protocol: Protocol, situations: Situations, agencies: dict[str, str]):
         self.protocol, self.situations, self.agencies = protocol, situations, agencies
+        self.body = names(protocol).body
         self.rules: list[list[OwnershipRule]] = [
             [r for r in protocol.ownership if r.dimension == d.id] for d in protocol.dimensions
         ]
@@ -171,7 +173,8 @@ class Responsibilities:
     def pairs(self, position: int, source: Config, target: Config) -> list[Pair]:
         """For a dimension and a move from `source` to `target`: each old agency holding it before and
         not surely after, with each new agency holding it after and not surely before, in sorted order;
-        with the rules that give it to each, before and after."""
+        with the rules that give it to each, before and after. Two services of one council are one
+        body: a responsibility passing between them does not pass between bodies."""
         tested = self.dimension_tested[position]
         key = (position, tested & source, tested & target)
         if (found := self._pairs.get(key)) is not None:
@@ -186,7 +189,7 @@ class Responsibilities:
             old_rules, stays = self.holding(before, old), self.holding(after, old)
             if covered(old_rules, stays):
                 continue
-            for new in sorted(owners_after - {old}):
+            for new in sorted(a for a in owners_after - {old} if self.body[a] != self.body[old]):
                 new_rules, had = self.holding(after, new), self.holding(before, new)
                 if not covered(new_rules, had):
                     found.append((old, new, old_rules, new_rules, stays, had))

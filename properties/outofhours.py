@@ -91,7 +91,7 @@ def _urgent(duty: Duty, ending: set[str]) -> bool:
         return False
     if t.within is not None:
         return t.within.unit is Unit.HOURS or (t.within.unit is Unit.DAYS and t.within.amount <= 1)
-    return t.at is not None
+    return t.same_day or t.at is not None
 
 
 def _started(protocol: Protocol, event: Event) -> list[Duty]:

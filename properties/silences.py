@@ -49,9 +49,12 @@ def timed_types(protocol: Protocol) -> frozenset[str]:
 
 
 def vague_only(duty: Duty) -> bool:
-    """Whether a duty's timescale is words with no limit beside them."""
+    """Whether a duty's timescale is words with no limit beside them: no limit counted from its trigger
+    (`within`, `same_day`), before or at an event, no interval, and no meeting the text leaves the
+    limit to (`set_by`)."""
     t = duty.timescale
-    return t is not None and t.vague is not None and t.within is None and t.before is None and t.every is None
+    firm = (t.within, t.before, t.every, t.at, t.set_by) if t is not None else ()
+    return t is not None and t.vague is not None and not t.same_day and all(part is None for part in firm)
 
 
 def unnamed(duty: Duty) -> bool:

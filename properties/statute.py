@@ -104,15 +104,16 @@ def parties(element: Element) -> tuple[str, ...] | None:
 
 
 def bodies(protocol: Protocol, parties: Iterable[str]) -> frozenset[str] | None:
-    """The kinds of body the parties are (through their agency); None if any party's is not known."""
+    """The kinds of body the parties are (through their agency), a service of a council being a local
+    authority's as well as its own kind; None if any party's is not known."""
     agency = names(protocol).agency
-    kind_of = {a.id: a.kind for a in protocol.agencies}
+    by_id = {a.id: a for a in protocol.agencies}
     found = set()
     for name in parties:
-        body = kind_of.get(agency.get(name, ""))
-        if body is None:
+        of = by_id.get(agency.get(name, ""))
+        if of is None or (of.kind is None and of.council is None):
             return None
-        found.add(body)
+        found |= {of.kind} - {None} | ({"local_authority"} if of.council is not None else set())
     return frozenset(found)
 
 
@@ -459,8 +460,12 @@ class BaselineComparison:
             if not compared:
                 implicit.append(law)
         timed = timed_types(self.protocol)
-        unreported = [  # those untimed are reported with statute's limit; a firm limit counted another way is a choice
-            d for d in duties if not untimed(d, timed) and (d.modality == "may" or not duty_limits(d).readings)
+        unreported = [  # those untimed are reported with statute's limit; a firm limit counted another way is a
+            d  # choice; a duty whose text adopts statute's timescale (`as_statute`) keeps statute's limits
+            for d in duties
+            if not untimed(d, timed)
+            and (d.modality == "may" or not duty_limits(d).readings)
+            and not (d.timescale is not None and d.timescale.as_statute)
         ]
         if implicit and unreported:
             yield self.left_implicit(kind, implicit, unreported)

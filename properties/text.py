@@ -68,7 +68,13 @@ def vague_deadlines(protocol: Protocol, context: Context) -> Iterator[Finding]:
             yield untimed_sentence(protocol, sentence, harm, context)
         for duty in sentence.duties:
             t = duty.timescale
-            if t is not None and t.vague is not None and not vague_only(duty) and duty.modality != "may":
+            if (
+                t is not None
+                and t.vague is not None
+                and not vague_only(duty)
+                and duty.modality != "may"
+                and not t.set_by
+            ):
                 yield words_beside_limit(protocol, duty)
 
 

@@ -23,7 +23,7 @@ from typing import Literal
 
 from ..model.calendar import Calendar, Limit, Unit
 from ..model.schema import Duty, Protocol, Timescale
-from ..model.timescales import limit
+from ..model.timescales import SAME_DAY, limit
 from ..model.wording import deadline_words, moment_words
 from .context import WINDOW
 
@@ -123,6 +123,8 @@ def _main(duty: Duty) -> Reading | None:
         return None
     if t.within is not None:
         return duty.trigger, limit(t.within)
+    if t.same_day:
+        return duty.trigger, SAME_DAY
     if t.before is not None:
         return ("before", t.before.event), Limit(t.before.amount, t.before.unit, before=True)
     if t.at is not None:

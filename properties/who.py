@@ -110,10 +110,11 @@ def _comparison_words(protocol: Protocol, test: Comparison) -> str:
 
 
 def firm(duty: Duty) -> bool:
-    """Whether the duty's timescale sets a limit: within a time of its trigger, before or at an event."""
+    """Whether the duty's timescale sets a limit: within a time of its trigger (or on its day), before
+    or at an event."""
     t = duty.timescale
     return t is not None and (
-        (t.within is not None and duty.trigger is not None) or t.before is not None or t.at is not None
+        ((t.within is not None or t.same_day) and duty.trigger is not None) or t.before is not None or t.at is not None
     )
 
 
@@ -126,6 +127,8 @@ def limit_words(protocol: Protocol, duty: Duty) -> str:
     event = names(protocol).event
     if t.within is not None:
         return f"within {amount_words(t.within.amount, t.within.unit)}"
+    if t.same_day:
+        return "on the same day"
     if t.before is not None:
         size = amount_words(t.before.amount, t.before.unit) + " " if t.before.amount and t.before.unit else ""
         return f"{size}before {event(t.before.event)}"

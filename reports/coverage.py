@@ -217,6 +217,8 @@ def _timescale_times(timescale: Timescale) -> list[tuple[Key, str]]:
             times.append((per, f"{_words(timescale.lasting)} every {_words(timescale.every)}"))
     if timescale.vague is not None:
         times.append((("vague", timescale.vague.lower()), f"vague: {timescale.vague}"))
+    if timescale.same_day:  # answers the phrase as printed ('words'), else "on the same day"
+        times.append((("words", (timescale.words or "on the same day").lower()), "same day"))
     return times
 
 

@@ -315,13 +315,20 @@ def test_aware_day_deadlines_close_at_local_midnight() -> None:
 def test_invalid_amounts_are_refused(amount: object) -> None:
     start = at("2024-12-20T16:00")
     for call in (
-        lambda: EW.due_after(start, amount, Unit.DAYS),
+        lambda: EW.due_after(start, amount, Unit.WORKING_DAYS),  # 0 calendar days is 'the same day' (below)
         lambda: EW.due_before(start, amount, Unit.WORKING_DAYS),
         lambda: EW.add_working_days(start.date(), amount),
         lambda: EW.subtract_working_days(start.date(), amount),
     ):
         with pytest.raises(ValueError):
             call()
+
+
+def test_zero_days_after_is_the_close_of_the_same_day() -> None:
+    start = at("2024-12-20T16:00")  # a Friday afternoon before Christmas: still due that day
+    assert EW.due_after(start, 0, Unit.DAYS) == at("2024-12-21T00:00")
+    with pytest.raises(ValueError):
+        EW.due_after(start, 0, Unit.HOURS)
 
 
 def test_unknown_unit_is_refused() -> None:

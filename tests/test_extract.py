@@ -257,7 +257,8 @@ def test_trigger_phrases_bind_to_statutory_events(tmp_path: Path, sentence: str,
 
 def test_a_day_named_in_words_is_kept_as_words_and_never_before_the_verb() -> None:
     (duty,) = duties("5.4 The YOS will tell the social worker on the same day.\n")
-    assert duty["timescale"] == {"vague": "on the same day"}
+    assert duty["timescale"] == {"same_day": True, "words": "on the same day"}  # a limit: due by that day's close
+    assert "trigger" in duty, "a same-day limit counts from what starts the duty"
     (duty,) = duties("4.1 Where a child must attend court the following day, a transfer should be considered.\n")
     assert duty["timescale"] == "unspecified"
 

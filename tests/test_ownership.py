@@ -161,6 +161,7 @@ def unnamed(**fields: str) -> str:
         ({"recipient": "csc", "action": "invite CSC to the planning meeting"}, "info"),  # an invitation
         ({"recipient": "csc", "tags": "principle"}, "info"),
         ({"recipient": "csc", "tags": "internal"}, "info"),
+        ({"recipient": "csc", "tags": "invitation"}, "info"),  # tagged, though its words do not say invite
     ],
 )
 def test_a_duty_nobody_is_named_for_is_ranked_by_harm(tmp_path: Path, fields: dict, severity: str) -> None:

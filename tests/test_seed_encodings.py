@@ -140,3 +140,45 @@ def test_encodings_do_not_copy_the_source_beyond_short_quotes(name: str) -> None
     # the names of the protocol and of the documents it cites are printed as they are
     found = copied(ENCODINGS[name][0], source_text(name), COPY_LIMIT, exempt=("title",))
     assert found == [], f"{len(found)} values repeat {COPY_LIMIT}+ words of the source: {found[:3]}"
+
+
+# What the text makes each duty, where its words alone do not say (docs/protocol-format.md#tags).
+TAGGED = {
+    "stockport": {
+        **dict.fromkeys(
+            [
+                "invite_yos_to_care_planning",  # 2.4
+                "invite_social_worker_to_sentence_planning",  # 2.5
+                "invite_yos_to_statutory_review",  # 4.2.2
+                "invite_personal_adviser",  # 4.4.4
+                "invite_link_personal_adviser",  # 4.4.5
+                "invite_to_custody_sentence_planning",  # 5.8.2
+            ],
+            ("invitation",),
+        ),
+        **dict.fromkeys(
+            [
+                "allocate_case_manager",  # 3.1.4: the YOS allocates its own case manager
+                "tell_line_manager_of_placement_change",  # 4.3.1: a YOS officer tells their own manager
+                "amend_order_for_new_placement",  # 4.3.3: the YOS amends its own order's requirements
+                "allocate_rilaa_workers",  # 5.6.5: each service allocates its own worker
+                "allocate_yda_workers",  # 5.7.2: likewise
+            ],
+            ("internal",),
+        ),
+        "tell_social_worker_of_outcome": ("notification",),  # 5.4
+    },
+    "warwickshire": {
+        "invite_yjs_to_strategy_meeting": ("invitation",),  # 4.1
+        "combine_review_meetings": ("principle",),  # 9.4 "wherever possible"
+        "amend_mosaic_record": ("internal",),  # 10.4: each service's own record
+        "amend_childview_record": ("internal",),
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENCODINGS))
+def test_duties_say_what_they_are_where_the_text_makes_them_so(name: str) -> None:
+    source_text(name)
+    by_id = duties(load_protocol(ENCODINGS[name][0]))
+    assert {d: by_id[d].tags for d in TAGGED[name]} == TAGGED[name]

@@ -231,6 +231,24 @@ def test_a_limit_that_cannot_be_compared_leaves_the_statutory_timescale_implicit
     assert finding.severity == "info" and finding.clauses == ("4",) and "within 10 working days" in finding.message
 
 
+def test_a_duty_whose_text_adopts_statutes_timescale_leaves_nothing_implicit(tmp_path: Path) -> None:
+    # "as often as for any other child": the protocol takes statute's limit; counted every two weeks it would not
+    every = "{every: {amount: 2, unit: weeks}}"
+    implicit = finding_id("statutory-gap", "test_baseline kind visit_former_looked_after_child_in_detention timescales")
+    for timescale, reported in ((every, True), ("{as_statute: true}", False)):
+        found = statutory(
+            tmp_path, ("    timescale: {within: {amount: 7, unit: days}}\n", f"    timescale: {timescale}\n")
+        )
+        assert (implicit in ids(found)) is reported, timescale
+        assert not [
+            f
+            for f in untimed(
+                tmp_path, ("    timescale: {within: {amount: 7, unit: days}}\n", f"    timescale: {timescale}\n")
+            )
+            if f.kind == "vague-deadline"
+        ]
+
+
 # --- statutory-conflict ---------------------------------------------------------------------------
 
 
@@ -386,9 +404,9 @@ def england_group(clause: str) -> str:
 
 def test_stockport_leaves_the_former_looked_after_visit_to_statute_and_gives_yda_funding_to_the_yos() -> None:
     found = seed_findings("stockport-2019")
-    [conflict] = [f for f in found if f.kind == "statutory-conflict"]
-    # 5.7.3: "the funding of YDA placements lies with the YOS"; statute charges the designated authority
-    assert conflict.clauses == ("5.7.3",) and conflict.severity == "warning" and conflict.agencies == ("yjs",)
+    # 5.7.3: "the funding of YDA placements lies with the YOS"; statute charges the designated authority,
+    # and the YOS is a service of that council (1.1, 5.7.3: `council:`): no conflict
+    assert [f for f in found if f.kind == "statutory-conflict"] == []
     gaps = ids([f for f in found if f.kind == "statutory-gap"])
     # custody and looked-after children are both encoded (5.8.1, 4.2.4), the visit within 10 working days is
     # not, nor the visits on request: one provision group (reg 4), one finding, on the services' boundary
@@ -399,6 +417,26 @@ def test_stockport_leaves_the_former_looked_after_visit_to_statute_and_gives_yda
     # the pathway plan and its review are one silence, inside children's social care: information
     leaving = next(f for f in found if f.id == england_group("7.4"))
     assert leaving.severity == "info" and "pathway plan" in leaving.message
+
+
+def test_a_duty_given_to_a_service_of_the_council_statute_names_is_no_conflict(tmp_path: Path) -> None:
+    # the youth team here is one of the council's own services, so the council keeps the duty
+    found = statutory(
+        tmp_path,
+        (
+            '  - {id: yos, name: the YOS, kind: youth_offending_team, clause: "1"}\n',
+            '  - {id: yos, name: the YOS, kind: youth_offending_team, clause: "1", council: {id: shire, clause: "1"}}\n',
+        ),
+        (
+            '      - {id: community, clause: "2"}\n',
+            '      - {id: community, clause: "2"}\n      - {id: remand, name: on remand in YDA, kind: remanded_yda, clause: "2.2"}\n',
+        ),
+        (
+            "events:\n",
+            'dimensions:\n  - {id: remand_costs, name: remand costs, kind: fund_remand_placement, clause: "6"}\nownership:\n  - {id: who_pays, dimension: remand_costs, owner: yos, clause: "6"}\nevents:\n',
+        ),
+    )
+    assert [f for f in found if f.kind == "statutory-conflict"] == []
 
 
 @pytest.mark.slow

@@ -71,6 +71,28 @@ def test_vague_words_beside_a_firm_limit_are_worth_knowing_only(tmp_path: Path) 
     assert "14 days before released from custody" in finding.message
 
 
+def test_an_interval_the_text_leaves_to_a_meeting_is_not_vague(tmp_path: Path) -> None:
+    def agreed_at_the_meeting(data: dict) -> None:
+        data["events"].append({"id": "planning_meeting", "name": "joint planning meeting", "clause": "2.1"})
+        duty(data, "notify_csc_of_remand")["timescale"] = {"vague": "as often as the planning meeting decides"}
+
+    [finding] = findings(tmp_path, agreed_at_the_meeting, "vague-deadline")  # words alone: vague
+    assert "'as often as the planning meeting decides'" in finding.message
+
+    def set_by_the_meeting(data: dict) -> None:
+        agreed_at_the_meeting(data)
+        duty(data, "notify_csc_of_remand")["timescale"]["set_by"] = "planning_meeting"
+
+    assert findings(tmp_path, set_by_the_meeting, "vague-deadline") == []
+
+
+def test_a_same_day_limit_is_firm(tmp_path: Path) -> None:
+    def that_day(data: dict) -> None:
+        duty(data, "notify_csc_of_remand")["timescale"] = {"same_day": True, "vague": "without delay"}
+
+    assert findings(tmp_path, that_day, "vague-deadline")[0].severity == "info"  # words beside a firm limit
+
+
 def test_a_triggered_duty_with_no_timescale_is_open_ended(tmp_path: Path) -> None:
     def no_timescale(data: dict) -> None:
         duty(data, "notify_csc_of_remand")["timescale"] = "unspecified"

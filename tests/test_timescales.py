@@ -12,6 +12,7 @@ from conftest import EXAMPLE, ROOT
 from protoverify import load_protocol
 from protoverify.model.calendar import Calendar, Limit, Unit
 from protoverify.model.conditions import comparisons
+from protoverify.model.errors import LoadError
 from protoverify.model.timescales import Start, delays, duty_limits, limits, start
 from protoverify.properties import clocks, statute
 from protoverify.properties.timescales import timescale_change
@@ -121,3 +122,42 @@ def test_months_are_read_by_the_simulation_and_compared_by_the_diff(tmp_path: Pa
     only_month = load_protocol(months_protocol(tmp_path, "      within: {amount: 1, unit: months}\n"))
     direction, reason = timescale_change(only_month, duty(only_month, d.id), four_weeks, duty(four_weeks, d.id))
     assert direction == "tightened" and "never later" in reason
+
+
+# --- the same day ----------------------------------------------------------------------------------
+
+
+def same_day_protocol(tmp_path: Path, timescale: str, trigger: bool = True) -> Path:
+    """The example with the remand notice due 'that same day' instead of 'as soon as'."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    old = "    trigger: {event: remanded_to_la}\n    timescale: {vague: as soon as}\n"
+    assert text.count(old) == 1
+    new = ("    trigger: {event: remanded_to_la}\n" if trigger else "") + f"    timescale: {timescale}\n"
+    path = tmp_path / "example.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_same_day_limit_is_due_by_the_close_of_the_trigger_day(tmp_path: Path) -> None:
+    protocol = load_protocol(same_day_protocol(tmp_path, "{same_day: true}"))
+    d = duty(protocol, "notify_csc_of_remand")
+    found = duty_limits(d)
+    assert found.how == "within" and found.readings == (Limit(0, Unit.DAYS),)
+    calendar = Calendar()
+    friday_evening = dt.datetime(2026, 12, 4, 21)  # a remand late on a Friday: still due that Friday
+    assert found.readings[0].due(calendar, friday_evening) == dt.datetime(2026, 12, 5)
+    # the simulation reads the same limit: due at midnight after the remand, not the next working day
+    interpretations = load_scenario(ROOT / "scenarios" / "stockport-baseline.yaml").interpretations
+    deadline = duties.deadline_of(d, interpretations)
+    assert (deadline.amount, deadline.unit) == (0, Unit.DAYS)
+    assert calendar.due_after(friday_evening, deadline.amount, deadline.unit) == dt.datetime(2026, 12, 5)
+    # a notice a day late is looser than 'the same day': the diff sees it
+    next_day = load_protocol(same_day_protocol(tmp_path, "{within: {amount: 1, unit: days}}"))
+    assert timescale_change(protocol, d, next_day, duty(next_day, d.id))[0] == "loosened"
+
+
+def test_a_same_day_limit_needs_a_trigger_and_stands_alone(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="'same_day' timescale counts from the duty's trigger"):
+        load_protocol(same_day_protocol(tmp_path, "{same_day: true}", trigger=False))
+    with pytest.raises(LoadError, match="not within and same_day"):
+        load_protocol(same_day_protocol(tmp_path, "{same_day: true, within: {amount: 1, unit: days}}"))
