@@ -60,8 +60,9 @@ def test_stockport_silences_are_recorded() -> None:
     assert (protocol.metadata.agreed.isoformat(), protocol.metadata.review.isoformat()) == ("2019-03-20", "2021-03-20")
     assert protocol.metadata.version is None
     by_id = duties(protocol)
-    # "will be allocated a YOS Officer and a Social Worker": no one is named to allocate
-    assert by_id["allocate_rilaa_workers"].actor is None
+    # "will be allocated a YOS Officer and a Social Worker": each service allocates its own worker, by no set time
+    rilaa = by_id["allocate_rilaa_workers"]
+    assert (rilaa.actor, rilaa.shared, rilaa.timescale) == (("yjs", "csc"), "each", None)
     assert by_id["notify_csc_of_rilaa"].timescale.vague == "as soon as"
     # several holders, no lead
     assert by_id["inform_virtual_school"].actor == ("yjs", "csc") and by_id["inform_virtual_school"].lead is None
@@ -161,8 +162,6 @@ TAGGED = {
                 "allocate_case_manager",  # 3.1.4: the YOS allocates its own case manager
                 "tell_line_manager_of_placement_change",  # 4.3.1: a YOS officer tells their own manager
                 "amend_order_for_new_placement",  # 4.3.3: the YOS amends its own order's requirements
-                "allocate_rilaa_workers",  # 5.6.5: each service allocates its own worker
-                "allocate_yda_workers",  # 5.7.2: likewise
             ],
             ("internal",),
         ),
