@@ -239,8 +239,10 @@ def _gist_after(finding: Finding) -> str:
     clauses = sorted(dict.fromkeys(finding.clauses), key=clause_sort_key)
     told = gist(finding.message)
     named = _named(clauses, clauses[0]) + " " if clauses else ""
-    if named and told[: len(named)].lower() == named.lower() and told[len(named) : len(named) + 1].islower():
-        return told[len(named) :]
+    if named and told[: len(named)].lower() == named.lower():
+        rest = re.sub(r'^\("[^"]*"\) ', "", told[len(named) :])  # and the opening words in brackets
+        if rest[:1].islower():
+            return rest
     return told
 
 
@@ -249,6 +251,10 @@ def gist(message: str) -> str:
     characters, cut at a word and marked '...'."""
     end = SENTENCE_END.search(message)
     first = message[: end.start() + 1] if end else message
+    if end and len(first) < GIST // 3:  # a short opening ("A child can be waiting (5.6.4).") says too little
+        after = SENTENCE_END.search(message, end.end())
+        both = message[: after.start() + 1] if after else message
+        first = both if len(both) <= GIST else first
     if len(first) <= GIST:
         return first
     space = first.rfind(" ", 0, GIST - 3)

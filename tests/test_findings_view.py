@@ -219,6 +219,10 @@ def test_each_item_is_one_line_its_clause_with_opening_words_the_gist_and_the_id
     assert where(found, {}) == "clause 5.6.1"
     long = "Clause 1 says " + "very " * 80 + "long. Next."
     assert len(gist(long)) <= GIST and gist(long).endswith("...") and "\n" not in gist(long)
+    quoted = make("ownership-gap", "q", "error", ["4.1"], 'Clause 4.1 ("where a child is") says someone must act.')
+    assert fix_first([quoted])[0].gist == "says someone must act."  # the opening words go with the number
+    short = make("waiting-no-limit", "w", "error", ["5.6.4"], "A child can be waiting (clause 5.6.4). No limit is set.")
+    assert fix_first([short])[0].gist == "A child can be waiting (clause 5.6.4). No limit is set."  # too short alone
     other = make("ownership-gap", "nobody", "error", ["3", "1", "2", "8", "9"], "No clause says who holds it.")
     (item,) = fix_first([other])
     assert item.where == "clauses 1, 2, 3 and 2 more" and not item.follows and item.gist == other.message
