@@ -148,7 +148,8 @@ def test_silences_are_planned_as_the_scenario_says(stockport: engine.Model):
     assert plans["inform_social_worker_of_custody"].status == SIMULATED
     assert plans["second_social_worker_to_aspire"].status.startswith("not simulated: a recurring duty")
     assert plans["view_social_care_records"].status.startswith("not simulated: a 'may' duty")
-    assert plans["allocate_rilaa_workers"].workers == (("nobody", NOBODY),)  # 5.6.5 names no actor
+    assert plans["adjourn_for_ten_point_plan"].workers == (("nobody", NOBODY),)  # 4.2.5 names no actor
+    assert plans["allocate_rilaa_workers"].workers == (("staff", "case_manager"), ("staff", "social_worker"))  # each
     assert plans["notify_csc_of_rilaa"].deadline_words == '"as soon as" read as within 1 working day (scenario)'
     assert plans["consult_on_supervision_impact"].workers == (("staff", "case_manager"), ("staff", "social_worker"))
     assert plans["invite_yos_to_care_planning"].status.startswith("not raised in this scenario")
