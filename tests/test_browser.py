@@ -5,6 +5,7 @@ it gives A4 pages with every folded section open and every open finding's id on 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from browser import CHROMIUM, chromium, visit
 from conftest import ROOT, SEEDS
+from pypdf import PdfReader
 
 from protoverify import folder
 from protoverify.reports.files import write_folder
@@ -127,16 +129,17 @@ PRINTED = 688  # px: the width of an A4 page inside the print style sheet's 14 m
 
 @pytest.mark.parametrize("name", PAGES[:2])
 def test_a_seed_report_prints_on_a4_with_every_open_finding_id(reports: Path, browser, name: str) -> None:
-    """Printed to PDF, the pages are A4. The PDF's text is not read here (no PDF reader is among the
-    dependencies): what it prints is checked in the page with print media emulated, at the width of
-    an A4 page: every open finding's id is shown (those folded on screen too), every table repeats its
-    header row, and every drawing fits the page."""
+    """Printed to PDF, the pages are A4 and their text (read with pypdf) holds every open finding's
+    id, those folded on screen too. With print media emulated at the width of an A4 page, every table
+    repeats its header row and every drawing fits the page."""
     data = json.loads((reports / f"{name}.json").read_text(encoding="utf-8"))
     open_ids = [f["id"] for f in data["findings"] if "accepted" not in f]
     with visit(browser, reports / f"{name}.html") as (page, _):
         pdf = page.pdf(prefer_css_page_size=True)
         boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
         assert len(boxes) > 5 and all(abs(float(w) - A4[0]) < 1 and abs(float(h) - A4[1]) < 1 for w, h in boxes)
+        printed = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+        assert [i for i in open_ids if i not in printed] == []
         folded = [i for i in open_ids if not _shown_id(page, i)]
         assert folded, "some findings are folded on screen (warnings and information)"
         page.set_viewport_size({"width": PRINTED, "height": 1000})
