@@ -185,6 +185,7 @@ def on_library(document: CommentedMap) -> CommentedMap:
     metadata = document["metadata"]
     if metadata["id"] in world.describe():  # a document called "care.docx": the protocol's id is not the library's
         metadata["id"] = f"{metadata['id']}_protocol"
+    _renamed(document, _clashes(document, world.describe()))
     lifecycle_of = {event.id: event.lifecycle for event in world.protocol.events if event.lifecycle}
     cited: dict[str, list[str]] = {}
     for event in document.get("events", ()):
@@ -210,6 +211,32 @@ def on_library(document: CommentedMap) -> CommentedMap:
     position = list(document).index("events") if "events" in document else len(document)
     document.insert(position, "lifecycles", lifecycles)
     return document
+
+
+DRAFTED = {"agencies": "agency", "people": "person", "artefacts": "artefact", "events": "event"}
+"""The sections of a draft whose ids may be the library's: the same kind of element refines it; another
+kind would clash (a drafted agency 'housing' and the library's 'housing' lifecycle)."""
+
+
+def _clashes(document: CommentedMap, library: dict[str, str]) -> dict[str, str]:
+    """The drafted ids that name something else in the library, each with a new id of its own."""
+    renamed = {}
+    for section, what in DRAFTED.items():
+        for element in document.get(section) or ():
+            said = library.get(element.get("id", ""))
+            if said is not None and said != f"{'an' if what[0] in 'aeiou' else 'a'} {what}":
+                renamed[element["id"]] = f"{element['id']}_{what}"
+    return renamed
+
+
+def _renamed(value: Any, renamed: dict[str, str]) -> None:
+    """Every id in `renamed`, wherever the draft uses it as a value (an element's id, an actor), renamed."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in list(items):
+        if isinstance(item, str) and item in renamed:
+            value[key] = renamed[item]
+        else:
+            _renamed(item, renamed)
 
 
 def _clauses(value: Any) -> list[str]:

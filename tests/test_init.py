@@ -341,3 +341,23 @@ def test_the_guides_judgements_load_and_accept_a_finding_check_gives(tmp_path: P
     assert findings["statutory-gap:b71a23ef08"]["accepted"]
     assert findings["deadline-conflict:1ffd8870ca"]["severity"] == "error"
     assert "deadline-conflict:1ffd8870ca" in guide
+
+
+def test_a_drafted_agency_whose_id_is_another_library_element_is_renamed(tmp_path: Path) -> None:
+    """A document that names the housing department drafted an agency 'housing', the id of the
+    library's housing lifecycle, so the folder could not be made (found on the Warwickshire text)."""
+    document = tmp_path / "housing.txt"
+    document.write_text(
+        "Joint protocol on homeless young people\n\n"
+        "1.1 The Youth Justice Service must refer a homeless young person to the Housing Department "
+        "within 2 working days.\n"
+        "1.2 The Housing Department will assess the young person's housing needs.\n",
+        encoding="utf-8",
+    )
+    made = init(document, tmp_path / "work")
+    draft = YAML(typ="safe").load(made.protocol.read_text(encoding="utf-8"))
+    ids = [a["id"] for a in draft["agencies"]]
+    assert "housing_agency" in ids and "housing" not in ids
+    actors = [a for d in draft.get("duties", []) for a in (d.get("actor") or []) if isinstance(d.get("actor"), list)]
+    assert "housing" not in actors
+    assert protoverify("validate", made.protocol.name, cwd=made.path).returncode == 0
