@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .answers import answers, assumptions, percent
 from .jsontext import json_text
-from .sweeps import COUNTED, STATISTICS
+from .sweeps import COUNTED, STATISTICS, cells
 
 if TYPE_CHECKING:
     from ..simulate.simulation import Simulation
@@ -109,23 +109,7 @@ def rows(doc: dict[str, Any]) -> list[list[Any]]:
     """The metrics table: a header row, then one row per metric (None where undefined)."""
     table: list[list[Any]] = [["metric", *STATISTICS, *COUNTED]]
     for name, stats in doc["metrics"].items():
-        low, high = stats["ci95"] or (None, None)
-        table.append(
-            [
-                name,
-                stats["n"],
-                stats["undefined"],
-                stats["mean"],
-                stats["sd"],
-                low,
-                high,
-                stats["min"],
-                stats["max"],
-                stats["interval"],
-                stats.get("events"),
-                stats.get("trials"),
-            ]
-        )
+        table.append([name, *cells(stats)])
     return table
 
 

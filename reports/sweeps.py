@@ -114,31 +114,29 @@ def rows(sweep: Sweep) -> list[list[Any]]:
         values = [value for _, value in point.values]
         differences = point.differences or {}
         for metric, stats in point.summary["metrics"].items():
-            low, high = stats["ci95"] or (None, None)
             change = differences.get(metric) or {}
             below, above = change.get("ci95") or (None, None)
-            table.append(
-                [
-                    *values,
-                    metric,
-                    stats["n"],
-                    stats["undefined"],
-                    stats["mean"],
-                    stats["sd"],
-                    low,
-                    high,
-                    stats["min"],
-                    stats["max"],
-                    stats.get("interval"),
-                    stats.get("events"),
-                    stats.get("trials"),
-                    "yes" if point.baseline else None,
-                    change.get("difference"),
-                    below,
-                    above,
-                ]
-            )
+            baseline = "yes" if point.baseline else None
+            table.append([*values, metric, *cells(stats), baseline, change.get("difference"), below, above])
     return table
+
+
+def cells(stats: dict[str, Any]) -> list[Any]:
+    """A metric's statistics as table cells, in the order of STATISTICS then COUNTED (None where undefined)."""
+    low, high = stats["ci95"] or (None, None)
+    return [
+        stats["n"],
+        stats["undefined"],
+        stats["mean"],
+        stats["sd"],
+        low,
+        high,
+        stats["min"],
+        stats["max"],
+        stats.get("interval"),
+        stats.get("events"),
+        stats.get("trials"),
+    ]
 
 
 def to_csv(sweep: Sweep) -> str:
@@ -203,14 +201,23 @@ def plot(sweep: Sweep, metrics: Sequence[str], format: str = "svg") -> bytes:
         title = f"{Path(sweep.scenario).name}: mean and 95% interval over {each}"
         figure.suptitle(title)
         figure.tight_layout()
-        buffer = io.BytesIO()
-        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}[format]
-        figure.savefig(buffer, format=format, metadata=metadata)
-        plt.close(figure)
+        picture = saved(figure, format)
     if format == "svg":  # its words are text; a title and a description for screen readers
         words = "; ".join(axis_label(metric) for metric in metrics)
         about = f"{words}, against {setting_label(x_path)} at {', '.join(map(str, position))}."
-        return accessible(buffer.getvalue().decode(), title, about, "sweep").encode()
+        return accessible(picture.decode(), title, about, "sweep").encode()
+    return picture
+
+
+def saved(figure: Any, format: str) -> bytes:
+    """A matplotlib figure as the bytes of an svg, png or pdf file, with no date in it (the same
+    figure gives the same bytes), and closed."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}[format]
+    figure.savefig(buffer, format=format, metadata=metadata)
+    plt.close(figure)
     return buffer.getvalue()
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .jsontext import json_text
 from .svg import accessible
-from .sweeps import axis_label
+from .sweeps import axis_label, saved
 
 if TYPE_CHECKING:
     from ..simulate.warmup import WarmUp
@@ -109,17 +109,14 @@ def plot(result: WarmUp, format: str = "svg") -> bytes:
         title = f"{result.scenario}: warm-up ({result.replications} replications)"
         figure.suptitle(title)
         figure.tight_layout()
-        buffer = io.BytesIO()
-        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}[format]
-        figure.savefig(buffer, format=format, metadata=metadata)
-        plt.close(figure)
+        picture = saved(figure, format)
     if format == "svg":
         about = (
             f"Daily means of {len(shown)} measures over {result.days} days, with Welch's moving average and the "
             f"MSER-5 truncation points; suggested warm-up {result.suggested_days} days."
         )
-        return accessible(buffer.getvalue().decode(), title, about, "warmup").encode()
-    return buffer.getvalue()
+        return accessible(picture.decode(), title, about, "warmup").encode()
+    return picture
 
 
 def _lines(words: str, width: int) -> list[str]:
