@@ -156,9 +156,9 @@ def _finding(protocol: Protocol, agency: Agency, work: list[tuple[Event, Duty]],
         f"agency {agency.id} out of hours",
         "error" if waited_on else "warning",
         clauses,
-        f"'{cap(names(protocol).event(event.id))}' can happen at night, at a weekend or on a bank holiday "
-        f"({clause_words(event.clause)}). {who} {'must' if must else 'should'} then {listed}, but the protocol "
-        f"names no out-of-hours contact for {who}.",
+        f"'{cap(names(protocol).event(event.id))}' ({clause_words(event.clause)}) can come out of office hours: "
+        f"at night, at a weekend or on a bank holiday. {who} {'must' if must else 'should'} then {listed}, "
+        f"but the protocol names no out-of-hours contact for {who}.",
         agencies=(agency.id,),
         suggestion=(
             f"Name who takes {who}'s part out of office hours (such as an emergency duty team) and how to reach them."

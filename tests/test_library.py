@@ -439,3 +439,13 @@ def test_a_refinement_cannot_make_a_library_state_final(tmp_path: Path) -> None:
         len(found) == 1
         and "'final' of the library's state 'rilaa' is not set; a refinement cannot change it" in found[0]
     )
+
+
+def test_a_remand_to_youth_detention_can_come_out_of_office_hours_in_every_protocol_on_the_library() -> None:
+    """Courts remand children on Saturdays (figures(10)): the library marks the event, so a protocol
+    that gives urgent work on it to an agency with no out-of-hours contact hears of it (Warwickshire 8.6)."""
+    root = Path(__file__).resolve().parents[1]
+    warwickshire = load_protocol(root / "protocols" / "warwickshire.yaml")
+    assert {e.id: e for e in warwickshire.events}["remanded_to_yda"].out_of_hours is True
+    found = [f for f in check(warwickshire, today=TODAY).findings if f.kind == "no-out-of-hours-route"]
+    assert [(f.agencies, f.severity) for f in found] == [(("yjs",), "warning")] and "8.6" in found[0].clauses
