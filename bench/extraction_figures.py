@@ -300,7 +300,7 @@ def page_figures(text: str, expected: dict[str, Any]) -> PageFigures:
         )
         for w in phrases
     )
-    hand_parts = [(w["clause"], part) for w in wanted for part in _expected_parts(w.get("timescale"))]
+    hand_parts = [(w["clause"], part) for w in wanted for part in _drafted_parts(w.get("timescale"))]
     drafted_parts = Counter((_first(d["clause"]), part) for d in drafted for part in _drafted_parts(d["timescale"]))
     free_parts = Counter(drafted_parts)
     part_hits = 0
@@ -331,18 +331,6 @@ def page_figures(text: str, expected: dict[str, Any]) -> PageFigures:
     )
 
 
-def _expected_parts(timescale: dict[str, Any] | None) -> list[Part]:
-    if not timescale:
-        return []
-    parts: list[Part] = []
-    for kind in ("within", "before", "every"):
-        if kind in timescale:
-            parts.append((kind, timescale[kind].get("amount"), timescale[kind].get("unit")))
-    if "vague" in timescale:
-        parts.append(("vague", timescale["vague"].lower()))
-    if timescale.get("same_day"):
-        parts.append(("same_day", None, None))
-    return parts
 
 
 def pages_measured() -> dict[str, PageFigures]:
