@@ -331,8 +331,6 @@ def page_figures(text: str, expected: dict[str, Any]) -> PageFigures:
     )
 
 
-
-
 def pages_measured() -> dict[str, PageFigures]:
     """The figures for every procedure-page test document and the answer written for it."""
     found = {}
