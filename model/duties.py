@@ -194,7 +194,7 @@ class PartOf(Element):
     )
 
 
-DutyTag = Literal["invitation", "notification", "internal", "principle", "protocol_review"]
+DutyTag = Literal["invitation", "notification", "internal", "principle", "protocol_review", "safeguarding"]
 DutyTags = Annotated[tuple[DutyTag, ...], BeforeValidator(listed_names, json_schema_input_type=DutyTag | list[DutyTag])]
 DUTY_TAGS: dict[str, str] = {
     "invitation": "an invitation to a meeting: due before the meeting by nature, so only a notice period is missing",
@@ -202,6 +202,9 @@ DUTY_TAGS: dict[str, str] = {
     "internal": "a step inside one agency, even where the text names no role for it",
     "principle": "a statement of principle or commitment worded as a duty (must, should)",
     "protocol_review": "reviewing the protocol itself",
+    "safeguarding": (
+        "acting to protect a child from harm (a referral on evidence of significant harm): a 'should' is no courtesy"
+    ),
 }
 """What a duty is, where its words alone do not say it, for the severity and wording of findings
 (docs/checks.md#severity-by-harm)."""
@@ -271,7 +274,7 @@ class Duty(Element):
         (),
         description=(
             "What the duty is, where its other fields do not say: invitation, notification, internal, principle, "
-            "protocol_review (docs/protocol-format.md#tags)."
+            "protocol_review, safeguarding (docs/protocol-format.md#tags)."
         ),
     )
     quote: str | None = Field(None, description="A short quote that identifies the clause in the source.")

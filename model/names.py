@@ -86,6 +86,8 @@ class Names:
         self.duties: dict[str, Duty] = {}
         for duty in protocol.duties:
             self.duties.setdefault(duty.id, duty)
+        self.roles = {r.id for r in protocol.roles()}
+        self.role_shorts = {r.id for r in protocol.roles() if r.short}
 
     def party(self, party: str) -> str:
         return self.parties.get(party) or _word(party)
@@ -93,6 +95,16 @@ class Names:
     def short(self, party: str) -> str:
         """What the protocol calls a party for short: 'YOS', 'CSC', 'YOS officer'."""
         return self.shorts.get(party) or _word(party)
+
+    def called(self, party: str) -> str:
+        """A party as a sentence names it: an agency or person by its short name ('YOS'), a role with
+        'the' in front ('the YOS officer'), unless the protocol gives the role a `short` of its own
+        ('Early Help') or its name has an article or an owner already ("the child's social worker")."""
+        name = self.short(party)
+        if party not in self.roles or party in self.role_shorts:
+            return name
+        first = name.split(" ", 1)[0].lower()
+        return name if first in ("the", "a", "an", "any") or first.endswith(("'s", "s'")) else f"the {name}"
 
     def event(self, event: str) -> str:
         return self.events.get(event) or _word(event)
@@ -221,14 +233,16 @@ COMPARED |= {"in": "is", "not_in": "is not"}
 # --- who ---------------------------------------------------------------------------------------------
 
 
-def who(protocol: Protocol, parties: Iterable[str] | None, lead: str | None = None) -> str:
-    """Who, by the protocol's short names ('YOS and CSC'), with the lead if one is named; '' if none."""
+def who(protocol: Protocol, parties: Iterable[str] | None, lead: str | None = None, *, cell: bool = False) -> str:
+    """Who, by the protocol's short names, as a sentence says it ('the YOS officer and CSC') or, for a
+    table's `cell`, bare ('YOS officer and CSC'), with the lead if one is named; '' if none."""
     listed = list(dict.fromkeys(parties or ()))
     if not listed:
         return ""
     found = names(protocol)
-    led = f" ({found.short(lead)} leading)" if lead else ""
-    return listing(found.short(p) for p in listed) + led
+    name = found.short if cell else found.called
+    led = f" ({name(lead)} leading)" if lead else ""
+    return listing(name(p) for p in listed) + led
 
 
 def parties_words(
@@ -366,6 +380,7 @@ SUGGESTED = {  # a time limit that fits the kind of duty, where the text gives n
     "invitation": "Give a notice period, e.g. invitations at least 5 working days before the meeting.",
     "notification": "Set a firm limit, e.g. the same working day as {start}.",
     "protocol_review": "Set a review period in years, e.g. every 2 years from agreement, and who leads it.",
+    "safeguarding": "Make it a 'must', and set a firm limit, e.g. the same working day as {start}.",
 }
 
 
@@ -376,8 +391,8 @@ def timing_suggestion(protocol: Protocol, duty: Duty, natures: Iterable[str], la
     start = trigger_words(protocol, duty, "quoted") if duty.trigger is not None else None
     if law:
         return f"Set {law} or sooner, as statute does."
-    for nature in ("invitation", "protocol_review", "notification"):
-        if nature in natures and (start or nature != "notification"):
+    for nature in ("invitation", "protocol_review", "safeguarding", "notification"):
+        if nature in natures and (start or nature not in ("notification", "safeguarding")):
             return SUGGESTED[nature].format(start=start)
     if start:
         return f"Say by when, counted from {start}."

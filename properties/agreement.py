@@ -35,6 +35,7 @@ from ..model.wording import (
 from .clocks import Deadline, Setting, agencies, anchor, opening, soon, start_words, together, undecided
 from .findings import SEVERITY_ORDER, Finding, Kind, Severity, first_fitting, make
 from .timeline import Instant, Timeline
+from .who import cap
 from .witnesses import Answer, Entry, ask, happenings, witness
 
 
@@ -147,7 +148,7 @@ def dual_reading(setting: Setting, reading: Reading, started: dt.datetime) -> Fi
     )
     what = reading.what + "".join(f" and the last day to {d.action}" for d in reading.same)
     message = (
-        f"{clause_ref(protocol, reading.clauses[0]).capitalize()} gives {what} as '{reading.words}', and the "
+        f"{cap(clause_ref(protocol, reading.clauses[0]))} gives {what} as '{reading.words}', and the "
         f"two readings end on different days: from {quoted(reading.anchor)} on "
         f"{moment_words(started, reading.limits[0])}, {ends_words}."
     )
@@ -423,8 +424,8 @@ def _one_duty(setting: Setting, kind: str, dues: list[Deadline], group: list[Fin
     decided = all(f.decided for f in group)
     if decided:
         message = first_fitting(
-            f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}. {example}",
-            f"{clause_words(clauses).capitalize()} give one duty {len(dues)} limits that disagree: {stated}.",
+            f"{cap(clause_words(clauses))} give one duty {len(dues)} limits that disagree: {stated}. {example}",
+            f"{cap(clause_words(clauses))} give one duty {len(dues)} limits that disagree: {stated}.",
         )
     else:  # a question of the group the solver did not answer: the group is undecided
         message = first_fitting(

@@ -19,6 +19,7 @@ from . import deadlines, ownership, practice, statute, structure, text
 from .context import TIMEOUT_SECONDS, Context
 from .findings import Finding, grouped, ordered
 from .judgements import Judgements
+from .who import firm
 
 FAMILIES = (ownership, deadlines, structure, text, statute, practice)
 
@@ -83,15 +84,35 @@ def check(
     context = Context(
         protocol, today=today or dt.date.today(), timeout=timeout, assumptions=assumptions, baseline=baseline
     )
-    found = grouped(unrepeated([finding for family in FAMILIES for finding in family.check(protocol, context)]))
+    found = grouped(
+        unrepeated(protocol, [finding for family in FAMILIES for finding in family.check(protocol, context)])
+    )
     accepted = {a.id: a.reason for a in judgements.accepted} if judgements else {}
     findings = [f.model_copy(update={"accepted": accepted[f.id]}) if f.id in accepted else f for f in found]
     stale = sorted(set(accepted) - {f.id for f in found})
     return Report(protocol, context.today, ordered(findings), stale)
 
 
-def unrepeated(found: list[Finding]) -> list[Finding]:
-    """The findings less those another already says: a duty that ends a child's wait with no time
-    limit is reported once, as the wait (waiting-no-limit), not again as a vague deadline."""
-    waited = {d for f in found if f.kind == "waiting-no-limit" for d in f.duties}
-    return [f for f in found if not (f.kind == "vague-deadline" and f.duties and set(f.duties) <= waited)]
+def unrepeated(protocol: Protocol, found: list[Finding]) -> list[Finding]:
+    """The findings less those another already says: a duty with no time limit is reported once, as
+    the wait it ends (waiting-no-limit), as a joint duty with neither lead nor limit ("and names no
+    lead, nor by when"), as one side of an item due twice ("with no time limit"), or as a level of a
+    dispute route with "no time limit at any level", not again as a vague deadline; a restatement of a
+    statutory duty that is looser than statute and names no one is reported once, as looser than
+    statute (which says so), not again as an ownership gap."""
+    untimed = {d.id for d in protocol.duties if not firm(d)}
+    said = {d for f in found if f.kind == "waiting-no-limit" for d in f.duties}
+    said |= {
+        d
+        for f in found
+        if f.kind in ("joint-duty-no-lead", "item-due-twice", "dispute-route-incomplete")
+        for d in f.duties
+        if d in untimed
+    }
+    unnamed = {d for f in found if f.kind == "looser-than-statute" for d in f.duties}
+    return [
+        f
+        for f in found
+        if not (f.kind == "vague-deadline" and f.duties and set(f.duties) <= said)
+        and not (f.kind == "ownership-gap" and f.duties and set(f.duties) <= unnamed)
+    ]

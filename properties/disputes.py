@@ -9,6 +9,10 @@ between peers at the top, nothing on who acts for the child while a dispute is o
   (`decides:` on the top step), and who acts for the child meanwhile (`meanwhile:` on the route).
   The finding lists what it lacks.
 
+Where it has no time limit at any level, a duty of its clauses through which one of its levels acts
+(10.2's Protocol Meeting of the two team managers) and gives no time is not reported again as a
+`vague-deadline` (`check.unrepeated`).
+
 A route of one level is a forum where an issue may be raised (a panel), not an escalation: it has
 no levels to time or to decide between. A top level that names no one is the escalation-gap
 check's; this one then asks only about time limits and the meantime.
@@ -60,6 +64,17 @@ def _lacking(protocol: Protocol, route: EscalationRoute) -> list[str]:
     return lacking
 
 
+def _levels(protocol: Protocol, route: EscalationRoute) -> list[str]:
+    """The duties a route's levels act through: those of its clauses given to the parties of one of its
+    steps (Warwickshire 10.2's Protocol Meeting, where the team managers are the first level)."""
+    steps = [frozenset(step.parties) for step in route.steps if step.parties]
+    return [
+        d.id
+        for d in protocol.duties
+        if set(d.clause) & set(route.clause) and d.actor is not None and frozenset(d.actor) in steps
+    ]
+
+
 def _finding(protocol: Protocol, route: EscalationRoute, lacking: list[str]) -> Finding:
     advice = {
         "no time limit": "a time limit at each level (say 5 working days)",
@@ -75,4 +90,5 @@ def _finding(protocol: Protocol, route: EscalationRoute, lacking: list[str]) -> 
         f"The dispute route of {clause_words(route.clause)} ({route.about}) has {listing(lacking)}. A child's "
         "plan can stall while the services disagree.",
         suggestion=f"Give the route {listing(wanted)}.",
+        duties=_levels(protocol, route) if "no time limit at any level" in lacking else [],
     )

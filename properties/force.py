@@ -25,8 +25,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model.conditions import ALWAYS, All, AnyOf, Comparison, Condition, Not
+from ..model.names import names
 from ..model.schema import Duty, Protocol, State
-from ..model.wording import clause_words
+from ..model.wording import NO_ONE, clause_words
 from .findings import Finding, Witness, make
 from .situations import Situations, Undecided, keys_of
 from .statute import provisions_words, requirements, scope, state_kinds
@@ -94,6 +95,13 @@ def _left_out(
     if found is None:
         return None
     return situations.describe(found[0], keys_of(covered, applies), found[1])
+
+
+def _then(protocol: Protocol, duty: Duty, words: str) -> str:
+    """A left-out child's situation, and the event that then starts the duty: the child is described
+    where the trigger can happen (at the station), before it (charged)."""
+    event = duty.trigger.event if duty.trigger is not None else None
+    return f"{words}; then '{names(protocol).event(event)}'" if event else words
 
 
 def _can_start(protocol: Protocol, duty: Duty) -> Condition | None:
@@ -180,7 +188,9 @@ def _said(protocol: Protocol, restating: list[Duty], weaker: bool, narrower: boo
     if weaker and duty.action.lower().startswith(CONSIDER):
         what = duty.action[len(CONSIDER) :]
         said = (
-            f"{where} only asks {who} to consider {what}" if who else f"{where} only asks for {what} to be considered"
+            f"{where} only asks {who} to consider {what}"
+            if who
+            else f"{where} only asks for {what} to be considered, by {NO_ONE['short']}"
         )
     else:
         said = f"{where} says {who or 'someone'} {duty.modality if weaker else 'must'} {duty.action}"
@@ -202,6 +212,7 @@ def _finding(
     by = shorts(baseline, law.actor) if law.actor else "the body it names"
     unconfirmed = any(p.confidence == "unconfirmed" for p in law.statute)
     every = ", for every child it covers" if left_out else ""
+    nobody = all(d.actor is None for d in restating)
     return make(
         "looser-than-statute",
         f"{baseline.metadata.id} kind {'/'.join(law.kind)} force",
@@ -210,6 +221,7 @@ def _finding(
         f"{_said(protocol, restating, weaker, left_out is not None)}. {statute} says {by} must {law.action}{every}."
         + (" (The English text of that provision is unconfirmed.)" if unconfirmed else ""),
         agencies=agencies(protocol, (p for d in restating for p in d.actor or ())),
-        witness=Witness(situation=left_out[0], words=left_out[1]) if left_out else None,
+        witness=Witness(situation=left_out[0], words=_then(protocol, restating[0], left_out[1])) if left_out else None,
         suggestion="Say it must be done, for every child the law covers, and who in each service does what.",
+        duties=[d.id for d in restating] if nobody else [],
     )

@@ -10,7 +10,7 @@ The severity of a finding says what can happen to the child (docs/checks.md#seve
 
 What a duty is, is read from the encoding: the agencies of its actors and recipients (a role counts
 as its agency; the child and family are people, not agencies), its modality, its tags (`tags:`
-invitation, notification, internal, principle, protocol_review) and, where there is no tag, its own
+invitation, notification, internal, principle, protocol_review, safeguarding) and, where there is no tag, its own
 words ("invite ..." is an invitation; a duty of a `notify_...` kind, or one that notifies, tells or
 informs, a notification; reviewing this protocol, a protocol review), and what waits on it: a duty
 it starts, a duty that needs what it produces, or the statutory baseline, which gives the child a
@@ -127,7 +127,7 @@ class Harm:
         if all(self.minor(d) for d in duties):
             return "info"
         for d in duties:
-            if d.modality != "must" or self.minor(d):
+            if not self.binding(d) or self.minor(d):
                 continue
             if set(d.kind) & self.statutory or (self.others(d) and self.waiting.get(d.id)):
                 return "error"
@@ -135,8 +135,14 @@ class Harm:
 
     def untimed(self, duties: tuple[Duty, ...]) -> Severity:
         """The severity of a sentence whose actors are named but that gives no time limit: a warning
-        where a must-duty passes between agencies or statute sets a time for it; info otherwise."""
+        where a must-duty (or a should that protects a child from harm) passes between agencies or
+        statute sets a time for it; info otherwise."""
         for d in duties:
-            if d.modality == "must" and not self.minor(d) and (self.between(d) or self.waited_on(d)):
+            if self.binding(d) and not self.minor(d) and (self.between(d) or self.waited_on(d)):
                 return "warning"
         return "info"
+
+    def binding(self, duty: Duty) -> bool:
+        """Whether the duty binds for the harm it can do: a must, or a should that protects a child from
+        harm (tagged `safeguarding`), which no practitioner may treat as a courtesy."""
+        return duty.modality == "must" or (duty.modality == "should" and "safeguarding" in duty.tags)

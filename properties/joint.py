@@ -13,6 +13,8 @@ the other to do it, and then nobody does. A duty is reported (`joint-duty-no-lea
 `shared: each` (every service trains its own staff) and `shared: together` (a joint visit, a
 discussion between managers) are never reported: the text asks each of them, or both at once.
 Responsibilities held jointly under an ownership rule are the ownership checks' (ownership-conflict).
+A joint duty that gives no time limit either is one defect: the finding says "nor by when", and the
+duty is not reported again as a vague deadline (`check.unrepeated`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..model.names import names
 from ..model.schema import Duty, Protocol
 from ..model.wording import clause_words
 from .findings import Finding, make
-from .who import agencies, cap, short, shorts
+from .who import agencies, cap, firm, short, shorts
 
 
 def joint_duties(protocol: Protocol) -> Iterator[Finding]:
@@ -54,9 +56,9 @@ def _finding(protocol: Protocol, duty: Duty, held_by: tuple[str, ...]) -> Findin
         "warning",
         duty.clause,
         f"{cap(clause_words(duty.clause))} {'give' if len(duty.clause) > 1 else 'gives'} {who} together the duty to "
-        f"{duty.action}, and names no "
-        f"lead. Each may count on {'the other' if len(held_by) == 2 else 'another'} to do it, so it may not be done "
-        "at all.",
+        f"{duty.action}, and names no lead{'' if firm(duty) else ', nor by when'}. Each may count on "
+        f"{'the other' if len(held_by) == 2 else 'another'} to do it, so it may not be done at all.",
         agencies=held_by,
+        duties=[duty.id],
         suggestion=f"Say which of {who} does it (for example {first}), and that it tells the other once it is done.",
     )

@@ -190,8 +190,9 @@ TABLE = (  # grouped by area; the practice checks (properties/practice.py) come 
         10,
         "duty with no time limit",
         "duties with no time limit",
-        "Warning for a must-duty that passes between agencies or that statute times; information for an "
-        "invitation, a step inside one agency, a should or a principle, and for words beside a firm limit.",
+        "Warning for a must-duty (or a should that protects a child from harm) that passes between agencies or "
+        "that statute times; information for an invitation, a step inside one agency, any other should or a "
+        "principle, and for words beside a firm limit.",
     ),
     FindingKind(
         "waiting-no-limit",
@@ -294,8 +295,10 @@ TABLE = (  # grouped by area; the practice checks (properties/practice.py) come 
         1,
         "statutory duty the protocol leaves out",
         "statutory duties the protocol leaves out",
-        "Warning for a statutory duty to a child the justice system holds (police custody, remand, custody), "
-        "where one service must act for the other's child; information for duties inside one service.",
+        "Warning for a duty between the services: a statutory duty to a child the justice system holds (police "
+        "custody, remand, custody), where one service must act for the other's child, or one statute gives the "
+        "youth justice service itself (referring a homeless young person to a housing authority); information "
+        "for duties inside one service.",
     ),
     FindingKind(
         "statutory-conflict",

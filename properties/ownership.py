@@ -27,6 +27,7 @@ from .harm import Harm
 from .silences import Sentence, duty_member, sentences
 from .situations import Situations, Undecided, keys_of
 from .statute import law_sentence
+from .who import cap
 
 EXAMPLES = 3  # distinct situations a gap gives (the first in its message, all in its detail)
 JOINT = Pattern(
@@ -115,9 +116,9 @@ def _gaps(
                 "error",
                 rule.clause,
                 first_fitting(
-                    f"{clauses_ref(protocol, rule.clause).capitalize()} covers {dimension.name}{quote} but names no "
+                    f"{cap(clauses_ref(protocol, rule.clause))} covers {dimension.name}{quote} but names no "
                     f"one responsible, e.g. for {child}.",
-                    f"{clauses_ref(protocol, rule.clause).capitalize()} covers {dimension.name}{quote} but names no "
+                    f"{cap(clauses_ref(protocol, rule.clause))} covers {dimension.name}{quote} but names no "
                     "one responsible.",
                 ),
                 witness=Witness(situation=data, words=child),
@@ -225,7 +226,7 @@ def _conflicts(
                     question,
                     "warning" if not (a & b) else "info",
                     clauses,
-                    f"{clauses_ref(protocol, first.clause).capitalize()} gives {dimension.name} to "
+                    f"{cap(clauses_ref(protocol, first.clause))} gives {dimension.name} to "
                     f"{who(protocol, sorted(a))}, and {clauses_ref(protocol, second.clause)} to "
                     f"{who(protocol, sorted(b))}. For {child} both apply, and neither says who leads.",
                     agencies=sorted(a | b),
@@ -244,7 +245,7 @@ def _conflicts(
                     question,
                     "info",
                     rule.clause,
-                    f"{clauses_ref(protocol, rule.clause).capitalize()} gives {dimension.name} to {listed} jointly, "
+                    f"{cap(clauses_ref(protocol, rule.clause))} gives {dimension.name} to {listed} jointly, "
                     "with no lead.",
                     agencies=sorted(holders),
                     suggestion=JOINT.suggestion,
@@ -266,7 +267,7 @@ def _no_actor(protocol: Protocol, sentence: Sentence, harm: Harm, situations: Si
     untimed = bool(sentence.untimed)
     severity = harm.unnamed(duties)
     lacks = "who, or by when" if untimed else "who"
-    where = clause_ref(protocol, first.clause[0]).capitalize()
+    where = cap(clause_ref(protocol, first.clause[0]))
     quote = f' ("{first.quote}")' if first.quote else ""
     message = first_fitting(
         f"{where} says {doing(protocol, first, also=duties[1:])}{quote}, but not {lacks}.",
@@ -296,4 +297,5 @@ def _no_actor(protocol: Protocol, sentence: Sentence, harm: Harm, situations: Si
         suggestion=suggestion,
         pattern=DRAFTING if severity == "info" else None,
         member=duty_member(protocol, first),
+        duties=[d.id for d in duties],
     )

@@ -155,7 +155,7 @@ def duty_member(protocol: Protocol, duty: Duty) -> Member:
     return Member(
         clause=clause,
         opening=names(protocol).openings.get(clause),
-        who=who(protocol, duty.actor, duty.lead) or None,
+        who=who(protocol, duty.actor, duty.lead, cell=True) or None,
         what=duty.action,
         when=by_when(protocol, duty),
     )

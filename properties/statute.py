@@ -56,6 +56,7 @@ from .findings import Finding, Member, Pattern, TimelineEntry, Witness, first_fi
 from .silences import timed_types, untimed
 from .timescales import Comparison as Compared
 from .timescales import compare
+from .who import cap
 
 BUNDLED = ("protoverify.baseline", "england.yaml")
 
@@ -286,6 +287,8 @@ def law_sentence(baseline: Protocol | None, protocol: Protocol, duty: Duty) -> t
 
 # --- the comparison -------------------------------------------------------------------------------
 
+YOUTH_JUSTICE_SERVICE = "youth_offending_team"  # the baseline's id for the youth justice service
+
 LEFT = Pattern(
     id="left-to-statute",
     several="{n} statutory duties inside one service are left to the law",
@@ -341,8 +344,12 @@ class BaselineComparison:
     # --- kinds the protocol does not address -----------------------------------------------------
 
     def boundary(self, element: Element) -> bool:
-        """Whether a statutory duty is for a child the justice system holds (a duty, not who pays)."""
-        return isinstance(element, Duty) and any(
+        """Whether a statutory duty lies between the services: it is for a child the justice system holds,
+        or statute gives it to the youth justice service itself (a duty, not who pays)."""
+        if not isinstance(element, Duty):
+            return False
+        agency = names(self.baseline).agency
+        return YOUTH_JUSTICE_SERVICE in {agency.get(p, p) for p in element.actor or ()} or any(
             alternative & JUSTICE for alternative in requirements(self.baseline, element)
         )
 
@@ -404,7 +411,7 @@ class BaselineComparison:
 
     def who_statute_names(self, elements: list[Element]) -> str | None:
         named = [p for e in elements for p in parties(e) or ()]
-        return who(self.baseline, named) or None
+        return who(self.baseline, named, cell=True) or None
 
     def law_time(self, elements: list[Element]) -> str | None:
         times = [timescale_words(self.baseline, e) for e in elements if isinstance(e, Duty) and readings(e)]
@@ -430,7 +437,7 @@ class BaselineComparison:
                 f"{self.baseline.metadata.id} body {element.id} kind {kind}",
                 "warning",
                 element.clause,
-                f"{clauses_ref(self.protocol, element.clause).capitalize()} gives the duty to "
+                f"{cap(clauses_ref(self.protocol, element.clause))} gives the duty to "
                 f"{vocabulary.DUTY_KIND[kind].name} to {who(self.protocol, given_to)} ({given_names}); statute "
                 f"({citation(self.baseline, [p for e in named for p in e.statute])}) gives it to {lawful_names}, "
                 "which stays answerable for it. The protocol does not say so.",
@@ -498,11 +505,11 @@ class BaselineComparison:
             "warning" if doubtful else "error",
             duty.clause,
             first_fitting(
-                f"{clauses_ref(self.protocol, duty.clause).capitalize()} says {doing(self.protocol, duty)} "
+                f"{cap(clauses_ref(self.protocol, duty.clause))} says {doing(self.protocol, duty)} "
                 f"{protocol_words}; statute ({citation(self.baseline, law.statute)}) sets {law_words}. From "
                 f"{day_words(anchor)}, statute's last day is {day_words(law_last)}, the protocol's "
                 f"{day_words(own_last)}{closures}.{caveat}",
-                f"{clauses_ref(self.protocol, duty.clause).capitalize()} gives {protocol_words} to {duty.action}; "
+                f"{cap(clauses_ref(self.protocol, duty.clause))} gives {protocol_words} to {duty.action}; "
                 f"statute ({citation(self.baseline, law.statute)}) sets {law_words}, sooner on some dates{closures}.{caveat}",
             ),
             agencies=sorted({self.agency[p] for p in duty.actor or () if p in self.agency}),
@@ -525,9 +532,9 @@ class BaselineComparison:
             "info",
             [c for d in duties for c in d.clause],
             first_fitting(
-                f"{clauses_ref(self.protocol, first.clause).capitalize()} gives {doing(self.protocol, first)} {own}; "
+                f"{cap(clauses_ref(self.protocol, first.clause))} gives {doing(self.protocol, first)} {own}; "
                 f"statute sets a limit that can be counted: {law}.",
-                f"{clauses_ref(self.protocol, first.clause).capitalize()} gives {doing(self.protocol, first)} {own}, "
+                f"{cap(clauses_ref(self.protocol, first.clause))} gives {doing(self.protocol, first)} {own}, "
                 "where statute sets a limit that can be counted.",
             ),
             suggestion=UNCOMPARABLE.suggestion,
@@ -536,7 +543,7 @@ class BaselineComparison:
             member=Member(
                 clause=first.clause[0],
                 opening=names(self.protocol).openings.get(first.clause[0]),
-                who=who(self.protocol, first.actor) or None,
+                who=who(self.protocol, first.actor, cell=True) or None,
                 what=first.action,
                 when=own,
             ),

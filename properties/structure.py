@@ -27,6 +27,8 @@ from .context import Context
 from .findings import Finding, Witness, first_fitting, make, ordered
 from .handovers import silent_handovers
 from .situations import Config, Situations
+from .text import misnumbered
+from .who import cap
 
 
 def check(protocol: Protocol, context: Context) -> list[Finding]:
@@ -184,17 +186,15 @@ def dangling_clauses(protocol: Protocol) -> Iterator[Finding]:
     """Clauses a duty or one of its items cites that the protocol does not have."""
     known = set(protocol.clause_ids())
     for duty in protocol.duties:
-        citations = [
-            (cited, tuple(duty.clause), clauses_ref(protocol, duty.clause).capitalize()) for cited in duty.cites
-        ]
+        citations = [(cited, tuple(duty.clause), cap(clauses_ref(protocol, duty.clause))) for cited in duty.cites]
         citations += [
             (cited, (item.clause, *duty.clause), f"Item {item.clause} of {clause_words(duty.clause)} ('{item.what}')")
             for item in duty.items
             for cited in item.cites
         ]
         for cited, clauses, where in citations:
-            if cited in known:
-                continue
+            if cited in known or misnumbered(protocol, cited) is not None:
+                continue  # one the protocol has, or one of a misnumbered list's items (the numbering finding's)
             yield make(
                 "dangling-reference",
                 f"clause {cited} cited in {clauses[0]} of duty {duty.id}",

@@ -22,6 +22,7 @@ from .findings import MESSAGE_LIMIT, Finding, Pattern, first_fitting, make, orde
 from .harm import Harm
 from .silences import Sentence, duty_member, sentences, vague_only
 from .statute import law_sentence
+from .who import cap
 
 PATTERNS = {  # the minor patterns of duties with no time limit, each grouped when there are several
     "invitation": Pattern(
@@ -61,11 +62,13 @@ def vague_deadlines(protocol: Protocol, context: Context) -> Iterator[Finding]:
     words only); and firm limits with words beside them asking for it sooner. A sentence that names
     no one is the ownership check's ("who, and by when?")."""
     harm = Harm(protocol, context.baseline)
-    for sentence in sentences(protocol):
+    found = sentences(protocol)
+    follows = following(protocol, found, harm)
+    for sentence in found:
         if sentence.unnamed:
             continue
-        if sentence.untimed:
-            yield untimed_sentence(protocol, sentence, harm, context)
+        if sentence.untimed and not any(sentence in after for after in follows.values()):
+            yield untimed_sentence(protocol, sentence, harm, context, follows.get(sentence, ()))
         for duty in sentence.duties:
             t = duty.timescale
             if (
@@ -78,18 +81,51 @@ def vague_deadlines(protocol: Protocol, context: Context) -> Iterator[Finding]:
                 yield words_beside_limit(protocol, duty)
 
 
-def untimed_sentence(protocol: Protocol, sentence: Sentence, harm: Harm, context: Context) -> Finding:
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def following(protocol: Protocol, found: list[Sentence], harm: Harm) -> dict[Sentence, tuple[Sentence, ...]]:
+    """Untimed sentences that start when an untimed step of an earlier sentence is done, by that
+    sentence: the referral no one must make by a time, and the meeting its receipt starts, are one
+    untimed chain for the child (Warwickshire 12.2 and 12.3), reported once. A later step is folded
+    only into a step whose finding is at least as severe, and only one step deep."""
+    waited = {s.waiting.until for s in protocol.states() if s.waiting is not None and s.waiting.until}
+    untimed = [s for s in found if s.untimed and not s.unnamed]
+    by_duty = {d.id: s for s in untimed for d in s.untimed}
+    chains: dict[Sentence, list[Sentence]] = {}
+    for sentence in untimed:
+        if {d.id for d in sentence.untimed} & waited:
+            continue  # a step that ends a child's wait is reported as the wait (waiting-no-limit)
+        starts = [d.trigger.duty for d in sentence.untimed if d.trigger is not None and d.trigger.duty]
+        earlier = next((by_duty[d] for d in starts if d in by_duty and by_duty[d] is not sentence), None)
+        if earlier is None or earlier in {s for after in chains.values() for s in after}:
+            continue
+        if sentence in chains:
+            continue
+        if SEVERITY_RANK[harm.untimed(sentence.untimed)] >= SEVERITY_RANK[harm.untimed(earlier.untimed)]:
+            chains.setdefault(earlier, []).append(sentence)
+    return {s: tuple(after) for s, after in chains.items()}
+
+
+def untimed_sentence(
+    protocol: Protocol, sentence: Sentence, harm: Harm, context: Context, after: tuple[Sentence, ...] = ()
+) -> Finding:
     duties = sentence.untimed
     first = duties[0]
     severity = harm.untimed(duties)
     words = first.timescale.vague if first.timescale is not None else None
-    where = clause_ref(protocol, first.clause[0]).capitalize()
+    where = cap(clause_ref(protocol, first.clause[0]))
     options = [doing(protocol, first, also=duties[1:]), doing(protocol, first)]
     if words:
         message = first_fitting(*(f"{where} says {said} '{words}', which sets no time limit." for said in options))
     else:
         start = trigger_phrase(protocol, first)
         message = first_fitting(*(f"{where} says {said}{start}, but not by when." for said in options))
+    for later in after:
+        message += (
+            f" Nor does {clause_ref(protocol, later.untimed[0].clause[0])} say by when "
+            f"{doing(protocol, later.untimed[0])} after it."
+        )
     law = next((found for d in duties if (found := law_sentence(context.baseline, protocol, d))), None)
     if law and len(message) + len(law[0]) < MESSAGE_LIMIT:
         message += " " + law[0]
@@ -104,13 +140,13 @@ def untimed_sentence(protocol: Protocol, sentence: Sentence, harm: Harm, context
         "vague-deadline",
         f"vague timescale of duty {first.id}" if words else f"no timescale for triggered duty {first.id}",
         severity,
-        sentence.clauses,
+        tuple(c for s in (sentence, *after) for c in s.clauses),
         message,
         agencies=sorted(harm.agencies(first.actor) | harm.others(first)),
         suggestion=timing_suggestion(protocol, first, natures, law[1] if law else None),
         pattern=pattern,
         member=duty_member(protocol, first),
-        duties=[d.id for d in duties],
+        duties=[d.id for d in (*duties, *(d for s in after for d in s.untimed))],
     )
 
 
@@ -139,7 +175,7 @@ def words_beside_limit(protocol: Protocol, duty: Duty) -> Finding:
         f"vague timescale of duty {duty.id}",
         "info",
         duty.clause,
-        f"{clause_ref(protocol, duty.clause[0]).capitalize()} gives a firm limit ({firm_limit_words(protocol, t)}) and "
+        f"{cap(clause_ref(protocol, duty.clause[0]))} gives a firm limit ({firm_limit_words(protocol, t)}) and "
         f"also asks for it '{t.vague}', which no one can check.",
         agencies=duty_agencies(protocol, duty),
         suggestion=PATTERNS["beside"].suggestion,
@@ -169,6 +205,20 @@ def printed_parent(item: str) -> str:
     return head if bracket else head.rpartition(".")[0]
 
 
+def misnumbered(protocol: Protocol, cited: str) -> str | None:
+    """The printed number of the item a citation means by its list's own numbering, where that list is
+    misnumbered: '8.7.2' is the second item of the list in clause 8.7, printed 8.4.6. None otherwise."""
+    list_clause, _, position = cited.rpartition(".")
+    if not position.isdigit() or int(position) < 1:
+        return None
+    for duty in protocol.duties:
+        if list_clause in duty.clause and len(duty.items) >= int(position):
+            item = duty.items[int(position) - 1].clause
+            if not numbered_under(item, list_clause) and not any(numbered_under(item, c) for c in duty.clause):
+                return item
+    return None
+
+
 def numbering(protocol: Protocol) -> Iterator[Finding]:
     """List items numbered as if under another clause: one finding per series of such numbers (the
     lists of clauses 8.6 to 8.16 numbered 8.4.1 to 8.4.35 as one series are one fault), however many
@@ -186,6 +236,13 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
     for parent, items in series.items():
         numbers = sorted(items, key=clause_sort_key)
         clauses = sorted(lists[parent], key=clause_sort_key)
+        citing = [(f"clause {d.clause[0]}", c) for d in protocol.duties for c in d.cites]
+        citing += [(f"item {i.clause}", c) for d in protocol.duties for i in d.items for c in i.cites]
+        read = [
+            (where, cited, meant)
+            for where, cited in citing
+            if cited not in known and (meant := misnumbered(protocol, cited)) in items
+        ]
         span = numbers[0] if len(numbers) == 1 else f"{numbers[0]} to {numbers[-1]}"
         where = (
             f"The list in {clause_words(clauses)} is"
@@ -199,7 +256,12 @@ def numbering(protocol: Protocol) -> Iterator[Finding]:
             "info",
             [*clauses, *numbers],
             f"{where} numbered {span}, as if under clause {parent}{clash}. A reference to one of these items "
-            "can be read two ways.",
+            "can be read two ways"
+            + "".join(
+                f"; {where} already cites '{cited}', which the protocol does not have (item {meant} is meant)"
+                for where, cited, meant in read
+            )
+            + ".",
             suggestion=f"Number each list under its own clause ({clauses[0].partition('(')[0]}.1, ...).",
         )
 

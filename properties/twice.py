@@ -110,4 +110,5 @@ def _finding(protocol: Protocol, key: str, recipient: str, pair: tuple[Delivery,
         "count on the other, and it may arrive late or not at all.",
         agencies=agencies(protocol, (*(first.duty.actor or ()), *(second.duty.actor or ()))),
         suggestion="Say once who gives it and by when; if both do, say what each adds.",
+        duties=[first.duty.id, second.duty.id],
     )

@@ -1,9 +1,10 @@
 """Who and what a finding of the practice checks names, as a manager would say it.
 
-- `short(protocol, party)`: an agency by the short name its protocol uses for it (the abbreviation
-  its name gives in brackets: "YOS", "CSC", "WYJS"), else its name up to the first bracket, colon or
-  comma ("the courts: Stockport Youth Court, ..." is "the courts"); a role by name, with "the" in
-  front ("the social worker"), and a person by name, without what the names add in brackets.
+- `short(protocol, party)`: an agency by the short name its protocol uses for it (its `short`, else
+  the abbreviation its name gives in brackets: "YOS", "CSC", "WYJS"), else its name up to the first bracket, colon or
+  comma ("the courts: Stockport Youth Court, ..." is "the courts"); a role by its `short` as it stands
+  ("Early Help"), else by name with "the" in front ("the social worker"), and a person by name,
+  without what the names add in brackets.
 - `agencies(protocol, parties)`: the agencies the parties belong to (a role counts as its agency;
   people are not agencies), in the order given.
 - `situation_words(protocol, condition)`: a `when:` condition as a child's situation, in the names the
@@ -31,11 +32,17 @@ def short(protocol: Protocol, party: str) -> str:
     """The short name a manager would use for a party (see the module's docstring)."""
     found = names(protocol)
     name = found.party(party)
-    if party in {a.id for a in protocol.agencies}:
+    agency = next((a for a in protocol.agencies if a.id == party), None)
+    if agency is not None:
+        if agency.short:
+            return agency.short  # what the protocol calls it for short: 'YJS'
         abbreviation = _ABBREVIATION.search(name)
         if abbreviation:
             return abbreviation.group(1)
         return re.split(r"[(:,]", name, maxsplit=1)[0].strip() or name
+    chosen = next((r.short for r in protocol.roles() if r.id == party and r.short), None)
+    if chosen:
+        return chosen  # what the protocol calls the role for short, as it stands: 'Early Help'
     bare = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
     if party in found.agency and bare.split(" ", 1)[0].lower() not in ("the", "a", "an", "any"):
         return f"the {bare}"  # a role: 'the social worker', 'the YOS officer in court'

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import z3
 
 from ..model.calendar import last_day
+from ..model.conditions import All
 from ..model.names import clause_ref, doing, names, who
 from ..model.schema import Duty, Protocol, clause_sort_key
 from ..model.wording import clause_words, deadline_words, gap_words, limit_words, listing, moment_words, quoted, size
@@ -38,7 +39,9 @@ from .clocks import (
     undecided,
 )
 from .findings import Finding, first_fitting, make
+from .situations import Undecided
 from .timeline import Instant, Moment, Timeline
+from .who import cap
 from .witnesses import Entry, ask, happenings, unsat_core, witness
 
 
@@ -85,7 +88,7 @@ def empty_window(setting: Setting, due: Deadline, opens: Moment, opened: dt.date
         (last_day(deadline_at), f"last day to {duty.action} under clause {clause}", duty.clause[0]),
     ]
     message = (
-        f"{clause_ref(protocol, duty.clause[0]).capitalize()} says {doing(protocol, duty)} "
+        f"{cap(clause_ref(protocol, duty.clause[0]))} says {doing(protocol, duty)} "
         f"{limit_words(limit, name)}, but {name} can come sooner after {quoted(opens.words)}: for example "
         f"{moment_words(opened, limit)}, then {moment_words(happened, limit)} ({gap_words(opened, happened)} later), "
         f"when the deadline ({deadline_words(deadline_at, limit)}) had passed."
@@ -130,7 +133,12 @@ def late_results(setting: Setting) -> list[Finding]:
         waiting = deque(upstream(setting.protocol, due.duty))
         while waiting:
             duty = waiting.popleft()
-            if duty.id != due.duty.id and duty.id not in chained and one_case(setting, [due.duty, *chain], duty):
+            if (
+                duty.id != due.duty.id
+                and duty.id not in chained
+                and one_case(setting, [due.duty, *chain], duty)
+                and one_child(setting, [due.duty, *chain], duty)
+            ):
                 chain.append(duty)
                 chained.add(duty.id)
                 waiting += upstream(setting.protocol, duty)
@@ -152,6 +160,19 @@ def one_case(setting: Setting, duties: list[Duty], duty: Duty) -> bool:
         if begins is not None and begins.steps is not None and not setting.moments.relations(moment, begins):
             return False
     return True
+
+
+def one_child(setting: Setting, duties: list[Duty], duty: Duty) -> bool:
+    """Whether `duty` can apply to a child each of `duties` applies to: of two producers for children
+    who differ (WYJS planning a release alone, or with the children's team running the looked-after
+    process), the chain keeps the first, so its timeline is one child's."""
+    whens = tuple(d.when for d in (*duties, duty) if d.when is not None)
+    if not whens:
+        return True
+    try:
+        return setting.context.situations.nearest(All(whens), setting.context.timeout_ms) is not None
+    except Undecided:
+        return True  # not decided: the duties may apply to one child as far as is known
 
 
 @dataclass(frozen=True)
@@ -308,11 +329,11 @@ def late_result_finding(
     earlier_clauses = sorted({c for d in causes for c in d.duty.clause}, key=clause_sort_key)
     earlier = clause_words(earlier_clauses)
     said = (
-        f"{clause_ref(protocol, duty.clause[0]).capitalize()} says {doing(protocol, duty)} "
+        f"{cap(clause_ref(protocol, duty.clause[0]))} says {doing(protocol, duty)} "
         f"{limit_words(due.limit, quoted(start_words(setting, duty)))}, and it {because}"
     )
     message = first_fitting(
-        f"{said}; but {allowed_words(setting, causes)}. Both met on time, clause {clause} can still be missed.",
+        f"{said}; but {allowed_words(setting, causes)}. With both on time, clause {clause} can still be missed.",
         f"{said}; but the earlier {earlier} {'allow' if len(set(earlier_clauses)) > 1 else 'allows'} longer, so "
         f"clause {clause} can be missed with both on time.",
     )
@@ -321,7 +342,7 @@ def late_result_finding(
     )
     due_words = deadline_words(own_due, due.limit)
     detail = (
-        f"{allowed_words(setting, causes).capitalize()}. For example: {began}; {finished_words}; clause {clause} "
+        f"{cap(allowed_words(setting, causes))}. For example: {began}; {finished_words}; clause {clause} "
         f"was due {due_words}. {outcome}"
     )
     return make(
@@ -361,7 +382,8 @@ def allowed_words(setting: Setting, causes: list[Deadline]) -> str:
     allowances: dict[str, list[str]] = {}
     for d in causes:
         acting = who(setting.protocol, d.duty.actor) or "someone"
-        allowances.setdefault(f"clause {listing(d.duty.clause)} allows {acting} {allowance(setting, d)}", []).append(
+        allows = "allow" if len(d.duty.clause) > 1 else "allows"
+        allowances.setdefault(f"{clause_words(d.duty.clause)} {allows} {acting} {allowance(setting, d)}", []).append(
             d.duty.action
         )
     return "; ".join(f"{allows} to {' and to '.join(actions)}" for allows, actions in allowances.items())

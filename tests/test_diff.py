@@ -295,8 +295,8 @@ def test_a_redraft_of_a_seed_reports_each_change_and_fails_the_gate(tmp_path: Pa
     changes = {(c["kind"], c["subject"]): c for c in report["changes"]}
     expected = {
         ("duty-removed", "inform_family_of_transfer"): ("10.3",),
-        ("duty-renamed", "visit_after_entering_custody"): ("7.1", "8.8"),
-        ("timescale-loosened", "visit_after_entering_custody"): ("7.1", "8.8"),
+        ("duty-renamed", "visit_after_entering_custody"): ("8.8",),
+        ("timescale-loosened", "visit_after_entering_custody"): ("8.8",),
         ("timescale-changed", "visit_within_7_days_of_sentence"): ("6.5",),
         ("timescale-tightened", "send_information_to_establishment_on_yda"): ("8.6",),
         ("owner-changed", "convene_initial_planning_meeting"): ("6.5",),

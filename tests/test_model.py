@@ -42,7 +42,7 @@ def test_counts_and_clauses() -> None:
     counts = protocol.counts()
     # the library's justice and care lifecycles, less the three states the example omits (with their
     # transitions), plus its own transition on a community sentence
-    assert counts["states"] == 21 and counts["transitions"] == 28 and counts["roles"] == 5
+    assert counts["states"] == 21 and counts["transitions"] == 28 and counts["roles"] == 7
     assert counts["duties_without_actor"] == 1 and counts["duties_without_timescale"] == 2
     clauses = protocol.clause_ids()
     assert clauses[0] == "front" and "3.4(b)" in clauses and "4.2(a)" in clauses

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from protoverify.model.loader import load_protocol
 from protoverify.model.source import LoadError
-from protoverify.properties import kinds, practice
+from protoverify.properties import kinds, practice, who
 from protoverify.properties.check import check as check_all
 from protoverify.properties.context import Context
 from protoverify.properties.findings import Finding
@@ -112,6 +112,14 @@ def test_the_findings_name_the_protocols_short_names_and_the_child() -> None:
     assert "2 topics this one does not: a child turning 18 on remand; case closure and transfer." in topics.message
 
 
+def test_agencies_and_roles_are_called_by_the_short_name_the_protocol_gives() -> None:
+    (joint,) = check(EXAMPLE, "joint-duty-no-lead")  # the example's agencies: `short: YJS`, `short: CSC`
+    assert joint.message.startswith("Clause 4.4 gives YJS and CSC together the duty to hold a joint release")
+    warwickshire = load_protocol(ROOT / "protocols" / "warwickshire.yaml")
+    assert who.short(warwickshire, "early_help") == "Early Help"  # a role's `short`, as it stands
+    assert who.short(warwickshire, "iro") == "the child's Independent Reviewing Officer"  # else "the" and its name
+
+
 def test_the_findings_are_the_same_on_every_run() -> None:
     path = FIXTURES / "looser-than-statute" / "fires.yaml"
     first, second = check(path), check(path)
@@ -129,6 +137,21 @@ def test_a_joint_duty_is_quiet_where_the_actors_act_together_or_each_for_itself(
         duty(data, "joint_meeting")["shared"] = "each"
 
     assert check(changed(tmp_path, fixture, together), "joint-duty-no-lead") == []
+
+
+def test_a_joint_duty_with_no_limit_either_is_one_finding_that_says_so(tmp_path: Path) -> None:
+    fixture = FIXTURES / "joint-duty-no-lead" / "fires.yaml"
+
+    def untimed(data: dict) -> None:
+        duty(data, "joint_meeting")["timescale"] = "unspecified"
+
+    path = changed(tmp_path, fixture, untimed)
+    timed, meeting = check(path, "joint-duty-no-lead")
+    assert "names no lead, nor by when." in meeting.message and "nor by when" not in timed.message
+    protocol = load_protocol(path)
+    everything = check_all(protocol, today=TODAY, baseline=bundled_baseline()).findings
+    assert [f.clauses for f in everything if f.kind == "joint-duty-no-lead"] == [("2.1",), ("2.2",)]
+    assert not [f for f in everything if f.kind == "vague-deadline" and "2.2" in f.clauses]
 
 
 def test_a_wait_with_a_fallback_is_quiet_and_one_with_no_ending_duty_is_an_error(tmp_path: Path) -> None:
@@ -212,6 +235,64 @@ def test_a_dispute_route_lists_only_what_it_lacks(tmp_path: Path) -> None:
     (found,) = check(changed(tmp_path, fixture, no_meanwhile), "dispute-route-incomplete")
     assert "has nothing on who acts for the child while a dispute is open" in found.message
     assert "time limit" not in found.message
+
+
+def everything(path: Path) -> list[Finding]:
+    """Every finding of the whole check on a protocol file, against the England baseline."""
+    return check_all(load_protocol(path), today=TODAY, baseline=bundled_baseline()).findings
+
+
+def test_an_untimed_meeting_at_a_dispute_routes_first_level_is_told_by_the_route(tmp_path: Path) -> None:
+    fixture = FIXTURES / "dispute-route-incomplete" / "fires.yaml"
+
+    def with_meeting(data: dict) -> None:
+        data["events"] = [{"id": "disagreement", "name": "the services disagree about a plan", "clause": "7.1"}]
+        data["duties"] = [
+            {
+                "id": "managers_meet",
+                "clause": "7.1",
+                "actor": ["yos_manager", "csc_manager"],
+                "action": "meet to settle the disagreement",
+                "trigger": {"event": "disagreement"},
+                "timescale": "unspecified",
+                "modality": "should",
+            }
+        ]
+
+    found = everything(changed(tmp_path, fixture, with_meeting))
+    assert [f.clauses for f in found if f.kind == "dispute-route-incomplete"] == [("7.1",)]
+    assert not [f for f in found if f.kind == "vague-deadline"]  # "no time limit at any level" says it
+
+    def timed_route(data: dict) -> None:
+        with_meeting(data)
+        data["escalation"][0]["steps"][1]["within"] = {"amount": 5, "unit": "working_days"}
+
+    found = everything(changed(tmp_path, fixture, timed_route))
+    assert [f.clauses for f in found if f.kind == "vague-deadline"] == [("7.1",)]  # the route no longer says it
+
+
+def test_an_untimed_side_of_an_item_due_twice_is_told_by_that_finding(tmp_path: Path) -> None:
+    fixture = FIXTURES / "item-due-twice" / "fires.yaml"
+
+    def untimed(data: dict) -> None:
+        duty(data, "send_on_sentence").update(timescale="unspecified", modality="must")
+
+    path = changed(tmp_path, fixture, untimed)
+    [twice] = [f for f in everything(path) if f.kind == "item-due-twice"]
+    assert "with no time limit (clauses 6.2 and 6.2(b))" in twice.message
+    assert not [f for f in everything(path) if f.kind == "vague-deadline" and "6.2" in f.clauses]
+
+
+def test_a_looser_restatement_that_names_no_one_is_one_finding(tmp_path: Path) -> None:
+    fixture = FIXTURES / "looser-than-statute" / "fires.yaml"
+
+    def nobody(data: dict) -> None:
+        duty(data, "consider_transfer")["actor"] = "unspecified"
+
+    found = everything(changed(tmp_path, fixture, nobody))
+    [looser] = [f for f in found if f.kind == "looser-than-statute"]
+    assert "by no one named" in looser.message
+    assert not [f for f in found if f.kind == "ownership-gap" and "4.2" in f.clauses]
 
 
 def test_looser_than_statute_in_force_alone_and_in_scope_alone(tmp_path: Path) -> None:

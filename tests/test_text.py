@@ -22,17 +22,22 @@ from protoverify.properties.findings import Finding
 BASE = Path(__file__).parent / "fixtures" / "text" / "base.yaml"
 
 
-def findings(
-    tmp_path: Path, change: Callable[[dict], None] = lambda data: None, kind: str | None = None, today: dt.date = TODAY
-) -> list[Finding]:
-    """The text findings on the base protocol after `change`, of one kind if given."""
+def written(tmp_path: Path, change: Callable[[dict], None]) -> Path:
+    """The base protocol after `change`, written to a file."""
     yaml = YAML(typ="safe")
     data = yaml.load(BASE)
     change(data)
     path = tmp_path / "protocol.yaml"
     with path.open("w") as file:
         yaml.dump(data, file)
-    protocol = load_protocol(path)
+    return path
+
+
+def findings(
+    tmp_path: Path, change: Callable[[dict], None] = lambda data: None, kind: str | None = None, today: dt.date = TODAY
+) -> list[Finding]:
+    """The text findings on the base protocol after `change`, of one kind if given."""
+    protocol = load_protocol(written(tmp_path, change))
     return [f for f in text.check(protocol, Context(protocol, today=today)) if kind is None or f.kind == kind]
 
 
@@ -102,6 +107,41 @@ def test_a_triggered_duty_with_no_timescale_is_open_ended(tmp_path: Path) -> Non
     assert "remanded to local authority accommodation" in finding.message and "by when" in finding.message
 
 
+def follow_on(data: dict) -> None:
+    """A placement search that starts once the untimed notice of 2.1 is done, and gives no time either."""
+    duty(data, "notify_csc_of_remand")["timescale"] = "unspecified"
+    data["duties"].append(
+        {
+            "id": "find_placement",
+            "clause": "2.2",
+            "actor": "csc",
+            "action": "find the child a placement",
+            "recipient": "child",
+            "trigger": {"duty": "notify_csc_of_remand"},
+            "timescale": "unspecified",
+            "modality": "must",
+        }
+    )
+
+
+def test_an_untimed_step_that_starts_on_an_untimed_step_is_one_finding_with_it(tmp_path: Path) -> None:
+    [finding] = findings(tmp_path, follow_on, "vague-deadline")
+    assert finding.clauses == ("2.1", "2.2") and finding.duties == ("notify_csc_of_remand", "find_placement")
+    assert (
+        "but not by when. Nor does clause 2.2 say by when children's social care must find the child a placement after"
+        in (finding.message)
+    )
+
+
+def test_an_untimed_step_after_a_timed_one_is_reported_on_its_own(tmp_path: Path) -> None:
+    def timed_notice(data: dict) -> None:
+        follow_on(data)
+        duty(data, "notify_csc_of_remand")["timescale"] = {"within": {"amount": 4, "unit": "hours"}}
+
+    [finding] = findings(tmp_path, timed_notice, "vague-deadline")
+    assert finding.clauses == ("2.2",) and "Nor does" not in finding.message
+
+
 def test_standing_duties_and_permissions_need_no_timescale(tmp_path: Path) -> None:
     def more_of_them(data: dict) -> None:
         duty(data, "share_information")["modality"] = "must"  # standing: no trigger
@@ -134,6 +174,18 @@ def test_one_printed_list_encoded_in_two_duties_is_one_finding(tmp_path: Path) -
         data["duties"].append(copy)
 
     assert len(findings(tmp_path, twice, "numbering")) == 1
+
+
+def test_a_citation_by_a_misnumbered_lists_own_numbering_is_told_in_the_numbering_finding(tmp_path: Path) -> None:
+    def cite_by_own_number(data: dict) -> None:
+        misnumbered(data)  # 3.1's list printed 2.1.1, 2.1.2: its second item is "3.1.2" by its own numbering
+        duty(data, "advise_child")["items"][2]["cites"] = ["3.1.2"]
+
+    [finding] = findings(tmp_path, cite_by_own_number, "numbering")
+    assert (
+        "item 3.1(a) already cites '3.1.2', which the protocol does not have (item 2.1.2 is meant)" in finding.message
+    )
+    assert text.misnumbered(load_protocol(written(tmp_path, cite_by_own_number)), "3.1.2") == "2.1.2"
 
 
 def test_a_cited_clause_that_does_not_exist_is_not_a_numbering_fault(tmp_path: Path) -> None:
@@ -201,3 +253,11 @@ def test_the_warwickshire_misnumbering_is_one_finding_for_the_whole_series() -> 
     ]
     assert [c for c in found.clauses if c.startswith("8.4.")] == [f"8.4.{n}" for n in range(1, 36)]
     assert "8.6 to 8.16" in found.message and "8.4.1 to 8.4.35" in found.message
+
+
+def test_a_clauses_opening_words_are_quoted_as_the_text_has_them() -> None:
+    protocol = load_protocol(ROOT / "protocols" / "warwickshire.yaml")
+    found = text.check(protocol, Context(protocol, today=TODAY))
+    homeless = next(f for f in found if f.kind == "vague-deadline" and f.clauses[0] == "12.2")
+    assert homeless.message.startswith('Clause 12.2 ("WYJS will refer to local children\'s team when") says WYJS')
+    assert homeless.clauses == ("12.2", "12.3") and "Nor does clause 12.3" in homeless.message  # one untimed chain

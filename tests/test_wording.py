@@ -82,7 +82,9 @@ def test_who_by_full_and_short_names() -> None:
     assert led.endswith(f" ({named.party('csc')} leading)")
     assert named.party("not_declared") == "not declared"
     assert names.who(example, both) == "YJS and CSC" and names.who(example, None) == ""
-    assert names.who(example, ("yjs_court_officer",), lead=None) == "YJS officer in court"
+    assert names.who(example, ("yjs_court_officer",), lead=None) == "the YJS officer in court"  # in a sentence
+    assert names.who(example, ("yjs_court_officer",), cell=True) == "YJS officer in court"  # in a table
+    assert names.who(example, ("yjs_court_officer", "csc")) == "the YJS officer in court and CSC"
 
 
 def test_short_names_clauses_and_children() -> None:
