@@ -67,6 +67,16 @@ def test_a_timescale_in_words_only_is_vague(tmp_path: Path, modality: str, sever
     assert "same working day" in finding.suggestion, "a notification is asked for the same working day"
 
 
+@pytest.mark.parametrize(("tags", "severity"), [([], "info"), (["safeguarding"], "warning")])
+def test_a_should_that_protects_a_child_weighs_as_a_must(tmp_path: Path, tags: list, severity: str) -> None:
+    def should(data: dict) -> None:
+        duty(data, "notify_csc_of_remand").update(timescale="unspecified", modality="should", tags=tags)
+
+    [finding] = findings(tmp_path, should, "vague-deadline")
+    assert finding.severity == severity
+    assert ("Make it a 'must'" in finding.suggestion) == bool(tags)
+
+
 def test_vague_words_beside_a_firm_limit_are_worth_knowing_only(tmp_path: Path) -> None:
     def sooner_if_possible(data: dict) -> None:
         duty(data, "advise_child")["timescale"]["vague"] = "as soon as possible"
