@@ -153,11 +153,13 @@ def dual_reading(setting: Setting, reading: Reading, started: dt.datetime) -> Fi
         f"{moment_words(started, reading.limits[0])}, {ends_words}."
     )
     suggestion = f"State the period in one unit (e.g. '{size(reading.limits[1])}'), or say which reading governs."
-    scheduled = reading.question.startswith("two readings of event")  # the court or meeting fixes the date
+    # the court or meeting fixes the date, also for a duty due at it by the same phrase (the report due
+    # at the adjourned hearing): who works to it works to the date the court sets
+    scheduled = reading.question.startswith("two readings of event")
     return make(
         "deadline-divergence",
         reading.question,
-        "info" if scheduled and not reading.same else "warning",
+        "info" if scheduled else "warning",
         reading.clauses,
         message,
         agencies=agencies(protocol, (*reading.duties, *reading.same)),

@@ -180,7 +180,7 @@ TABLE = (  # grouped by area; the practice checks (properties/practice.py) come 
         "time limit stated two ways that disagree",
         "time limits stated two ways that disagree",
         "Warning where a duty's limit reads two ways, or two clauses time one duty differently; information "
-        "where the date is one the court or a meeting fixes.",
+        "where the date is one the court or a meeting fixes (and for a report due at that hearing).",
     ),
     FindingKind(
         "vague-deadline",
