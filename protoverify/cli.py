@@ -22,6 +22,7 @@ from . import (
 from .commandline import (  # noqa: F401  (EXIT_CODES and app are the CLI's public names)
     EXIT_CODES,
     LONGEST_TIMEOUT,
+    QUICK_EXIT,
     CheckFormat,
     CompareFormat,
     CoverageFormat,
@@ -34,6 +35,7 @@ from .commandline import (  # noqa: F401  (EXIT_CODES and app are the CLI's publ
     Yes,
     affordable,
     app,
+    leave,
     parse_date,
 )
 from .output import emit, outputs_free, say, show, write
@@ -362,6 +364,13 @@ again (about 40 ms of a `check`)."""
 
 
 def main() -> None:
-    """Entry point of the `protoverify` console script."""
+    """Entry point of the `protoverify` console script (and `python -m protoverify`). After a command
+    of `QUICK_EXIT` it ends the process itself (`commandline.leave`); to run a command inside another
+    program, call `app()`, which raises `SystemExit` at the end, or use the API."""
     gc.set_threshold(COLLECT_AFTER, *gc.get_threshold()[1:])
-    app()
+    try:
+        app()
+    except SystemExit as end:
+        if app.ran in QUICK_EXIT:
+            leave(end.code)
+        raise

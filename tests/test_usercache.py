@@ -134,11 +134,11 @@ def test_bank_holidays_kept_for_another_version_of_holidays_are_not_used(cache_h
 RUN = """
 import contextlib, io, json, sys
 sys.argv = ["protoverify", *json.loads(sys.argv[1])]
-from protoverify.cli import main
+from protoverify.cli import app  # (not main, which ends the process after some commands)
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     try:
-        main()
+        app()
     except SystemExit:
         pass
 print(json.dumps({"holidays": "holidays" in sys.modules, "output": out.getvalue()}))
