@@ -106,13 +106,14 @@ Scheduler = Annotated[
 def leave(code: object) -> None:
     """End the process at once with exit status `code`, after the exit functions registered with
     `atexit` and with standard output and error flushed, skipping the interpreter's teardown of every
-    object; or return, for the ordinary exit, where that is not safe: another thread is running, the
-    status is not a number from 0 to 255, or an output cannot be flushed (a closed pipe)."""
+    object; or return, for the ordinary exit, where that is not safe: another thread is running, a
+    profiler, tracer or debugger is watching (`python -m cProfile` writes its figures after the
+    program), the status is not a number from 0 to 255, or an output cannot be flushed (a closed pipe)."""
     status = 0 if code is None else code
     run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
     if not isinstance(status, int) or not 0 <= status <= 255 or run_exit_functions is None:
         return
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         return
     try:
         sys.stdout.flush()

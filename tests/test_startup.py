@@ -123,3 +123,11 @@ def test_the_quick_exit_waits_for_other_threads(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(commandline.threading, "active_count", lambda: 2)
     assert commandline.leave(0) is None
+
+
+def test_the_quick_exit_leaves_a_profiler_its_figures(tmp_path) -> None:
+    figures = tmp_path / "validate.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(figures), "-m", "protoverify", "validate", str(EXAMPLE)]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 0 and "valid: " in run.stdout
+    assert figures.stat().st_size > 0
