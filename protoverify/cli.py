@@ -356,18 +356,12 @@ def compare(
     emit("compare", format, api.compare(files, today=as_of, baseline=baseline), output, force)
 
 
-COLLECT_AFTER = 50_000
-"""Allocations between two runs of the garbage collector in a command (Python's default is 700):
-a command makes a great many objects that live to its end (the model's classes and validators, the
-checks' terms) and few that form cycles, and at the default each run of the collector walks them
-again (about 40 ms of a `check`)."""
-
-
 def main() -> None:
     """Entry point of the `protoverify` console script (and `python -m protoverify`). After a command
-    of `QUICK_EXIT` it ends the process itself (`commandline.leave`); to run a command inside another
-    program, call `app()`, which raises `SystemExit` at the end, or use the API."""
-    gc.set_threshold(COLLECT_AFTER, *gc.get_threshold()[1:])
+    of `QUICK_EXIT`, which run with the garbage collector off, it ends the process itself
+    (`commandline.leave`); to run a command inside another program, call `app()`, which raises
+    `SystemExit` at the end, or use the API."""
+    gc.disable()  # (on again when a command other than QUICK_EXIT starts: App.command)
     try:
         app()
     except SystemExit as end:

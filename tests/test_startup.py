@@ -83,8 +83,8 @@ def test_the_reserved_event_ids_are_the_names_the_statechart_library_uses() -> N
 
 
 QUICK = """
-import atexit, sys
-atexit.register(lambda: print("the exit function ran", file=sys.stderr))
+import atexit, gc, sys
+atexit.register(lambda: print(f"the exit function ran; collector on: {gc.isenabled()}", file=sys.stderr))
 sys.argv = ["protoverify", *sys.argv[1:]]
 from protoverify.cli import main
 main()
@@ -92,21 +92,21 @@ main()
 
 
 @pytest.mark.parametrize(
-    ("args", "status", "printed"),
+    ("args", "status", "printed", "collector"),
     [
-        (("validate", str(EXAMPLE)), 0, "valid: "),
-        (("validate", str(ROOT / "no-such-protocol.yaml")), 2, ""),
-        (("check", str(EXAMPLE), "--today", TODAY_ISO, "--format", "json"), 1, '"findings"'),
-        (("simulate", "--help"), 0, "Usage"),  # (not a quick exit: the ordinary one)
+        (("validate", str(EXAMPLE)), 0, "valid: ", False),
+        (("validate", str(ROOT / "no-such-protocol.yaml")), 2, "", False),
+        (("check", str(EXAMPLE), "--today", TODAY_ISO, "--format", "json"), 1, '"findings"', False),
+        (("compare", str(EXAMPLE), str(EXAMPLE)), 2, "", True),  # (not a quick exit: the ordinary one)
     ],
 )
 def test_a_command_that_ends_at_once_keeps_its_status_output_and_exit_functions(
-    args: tuple[str, ...], status: int, printed: str
+    args: tuple[str, ...], status: int, printed: str, collector: bool
 ) -> None:
     run = subprocess.run([sys.executable, "-c", QUICK, *args], capture_output=True, text=True, cwd=ROOT, check=False)
     assert run.returncode == status
     assert printed in run.stdout
-    assert run.stderr.rstrip().endswith("the exit function ran")
+    assert run.stderr.rstrip().endswith(f"the exit function ran; collector on: {collector}")
     if printed.startswith('"'):
         assert json.loads(run.stdout)["findings"]  # (the whole document, flushed before the end)
 
