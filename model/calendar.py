@@ -61,6 +61,8 @@ from enum import StrEnum
 from functools import cache
 from typing import TypeVar
 
+from . import usercache
+
 LOCAL_CLOSURE = "local closure"
 E = TypeVar("E", bound=StrEnum)
 
@@ -92,10 +94,52 @@ _SUBDIVISION = {
 
 @cache
 def _bank_holidays(region: Region, year: int) -> Mapping[date, str]:
-    """The region's bank holidays in a year, substitute days included, by date."""
-    import holidays  # (here: it is slow to import, and loading a protocol needs no holiday)
+    """The region's bank holidays in a year, substitute days included, by date: from the user cache
+    (`usercache`) if they are there, since importing and asking the `holidays` package takes about a
+    sixth of a second; else computed, and added to the cache."""
+    which = f"{_SUBDIVISION[region]} {year}"
+    stored = _stored_bank_holidays()
+    if which not in stored:
+        import holidays  # (here: it is slow to import, and loading a protocol needs no holiday)
 
-    return dict(holidays.UnitedKingdom(subdiv=_SUBDIVISION[region], years=year))
+        stored[which] = dict(holidays.UnitedKingdom(subdiv=_SUBDIVISION[region], years=year))
+        written = {key: [[day.isoformat(), name] for day, name in days.items()] for key, days in stored.items()}
+        usercache.store(_CACHED, _holidays_key(), written)
+    return stored[which]
+
+
+_CACHED = "bank-holidays"
+
+
+@cache
+def _holidays_key() -> str:
+    """What the cached bank holidays were computed with: this version of the `holidays` package."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"holidays {version('holidays')}: UnitedKingdom(subdiv, years) as [date, name] lists, format 1"
+    except PackageNotFoundError:
+        return ""
+
+
+@cache
+def _stored_bank_holidays() -> dict[str, dict[date, str]]:
+    """The bank holidays in the user cache, by subdivision and year ('ENG 2026'); none if it has none
+    for this version of `holidays`, or holds anything but lists of dates and names."""
+    key = _holidays_key()
+    stored = usercache.load(_CACHED, key) if key else None
+    if not isinstance(stored, dict):
+        return {}
+    try:
+        return {which: {date.fromisoformat(day): _text(name) for day, name in days} for which, days in stored.items()}
+    except (TypeError, ValueError):  # (not the shape this module writes: a miss)
+        return {}
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"a holiday's name that is not text: {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ def stated(inner: Any, description: str) -> Any:
 class Element(BaseModel):
     """Base of every model: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, defer_build=True)
 
 
 ConditionField = Annotated[

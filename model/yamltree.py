@@ -149,8 +149,12 @@ class _Composer:
         if depth > MAX_DEPTH:
             raise TooLarge(f"the file nests more than {MAX_DEPTH} levels deep")
         before = self.count
-        self.counted(1)
+        self.count += 1  # (`counted(1)`, written out: this runs for every value of the file)
+        if self.count > MAX_VALUES:
+            self.counted(0)
         if isinstance(event, events.ScalarEvent):
+            if event.anchor is None:  # (most values: nothing more to record)
+                return self.scalar(event), Place(mark.line, mark.column), 1
             value, place = self.scalar(event), Place(mark.line, mark.column)
         elif isinstance(event, events.SequenceStartEvent):
             self.collection_tag(event)
@@ -183,8 +187,7 @@ class _Composer:
     def mapping(self, depth: int, place: Place, mark: Any) -> tuple[dict[Key, Any], Place]:
         items: dict[Key, Any] = {}
         merged: list[tuple[dict[Key, Any], Place]] = []
-        while not isinstance(self.parser.peek_event(), events.MappingEndEvent):
-            head = self.parser.peek_event()
+        while not isinstance(head := self.parser.peek_event(), events.MappingEndEvent):
             key_mark = head.start_mark
             if isinstance(head, events.ScalarEvent) and head.value == "<<" and head.tag is None and head.implicit[0]:
                 self.parser.get_event()
@@ -239,7 +242,7 @@ class _Composer:
         if tag is None or tag == "!":
             tag = self.resolve(event.value) if event.implicit[0] else _STR
         if tag == _STR:  # (most values: what the constructor would give, without its cost)
-            return _plain(event.value, event.start_mark)
+            return _text(event.value, event.start_mark)
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style or None)
         return _plain(self.constructor.construct_non_recursive_object(node), event.start_mark)
 
@@ -265,15 +268,7 @@ def _plain(value: Any, mark: Any) -> Any:
     if isinstance(value, float):
         return float(value)
     if isinstance(value, str):
-        control = _CONTROL.search(value)
-        if control:
-            raise Unusable(
-                f"text with the control character U+{ord(control.group()):04X} (written as an escape); "
-                "expected printable text",
-                mark.line,
-                mark.column,
-            )
-        return str(value)
+        return _text(value, mark)
     if isinstance(value, dt.datetime):
         return dt.datetime(*value.timetuple()[:6])
     if isinstance(value, dt.date):
@@ -282,6 +277,19 @@ def _plain(value: Any, mark: Any) -> Any:
         raise Unusable(f"binary data (!!binary); {_PLAIN}", mark.line, mark.column)
     shown = "set (!!set)" if isinstance(value, (set, frozenset, CommentedSet)) else type(value).__name__
     raise Unusable(f"a {shown}; {_PLAIN}", mark.line, mark.column)
+
+
+def _text(value: str, mark: Any) -> str:
+    """A text scalar as a plain `str`, or `Unusable` if it holds a control character."""
+    control = _CONTROL.search(value)
+    if control:
+        raise Unusable(
+            f"text with the control character U+{ord(control.group()):04X} (written as an escape); "
+            "expected printable text",
+            mark.line,
+            mark.column,
+        )
+    return str(value)
 
 
 def position(tree: Place, path: tuple[Key, ...], at_key: bool = False) -> tuple[int, int, tuple[Key, ...]]:

@@ -8,9 +8,8 @@ printed or written by `output.emit`; every `ProtoverifyError` becomes its exit c
 (`EXIT_CODES`, applied to every command by `App`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +22,7 @@ from . import (
 from .commandline import (  # noqa: F401  (EXIT_CODES and app are the CLI's public names)
     EXIT_CODES,
     LONGEST_TIMEOUT,
+    QUICK_EXIT,
     CheckFormat,
     CompareFormat,
     CoverageFormat,
@@ -35,6 +35,7 @@ from .commandline import (  # noqa: F401  (EXIT_CODES and app are the CLI's publ
     Yes,
     affordable,
     app,
+    leave,
     parse_date,
 )
 from .output import emit, outputs_free, say, show, write
@@ -356,5 +357,14 @@ def compare(
 
 
 def main() -> None:
-    """Entry point of the `protoverify` console script."""
-    app()
+    """Entry point of the `protoverify` console script (and `python -m protoverify`). After a command
+    of `QUICK_EXIT`, which run with the garbage collector off, it ends the process itself
+    (`commandline.leave`); to run a command inside another program, call `app()`, which raises
+    `SystemExit` at the end, or use the API."""
+    gc.disable()  # (on again when a command other than QUICK_EXIT starts: App.command)
+    try:
+        app()
+    except SystemExit as end:
+        if app.ran in QUICK_EXIT:
+            leave(end.code)
+        raise

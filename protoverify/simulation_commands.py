@@ -1,8 +1,6 @@
 """The simulation commands of the `protoverify` command line: `simulate`, `sweep` and `warmup`
 (registered on the one app of `commandline`)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
