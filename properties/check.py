@@ -97,7 +97,9 @@ def unrepeated(protocol: Protocol, found: list[Finding]) -> list[Finding]:
     """The findings less those another already says: a duty with no time limit is reported once, as
     the wait it ends (waiting-no-limit), as a joint duty with neither lead nor limit ("and names no
     lead, nor by when"), as one side of an item due twice ("with no time limit"), or as a level of a
-    dispute route with "no time limit at any level", not again as a vague deadline; a restatement of a
+    dispute route with "no time limit at any level", not again as a vague deadline; words asking for a
+    firm limit sooner ("as soon as possible and no later than ...") are told once, by the deadline
+    conflict they cover (a window that can be too short); a restatement of a
     statutory duty that is looser than statute and names no one is reported once, as looser than
     statute (which says so), not again as an ownership gap."""
     untimed = {d.id for d in protocol.duties if not firm(d)}
@@ -109,6 +111,7 @@ def unrepeated(protocol: Protocol, found: list[Finding]) -> list[Finding]:
         for d in f.duties
         if d in untimed
     }
+    said |= {d for f in found if f.kind == "deadline-conflict" and f.decided for d in f.duties if d not in untimed}
     unnamed = {d for f in found if f.kind == "looser-than-statute" for d in f.duties}
     return [
         f

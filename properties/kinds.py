@@ -295,10 +295,10 @@ TABLE = (  # grouped by area; the practice checks (properties/practice.py) come 
         1,
         "statutory duty the protocol leaves out",
         "statutory duties the protocol leaves out",
-        "Warning for a duty between the services: a statutory duty to a child the justice system holds (police "
-        "custody, remand, custody), where one service must act for the other's child, or one statute gives the "
-        "youth justice service itself (referring a homeless young person to a housing authority); information "
-        "for duties inside one service.",
+        "Warning for a duty between the services: a statutory duty or responsibility for a child the justice "
+        "system holds (police custody, remand, custody), where one service must act for the other's child or pay "
+        "for a remand from its budget, or one statute gives the youth justice service itself (referring a "
+        "homeless young person to a housing authority); information for duties inside one service.",
     ),
     FindingKind(
         "statutory-conflict",

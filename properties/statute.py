@@ -344,12 +344,11 @@ class BaselineComparison:
     # --- kinds the protocol does not address -----------------------------------------------------
 
     def boundary(self, element: Element) -> bool:
-        """Whether a statutory duty lies between the services: it is for a child the justice system holds,
-        or statute gives it to the youth justice service itself (a duty, not who pays)."""
-        if not isinstance(element, Duty):
-            return False
+        """Whether a statutory duty or responsibility lies between the services: it is for a child the
+        justice system holds (a remand's funding too: which service's budget pays is a question between
+        them), or statute gives it to the youth justice service itself."""
         agency = names(self.baseline).agency
-        return YOUTH_JUSTICE_SERVICE in {agency.get(p, p) for p in element.actor or ()} or any(
+        return YOUTH_JUSTICE_SERVICE in {agency.get(p, p) for p in parties(element) or ()} or any(
             alternative & JUSTICE for alternative in requirements(self.baseline, element)
         )
 
@@ -382,7 +381,9 @@ class BaselineComparison:
                 f"Say who must {what}, and by when, or that the statutory duty applies as it stands.",
                 "Say who does this and by when, or that the statutory duty applies as it stands.",
                 limit=200,
-            ),
+            )
+            if any(isinstance(e, Duty) for e in elements)
+            else f"Say which service must {what}, or that statute's rule applies as it stands.",
             detail=f"Statute: {law}.{self.caveat(elements)}",
             pattern=None if boundary else LEFT,
             member=Member(

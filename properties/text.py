@@ -181,6 +181,7 @@ def words_beside_limit(protocol: Protocol, duty: Duty) -> Finding:
         suggestion=PATTERNS["beside"].suggestion,
         pattern=PATTERNS["beside"],
         member=duty_member(protocol, duty),
+        duties=[duty.id],
     )
 
 

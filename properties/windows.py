@@ -109,6 +109,7 @@ def empty_window(setting: Setting, due: Deadline, opens: Moment, opened: dt.date
             if fallback
             else "For such a child the deadline cannot be met, so in practice the duty has no time limit."
         ),
+        duties=[duty.id] if fallback else [],  # its words are told here: not again as words beside the limit
     )
 
 

@@ -14,6 +14,7 @@ from conftest import ROOT, TODAY
 
 from protoverify import load_protocol
 from protoverify.model.calendar import Calendar
+from protoverify.properties.check import check as check_all
 from protoverify.properties.context import Context
 from protoverify.properties.deadlines import check
 from protoverify.properties.findings import Finding
@@ -143,6 +144,26 @@ def test_a_window_that_closes_before_it_opens_is_found(tmp_path: Path) -> None:
     assert sentenced <= released < sentenced + dt.timedelta(days=14)
     assert due < sentenced, "the deadline has passed before the window opens"
     assert "2.1" in finding.message and "14 days" in finding.message
+
+
+def test_words_asking_for_a_limit_sooner_are_told_once_by_the_window_they_cover(tmp_path: Path) -> None:
+    path = protocol_file(
+        tmp_path,
+        """
+        - id: advise_before_release
+          clause: "4.1"
+          actor: yjs_officer
+          action: tell the child the release arrangements
+          recipient: child
+          trigger: {event: sentenced}
+          timescale: {vague: as soon as possible, before: {event: released, amount: 14, unit: days}}
+          modality: must
+        """,
+    )
+    found = check_all(load_protocol(path), today=TODAY).findings
+    [window] = [f for f in found if f.kind == "deadline-conflict"]
+    assert window.severity == "info" and "'as soon as possible', which covers a short window" in window.detail
+    assert not [f for f in found if f.kind == "vague-deadline"]  # not again as words beside a firm limit
 
 
 def test_a_window_the_schedule_keeps_open_is_clean(tmp_path: Path) -> None:

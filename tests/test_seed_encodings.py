@@ -116,8 +116,13 @@ def test_warwickshire_silences_are_recorded() -> None:
     protocol = load_protocol(ENCODINGS["warwickshire"][0])
     meta = protocol.metadata
     assert (meta.agreed, meta.review, meta.version) == (None, None, None)
+    # 10.3: "a meeting should be called" with the child and family, by no one named
+    family = [d for d in protocol.duties if "10.3" in d.clause]
+    assert family and all(d.actor is None for d in family), "10.3: the caller of the family meeting is not named"
+    # 8.15's passive ("the child must be advised") is read from 8.12, which gives WYJS the release planning
     advised = [d for d in protocol.duties if "8.15" in d.clause]
-    assert advised and all(d.actor is None for d in advised), "8.15: the child 'must be advised', by no one named"
+    planner = next(d for d in protocol.duties if d.id == "plan_release")
+    assert advised and all(d.actor == planner.actor == ("yjs",) for d in advised)
     timescale = advised[0].timescale
     assert timescale.vague is not None and (timescale.before.amount, timescale.before.unit) == (14, "days")
     items = {item.clause: item for d in protocol.duties for item in d.items}
