@@ -285,7 +285,8 @@ TABLE = (  # grouped by area; the practice checks (properties/practice.py) come 
         24,
         "finding on topics joint protocols usually cover",
         "findings on topics joint protocols usually cover",
-        "Always information: a topic other protocols cover, for the next review.",
+        "Information for topics other protocols cover, for the next review; a warning for a topic whose "
+        "situation the protocol names but gives no rule for.",
     ),
     FindingKind(
         "statutory-gap",

@@ -109,6 +109,8 @@ def _gaps(
         data, _ = situations.describe(found[0], keys, found[1])
         quote = f' ("{rule.quote}")' if rule.quote else ""
         child = child_words(protocol, data)
+        where = cap(clauses_ref(protocol, rule.clause))
+        covers, names_ = ("cover", "name") if len(rule.clause) > 1 else ("covers", "names")
         findings.append(
             make(
                 "ownership-gap",
@@ -116,10 +118,8 @@ def _gaps(
                 "error",
                 rule.clause,
                 first_fitting(
-                    f"{cap(clauses_ref(protocol, rule.clause))} covers {dimension.name}{quote} but names no "
-                    f"one responsible, e.g. for {child}.",
-                    f"{cap(clauses_ref(protocol, rule.clause))} covers {dimension.name}{quote} but names no "
-                    "one responsible.",
+                    f"{where} {covers} {dimension.name}{quote} but {names_} no one responsible, e.g. for {child}.",
+                    f"{where} {covers} {dimension.name}{quote} but {names_} no one responsible.",
                 ),
                 witness=Witness(situation=data, words=child),
                 suggestion=f"Name who is responsible for {dimension.name} in this case, or who decides.",

@@ -295,6 +295,70 @@ def test_a_looser_restatement_that_names_no_one_is_one_finding(tmp_path: Path) -
     assert not [f for f in found if f.kind == "ownership-gap" and "4.2" in f.clauses]
 
 
+def test_a_topic_whose_situation_the_protocol_names_without_a_rule_is_a_warning_of_its_own(tmp_path: Path) -> None:
+    fixture = FIXTURES / "topics-not-covered" / "fires.yaml"
+
+    def names_rilaa(data: dict) -> None:
+        data["events"] = [{"id": "remanded", "name": "remanded", "clause": "4.2"}]
+        data["lifecycles"] = [
+            {
+                "id": "justice",
+                "name": "justice status",
+                "clause": "4",
+                "states": [
+                    {"id": "community", "clause": "4"},
+                    {
+                        "id": "on_rilaa",
+                        "name": "remanded to local authority accommodation",
+                        "kind": "remanded_local_authority",
+                        "clause": "4.2",
+                    },
+                ],
+                "transitions": [{"event": "remanded", "from": "community", "to": "on_rilaa", "clause": "4.2"}],
+            }
+        ]
+
+    def names_rilaa_without_rule(data: dict) -> None:
+        names_rilaa(data)
+        data["duties"] = [d for d in data["duties"] if d["id"] != "rilaa"]
+
+    found = check(changed(tmp_path, fixture, names_rilaa_without_rule), "topics-not-covered")
+    named = [f for f in found if f.severity == "warning"]
+    assert [f.clauses for f in named] == [("4.2",)]
+    assert "deals with children 'remanded to local authority accommodation'" in named[0].message
+    assert "who finds the placement" in named[0].message
+    assert all("remands to local authority" not in f.message for f in found if f.severity == "info")
+    covered = check(changed(tmp_path, fixture, names_rilaa), "topics-not-covered")  # 4.2's duty covers it
+    assert not [f for f in covered if f.severity == "warning"]
+
+
+def test_a_protocol_on_child_protection_with_no_safeguarding_referral_route_is_a_warning(tmp_path: Path) -> None:
+    fixture = FIXTURES / "topics-not-covered" / "fires.yaml"
+
+    def strategy_meetings(data: dict) -> None:
+        data["events"] = [{"id": "strategy", "name": "child protection strategy meeting held", "clause": "2.5"}]
+
+    def homeless_referral_only(data: dict) -> None:  # the only referral to CSC is not about the child's safety
+        strategy_meetings(data)
+        duty(data, "refer_to_csc")["action"] = "refer a homeless child to CSC"
+
+    (found,) = [
+        f
+        for f in check(changed(tmp_path, fixture, homeless_referral_only), "topics-not-covered")
+        if f.clauses == ("2.5",)
+    ]
+    assert found.severity == "warning" and "deals with 'child protection strategy meeting held'" in found.message
+    assert "how the youth justice service refers a child it fears for" in found.message
+    welfare = check(changed(tmp_path, fixture, strategy_meetings), "topics-not-covered")  # "with welfare needs"
+    assert not [f for f in welfare if f.clauses == ("2.5",)]
+
+    def no_referrals(data: dict) -> None:  # referrals each way missing: the safeguarding one is implied, not listed
+        data["duties"] = [d for d in data["duties"] if d["id"] not in ("refer_to_csc", "refer_to_yos")]
+
+    (listed,) = check(changed(tmp_path, fixture, no_referrals), "topics-not-covered")
+    assert "referrals each way" in listed.message and "fears for" not in listed.message
+
+
 def test_looser_than_statute_in_force_alone_and_in_scope_alone(tmp_path: Path) -> None:
     fixture = FIXTURES / "looser-than-statute" / "fires.yaml"
 
