@@ -18,7 +18,7 @@ from ..model.names import clause_ref, doing, firm_limit_words, names, timing_sug
 from ..model.schema import Duty, Item, Protocol, clause_sort_key
 from ..model.wording import clause_words, long_date
 from .context import Context
-from .findings import MESSAGE_LIMIT, Finding, Pattern, first_fitting, make, ordered
+from .findings import MESSAGE_LIMIT, SEVERITY_ORDER, Finding, Pattern, first_fitting, make, ordered
 from .harm import Harm
 from .silences import Sentence, duty_member, sentences, vague_only
 from .statute import law_sentence
@@ -64,10 +64,11 @@ def vague_deadlines(protocol: Protocol, context: Context) -> Iterator[Finding]:
     harm = Harm(protocol, context.baseline)
     found = sentences(protocol)
     follows = following(protocol, found, harm)
+    folded = {s for after in follows.values() for s in after}
     for sentence in found:
         if sentence.unnamed:
             continue
-        if sentence.untimed and not any(sentence in after for after in follows.values()):
+        if sentence.untimed and sentence not in folded:
             yield untimed_sentence(protocol, sentence, harm, context, follows.get(sentence, ()))
         for duty in sentence.duties:
             t = duty.timescale
@@ -81,9 +82,6 @@ def vague_deadlines(protocol: Protocol, context: Context) -> Iterator[Finding]:
                 yield words_beside_limit(protocol, duty)
 
 
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-
-
 def following(protocol: Protocol, found: list[Sentence], harm: Harm) -> dict[Sentence, tuple[Sentence, ...]]:
     """Untimed sentences that start when an untimed step of an earlier sentence is done, by that
     sentence: the referral no one must make by a time, and the meeting its receipt starts, are one
@@ -93,17 +91,17 @@ def following(protocol: Protocol, found: list[Sentence], harm: Harm) -> dict[Sen
     untimed = [s for s in found if s.untimed and not s.unnamed]
     by_duty = {d.id: s for s in untimed for d in s.untimed}
     chains: dict[Sentence, list[Sentence]] = {}
+    folded: set[Sentence] = set()
     for sentence in untimed:
         if {d.id for d in sentence.untimed} & waited:
             continue  # a step that ends a child's wait is reported as the wait (waiting-no-limit)
         starts = [d.trigger.duty for d in sentence.untimed if d.trigger is not None and d.trigger.duty]
         earlier = next((by_duty[d] for d in starts if d in by_duty and by_duty[d] is not sentence), None)
-        if earlier is None or earlier in {s for after in chains.values() for s in after}:
-            continue
-        if sentence in chains:
-            continue
-        if SEVERITY_RANK[harm.untimed(sentence.untimed)] >= SEVERITY_RANK[harm.untimed(earlier.untimed)]:
+        if earlier is None or earlier in folded or sentence in chains:
+            continue  # one step deep
+        if SEVERITY_ORDER[harm.untimed(sentence.untimed)] >= SEVERITY_ORDER[harm.untimed(earlier.untimed)]:
             chains.setdefault(earlier, []).append(sentence)
+            folded.add(sentence)
     return {s: tuple(after) for s, after in chains.items()}
 
 
