@@ -98,13 +98,13 @@ class Names:
 
     def called(self, party: str) -> str:
         """A party as a sentence names it: an agency or person by its short name ('YOS'), a role with
-        'the' in front ('the YOS officer'), unless the protocol gives the role a `short` of its own
-        ('Early Help') or its name has an article or an owner already ("the child's social worker")."""
+        'the' in front ('the YOS officer', "the children's team manager"), unless the protocol gives the
+        role a `short` of its own ('Early Help') or its name has an article already ("the child's
+        social worker")."""
         name = self.short(party)
         if party not in self.roles or party in self.role_shorts:
             return name
-        first = name.split(" ", 1)[0].lower()
-        return name if first in ("the", "a", "an", "any") or first.endswith(("'s", "s'")) else f"the {name}"
+        return name if name.split(" ", 1)[0].lower() in ("the", "a", "an", "any") else f"the {name}"
 
     def event(self, event: str) -> str:
         return self.events.get(event) or _word(event)

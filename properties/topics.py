@@ -181,12 +181,8 @@ class _Evidence:
     def __init__(self, protocol: Protocol):
         self.protocol = protocol
         self.kinds = {k for e in (*protocol.duties, *protocol.dimensions, *protocol.ownership) for k in e.kind}
-        found = names(protocol)
         self.texts = [
-            *(d.action for d in protocol.duties),
-            *(i.what for d in protocol.duties for i in d.items),
-            *(found.event(d.trigger.event) for d in protocol.duties if d.trigger and d.trigger.event),
-            *(found.state(s) for d in protocol.duties if d.trigger for s in (d.trigger.enter, d.trigger.exit) if s),
+            *(text for d in protocol.duties for text in self.duty_texts(d)),
             *(d.name for d in protocol.dimensions),
             *(r.about for r in protocol.escalation),
         ]
@@ -195,10 +191,14 @@ class _Evidence:
         self.routes = any(a.out_of_hours is not None for a in protocol.agencies)
 
     def duty_texts(self, duty: Duty) -> list[str]:
-        """What a duty does and what starts it, in words: its action, its list's entries, its trigger's name."""
+        """What a duty does and what starts it, in words: its action, its list's entries, the name of its
+        trigger's event or state."""
         found = names(self.protocol)
         trigger = duty.trigger
-        started = [found.event(trigger.event)] if trigger is not None and trigger.event else []
+        started = []
+        if trigger is not None:
+            started = [found.event(trigger.event)] if trigger.event else []
+            started += [found.state(s) for s in (trigger.enter, trigger.exit) if s]
         return [duty.action, *(i.what for i in duty.items), *started]
 
     def _duty_situations(self) -> set[str]:

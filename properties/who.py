@@ -40,13 +40,9 @@ def short(protocol: Protocol, party: str) -> str:
         if abbreviation:
             return abbreviation.group(1)
         return re.split(r"[(:,]", name, maxsplit=1)[0].strip() or name
-    chosen = next((r.short for r in protocol.roles() if r.id == party and r.short), None)
-    if chosen:
-        return chosen  # what the protocol calls the role for short, as it stands: 'Early Help'
-    bare = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    if party in found.agency and bare.split(" ", 1)[0].lower() not in ("the", "a", "an", "any"):
-        return f"the {bare}"  # a role: 'the social worker', 'the YOS officer in court'
-    return bare
+    if party in found.roles:
+        return found.called(party)  # 'the social worker'; a role's own `short` as it stands: 'Early Help'
+    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
 
 
 def shorts(protocol: Protocol, parties: Iterable[str]) -> str:
